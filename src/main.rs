@@ -1,0 +1,285 @@
+//! The `failsim` command: parse arguments, then load -> simulate -> export -> expectations ->
+//! exit code. Exit codes: 0 ran and every expectation held; 1 an expectation failed; 2 bad
+//! usage, invalid scenario or I/O error; 3 internal error (a bug).
+
+use clap::{Args, Parser, Subcommand};
+use failsim::model::{simulate, RunOptions};
+use failsim::report::{Report, Summary};
+use failsim::scenario::{self, LoadError, Model};
+use failsim::time::format_ms;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "failsim",
+    version,
+    about = "Deterministic simulator of DNS-based cross-Region failover for Amazon WorkSpaces",
+    long_about = "failsim replays a scenario (Regions, faults, Route 53 health checks and failover records, \
+resolvers and client caches, WorkSpaces clients and their users) through a seeded discrete-event \
+simulation and reports per-user downtime and redirection timelines as CSV files.\n\n\
+Same scenario + same seed -> byte-identical output files.",
+    after_help = "Exit codes: 0 ran and every expectation held, 1 an expectation failed, \
+2 bad usage / invalid scenario / I/O error, 3 internal error.\n\n\
+Example: failsim run scenarios/workspaces-failover.toml --set dns.ttl=300s"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate a scenario and write summary.csv, users.csv, timeline.csv and series.csv.
+    Run(RunArgs),
+    /// Validate scenarios without simulating (exit 2 if any is invalid).
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Master seed (overrides `scenario.seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output directory [default: output/<scenario file stem>]. Replaced atomically; never a
+    /// directory failsim did not write.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Override one scenario value, e.g. `dns.ttl=30s`, `users.staff.count=5000`,
+    /// `event.outage.duration=2h` (arrays of tables are addressed by `name`). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Users whose every client state change is written to timeline.csv (spread evenly).
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    trace_users: u32,
+    /// Print nothing on stdout (errors still go to stderr).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// Override scenario values before validating (as for `run`).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+}
+
+/// A failure that decides the exit code.
+enum Failure {
+    Usage(String),
+    Expectations,
+}
+
+fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(a) => run(a),
+        Command::Check(a) => check(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Expectations) => ExitCode::from(1),
+        Err(Failure::Usage(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A panic is a bug: say so, with how to reproduce it, and exit 3 (never a backtrace for bad
+/// input — bad input never panics).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let args: Vec<String> = std::env::args().collect();
+        eprintln!("failsim: internal error: {info}");
+        eprintln!("this is a bug in failsim; please report it with the scenario file.");
+        eprintln!("reproduce: {}", args.join(" "));
+        std::process::exit(3);
+    }));
+}
+
+fn load(path: &Path, set: &[String]) -> Result<Model, Failure> {
+    scenario::load(path, set).map_err(|e| match e {
+        LoadError::Invalid(_) => Failure::Usage(e.to_string()),
+        other => Failure::Usage(format!("error: {other}")),
+    })
+}
+
+fn check(args: CheckArgs) -> Result<(), Failure> {
+    let mut failed = Vec::new();
+    for path in &args.scenarios {
+        match load(path, &args.set) {
+            Ok(m) => println!(
+                "{}: ok ({} users, {} events)",
+                path.display(),
+                m.user_count(),
+                m.events.len()
+            ),
+            Err(Failure::Usage(msg)) => {
+                eprintln!("{msg}");
+                failed.push(path.display().to_string());
+            }
+            Err(Failure::Expectations) => unreachable!("check runs no expectations"),
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Usage(format!("invalid: {}", failed.join(", "))))
+    }
+}
+
+fn default_out(scenario: &Path, suffix: &str) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    Path::new("output").join(format!("{stem}{suffix}"))
+}
+
+fn run(args: RunArgs) -> Result<(), Failure> {
+    let model = load(&args.scenario, &args.set)?;
+    let seed = args.seed.unwrap_or(model.seed);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.scenario, ""));
+    let reproduce = format!(
+        "failsim run {} --seed {seed}{}",
+        args.scenario.display(),
+        args.set
+            .iter()
+            .map(|s| format!(" --set {s}"))
+            .collect::<String>()
+    );
+    let progress = std::io::stderr().is_terminal() && !args.quiet;
+    if progress {
+        eprintln!(
+            "simulating {} users for {} ...",
+            model.user_count(),
+            format_ms(model.duration_ms)
+        );
+    }
+    let started = Instant::now();
+    let report = simulate(
+        &model,
+        &RunOptions {
+            seed,
+            trace_users: args.trace_users,
+        },
+    );
+    let sim_wall = started.elapsed();
+    let files = failsim::output::write_atomically(
+        &out,
+        Box::new(|dir: &Path| failsim::output::write_csvs(&report, dir)),
+    )
+    .map_err(|e| Failure::Usage(format!("error: {e}")))?;
+    if !args.quiet {
+        print_headline(&report, &out, &files);
+    }
+    let events = report.control.events_processed;
+    eprintln!(
+        "simulated {} events in {:.3} s ({:.1} M events/s); total {:.3} s",
+        events,
+        sim_wall.as_secs_f64(),
+        events as f64 / sim_wall.as_secs_f64().max(1e-9) / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    let failures = failed_expectations(&model, &report);
+    if failures.is_empty() {
+        return Ok(());
+    }
+    for f in &failures {
+        eprintln!("expectation failed: {f}");
+    }
+    eprintln!("reproduce: {reproduce}");
+    Err(Failure::Expectations)
+}
+
+fn failed_expectations(model: &Model, report: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    for x in &model.expectations {
+        let actual = report.summary.get(&x.metric);
+        let show = |v: f64| {
+            if x.metric.ends_with("_ms") {
+                format!(
+                    "{} ({})",
+                    Summary::format_value(Some(v)),
+                    format_ms(v.max(0.0) as u64)
+                )
+            } else {
+                Summary::format_value(Some(v))
+            }
+        };
+        match actual {
+            None => out.push(format!(
+                "{}: no value (it did not happen); expected {}",
+                x.metric,
+                bounds(x, &show)
+            )),
+            Some(v) => {
+                let low = x.min.is_some_and(|m| v < m);
+                let high = x.max.is_some_and(|m| v > m);
+                if low || high {
+                    out.push(format!(
+                        "{} = {}; expected {}",
+                        x.metric,
+                        show(v),
+                        bounds(x, &show)
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn bounds(x: &failsim::scenario::Expectation, show: &dyn Fn(f64) -> String) -> String {
+    match (x.min, x.max) {
+        (Some(a), Some(b)) => format!("between {} and {}", show(a), show(b)),
+        (Some(a), None) => format!("at least {}", show(a)),
+        (None, Some(b)) => format!("at most {}", show(b)),
+        (None, None) => "anything".into(),
+    }
+}
+
+fn print_headline(report: &Report, out: &Path, files: &[String]) {
+    let s = &report.summary;
+    let ms = |name: &str| match s.get(name) {
+        Some(v) => format_ms(v as u64),
+        None => "never".to_string(),
+    };
+    let n = |name: &str| Summary::format_value(s.get(name));
+    println!("seed: {}", report.seed);
+    println!("scenario: {}", report.scenario);
+    println!(
+        "users: {} ({} affected, {} redirected, {} not redirectable, {} never reconnected)",
+        n("users"),
+        n("users_affected"),
+        n("users_redirected"),
+        n("users_not_redirectable"),
+        n("users_never_reconnected")
+    );
+    println!(
+        "downtime of affected users: p50 {}, p95 {}, max {}",
+        ms("downtime_p50_ms"),
+        ms("downtime_p95_ms"),
+        ms("downtime_max_ms")
+    );
+    println!(
+        "after the first fault: primary check unhealthy {}, DNS answer moved {}, 95% of affected users back {}, fail-back {}",
+        ms("detection_ms"),
+        ms("dns_failover_ms"),
+        ms("recovered_95_ms"),
+        ms("failback_ms")
+    );
+    println!("output: {} ({})", out.display(), files.join(", "));
+}

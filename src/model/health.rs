@@ -1,0 +1,147 @@
+//! Route 53 health-check rules (facts/aws-semantics.md §1-2), as small pure functions.
+//!
+//! - A checker flips its verdict after `failure_threshold` consecutive opposite results, in
+//!   both directions (§1.3).
+//! - An endpoint check is healthy iff *more than* 18 % of its checkers report healthy (§1.4).
+//! - A calculated check is healthy iff at least `healthy_threshold` children are healthy;
+//!   0 means always healthy, more than the number of children always unhealthy (§2.1).
+//! - `disabled` makes the status healthy (§1.5); `inverted` then flips it. A disabled,
+//!   inverted check is therefore unhealthy — the facts' DERIVED "force a record out" case.
+
+/// One health checker's view of an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckerVerdict {
+    /// Current verdict.
+    pub healthy: bool,
+    /// Consecutive results that disagree with the verdict.
+    pub opposite_streak: u32,
+}
+
+impl CheckerVerdict {
+    /// A new checker considers the endpoint healthy (§1.5).
+    pub const NEW: CheckerVerdict = CheckerVerdict {
+        healthy: true,
+        opposite_streak: 0,
+    };
+
+    /// Applies one probe result; returns true when the verdict flipped.
+    pub fn observe(&mut self, probe_ok: bool, failure_threshold: u32) -> bool {
+        if probe_ok == self.healthy {
+            self.opposite_streak = 0;
+            return false;
+        }
+        self.opposite_streak += 1;
+        if self.opposite_streak >= failure_threshold {
+            self.healthy = probe_ok;
+            self.opposite_streak = 0;
+            return true;
+        }
+        false
+    }
+}
+
+/// The 18 % rule: healthy iff strictly more than 18 % of `total` checkers are healthy.
+/// Integer form of `healthy / total > 0.18`, exact for every count.
+pub fn endpoint_healthy(healthy: u32, total: u32) -> bool {
+    u64::from(healthy) * 100 > u64::from(total) * 18
+}
+
+/// Calculated check: at least `threshold` healthy children.
+pub fn calculated_healthy(healthy_children: u32, threshold: u32) -> bool {
+    healthy_children >= threshold
+}
+
+/// Status after `disabled` and `inverted`.
+pub fn effective_status(raw_healthy: bool, disabled: bool, inverted: bool) -> bool {
+    let base = disabled || raw_healthy;
+    base != inverted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eighteen_percent_rule_at_16_checkers() {
+        // 3/16 = 18.75 % > 18 % -> healthy; 2/16 = 12.5 % -> unhealthy.
+        assert!(endpoint_healthy(3, 16));
+        assert!(!endpoint_healthy(2, 16));
+        assert!(!endpoint_healthy(0, 16));
+        assert!(endpoint_healthy(16, 16));
+    }
+
+    #[test]
+    fn eighteen_percent_rule_is_strict() {
+        // Exactly 18 % healthy is unhealthy: 18 of 100, 9 of 50.
+        assert!(!endpoint_healthy(18, 100));
+        assert!(endpoint_healthy(19, 100));
+        assert!(!endpoint_healthy(9, 50));
+        // Facts §1.4 DERIVED table: n=8 -> >= 2; n=6 -> >= 2; n=3 -> >= 1.
+        assert!(!endpoint_healthy(1, 8) && endpoint_healthy(2, 8));
+        assert!(!endpoint_healthy(1, 6) && endpoint_healthy(2, 6));
+        assert!(!endpoint_healthy(0, 3) && endpoint_healthy(1, 3));
+    }
+
+    #[test]
+    fn checker_needs_threshold_failures_to_go_unhealthy() {
+        let mut c = CheckerVerdict::NEW;
+        assert!(!c.observe(false, 3));
+        assert!(!c.observe(false, 3));
+        assert!(c.observe(false, 3), "third consecutive failure flips");
+        assert!(!c.healthy);
+    }
+
+    #[test]
+    fn a_success_resets_the_failure_streak() {
+        let mut c = CheckerVerdict::NEW;
+        c.observe(false, 3);
+        c.observe(false, 3);
+        c.observe(true, 3);
+        assert!(!c.observe(false, 3));
+        assert!(!c.observe(false, 3));
+        assert!(c.healthy, "streak restarted after the success");
+        assert!(c.observe(false, 3));
+    }
+
+    #[test]
+    fn threshold_applies_to_recovery_too() {
+        let mut c = CheckerVerdict {
+            healthy: false,
+            opposite_streak: 0,
+        };
+        assert!(!c.observe(true, 3));
+        assert!(!c.observe(true, 3));
+        assert!(c.observe(true, 3), "third consecutive success flips back");
+        assert!(c.healthy);
+        let mut one = CheckerVerdict::NEW;
+        assert!(one.observe(false, 1), "threshold 1 flips at once");
+    }
+
+    #[test]
+    fn calculated_thresholds() {
+        assert!(calculated_healthy(0, 0), "threshold 0 is always healthy");
+        assert!(
+            !calculated_healthy(3, 4),
+            "more than the children: never healthy"
+        );
+        assert!(calculated_healthy(2, 2));
+        assert!(!calculated_healthy(1, 2));
+    }
+
+    #[test]
+    fn disabled_and_inverted() {
+        assert!(effective_status(false, true, false), "disabled is healthy");
+        assert!(
+            !effective_status(true, false, true),
+            "inverted flips healthy"
+        );
+        assert!(
+            effective_status(false, false, true),
+            "inverted flips unhealthy"
+        );
+        assert!(
+            !effective_status(true, true, true),
+            "disabled + inverted forces unhealthy"
+        );
+    }
+}

@@ -1,0 +1,1334 @@
+//! The failover model: Regions and faults, Route 53 health checks, the authoritative DNS,
+//! resolvers and the WorkSpaces client of every user, driven by the [`Scheduler`].
+//!
+//! [`simulate`] is a pure function of a validated [`Model`] and a seed. It does no I/O; what
+//! it observes goes into a [`Recorder`], and the per-user outcomes come back in the
+//! [`Report`]. The AWS and DNS rules it follows are in the submodules ([`health`], [`dns`],
+//! [`resolver`], [`alarm`]) and in the comments at each decision below.
+
+pub mod alarm;
+pub mod client;
+pub mod dns;
+pub mod health;
+pub mod resolver;
+
+use crate::engine::Scheduler;
+use crate::report::{
+    summary, ControlFacts, MemoryRecorder, Recorder, Report, SeriesRow, TimelineEvent,
+    TimelineKind, UserRecord,
+};
+use crate::rng::{self, EntityKind, StreamPos, Streams};
+use crate::scenario::{
+    ClientCache, EventAction, HealthCheckType, Model, Plane, PlaneSet, Routing, Standby, Zone,
+    CHECKER_REGIONS,
+};
+use crate::time::SimTime;
+use client::{flag, ClientState, User, NEVER, NO_REGION};
+use health::CheckerVerdict;
+use rand_chacha::ChaCha8Rng;
+use resolver::{Answer, Resolution, ResolverCache, ANSWER_HIJACKED, ANSWER_NONE};
+use std::collections::VecDeque;
+
+/// Options of one run that are not part of the scenario.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Master seed.
+    pub seed: u64,
+    /// Users whose every state change is traced (spread evenly over all users).
+    pub trace_users: u32,
+}
+
+/// What happens next to a user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Login,
+    LoginFailed,
+    Detect,
+    Relogin,
+    Resume,
+    Reauth,
+}
+
+/// Engine events. Kept small (16 bytes) and `Copy`: a million are pending at once.
+#[derive(Clone, Copy, Debug)]
+enum Ev {
+    FaultStart(u16),
+    FaultEnd(u16),
+    RecordEditApplied(u16),
+    Probe(u32),
+    ProbeResult(u32, bool),
+    DnsSeesCheck(u16, bool),
+    User(u32, u32, Step),
+    LaunchDone(u32, u32, u8),
+    WorkEnd(u32),
+    SeriesTick,
+}
+
+struct Checker {
+    check: u16,
+    region: u8,
+    index_in_region: u8,
+    verdict: CheckerVerdict,
+    rng: ChaCha8Rng,
+}
+
+struct RegionState {
+    /// Severity in force on each plane (max over active faults), index by plane bit order.
+    severity: [f64; 4],
+    launching: u32,
+    queue: VecDeque<(u32, u32)>,
+}
+
+fn plane_slot(p: Plane) -> usize {
+    match p {
+        Plane::Sessions => 0,
+        Plane::Logins => 1,
+        Plane::Endpoint => 2,
+        Plane::Metrics => 3,
+    }
+}
+
+struct ResolverInstance {
+    spec: u16,
+    cache: ResolverCache,
+    rng: StreamPos,
+    down: u32,
+}
+
+struct Sim<'m, R: Recorder> {
+    model: &'m Model,
+    streams: Streams,
+    sched: Scheduler<Ev>,
+    rec: &'m mut R,
+    regions: Vec<RegionState>,
+    checkers: Vec<Checker>,
+    /// Checkers of each health check (range into `checkers`).
+    checker_ranges: Vec<(u32, u32)>,
+    healthy_checkers: Vec<u32>,
+    /// Raw (pre disable/invert) status, effective status, and what DNS currently sees.
+    raw_status: Vec<bool>,
+    status: Vec<bool>,
+    dns_view: Vec<bool>,
+    disabled: Vec<bool>,
+    inverted: Vec<bool>,
+    /// Partitions in force: `[checker region][target region]` count.
+    partitions: Vec<Vec<u32>>,
+    manual_record: Option<u8>,
+    lapsed: Option<bool>,
+    dns_outages: u32,
+    answer: AuthAnswer,
+    resolvers: Vec<ResolverInstance>,
+    /// First instance of each resolver spec.
+    resolver_base: Vec<u32>,
+    users: Vec<User>,
+    counts_connected: Vec<u32>,
+    counts: [u32; 3], // disconnected, logging_in, offline
+    control: ControlFacts,
+    primary_region: u8,
+    primary_check: Option<usize>,
+    answer_left_primary: bool,
+}
+
+/// The authoritative answer: one Region (or special), or weighted candidates.
+#[derive(Clone, Debug, PartialEq)]
+enum AuthAnswer {
+    Fixed(Answer),
+    Weighted(Vec<(u8, u32)>),
+}
+
+impl AuthAnswer {
+    fn label(&self, model: &Model) -> String {
+        match self {
+            AuthAnswer::Fixed(a) => answer_label(model, *a),
+            AuthAnswer::Weighted(c) => c
+                .iter()
+                .map(|(r, w)| format!("{}={w}", model.regions[*r as usize].name))
+                .collect::<Vec<_>>()
+                .join(";"),
+        }
+    }
+
+    fn includes(&self, region: u8) -> bool {
+        match self {
+            AuthAnswer::Fixed(a) => *a == region,
+            AuthAnswer::Weighted(c) => c.iter().any(|(r, _)| *r == region),
+        }
+    }
+
+    fn draw(&self, rng: &mut ChaCha8Rng) -> Answer {
+        match self {
+            AuthAnswer::Fixed(a) => *a,
+            AuthAnswer::Weighted(c) => {
+                let mut acc = 0.0;
+                let cum: Vec<f64> = c
+                    .iter()
+                    .map(|(_, w)| {
+                        acc += f64::from(*w);
+                        acc
+                    })
+                    .collect();
+                c[rng::pick_cumulative(rng, &cum)].0
+            }
+        }
+    }
+}
+
+fn answer_label(model: &Model, a: Answer) -> String {
+    match a {
+        ANSWER_NONE => "NXDOMAIN".to_string(),
+        ANSWER_HIJACKED => "hijacked".to_string(),
+        r => model.regions[r as usize].name.clone(),
+    }
+}
+
+/// Runs the scenario and returns the report (timeline and series included).
+pub fn simulate(model: &Model, options: &RunOptions) -> Report {
+    let mut rec = MemoryRecorder::default();
+    let (users, control) = simulate_into(model, options, &mut rec);
+    let summary = summary::summarize(options.seed, &users, &control);
+    let mut timeline = rec.timeline;
+    // Stable sort: events at the same millisecond keep the order they happened in.
+    timeline.sort_by_key(|e| e.time_ms);
+    Report {
+        scenario: model.name.clone(),
+        seed: options.seed,
+        duration_ms: model.duration_ms,
+        regions: model.regions.iter().map(|r| r.name.clone()).collect(),
+        groups: model.groups.iter().map(|g| g.name.clone()).collect(),
+        client_versions: model
+            .groups
+            .iter()
+            .map(|g| {
+                g.client_versions
+                    .iter()
+                    .map(|v| v.version.clone())
+                    .collect()
+            })
+            .collect(),
+        resolvers: model.resolvers.iter().map(|r| r.name.clone()).collect(),
+        resolver_is_population: model
+            .resolvers
+            .iter()
+            .map(|r| r.population.is_some())
+            .collect(),
+        users,
+        timeline,
+        series: rec.series,
+        control,
+        summary,
+    }
+}
+
+/// Runs the scenario, pushing observations into `rec`; returns per-user records and
+/// control-plane facts.
+pub fn simulate_into<R: Recorder>(
+    model: &Model,
+    options: &RunOptions,
+    rec: &mut R,
+) -> (Vec<UserRecord>, ControlFacts) {
+    let mut sim = Sim::new(model, options, rec);
+    sim.run();
+    sim.finish()
+}
+
+impl<'m, R: Recorder> Sim<'m, R> {
+    fn new(model: &'m Model, options: &RunOptions, rec: &'m mut R) -> Self {
+        let streams = Streams::new(options.seed);
+        let n_checks = model.health_checks.len();
+        let mut checkers = Vec::new();
+        let mut checker_ranges = Vec::new();
+        for (ci, hc) in model.health_checks.iter().enumerate() {
+            let start = checkers.len() as u32;
+            if let HealthCheckType::Endpoint(e) = &hc.kind {
+                for &cr in &e.checker_regions {
+                    for k in 0..e.checkers_per_region {
+                        let global = checkers.len() as u64;
+                        checkers.push(Checker {
+                            check: ci as u16,
+                            region: cr as u8,
+                            index_in_region: k as u8,
+                            verdict: CheckerVerdict::NEW,
+                            rng: streams.stream(EntityKind::Checker, global),
+                        });
+                    }
+                }
+            }
+            checker_ranges.push((start, checkers.len() as u32));
+        }
+        let healthy_checkers = checker_ranges.iter().map(|(a, b)| b - a).collect();
+        let mut resolvers = Vec::new();
+        let mut resolver_base = Vec::new();
+        for (si, spec) in model.resolvers.iter().enumerate() {
+            resolver_base.push(resolvers.len() as u32);
+            let n = if spec.population.is_some() {
+                spec.instances
+            } else {
+                1
+            };
+            for _ in 0..n {
+                resolvers.push(ResolverInstance {
+                    spec: si as u16,
+                    cache: ResolverCache::new(spec.ttl_policy.clone()),
+                    rng: StreamPos::default(),
+                    down: 0,
+                });
+            }
+        }
+        let primary_region = model.dns.routing.primary_region() as u8;
+        let primary_check = model.dns.routing.primary_check();
+        let raw_status = vec![true; n_checks];
+        let mut sim = Sim {
+            model,
+            streams,
+            sched: Scheduler::new(),
+            rec,
+            regions: model
+                .regions
+                .iter()
+                .map(|_| RegionState {
+                    severity: [0.0; 4],
+                    launching: 0,
+                    queue: VecDeque::new(),
+                })
+                .collect(),
+            checkers,
+            checker_ranges,
+            healthy_checkers,
+            raw_status,
+            status: vec![true; n_checks],
+            dns_view: vec![true; n_checks],
+            disabled: model.health_checks.iter().map(|h| h.disabled).collect(),
+            inverted: model.health_checks.iter().map(|h| h.inverted).collect(),
+            partitions: vec![vec![0; model.regions.len()]; CHECKER_REGIONS.len()],
+            manual_record: None,
+            lapsed: None,
+            dns_outages: 0,
+            answer: AuthAnswer::Fixed(primary_region),
+            resolvers,
+            resolver_base,
+            users: Vec::with_capacity(model.user_count() as usize),
+            counts_connected: vec![0; model.regions.len()],
+            counts: [0; 3],
+            control: ControlFacts::default(),
+            primary_region,
+            primary_check,
+            answer_left_primary: false,
+        };
+        sim.init_users(options.trace_users);
+        sim
+    }
+
+    // ----- set-up -----------------------------------------------------------------------
+
+    fn init_users(&mut self, trace: u32) {
+        let model = self.model;
+        let total = model.user_count();
+        let mut global: u64 = 0;
+        for (gi, g) in model.groups.iter().enumerate() {
+            let version_cum = cumulative(g.client_versions.iter().map(|v| v.share));
+            let resolver_cum = cumulative(g.resolvers.iter().map(|r| r.1));
+            for i in 0..g.count {
+                // A user's stream is numbered by (group, index in group): adding users to one
+                // group leaves every other group's draws unchanged.
+                let stream_index = ((gi as u64) << 32) | u64::from(i);
+                let mut r = self.streams.stream(EntityKind::User, stream_index);
+                let mut flags = 0u8;
+                if rng::chance(&mut r, g.fqdn_share) {
+                    flags |= flag::FQDN;
+                }
+                let version = rng::pick_cumulative(&mut r, &version_cum);
+                if g.client_versions[version].redirects {
+                    flags |= flag::REDIRECTS;
+                }
+                let (spec, _) = g.resolvers[rng::pick_cumulative(&mut r, &resolver_cum)];
+                let rs = &model.resolvers[spec];
+                let instance = if rs.population.is_some() {
+                    rng::uniform_ms(&mut r, 0, u64::from(rs.instances) - 1) as u32
+                } else {
+                    0
+                };
+                if rng::chance(&mut r, g.on_vpn) {
+                    flags |= flag::ON_VPN;
+                }
+                if rng::chance(&mut r, g.failover_workspaces) {
+                    flags |= flag::FAILOVER_WS;
+                }
+                if rng::chance(&mut r, g.behaviour.restart_probability) {
+                    flags |= flag::STICKY;
+                }
+                if trace > 0 && is_traced(global, total, u64::from(trace)) {
+                    flags |= flag::TRACED;
+                }
+                let work_start_ms = g.start_ms + rng::uniform_ms(&mut r, 0, g.ramp_ms);
+                let user = User {
+                    generation: 0,
+                    rng: Streams::close(&r),
+                    resolver: self.resolver_base[spec] + instance,
+                    group: gi as u16,
+                    version: version as u8,
+                    home: g.home as u8,
+                    flags,
+                    state: ClientState::Offline,
+                    region: NO_REGION,
+                    held: NO_REGION,
+                    cached_answer: NO_REGION,
+                    reconnect_region: NO_REGION,
+                    failed_streak: 0,
+                    interruptions: 0,
+                    login_failures: 0,
+                    restarts: 0,
+                    cache_expires_ms: 0,
+                    work_start_ms,
+                    login_started_ms: 0,
+                    dropped_ms: 0,
+                    down_since_ms: NEVER,
+                    downtime_ms: 0,
+                    connected_since_ms: 0,
+                    non_home_ms: 0,
+                    first_disconnect_ms: NEVER,
+                    reconnect_ms: NEVER,
+                    failback_ms: NEVER,
+                };
+                let u = self.users.len() as u32;
+                self.users.push(user);
+                self.counts[2] += 1;
+                if work_start_ms < model.duration_ms {
+                    self.sched
+                        .at(SimTime(work_start_ms), Ev::User(u, 0, Step::Login));
+                }
+                global += 1;
+            }
+        }
+    }
+
+    fn run(&mut self) {
+        let model = self.model;
+        let end = SimTime(model.duration_ms);
+        // Initial states at time 0 (INTERFACE §3).
+        for (i, hc) in model.health_checks.iter().enumerate() {
+            let s = crate::model::health::effective_status(true, hc.disabled, hc.inverted);
+            self.raw_status[i] = true;
+            self.status[i] = s;
+            self.dns_view[i] = s;
+            self.timeline(
+                0,
+                TimelineKind::HealthCheck,
+                hc.name.clone(),
+                status_label(s),
+            );
+        }
+        // Calculated checks depend on their children's initial status.
+        for i in 0..model.health_checks.len() {
+            if let HealthCheckType::Calculated { .. } = model.health_checks[i].kind {
+                self.recompute_check(i, 0);
+            }
+        }
+        self.answer = self.compute_answer();
+        self.timeline(
+            0,
+            TimelineKind::DnsAnswer,
+            model.dns.fqdn.clone(),
+            self.answer.label(model),
+        );
+        for (i, e) in model.events.iter().enumerate() {
+            self.sched.at(SimTime(e.at_ms), Ev::FaultStart(i as u16));
+            if let Some(end_ms) = e.end_ms {
+                self.sched.at(SimTime(end_ms), Ev::FaultEnd(i as u16));
+            }
+        }
+        for c in 0..self.checkers.len() {
+            let interval = self.endpoint(self.checkers[c].check as usize).interval_ms;
+            // Each checker starts at its own random phase within one interval.
+            let phase = rng::uniform_ms(&mut self.checkers[c].rng, 0, interval - 1);
+            self.sched.at(SimTime(phase), Ev::Probe(c as u32));
+        }
+        self.sched.at(SimTime::ZERO, Ev::SeriesTick);
+        while let Some((now, ev)) = self.sched.next_until(end) {
+            self.handle(now.0, ev);
+        }
+    }
+
+    fn finish(mut self) -> (Vec<UserRecord>, ControlFacts) {
+        let end = self.model.duration_ms;
+        let users = self
+            .users
+            .iter()
+            .map(|u| {
+                let mut downtime = u.downtime_ms;
+                let mut non_home = u.non_home_ms;
+                let in_schedule = !matches!(u.state, ClientState::Offline | ClientState::Done);
+                if in_schedule && u.down_since_ms != NEVER {
+                    downtime += end.saturating_sub(u.down_since_ms);
+                }
+                if u.state == ClientState::Connected && u.region != u.home {
+                    non_home += end.saturating_sub(u.connected_since_ms);
+                }
+                let opt = |t: u64| (t != NEVER).then_some(t);
+                UserRecord {
+                    group: u.group,
+                    home: u.home,
+                    fqdn: u.has(flag::FQDN),
+                    client_version: u.version,
+                    resolver: self.resolvers[u.resolver as usize].spec,
+                    resolver_instance: u.resolver
+                        - self.resolver_base[self.resolvers[u.resolver as usize].spec as usize],
+                    first_disconnect_ms: opt(u.first_disconnect_ms),
+                    reconnect_ms: opt(u.reconnect_ms),
+                    reconnect_region: (u.reconnect_region != NO_REGION)
+                        .then_some(u.reconnect_region),
+                    downtime_ms: downtime,
+                    interruptions: u.interruptions,
+                    login_failures: u.login_failures,
+                    restarts: u.restarts,
+                    redirected: u.redirectable()
+                        && (u.non_home_ms > 0
+                            || non_home > 0
+                            || u.reconnect_region != NO_REGION && u.reconnect_region != u.home),
+                    failback_ms: opt(u.failback_ms),
+                    non_home_ms: non_home,
+                    misdirected: u.has(flag::MISDIRECTED),
+                    redirectable: u.redirectable(),
+                }
+            })
+            .collect();
+        self.control.events_processed = self.sched.processed();
+        (users, self.control)
+    }
+
+    // ----- dispatch -----------------------------------------------------------------------
+
+    fn handle(&mut self, now: u64, ev: Ev) {
+        match ev {
+            Ev::FaultStart(i) => self.event_start(now, i as usize),
+            Ev::FaultEnd(i) => self.event_end(now, i as usize),
+            Ev::RecordEditApplied(i) => {
+                if let EventAction::SetRecord { region } = self.model.events[i as usize].action {
+                    self.manual_record = Some(region as u8);
+                    self.refresh_answer(now);
+                }
+            }
+            Ev::Probe(c) => self.probe(c as usize),
+            Ev::ProbeResult(c, ok) => self.probe_result(now, c as usize, ok),
+            Ev::DnsSeesCheck(c, healthy) => {
+                self.dns_view[c as usize] = healthy;
+                self.refresh_answer(now);
+            }
+            Ev::User(u, generation, step) => {
+                if self.users[u as usize].generation == generation {
+                    self.user_step(now, u as usize, step);
+                }
+            }
+            Ev::LaunchDone(u, generation, region) => {
+                self.launch_done(now, u as usize, generation, region)
+            }
+            Ev::WorkEnd(u) => self.work_end(now, u as usize),
+            Ev::SeriesTick => {
+                self.sample(now);
+                let next = now + self.model.series_step_ms;
+                if next <= self.model.duration_ms {
+                    self.sched.at(SimTime(next), Ev::SeriesTick);
+                }
+            }
+        }
+    }
+
+    fn timeline(&mut self, t: u64, kind: TimelineKind, subject: String, value: impl Into<String>) {
+        self.rec.timeline(TimelineEvent {
+            time_ms: t,
+            kind,
+            subject,
+            value: value.into(),
+        });
+    }
+
+    fn sample(&mut self, now: u64) {
+        let row = SeriesRow {
+            time_ms: now,
+            connected: self.counts_connected.clone(),
+            disconnected: self.counts[0],
+            logging_in: self.counts[1],
+            offline: self.counts[2],
+            primary_check_healthy: self.primary_check.map(|c| self.status[c]),
+            answer: self.answer.label(self.model),
+        };
+        self.rec.series(row);
+    }
+
+    // ----- faults and actions -------------------------------------------------------------
+
+    fn severity(&self, region: u8, plane: Plane) -> f64 {
+        self.regions[region as usize].severity[plane_slot(plane)]
+    }
+
+    /// Recomputes every plane's severity from the faults active at `now`.
+    fn recompute_region(&mut self, now: u64, region: usize, ending: Option<usize>) {
+        let mut sev = [0.0f64; 4];
+        for (i, e) in self.model.events.iter().enumerate() {
+            if let EventAction::RegionOutage {
+                region: r,
+                planes,
+                severity,
+            } = e.action
+            {
+                let active = r == region
+                    && e.at_ms <= now
+                    && e.end_ms.is_none_or(|end| end > now)
+                    && Some(i) != ending;
+                if active {
+                    for p in [
+                        Plane::Sessions,
+                        Plane::Logins,
+                        Plane::Endpoint,
+                        Plane::Metrics,
+                    ] {
+                        if planes.contains(p) {
+                            sev[plane_slot(p)] = sev[plane_slot(p)].max(severity);
+                        }
+                    }
+                }
+            }
+        }
+        let before = self.regions[region].severity;
+        self.regions[region].severity = sev;
+        let failing = PlaneSet(
+            [
+                Plane::Sessions,
+                Plane::Logins,
+                Plane::Endpoint,
+                Plane::Metrics,
+            ]
+            .iter()
+            .filter(|p| sev[plane_slot(**p)] > 0.0)
+            .fold(0, |acc, p| acc | PlaneSet::bit(*p)),
+        );
+        let label = if failing.0 == 0 {
+            "ok".to_string()
+        } else {
+            failing.label()
+        };
+        self.timeline(
+            now,
+            TimelineKind::Region,
+            self.model.regions[region].name.clone(),
+            label,
+        );
+        let sessions_before = before[0];
+        let sessions_now = sev[0];
+        if sessions_now > sessions_before {
+            self.drop_sessions(now, region as u8, sessions_now, false);
+        } else if sessions_now == 0.0 && sessions_before > 0.0 {
+            self.sessions_recovered(now, region as u8);
+        }
+    }
+
+    fn event_start(&mut self, now: u64, i: usize) {
+        let model = self.model;
+        let e = &model.events[i];
+        if self.control.first_fault_ms.is_none()
+            && matches!(
+                e.action,
+                EventAction::RegionOutage { .. }
+                    | EventAction::CheckerPartition { .. }
+                    | EventAction::DnsOutage
+                    | EventAction::ResolverOutage { .. }
+            )
+        {
+            self.control.first_fault_ms = Some(now);
+        }
+        self.timeline(now, TimelineKind::Action, e.name.clone(), "start");
+        match e.action {
+            EventAction::RegionOutage { region, .. } => self.recompute_region(now, region, None),
+            EventAction::CheckerPartition {
+                ref checker_regions,
+                target,
+            } => {
+                for &cr in checker_regions {
+                    self.partitions[cr][target] += 1;
+                }
+            }
+            EventAction::DnsOutage => self.dns_outages += 1,
+            EventAction::ResolverOutage { resolver } => {
+                let base = self.resolver_base[resolver] as usize;
+                let n = if model.resolvers[resolver].population.is_some() {
+                    model.resolvers[resolver].instances as usize
+                } else {
+                    1
+                };
+                for r in &mut self.resolvers[base..base + n] {
+                    r.down += 1;
+                }
+            }
+            EventAction::SetRecord { .. } => {
+                // Record edits reach all name servers after a delay, uniform in
+                // [0, edit_propagation] (facts §3.6: "generally within 60 seconds").
+                let mut r = self.streams.stream(EntityKind::Scenario, 1000 + i as u64);
+                let delay = rng::uniform_ms(&mut r, 0, model.dns.edit_propagation_ms);
+                self.sched.after(delay, Ev::RecordEditApplied(i as u16));
+            }
+            EventAction::DisableHealthCheck { health_check } => {
+                self.disabled[health_check] = true;
+                self.recompute_check(health_check, now);
+            }
+            EventAction::InvertHealthCheck { health_check } => {
+                self.inverted[health_check] = !self.inverted[health_check];
+                self.recompute_check(health_check, now);
+            }
+            EventAction::DisconnectUsers { region } => {
+                self.drop_sessions(now, region as u8, 1.0, true)
+            }
+            EventAction::DomainLapse { hijacked } => {
+                self.lapsed = Some(hijacked);
+                self.refresh_answer(now);
+            }
+        }
+    }
+
+    fn event_end(&mut self, now: u64, i: usize) {
+        let model = self.model;
+        let e = &model.events[i];
+        self.timeline(now, TimelineKind::Action, e.name.clone(), "end");
+        match e.action {
+            EventAction::RegionOutage { region, .. } => self.recompute_region(now, region, Some(i)),
+            EventAction::CheckerPartition {
+                ref checker_regions,
+                target,
+            } => {
+                for &cr in checker_regions {
+                    self.partitions[cr][target] -= 1;
+                }
+            }
+            EventAction::DnsOutage => self.dns_outages -= 1,
+            EventAction::ResolverOutage { resolver } => {
+                let base = self.resolver_base[resolver] as usize;
+                let n = if model.resolvers[resolver].population.is_some() {
+                    model.resolvers[resolver].instances as usize
+                } else {
+                    1
+                };
+                for r in &mut self.resolvers[base..base + n] {
+                    r.down -= 1;
+                }
+            }
+            EventAction::DisableHealthCheck { health_check } => {
+                self.disabled[health_check] = model.health_checks[health_check].disabled;
+                self.recompute_check(health_check, now);
+            }
+            EventAction::InvertHealthCheck { health_check } => {
+                self.inverted[health_check] = !self.inverted[health_check];
+                self.recompute_check(health_check, now);
+            }
+            _ => {}
+        }
+    }
+
+    // ----- health checks -----------------------------------------------------------------
+
+    fn endpoint(&self, check: usize) -> &crate::scenario::EndpointCheck {
+        match &self.model.health_checks[check].kind {
+            HealthCheckType::Endpoint(e) => e,
+            _ => unreachable!("checkers exist only for endpoint checks"),
+        }
+    }
+
+    /// A checker sends a probe. Its outcome is decided when it is sent: a failing endpoint
+    /// (with probability = severity) or a partition makes it time out after the protocol's
+    /// connect timeout; a healthy endpoint answers within a round trip (20-200 ms, a
+    /// modelling choice). The next probe goes out `interval` after the response or timeout
+    /// (facts §1.1: the interval runs from response to next request).
+    fn probe(&mut self, c: usize) {
+        let check = self.checkers[c].check as usize;
+        let e = self.endpoint(check).clone();
+        let partitioned = self.partitions[self.checkers[c].region as usize][e.target] > 0;
+        let sev = self.regions[e.target].severity[plane_slot(Plane::Endpoint)];
+        let r = &mut self.checkers[c].rng;
+        let ok = !partitioned && !rng::chance(r, sev);
+        let took = if ok {
+            rng::uniform_ms(r, 20, 200)
+        } else {
+            e.protocol.connect_timeout_ms()
+        };
+        self.sched.after(took, Ev::ProbeResult(c as u32, ok));
+        self.sched.after(took + e.interval_ms, Ev::Probe(c as u32));
+    }
+
+    fn probe_result(&mut self, now: u64, c: usize, ok: bool) {
+        let check = self.checkers[c].check as usize;
+        let threshold = self.endpoint(check).failure_threshold;
+        if !self.checkers[c].verdict.observe(ok, threshold) {
+            return;
+        }
+        let healthy = self.checkers[c].verdict.healthy;
+        let subject = format!(
+            "{}/{}#{}",
+            self.model.health_checks[check].name,
+            CHECKER_REGIONS[self.checkers[c].region as usize],
+            self.checkers[c].index_in_region
+        );
+        self.timeline(now, TimelineKind::Checker, subject, status_label(healthy));
+        if healthy {
+            self.healthy_checkers[check] += 1;
+        } else {
+            self.healthy_checkers[check] -= 1;
+        }
+        self.recompute_check(check, now);
+    }
+
+    /// Recomputes a check's raw and effective status; on a change, records it, updates
+    /// calculated parents and schedules DNS to see it after `health_propagation`.
+    fn recompute_check(&mut self, check: usize, now: u64) {
+        let model = self.model;
+        let hc = &model.health_checks[check];
+        let raw = match &hc.kind {
+            HealthCheckType::Endpoint(_) => {
+                let (a, b) = self.checker_ranges[check];
+                health::endpoint_healthy(self.healthy_checkers[check], b - a)
+            }
+            HealthCheckType::Calculated {
+                children,
+                healthy_threshold,
+            } => {
+                let healthy = children.iter().filter(|&&c| self.status[c]).count() as u32;
+                health::calculated_healthy(healthy, *healthy_threshold)
+            }
+            HealthCheckType::Alarm { .. } => self.raw_status[check],
+        };
+        self.raw_status[check] = raw;
+        let eff = health::effective_status(raw, self.disabled[check], self.inverted[check]);
+        if eff == self.status[check] {
+            return;
+        }
+        self.status[check] = eff;
+        self.timeline(
+            now,
+            TimelineKind::HealthCheck,
+            hc.name.clone(),
+            status_label(eff),
+        );
+        if Some(check) == self.primary_check
+            && !eff
+            && self.control.first_fault_ms.is_some()
+            && self.control.primary_unhealthy_ms.is_none()
+        {
+            self.control.primary_unhealthy_ms = Some(now);
+        }
+        self.sched.after(
+            model.dns.health_propagation_ms,
+            Ev::DnsSeesCheck(check as u16, eff),
+        );
+        for parent in 0..model.health_checks.len() {
+            if let HealthCheckType::Calculated { children, .. } = &model.health_checks[parent].kind
+            {
+                if children.contains(&check) {
+                    self.recompute_check(parent, now);
+                }
+            }
+        }
+    }
+
+    // ----- authoritative DNS ---------------------------------------------------------------
+
+    fn compute_answer(&self) -> AuthAnswer {
+        let model = self.model;
+        if let Some(hijacked) = self.lapsed {
+            return AuthAnswer::Fixed(if hijacked {
+                ANSWER_HIJACKED
+            } else {
+                ANSWER_NONE
+            });
+        }
+        if let Some(r) = self.manual_record {
+            return AuthAnswer::Fixed(r);
+        }
+        match &model.dns.routing {
+            Routing::Simple(r) => AuthAnswer::Fixed(*r as u8),
+            Routing::Failover(chain) => {
+                AuthAnswer::Fixed(chain[dns::failover_answer(chain, &self.dns_view)].region as u8)
+            }
+            Routing::Weighted(recs) => {
+                let c = dns::weighted_candidates(recs, &self.dns_view);
+                if c.len() == 1 {
+                    AuthAnswer::Fixed(recs[c[0].0].region as u8)
+                } else {
+                    AuthAnswer::Weighted(
+                        c.iter().map(|&(i, w)| (recs[i].region as u8, w)).collect(),
+                    )
+                }
+            }
+        }
+    }
+
+    fn refresh_answer(&mut self, now: u64) {
+        let new = self.compute_answer();
+        if new == self.answer {
+            return;
+        }
+        self.answer = new;
+        let label = self.answer.label(self.model);
+        self.timeline(
+            now,
+            TimelineKind::DnsAnswer,
+            self.model.dns.fqdn.clone(),
+            label,
+        );
+        let on_primary = self.answer.includes(self.primary_region);
+        if !on_primary && self.control.first_fault_ms.is_some() && !self.answer_left_primary {
+            self.answer_left_primary = true;
+            self.control.answer_left_primary_ms = Some(now);
+        }
+        if on_primary
+            && self.answer_left_primary
+            && self.control.answer_back_on_primary_ms.is_none()
+        {
+            self.control.answer_back_on_primary_ms = Some(now);
+        }
+    }
+
+    // ----- users ---------------------------------------------------------------------------
+
+    fn user_rng(&self, u: usize) -> ChaCha8Rng {
+        let user = &self.users[u];
+        let idx = self.model.groups[..user.group as usize]
+            .iter()
+            .map(|g| u64::from(g.count))
+            .sum::<u64>();
+        let stream_index = (u64::from(user.group) << 32) | (u as u64 - idx);
+        self.streams.open(EntityKind::User, stream_index, user.rng)
+    }
+
+    fn draw<T>(&mut self, u: usize, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
+        let mut r = self.user_rng(u);
+        let out = f(&mut r);
+        self.users[u].rng = Streams::close(&r);
+        out
+    }
+
+    fn bucket(&self, s: ClientState, region: u8) -> (Option<usize>, Option<usize>) {
+        match s {
+            ClientState::Connected => (Some(region as usize), None),
+            ClientState::Disconnected | ClientState::Waiting => (None, Some(0)),
+            ClientState::LoggingIn | ClientState::Launching => (None, Some(1)),
+            ClientState::Offline | ClientState::Done => (None, Some(2)),
+        }
+    }
+
+    /// Moves a user to a new state, keeping series counts and traces in step.
+    fn set_state(&mut self, now: u64, u: usize, s: ClientState, region: u8) {
+        let (old_s, old_r) = (self.users[u].state, self.users[u].region);
+        match self.bucket(old_s, old_r) {
+            (Some(r), _) => self.counts_connected[r] -= 1,
+            (_, Some(b)) => self.counts[b] -= 1,
+            _ => {}
+        }
+        match self.bucket(s, region) {
+            (Some(r), _) => self.counts_connected[r] += 1,
+            (_, Some(b)) => self.counts[b] += 1,
+            _ => {}
+        }
+        // Leaving a non-home session: account the time worked away from home.
+        if old_s == ClientState::Connected
+            && old_r != self.users[u].home
+            && !(s == ClientState::Connected && region == old_r)
+        {
+            let since = self.users[u].connected_since_ms;
+            self.users[u].non_home_ms += now - since;
+        }
+        let user = &mut self.users[u];
+        user.state = s;
+        user.region = region;
+        user.generation = user.generation.wrapping_add(1);
+        if user.has(flag::TRACED) {
+            let value = if region != NO_REGION
+                && matches!(
+                    s,
+                    ClientState::Connected | ClientState::Launching | ClientState::Disconnected
+                ) {
+                format!(
+                    "{}:{}",
+                    s.as_str(),
+                    self.model.regions[region as usize].name
+                )
+            } else {
+                s.as_str().to_string()
+            };
+            let subject = format!("user{u}");
+            self.timeline(now, TimelineKind::User, subject, value);
+        }
+    }
+
+    fn schedule_user(&mut self, u: usize, at_ms: u64, step: Step) {
+        let g = self.users[u].generation;
+        if at_ms <= self.model.duration_ms {
+            self.sched.at(SimTime(at_ms), Ev::User(u as u32, g, step));
+        }
+    }
+
+    /// The user stops working: a downtime interval (if any) closes.
+    fn start_downtime(&mut self, u: usize, since: u64) {
+        let user = &mut self.users[u];
+        if user.down_since_ms == NEVER {
+            user.down_since_ms = since;
+            user.interruptions += 1;
+            if user.first_disconnect_ms == NEVER {
+                user.first_disconnect_ms = since;
+            }
+        }
+    }
+
+    fn user_step(&mut self, now: u64, u: usize, step: Step) {
+        match step {
+            Step::Login => self.login(now, u),
+            Step::LoginFailed => self.login_failed(now, u),
+            Step::Detect => {
+                // The client has noticed the drop. If the Region's sessions already came back,
+                // the session resumes; otherwise the user sees "can't connect" and will log
+                // in again after a think time, while the client keeps trying to resume.
+                let region = self.users[u].region;
+                if self.severity(region, Plane::Sessions) == 0.0 {
+                    self.connected(now, u, region);
+                } else {
+                    let g = self.model.groups[self.users[u].group as usize]
+                        .behaviour
+                        .relogin_delay;
+                    let think = self.draw(u, |r| g.sample(r));
+                    let gen = self.users[u].generation;
+                    self.sched
+                        .after(think, Ev::User(u as u32, gen, Step::Relogin));
+                }
+            }
+            Step::Relogin => {
+                self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
+                self.login(now, u);
+            }
+            Step::Resume => {
+                let region = self.users[u].region;
+                if self.severity(region, Plane::Sessions) == 0.0 {
+                    self.connected(now, u, region);
+                }
+            }
+            Step::Reauth => self.reauth(now, u),
+        }
+    }
+
+    /// Where a login goes: the Region to try, or why it cannot.
+    fn resolve(&mut self, now: u64, u: usize) -> Result<u8, LoginFailure> {
+        let model = self.model;
+        let user = &self.users[u];
+        if !user.redirectable() {
+            // Region-code registrations and clients older than 3.0.9 always go home.
+            return Ok(user.home);
+        }
+        if user.has(flag::STICKY) && user.held != NO_REGION {
+            return Ok(user.held);
+        }
+        if model.dns.zone == Zone::Private && !user.has(flag::ON_VPN) {
+            return Err(LoginFailure::Dns);
+        }
+        let answer = if user.cached_answer != NO_REGION && now < user.cache_expires_ms {
+            user.cached_answer
+        } else {
+            let ri = user.resolver as usize;
+            if self.resolvers[ri].down > 0 {
+                return Err(LoginFailure::Dns);
+            }
+            let reachable = self.dns_outages == 0;
+            let mut rr = self
+                .streams
+                .open(EntityKind::Resolver, ri as u64, self.resolvers[ri].rng);
+            let auth = &self.answer;
+            let res = self.resolvers[ri]
+                .cache
+                .lookup(now, model.dns.ttl_ms, &mut rr, |r| {
+                    reachable.then(|| auth.draw(r))
+                });
+            self.resolvers[ri].rng = Streams::close(&rr);
+            let (answer, expires) = match res {
+                Resolution::Answer {
+                    answer,
+                    expires_at_ms,
+                } => (answer, expires_at_ms),
+                Resolution::Failed => return Err(LoginFailure::Dns),
+            };
+            let cache = model.groups[user.group as usize].client_cache;
+            let user = &mut self.users[u];
+            match cache {
+                ClientCache::None => {}
+                ClientCache::Honor => {
+                    user.cached_answer = answer;
+                    user.cache_expires_ms = expires;
+                }
+                ClientCache::Fixed(life) => {
+                    user.cached_answer = answer;
+                    user.cache_expires_ms = now + life;
+                }
+            }
+            answer
+        };
+        match answer {
+            ANSWER_NONE => Err(LoginFailure::Dns),
+            ANSWER_HIJACKED => {
+                self.users[u].flags |= flag::MISDIRECTED;
+                Err(LoginFailure::Misdirected)
+            }
+            r => {
+                self.users[u].held = r;
+                Ok(r)
+            }
+        }
+    }
+
+    fn login(&mut self, now: u64, u: usize) {
+        let model = self.model;
+        let first = self.users[u].state == ClientState::Offline;
+        if first {
+            let g = &model.groups[self.users[u].group as usize];
+            let end = self.users[u].work_start_ms + g.session_ms;
+            if end <= model.duration_ms {
+                self.sched.at(SimTime(end), Ev::WorkEnd(u as u32));
+            }
+        }
+        if self.users[u].state != ClientState::LoggingIn {
+            self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
+        }
+        self.users[u].login_started_ms = now;
+        let target = self.resolve(now, u);
+        let fail = match target {
+            Err(_) => true,
+            Ok(region) => {
+                let user = &self.users[u];
+                let no_workspace = region != user.home && !user.has(flag::FAILOVER_WS);
+                let sev = self.severity(region, Plane::Logins);
+                no_workspace || self.draw(u, |r| rng::chance(r, sev))
+            }
+        };
+        if fail {
+            let d = model.groups[self.users[u].group as usize]
+                .behaviour
+                .failed_login_time;
+            let wait = self.draw(u, |r| d.sample(r));
+            let gen = self.users[u].generation;
+            self.sched
+                .after(wait, Ev::User(u as u32, gen, Step::LoginFailed));
+            return;
+        }
+        let region = target.expect("checked above");
+        self.set_state(now, u, ClientState::Launching, region);
+        let rs = &mut self.regions[region as usize];
+        let limit = model.regions[region as usize].launch_concurrency;
+        if limit == 0 || rs.launching < limit {
+            rs.launching += 1;
+            self.start_launch(now, u, region);
+        } else {
+            rs.queue.push_back((u as u32, self.users[u].generation));
+            let q = rs.queue.len() as u64;
+            self.control.peak_launch_queue = self.control.peak_launch_queue.max(q);
+        }
+    }
+
+    fn start_launch(&mut self, _now: u64, u: usize, region: u8) {
+        let model = self.model;
+        let rspec = &model.regions[region as usize];
+        let user = &self.users[u];
+        let cold = region != user.home
+            && rspec.standby == Standby::Autostop
+            && !user.has(flag::WARMED_ELSEWHERE);
+        let (launch, resume) = (rspec.launch_time, rspec.resume_time);
+        let t = self.draw(u, |r| {
+            launch.sample(r) + if cold { resume.sample(r) } else { 0 }
+        });
+        if cold {
+            self.users[u].flags |= flag::WARMED_ELSEWHERE;
+        }
+        let gen = self.users[u].generation;
+        self.sched.after(t, Ev::LaunchDone(u as u32, gen, region));
+    }
+
+    fn launch_done(&mut self, now: u64, u: usize, generation: u32, region: u8) {
+        // The slot is released whatever happened to the user meanwhile.
+        self.regions[region as usize].launching -= 1;
+        while let Some((next, g)) = self.regions[region as usize].queue.pop_front() {
+            if self.users[next as usize].generation == g {
+                self.regions[region as usize].launching += 1;
+                self.start_launch(now, next as usize, region);
+                break;
+            }
+        }
+        if self.users[u].generation != generation {
+            return;
+        }
+        // A launch fails if the Region's sessions or logins failed meanwhile.
+        let sev = self
+            .severity(region, Plane::Sessions)
+            .max(self.severity(region, Plane::Logins));
+        if self.draw(u, |r| rng::chance(r, sev)) {
+            self.login_failed(now, u);
+            return;
+        }
+        self.connected(now, u, region);
+    }
+
+    fn connected(&mut self, now: u64, u: usize, region: u8) {
+        self.set_state(now, u, ClientState::Connected, region);
+        let reauth = self.model.groups[self.users[u].group as usize]
+            .behaviour
+            .reauth_every_ms;
+        let user = &mut self.users[u];
+        user.connected_since_ms = now;
+        user.failed_streak = 0;
+        if user.down_since_ms != NEVER {
+            user.downtime_ms += now - user.down_since_ms;
+            user.down_since_ms = NEVER;
+        }
+        if user.first_disconnect_ms != NEVER && user.reconnect_ms == NEVER {
+            user.reconnect_ms = now;
+            user.reconnect_region = region;
+        }
+        if region == user.home && user.failback_ms == NEVER && user.non_home_ms > 0 {
+            user.failback_ms = now;
+        }
+        if reauth > 0 {
+            self.schedule_user(u, now + reauth, Step::Reauth);
+        }
+    }
+
+    /// Periodic re-authentication (e.g. SAML session duration): the client logs in again and
+    /// follows the current DNS answer; if it names another Region the user moves there.
+    fn reauth(&mut self, now: u64, u: usize) {
+        let current = self.users[u].region;
+        match self.resolve(now, u) {
+            Ok(r) if r == current => {
+                let every = self.model.groups[self.users[u].group as usize]
+                    .behaviour
+                    .reauth_every_ms;
+                self.schedule_user(u, now + every, Step::Reauth);
+            }
+            _ => {
+                self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
+                self.start_downtime(u, now);
+                self.login(now, u);
+            }
+        }
+    }
+
+    fn login_failed(&mut self, now: u64, u: usize) {
+        let model = self.model;
+        let b = &model.groups[self.users[u].group as usize].behaviour;
+        let started = self.users[u].login_started_ms;
+        self.start_downtime(u, started);
+        let user = &mut self.users[u];
+        user.login_failures += 1;
+        user.failed_streak = user.failed_streak.saturating_add(1);
+        let sticky_restart = user.has(flag::STICKY)
+            && user.held != NO_REGION
+            && u32::from(user.failed_streak) >= b.restart_after_failures;
+        self.set_state(now, u, ClientState::Waiting, NO_REGION);
+        if sticky_restart {
+            // The user quits and restarts the client, which forgets the identifier it held.
+            let rt = b.restart_time;
+            let t = self.draw(u, |r| rt.sample(r));
+            let user = &mut self.users[u];
+            user.restarts += 1;
+            user.held = NO_REGION;
+            user.failed_streak = 0;
+            self.schedule_user(u, now + t, Step::Login);
+            return;
+        }
+        let k = u32::from(self.users[u].failed_streak - 1).min(20);
+        let backoff = (b.backoff_initial_ms << k).min(b.backoff_max_ms);
+        self.schedule_user(u, now + backoff, Step::Login);
+    }
+
+    /// Sessions in `region` drop (each with probability `severity`).
+    fn drop_sessions(&mut self, now: u64, region: u8, severity: f64, forced: bool) {
+        for u in 0..self.users.len() {
+            let user = &self.users[u];
+            if user.state != ClientState::Connected || user.region != region {
+                continue;
+            }
+            if !self.draw(u, |r| rng::chance(r, severity)) {
+                continue;
+            }
+            if forced {
+                // A forced disconnect (fail-back): the user logs in again right away and
+                // follows DNS.
+                self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
+                self.start_downtime(u, now);
+                self.login(now, u);
+                continue;
+            }
+            self.set_state(now, u, ClientState::Disconnected, region);
+            self.users[u].dropped_ms = now;
+            self.start_downtime(u, now);
+            let d = self.model.groups[self.users[u].group as usize]
+                .behaviour
+                .detect_disconnect;
+            let t = self.draw(u, |r| d.sample(r));
+            self.schedule_user(u, now + t, Step::Detect);
+        }
+    }
+
+    /// Sessions in `region` work again: clients still trying to resume (within the resume
+    /// window) reconnect after they notice.
+    fn sessions_recovered(&mut self, now: u64, region: u8) {
+        for u in 0..self.users.len() {
+            let user = &self.users[u];
+            if user.state != ClientState::Disconnected || user.region != region {
+                continue;
+            }
+            let b = &self.model.groups[user.group as usize].behaviour;
+            if now >= user.dropped_ms + b.resume_window_ms {
+                continue;
+            }
+            let d = b.detect_disconnect;
+            let t = self.draw(u, |r| d.sample(r));
+            self.schedule_user(u, now + t, Step::Resume);
+        }
+    }
+
+    fn work_end(&mut self, now: u64, u: usize) {
+        let user = &mut self.users[u];
+        if user.down_since_ms != NEVER {
+            user.downtime_ms += now - user.down_since_ms;
+            user.down_since_ms = NEVER;
+        }
+        self.set_state(now, u, ClientState::Done, NO_REGION);
+    }
+}
+
+#[derive(Debug)]
+enum LoginFailure {
+    Dns,
+    Misdirected,
+}
+
+fn status_label(healthy: bool) -> &'static str {
+    if healthy {
+        "healthy"
+    } else {
+        "unhealthy"
+    }
+}
+
+fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut acc = 0.0;
+    let v: Vec<f64> = shares
+        .map(|s| {
+            acc += s;
+            acc
+        })
+        .collect();
+    if v.is_empty() {
+        vec![1.0]
+    } else {
+        v
+    }
+}
+
+/// Whether user `i` of `total` is among `n` traced users spread evenly over all users.
+fn is_traced(i: u64, total: u64, n: u64) -> bool {
+    if n >= total {
+        return true;
+    }
+    // User i is traced when it is the first user of one of n equal slices.
+    let slice_of = |x: u64| x * n / total;
+    i == 0 || slice_of(i) != slice_of(i - 1)
+}

@@ -1,0 +1,185 @@
+//! Summary statistics (`summary.csv`), computed from a finished run.
+//!
+//! Downtime figures are over *affected* users (those with at least one interruption);
+//! percentiles use the nearest-rank method on integer milliseconds, so they are exact and
+//! identical on every platform. Time-to figures (`detection_ms`, `dns_failover_ms`,
+//! `recovered_*_ms`, `failback_ms`) are measured from the start of the first fault and are
+//! empty when the thing never happened.
+
+use super::{ControlFacts, UserRecord};
+
+/// Every summary metric, in `summary.csv` order. `[[expect]]` may name any of them.
+pub const SUMMARY_METRICS: &[&str] = &[
+    "seed",
+    "users",
+    "users_affected",
+    "users_redirected",
+    "users_not_redirectable",
+    "users_misdirected",
+    "users_never_reconnected",
+    "downtime_mean_ms",
+    "downtime_p50_ms",
+    "downtime_p90_ms",
+    "downtime_p95_ms",
+    "downtime_p99_ms",
+    "downtime_max_ms",
+    "downtime_total_hours",
+    "detection_ms",
+    "dns_failover_ms",
+    "recovered_50_ms",
+    "recovered_95_ms",
+    "failback_ms",
+    "login_failures",
+    "client_restarts",
+    "peak_launch_queue",
+    "events_processed",
+];
+
+/// Summary metrics as `(name, value)`; `None` = did not happen (empty CSV field).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Values in [`SUMMARY_METRICS`] order.
+    pub values: Vec<(&'static str, Option<f64>)>,
+}
+
+impl Summary {
+    /// A metric's value.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| *v)
+    }
+
+    /// A value as written to CSV: integers without a decimal point, others with up to 3
+    /// decimals, empty when absent.
+    pub fn format_value(v: Option<f64>) -> String {
+        match v {
+            None => String::new(),
+            Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => format!("{}", x as i64),
+            Some(x) => {
+                let s = format!("{x:.3}");
+                s.trim_end_matches('0').trim_end_matches('.').to_string()
+            }
+        }
+    }
+}
+
+/// Nearest-rank percentile of a sorted slice (`p` in (0, 100]).
+pub fn percentile(sorted: &[u64], p: u32) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let n = sorted.len() as u64;
+    let rank = (u64::from(p) * n).div_ceil(100).max(1);
+    Some(sorted[(rank - 1) as usize])
+}
+
+/// Computes the summary.
+pub fn summarize(seed: u64, users: &[UserRecord], control: &ControlFacts) -> Summary {
+    let affected: Vec<&UserRecord> = users.iter().filter(|u| u.affected()).collect();
+    let mut downtimes: Vec<u64> = affected.iter().map(|u| u.downtime_ms).collect();
+    downtimes.sort_unstable();
+    let since_fault = |t: Option<u64>| -> Option<f64> {
+        match (control.first_fault_ms, t) {
+            (Some(f), Some(t)) => Some(t.saturating_sub(f) as f64),
+            _ => None,
+        }
+    };
+    // Share of affected users connected again: the k-th earliest first reconnection.
+    let mut reconnects: Vec<u64> = affected.iter().filter_map(|u| u.reconnect_ms).collect();
+    reconnects.sort_unstable();
+    let recovered = |share_pct: u64| -> Option<u64> {
+        if affected.is_empty() {
+            return None;
+        }
+        let need = (share_pct * affected.len() as u64).div_ceil(100).max(1) as usize;
+        reconnects.get(need - 1).copied()
+    };
+    let count = |f: &dyn Fn(&UserRecord) -> bool| users.iter().filter(|u| f(u)).count() as f64;
+    let total_down: u64 = downtimes.iter().sum();
+    let mean = if downtimes.is_empty() {
+        None
+    } else {
+        Some((total_down as f64 / downtimes.len() as f64).round())
+    };
+    let pct = |p| percentile(&downtimes, p).map(|x| x as f64);
+    let values: Vec<(&'static str, Option<f64>)> = vec![
+        ("seed", Some(seed as f64)),
+        ("users", Some(users.len() as f64)),
+        ("users_affected", Some(affected.len() as f64)),
+        ("users_redirected", Some(count(&|u| u.redirected))),
+        (
+            "users_not_redirectable",
+            Some(count(&|u| u.affected() && !u.redirectable)),
+        ),
+        ("users_misdirected", Some(count(&|u| u.misdirected))),
+        (
+            "users_never_reconnected",
+            Some(count(&|u| u.affected() && u.reconnect_ms.is_none())),
+        ),
+        ("downtime_mean_ms", mean),
+        ("downtime_p50_ms", pct(50)),
+        ("downtime_p90_ms", pct(90)),
+        ("downtime_p95_ms", pct(95)),
+        ("downtime_p99_ms", pct(99)),
+        ("downtime_max_ms", downtimes.last().map(|&x| x as f64)),
+        (
+            "downtime_total_hours",
+            Some((total_down as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
+        ),
+        ("detection_ms", since_fault(control.primary_unhealthy_ms)),
+        (
+            "dns_failover_ms",
+            since_fault(control.answer_left_primary_ms),
+        ),
+        ("recovered_50_ms", since_fault(recovered(50))),
+        ("recovered_95_ms", since_fault(recovered(95))),
+        (
+            "failback_ms",
+            since_fault(control.answer_back_on_primary_ms),
+        ),
+        (
+            "login_failures",
+            Some(
+                users
+                    .iter()
+                    .map(|u| u64::from(u.login_failures))
+                    .sum::<u64>() as f64,
+            ),
+        ),
+        (
+            "client_restarts",
+            Some(users.iter().map(|u| u64::from(u.restarts)).sum::<u64>() as f64),
+        ),
+        ("peak_launch_queue", Some(control.peak_launch_queue as f64)),
+        ("events_processed", Some(control.events_processed as f64)),
+    ];
+    debug_assert_eq!(values.len(), SUMMARY_METRICS.len());
+    debug_assert!(values.iter().zip(SUMMARY_METRICS).all(|((a, _), b)| a == b));
+    Summary { values }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let xs: Vec<u64> = (1..=100).collect();
+        assert_eq!(percentile(&xs, 50), Some(50));
+        assert_eq!(percentile(&xs, 95), Some(95));
+        assert_eq!(percentile(&xs, 100), Some(100));
+        assert_eq!(percentile(&[7], 99), Some(7));
+        assert_eq!(percentile(&[], 50), None);
+        assert_eq!(percentile(&[1, 2, 3, 4], 50), Some(2));
+    }
+
+    #[test]
+    fn value_formatting() {
+        assert_eq!(Summary::format_value(None), "");
+        assert_eq!(Summary::format_value(Some(120000.0)), "120000");
+        assert_eq!(Summary::format_value(Some(1.25)), "1.25");
+        assert_eq!(Summary::format_value(Some(2.0 / 3.0)), "0.667");
+    }
+}

@@ -1,0 +1,125 @@
+//! Maps problems to file positions.
+//!
+//! Validation speaks in field paths (`users[0].count`); this module finds the value in a
+//! span-preserving `toml_edit` parse of the same text, turns the byte offset into a line and
+//! column, and renders the path the way `--set` addresses it (`users.staff.count`), using an
+//! array entry's `name` where it has one.
+
+use super::{Diagnostic, PathSeg, Problem};
+use toml_edit::{Document, Item};
+
+pub(crate) struct Locator<'a> {
+    file: &'a str,
+    text: &'a str,
+    doc: Option<Document<String>>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(file: &'a str, text: &'a str) -> Self {
+        Locator {
+            file,
+            text,
+            doc: Document::parse(text.to_string()).ok(),
+        }
+    }
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+
+    /// A TOML syntax or type error: its own message and span.
+    pub fn from_toml_error(&self, e: &toml::de::Error) -> Diagnostic {
+        let (line, column) = e.span().map_or((0, 0), |s| self.line_col(s.start));
+        Diagnostic {
+            file: self.file.to_string(),
+            line,
+            column,
+            field: String::new(),
+            message: e.message().trim().to_string(),
+        }
+    }
+
+    /// Locates a validation problem.
+    pub fn locate(&self, p: &Problem) -> Diagnostic {
+        let mut field = String::new();
+        let mut span = None;
+        let mut current: Option<Node> = self.doc.as_ref().map(|d| Node::Item(d.as_item()));
+        for seg in &p.path {
+            let next = current.and_then(|node| step(node, seg));
+            match seg {
+                PathSeg::Key(k) => push_key(&mut field, k),
+                PathSeg::Name(n) => push_key(&mut field, n),
+                PathSeg::Index(i) => {
+                    let name = next
+                        .and_then(|n| n.get("name"))
+                        .and_then(|n| n.as_str())
+                        .filter(|n| !n.is_empty() && !n.contains('.'));
+                    match name {
+                        Some(n) => push_key(&mut field, n),
+                        None => field.push_str(&format!("[{i}]")),
+                    }
+                }
+            }
+            if let Some(s) = next.and_then(node_span) {
+                span = Some(s);
+            }
+            current = next;
+        }
+        let (line, column) = span.map_or((0, 0), |s| self.line_col(s));
+        Diagnostic {
+            file: self.file.to_string(),
+            line,
+            column,
+            field,
+            message: p.message.clone(),
+        }
+    }
+}
+
+fn push_key(field: &mut String, k: &str) {
+    if !field.is_empty() {
+        field.push('.');
+    }
+    field.push_str(k);
+}
+
+#[derive(Clone, Copy)]
+enum Node<'d> {
+    Item(&'d Item),
+    Table(&'d toml_edit::Table),
+}
+
+impl<'d> Node<'d> {
+    fn get(self, key: &str) -> Option<&'d Item> {
+        match self {
+            Node::Item(i) => i.as_table_like()?.get(key),
+            Node::Table(t) => t.get(key),
+        }
+    }
+}
+
+fn step<'d>(node: Node<'d>, seg: &PathSeg) -> Option<Node<'d>> {
+    match seg {
+        PathSeg::Key(k) => node.get(k).map(Node::Item),
+        PathSeg::Name(n) => node.get(n).map(Node::Item),
+        PathSeg::Index(i) => match node {
+            Node::Item(Item::ArrayOfTables(a)) => a.get(*i).map(Node::Table),
+            // Array elements are values, not items; the array's own span is close enough.
+            _ => None,
+        },
+    }
+}
+
+fn node_span(node: Node) -> Option<usize> {
+    match node {
+        Node::Item(Item::Value(v)) => v.span().map(|s| s.start),
+        Node::Item(Item::Table(t)) | Node::Table(t) => t.span().map(|s| s.start),
+        Node::Item(Item::ArrayOfTables(a)) => a.span().map(|s| s.start),
+        Node::Item(Item::None) => None,
+    }
+}

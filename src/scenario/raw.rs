@@ -1,0 +1,431 @@
+//! Raw scenario structs: a mirror of the TOML file (INTERFACE §2), nothing more.
+//!
+//! Every table denies unknown keys. Values stay as written (durations are strings, references
+//! are names); [`super::validate`] turns them into a [`super::Model`] in one pass. Defaults
+//! are applied during validation and documented on the `Model` types, so they live in one
+//! place.
+//!
+//! Field docs are omitted on purpose: each field is the file key of the same name, documented
+//! in the README's scenario reference and in `failsim schema`.
+#![allow(missing_docs)]
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub scenario: RawMeta,
+    #[serde(default)]
+    pub region: Vec<RawRegion>,
+    #[serde(default)]
+    pub metric: Vec<RawMetric>,
+    #[serde(default)]
+    pub alarm: Vec<RawAlarm>,
+    #[serde(default)]
+    pub health_check: Vec<RawHealthCheck>,
+    pub dns: RawDns,
+    #[serde(default)]
+    pub resolver: Vec<RawResolver>,
+    #[serde(default)]
+    pub users: Vec<RawUsers>,
+    #[serde(default)]
+    pub event: Vec<RawEvent>,
+    #[serde(default)]
+    pub expect: Vec<RawExpect>,
+}
+
+/// `[scenario]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    pub name: String,
+    pub seed: Option<u64>,
+    pub duration: String,
+    pub series_step: Option<String>,
+}
+
+/// A duration distribution: a fixed `"40s"`, `{ min, max }` (uniform) or `{ median, p95 }`
+/// (log-normal).
+#[derive(Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a duration such as \"40s\", a table { min = \"..\", max = \"..\" } (uniform) or { median = \"..\", p95 = \"..\" } (log-normal)"
+)]
+pub enum RawDist {
+    Fixed(String),
+    Table(RawDistTable),
+}
+
+/// Table form of [`RawDist`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistTable {
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub median: Option<String>,
+    pub p95: Option<String>,
+}
+
+/// `[[region]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegion {
+    pub name: String,
+    pub launch_concurrency: Option<u32>,
+    pub launch_time: Option<RawDist>,
+    pub standby: Option<Standby>,
+    pub resume_time: Option<RawDist>,
+}
+
+/// State of standby WorkSpaces in a failover Region.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Standby {
+    Running,
+    Autostop,
+}
+
+/// `[[metric]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetric {
+    pub name: String,
+    pub source: MetricSource,
+    pub region: String,
+    pub target: Option<String>,
+    pub resolution: Option<String>,
+    pub delay: Option<String>,
+    pub datapoints: Option<Vec<RawDatapoint>>,
+}
+
+/// Where a metric's values come from.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricSource {
+    Canary,
+    ConnectedUsers,
+    LoginFailures,
+    Scripted,
+}
+
+/// One scripted datapoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDatapoint {
+    pub at: String,
+    pub value: f64,
+}
+
+/// `[[alarm]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlarm {
+    pub name: String,
+    pub metric: String,
+    pub statistic: Option<RawStatistic>,
+    pub period: String,
+    pub evaluation_periods: u32,
+    pub datapoints_to_alarm: Option<u32>,
+    pub comparison: RawComparison,
+    pub threshold: f64,
+    pub treat_missing_data: Option<RawTreatMissingData>,
+}
+
+/// CloudWatch statistic.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawStatistic {
+    Average,
+    Minimum,
+    Maximum,
+    Sum,
+    SampleCount,
+}
+
+/// CloudWatch comparison operator.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawComparison {
+    LessThanThreshold,
+    LessThanOrEqualToThreshold,
+    GreaterThanThreshold,
+    GreaterThanOrEqualToThreshold,
+}
+
+/// CloudWatch `TreatMissingData`.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawTreatMissingData {
+    Missing,
+    NotBreaching,
+    Breaching,
+    Ignore,
+}
+
+/// `[[health_check]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHealthCheck {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: HealthCheckKind,
+    pub target: Option<String>,
+    pub protocol: Option<Protocol>,
+    pub interval: Option<String>,
+    pub failure_threshold: Option<u32>,
+    pub regions: Option<Vec<String>>,
+    pub checkers_per_region: Option<u32>,
+    pub children: Option<Vec<String>>,
+    pub healthy_threshold: Option<u32>,
+    pub alarm: Option<String>,
+    pub insufficient_data: Option<InsufficientData>,
+    pub inverted: Option<bool>,
+    pub disabled: Option<bool>,
+}
+
+/// Route 53 health-check type.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthCheckKind {
+    Endpoint,
+    Calculated,
+    Alarm,
+}
+
+/// Endpoint health-check protocol (decides the probe timeout, facts §1.3).
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    Http,
+    Https,
+    HttpStrMatch,
+    HttpsStrMatch,
+    Tcp,
+}
+
+/// `InsufficientDataHealthStatus` of an alarm health check.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum InsufficientData {
+    Healthy,
+    Unhealthy,
+    LastKnownStatus,
+}
+
+/// `[dns]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDns {
+    pub fqdn: String,
+    pub ttl: Option<String>,
+    pub zone: Option<Zone>,
+    pub health_propagation: Option<String>,
+    pub edit_propagation: Option<String>,
+    pub routing: RawRouting,
+}
+
+/// Hosted-zone visibility.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Zone {
+    Public,
+    Private,
+}
+
+/// `dns.routing`
+#[derive(Debug, Deserialize)]
+#[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawRouting {
+    Failover {
+        primary: RawRecord,
+        secondary: OneOrMany<RawRecord>,
+    },
+    Weighted {
+        records: Vec<RawWeightedRecord>,
+    },
+    Simple {
+        region: String,
+    },
+}
+
+/// A single table or an array of tables (failover secondaries chain).
+#[derive(Debug, Deserialize)]
+#[serde(untagged, expecting = "a record table or an array of record tables")]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    /// The records in file order.
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            OneOrMany::One(t) => std::slice::from_ref(t),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// A failover record.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRecord {
+    pub region: String,
+    pub health_check: Option<String>,
+}
+
+/// A weighted record.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWeightedRecord {
+    pub region: String,
+    pub weight: u32,
+    pub health_check: Option<String>,
+}
+
+/// `[[resolver]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResolver {
+    pub name: String,
+    pub ttl_policy: Option<TtlPolicy>,
+    pub min_ttl: Option<String>,
+    pub max_ttl: Option<String>,
+    pub extension: Option<RawDist>,
+    pub serve_stale: Option<String>,
+    pub stale_first: Option<bool>,
+    pub prefetch: Option<bool>,
+    pub population: Option<String>,
+    pub instances: Option<u32>,
+}
+
+/// How a resolver treats the record TTL.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TtlPolicy {
+    Honor,
+    MinTtl,
+    Extend,
+    MaxTtl,
+}
+
+/// `[[users]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUsers {
+    pub name: String,
+    pub count: i64,
+    pub home: String,
+    pub registration: Option<RawRegistration>,
+    pub client_versions: Option<BTreeMap<String, f64>>,
+    pub resolvers: Option<BTreeMap<String, f64>>,
+    pub on_vpn: Option<f64>,
+    pub failover_workspaces: Option<f64>,
+    pub client_cache: Option<String>,
+    pub schedule: Option<RawSchedule>,
+    pub behaviour: Option<RawBehaviour>,
+}
+
+/// Shares of registration kinds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegistration {
+    pub fqdn: Option<f64>,
+    pub region_code: Option<f64>,
+}
+
+/// Working schedule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSchedule {
+    pub start: Option<String>,
+    pub ramp: Option<String>,
+    pub session: Option<String>,
+}
+
+/// `[users.behaviour]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBehaviour {
+    pub detect_disconnect: Option<RawDist>,
+    pub resume_window: Option<String>,
+    pub relogin_delay: Option<RawDist>,
+    pub retry_backoff: Option<RawBackoff>,
+    pub restart_probability: Option<f64>,
+    pub restart_after_failures: Option<u32>,
+    pub restart_time: Option<RawDist>,
+    pub reauth_every: Option<String>,
+    pub failed_login_time: Option<RawDist>,
+}
+
+/// Retry back-off after failed logins.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBackoff {
+    pub initial: String,
+    pub max: String,
+}
+
+/// `[[event]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub name: String,
+    pub kind: EventKind,
+    pub at: String,
+    pub duration: Option<String>,
+    pub until: Option<String>,
+    pub region: Option<String>,
+    pub planes: Option<Vec<Plane>>,
+    pub severity: Option<f64>,
+    pub checker_regions: Option<Vec<String>>,
+    pub target: Option<String>,
+    pub resolver: Option<String>,
+    pub health_check: Option<String>,
+    pub hijacked: Option<bool>,
+}
+
+/// Event kinds (faults and operator actions).
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    RegionOutage,
+    CheckerPartition,
+    DnsOutage,
+    ResolverOutage,
+    SetRecord,
+    DisableHealthCheck,
+    InvertHealthCheck,
+    DisconnectUsers,
+    DomainLapse,
+}
+
+/// Independent failure planes of a Region (DESIGN §4.1).
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Plane {
+    Sessions,
+    Logins,
+    Endpoint,
+    Metrics,
+}
+
+/// `[[expect]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    pub metric: String,
+    pub min: Option<NumberOrDuration>,
+    pub max: Option<NumberOrDuration>,
+}
+
+/// A bound: a number, or a duration string for `*_ms` metrics.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged, expecting = "a number, or a duration string such as \"15m\"")]
+pub enum NumberOrDuration {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}

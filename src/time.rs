@@ -1,0 +1,166 @@
+//! Simulated time: integer milliseconds since scenario start.
+//!
+//! failsim never uses a float clock (DESIGN §3). `SimTime` is an instant, `SimDuration` a
+//! span; both wrap `u64` milliseconds so that every run on every machine orders events the
+//! same way. Durations in scenario files are strings with units (`"250ms"`, `"30s"`,
+//! `"1h 30m"`), parsed by [`parse_duration`].
+
+use std::fmt;
+
+/// An instant, in milliseconds since the scenario started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimTime(pub u64);
+
+/// A span of simulated time, in milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimDuration(pub u64);
+
+impl SimTime {
+    /// The scenario start.
+    pub const ZERO: SimTime = SimTime(0);
+    /// A time later than any scenario end; used as "never".
+    pub const NEVER: SimTime = SimTime(u64::MAX);
+
+    /// Milliseconds since scenario start.
+    pub fn ms(self) -> u64 {
+        self.0
+    }
+
+    /// `self + d`, saturating at [`SimTime::NEVER`].
+    pub fn after(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(d.0))
+    }
+
+    /// Time elapsed from `earlier` to `self` (zero if `earlier` is later).
+    pub fn since(self, earlier: SimTime) -> SimDuration {
+        SimDuration(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl SimDuration {
+    /// Zero length.
+    pub const ZERO: SimDuration = SimDuration(0);
+
+    /// From whole milliseconds.
+    pub const fn from_ms(ms: u64) -> Self {
+        SimDuration(ms)
+    }
+
+    /// From whole seconds.
+    pub const fn from_secs(s: u64) -> Self {
+        SimDuration(s * 1000)
+    }
+
+    /// From whole minutes.
+    pub const fn from_mins(m: u64) -> Self {
+        SimDuration(m * 60_000)
+    }
+
+    /// Length in milliseconds.
+    pub fn ms(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for SimDuration {
+    /// Human form used in messages: `1h 2m 3s`, `250ms`, `0s`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_ms(self.0))
+    }
+}
+
+/// Formats milliseconds as a compact human duration (`1h 2m 3.5s`, `45s`, `250ms`).
+pub fn format_ms(ms: u64) -> String {
+    if ms == 0 {
+        return "0s".to_string();
+    }
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let h = ms / 3_600_000;
+    let m = (ms / 60_000) % 60;
+    let s = (ms / 1000) % 60;
+    let rest = ms % 1000;
+    let mut parts = Vec::new();
+    if h > 0 {
+        parts.push(format!("{h}h"));
+    }
+    if m > 0 {
+        parts.push(format!("{m}m"));
+    }
+    if s > 0 || rest > 0 {
+        if rest > 0 {
+            let tenths = format!("{s}.{rest:03}");
+            parts.push(format!("{}s", tenths.trim_end_matches('0')));
+        } else {
+            parts.push(format!("{s}s"));
+        }
+    }
+    parts.join(" ")
+}
+
+/// Formats an instant as `h:mm:ss` from scenario start, for stdout stories.
+pub fn format_clock(ms: u64) -> String {
+    let total_s = ms / 1000;
+    format!(
+        "{}:{:02}:{:02}",
+        total_s / 3600,
+        (total_s / 60) % 60,
+        total_s % 60
+    )
+}
+
+/// Parses a duration string with units into milliseconds.
+///
+/// Accepts what `humantime` accepts (`"250ms"`, `"30s"`, `"5m"`, `"1h 30m"`, `"2days"`) and
+/// rejects a bare number (units are mandatory so `ttl = "60"` cannot be misread) and
+/// anything finer than a millisecond.
+pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty duration".into());
+    }
+    if t.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(format!(
+            "`{t}` has no unit; write e.g. \"{t}s\" or \"{t}ms\""
+        ));
+    }
+    let d = humantime::parse_duration(t).map_err(|e| format!("`{t}` is not a duration ({e})"))?;
+    if d.subsec_nanos() % 1_000_000 != 0 {
+        return Err(format!("`{t}` is finer than a millisecond"));
+    }
+    u64::try_from(d.as_millis())
+        .map(SimDuration)
+        .map_err(|_| format!("`{t}` is too long"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_units() {
+        assert_eq!(parse_duration("250ms").unwrap().ms(), 250);
+        assert_eq!(parse_duration("30s").unwrap().ms(), 30_000);
+        assert_eq!(parse_duration("5m").unwrap().ms(), 300_000);
+        assert_eq!(parse_duration("1h 30m").unwrap().ms(), 5_400_000);
+        assert_eq!(parse_duration("0s").unwrap().ms(), 0);
+    }
+
+    #[test]
+    fn rejects_bare_numbers_and_garbage() {
+        assert!(parse_duration("60").unwrap_err().contains("no unit"));
+        assert!(parse_duration("fast").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("1us").is_err());
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(format_ms(0), "0s");
+        assert_eq!(format_ms(250), "250ms");
+        assert_eq!(format_ms(90_500), "1m 30.5s");
+        assert_eq!(format_ms(3_723_000), "1h 2m 3s");
+        assert_eq!(format_clock(3_723_000), "1:02:03");
+    }
+}
