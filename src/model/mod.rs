@@ -402,8 +402,16 @@ impl<'m, R: Recorder> Sim<'m, R> {
     }
 
     fn run(&mut self) {
+        self.start();
+        let end = SimTime(self.model.duration_ms);
+        while let Some((now, ev)) = self.sched.next_until(end) {
+            self.handle(now.0, ev);
+        }
+    }
+
+    /// Records initial states and schedules the first events.
+    fn start(&mut self) {
         let model = self.model;
-        let end = SimTime(model.duration_ms);
         // Initial states at time 0 (INTERFACE §3).
         for (i, hc) in model.health_checks.iter().enumerate() {
             let s = crate::model::health::effective_status(true, hc.disabled, hc.inverted);
@@ -443,9 +451,6 @@ impl<'m, R: Recorder> Sim<'m, R> {
             self.sched.at(SimTime(phase), Ev::Probe(c as u32));
         }
         self.sched.at(SimTime::ZERO, Ev::SeriesTick);
-        while let Some((now, ev)) = self.sched.next_until(end) {
-            self.handle(now.0, ev);
-        }
     }
 
     fn finish(mut self) -> (Vec<UserRecord>, ControlFacts) {
@@ -1331,4 +1336,169 @@ fn is_traced(i: u64, total: u64, n: u64) -> bool {
     // User i is traced when it is the first user of one of n equal slices.
     let slice_of = |x: u64| x * n / total;
     i == 0 || slice_of(i) != slice_of(i - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load_str;
+
+    fn scenario(interval: &str, threshold: u32, protocol: &str) -> Model {
+        let text = format!(
+            r#"[scenario]
+name = "t"
+duration = "2h"
+[[region]]
+name = "a"
+[[region]]
+name = "b"
+[[health_check]]
+name = "primary"
+type = "endpoint"
+target = "a"
+protocol = "{protocol}"
+interval = "{interval}"
+failure_threshold = {threshold}
+[dns]
+fqdn = "d.example.com"
+ttl = "60s"
+routing = {{ policy = "failover", primary = {{ region = "a", health_check = "primary" }}, secondary = {{ region = "b" }} }}
+[[users]]
+name = "u"
+count = 50
+home = "a"
+[[event]]
+name = "outage"
+kind = "region_outage"
+region = "a"
+at = "1h"
+duration = "30m"
+"#
+        );
+        load_str(&text, "t.toml", &[]).expect("valid test scenario")
+    }
+
+    /// Send times of checker 0's probes.
+    fn probe_times(model: &Model, seed: u64) -> Vec<u64> {
+        let mut rec = MemoryRecorder::default();
+        let mut sim = Sim::new(
+            model,
+            &RunOptions {
+                seed,
+                trace_users: 0,
+            },
+            &mut rec,
+        );
+        sim.start();
+        let mut times = Vec::new();
+        while let Some((now, ev)) = sim.sched.next_until(SimTime(model.duration_ms)) {
+            if let Ev::Probe(0) = ev {
+                times.push(now.0);
+            }
+            sim.handle(now.0, ev);
+        }
+        times
+    }
+
+    #[test]
+    fn probes_are_spaced_interval_after_each_response_or_timeout() {
+        for (protocol, timeout) in [("https", 4_000), ("tcp", 10_000)] {
+            let model = scenario("30s", 3, protocol);
+            let times = probe_times(&model, 1);
+            let (mut healthy_gaps, mut failing_gaps) = (0, 0);
+            for w in times.windows(2) {
+                let gap = w[1] - w[0];
+                let during_outage = w[0] >= 3_600_000 && w[0] < 5_400_000;
+                if during_outage {
+                    // A probe to a dead endpoint times out, then the interval runs.
+                    assert_eq!(gap, 30_000 + timeout, "{protocol} at {}", w[0]);
+                    failing_gaps += 1;
+                } else {
+                    // A healthy endpoint answers within 20-200 ms.
+                    assert!(
+                        (30_020..=30_200).contains(&gap),
+                        "{protocol} gap {gap} at {}",
+                        w[0]
+                    );
+                    healthy_gaps += 1;
+                }
+            }
+            assert!(
+                healthy_gaps > 100 && failing_gaps > 40,
+                "{healthy_gaps} {failing_gaps}"
+            );
+            assert!(
+                times[0] < 30_000,
+                "first probe within one interval (random phase)"
+            );
+        }
+    }
+
+    /// Detection bounds derived from the rules: after the fault, a checker's first failing
+    /// probe is sent within one spacing (interval + at most 200 ms), its result arrives a
+    /// timeout later, and each further failure takes interval + timeout. So the
+    /// `threshold`-th failure is seen between `timeout + (threshold-1)(interval+timeout)`
+    /// and that plus `interval + 200 ms`. The check flips when the last checker needed by
+    /// the 18 % rule flips, inside the same window; DNS follows after health_propagation.
+    #[test]
+    fn detection_time_stays_within_the_derived_bounds() {
+        for (interval, interval_ms, threshold) in [
+            ("30s", 30_000u64, 3u64),
+            ("10s", 10_000, 3),
+            ("30s", 30_000, 1),
+            ("10s", 10_000, 5),
+        ] {
+            let model = scenario(interval, threshold as u32, "https");
+            let timeout = 4_000;
+            let low = timeout + (threshold - 1) * (interval_ms + timeout);
+            let high = low + interval_ms + 200;
+            for seed in 1..=20 {
+                let report = simulate(
+                    &model,
+                    &RunOptions {
+                        seed,
+                        trace_users: 0,
+                    },
+                );
+                let d = report.summary.get("detection_ms").expect("detected") as u64;
+                assert!((low..=high).contains(&d), "interval {interval} threshold {threshold} seed {seed}: {d} not in [{low}, {high}]");
+                let f = report.summary.get("dns_failover_ms").expect("failed over") as u64;
+                assert_eq!(f, d + 10_000, "DNS follows after health_propagation");
+            }
+        }
+    }
+
+    #[test]
+    fn nobody_is_connected_to_a_region_whose_sessions_are_down() {
+        let model = scenario("30s", 3, "https");
+        let report = simulate(
+            &model,
+            &RunOptions {
+                seed: 5,
+                trace_users: 0,
+            },
+        );
+        for row in &report.series {
+            if row.time_ms >= 3_600_000 && row.time_ms < 5_400_000 {
+                assert_eq!(
+                    row.connected[0], 0,
+                    "connected in the failed Region at {}",
+                    row.time_ms
+                );
+            }
+            let total: u32 =
+                row.connected.iter().sum::<u32>() + row.disconnected + row.logging_in + row.offline;
+            assert_eq!(total, 50, "counts add up at {}", row.time_ms);
+        }
+        for u in &report.users {
+            assert!(u.downtime_ms <= 2 * 3_600_000);
+        }
+    }
+
+    #[test]
+    fn tracing_picks_users_evenly() {
+        let picked: Vec<u64> = (0..100).filter(|&i| is_traced(i, 100, 4)).collect();
+        assert_eq!(picked, vec![0, 25, 50, 75]);
+        assert_eq!((0..3).filter(|&i| is_traced(i, 3, 12)).count(), 3);
+    }
 }

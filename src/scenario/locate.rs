@@ -33,14 +33,14 @@ impl<'a> Locator<'a> {
     }
 
     /// A TOML syntax or type error: its own message and span.
-    pub fn from_toml_error(&self, e: &toml::de::Error) -> Diagnostic {
+    pub fn toml_error(&self, e: &toml::de::Error) -> Diagnostic {
         let (line, column) = e.span().map_or((0, 0), |s| self.line_col(s.start));
         Diagnostic {
             file: self.file.to_string(),
             line,
             column,
             field: String::new(),
-            message: e.message().trim().to_string(),
+            message: plain_types(e.message().trim()),
         }
     }
 
@@ -79,6 +79,21 @@ impl<'a> Locator<'a> {
             message: p.message.clone(),
         }
     }
+}
+
+/// Serde names Rust types (`i64`, `f64`); users wrote TOML, so say it in TOML's words.
+fn plain_types(message: &str) -> String {
+    let mut m = message.to_string();
+    for (rust, plain) in [
+        ("expected i64", "expected an integer"),
+        ("expected u64", "expected a non-negative integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        m = m.replace(rust, plain);
+    }
+    m
 }
 
 fn push_key(field: &mut String, k: &str) {

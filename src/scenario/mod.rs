@@ -614,7 +614,7 @@ pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Model, L
     let located = locate::Locator::new(file, &text);
     let raw: raw::RawScenario = match toml::from_str(&text) {
         Ok(r) => r,
-        Err(e) => return Err(LoadError::Invalid(vec![located.from_toml_error(&e)])),
+        Err(e) => return Err(LoadError::Invalid(vec![located.toml_error(&e)])),
     };
     validate::validate(&raw).map_err(|problems| {
         LoadError::Invalid(problems.iter().map(|p| located.locate(p)).collect())

@@ -838,7 +838,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             );
         }
         let instances = r.instances.unwrap_or(100);
-        if instances < 1 || instances > 1_000_000 {
+        if !(1..=1_000_000).contains(&instances) {
             v.err(at(&base, &[k("instances")]), "allowed: 1 to 1,000,000");
         }
         resolvers.push(ResolverSpec {

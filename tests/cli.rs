@@ -1,0 +1,360 @@
+//! Integration tests: drive the `failsim` binary as a user or CI job would.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn failsim() -> Command {
+    Command::cargo_bin("failsim").unwrap()
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A small valid scenario (fast to simulate) with its pieces on known lines.
+const SMALL: &str = r#"[scenario]
+name = "small"
+seed = 3
+duration = "3h"
+
+[[region]]
+name = "us-west-2"
+
+[[region]]
+name = "us-east-1"
+
+[[health_check]]
+name = "primary"
+type = "endpoint"
+target = "us-west-2"
+
+[dns]
+fqdn = "desktop.example.com"
+ttl = "60s"
+routing = { policy = "failover", primary = { region = "us-west-2", health_check = "primary" }, secondary = { region = "us-east-1" } }
+
+[[users]]
+name = "staff"
+count = 200
+home = "us-west-2"
+schedule = { start = "0s", ramp = "10m", session = "8h" }
+
+[[event]]
+name = "outage"
+kind = "region_outage"
+region = "us-west-2"
+at = "30m"
+duration = "1h"
+"#;
+
+fn write_scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    fs::write(&p, text).unwrap();
+    p
+}
+
+fn run_ok(scenario: &Path, out: &Path, extra: &[&str]) -> String {
+    let output = failsim()
+        .arg("run")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs `check` on `text` and returns (exit code, stderr).
+fn check_text(text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_scenario(dir.path(), "bad.toml", text);
+    let out = failsim().arg("check").arg(&p).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn assert_invalid(text: &str, line: usize, needles: &[&str]) {
+    let (code, err) = check_text(text);
+    assert_eq!(code, Some(2), "expected exit 2; stderr: {err}");
+    let loc = format!("bad.toml:{line}:");
+    assert!(err.contains(&loc), "expected location {loc} in: {err}");
+    for n in needles {
+        assert!(err.contains(n), "expected `{n}` in: {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn the_bundled_scenario_runs_and_writes_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let stdout = run_ok(&repo("scenarios/workspaces-failover.toml"), &out, &[]);
+    assert!(stdout.starts_with("seed: 7\n"), "{stdout}");
+    for f in ["summary.csv", "users.csv", "timeline.csv", "series.csv"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let users = fs::read_to_string(out.join("users.csv")).unwrap();
+    assert_eq!(users.lines().count(), 2001, "header + one row per user");
+    assert!(users.starts_with("user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected\n"));
+    // Users are redirected to the failover Region, and old clients are not.
+    assert!(users
+        .lines()
+        .any(|l| l.contains(",us-east-1,") && l.contains(",5.22.0,") && l.contains(",true,")));
+    assert!(users
+        .lines()
+        .filter(|l| l.contains(",3.0.8,"))
+        .all(|l| !l.contains(",us-east-1,")));
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.starts_with("metric,value\nseed,7\nusers,2000\n"));
+    let timeline = fs::read_to_string(out.join("timeline.csv")).unwrap();
+    assert!(timeline.contains("0,health_check,primary,healthy"));
+    assert!(timeline.contains(",dns_answer,desktop.example.com,us-east-1"));
+    let series = fs::read_to_string(out.join("series.csv")).unwrap();
+    assert!(series.starts_with("time_ms,connected_us-west-2,connected_us-east-1,disconnected,logging_in,offline,primary_check,answer\n"));
+}
+
+#[test]
+fn same_seed_gives_byte_identical_files_and_another_seed_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    run_ok(&s, &a, &[]);
+    run_ok(&s, &b, &[]);
+    run_ok(&s, &c, &["--seed", "4"]);
+    for f in ["summary.csv", "users.csv", "timeline.csv", "series.csv"] {
+        assert_eq!(
+            fs::read(a.join(f)).unwrap(),
+            fs::read(b.join(f)).unwrap(),
+            "{f} differs between identical runs"
+        );
+    }
+    assert_ne!(
+        fs::read(a.join("users.csv")).unwrap(),
+        fs::read(c.join("users.csv")).unwrap()
+    );
+}
+
+#[test]
+fn syntax_error_is_located() {
+    let text = SMALL.replace("ttl = \"60s\"", "ttl = \"60s");
+    assert_invalid(&text, 19, &[]);
+}
+
+#[test]
+fn unknown_key_is_located_and_named() {
+    let text = SMALL.replace("ttl = \"60s\"", "ttl = \"60s\"\nttl_seconds = 60");
+    assert_invalid(&text, 20, &["ttl_seconds"]);
+}
+
+#[test]
+fn wrong_type_is_located() {
+    let text = SMALL.replace("count = 200", "count = \"many\"");
+    assert_invalid(&text, 24, &["integer"]);
+}
+
+#[test]
+fn bad_duration_names_the_field_and_what_is_allowed() {
+    let text = SMALL.replace("ttl = \"60s\"", "ttl = \"60\"");
+    assert_invalid(&text, 19, &["`dns.ttl`", "no unit"]);
+    let text = SMALL.replace("at = \"30m\"", "at = \"half an hour\"");
+    assert_invalid(&text, 32, &["`event.outage.at`", "duration"]);
+}
+
+#[test]
+fn unknown_reference_lists_what_exists() {
+    let text = SMALL.replace("home = \"us-west-2\"", "home = \"eu-west-9\"");
+    assert_invalid(
+        &text,
+        25,
+        &[
+            "`users.staff.home`",
+            "unknown region `eu-west-9`",
+            "us-west-2, us-east-1",
+        ],
+    );
+    let text = SMALL.replace(
+        "health_check = \"primary\" }",
+        "health_check = \"primry\" }",
+    );
+    assert_invalid(&text, 20, &["unknown health check `primry`"]);
+}
+
+#[test]
+fn out_of_range_values_say_what_is_allowed() {
+    let text = SMALL.replace(
+        "target = \"us-west-2\"",
+        "target = \"us-west-2\"\nfailure_threshold = 12",
+    );
+    assert_invalid(
+        &text,
+        16,
+        &["`health_check.primary.failure_threshold`", "1 to 10"],
+    );
+    let text = SMALL.replace(
+        "target = \"us-west-2\"",
+        "target = \"us-west-2\"\ninterval = \"20s\"",
+    );
+    assert_invalid(
+        &text,
+        16,
+        &["`health_check.primary.interval`", "\"10s\"", "\"30s\""],
+    );
+    let text = SMALL.replace("count = 200", "count = 0");
+    assert_invalid(&text, 24, &["`users.staff.count`", "1 or more"]);
+    let text = SMALL.replace(
+        "count = 200",
+        "count = 200\nregistration = { fqdn = 0.9, region_code = 0.2 }",
+    );
+    assert_invalid(&text, 25, &["`users.staff.registration`", "sum to 1"]);
+}
+
+#[test]
+fn impossible_event_times_are_rejected() {
+    let text = SMALL.replace("at = \"30m\"", "at = \"5h\"");
+    assert_invalid(&text, 32, &["`event.outage.at`", "scenario lasts 3h"]);
+    let text = SMALL.replace("duration = \"1h\"\n", "until = \"10m\"\n");
+    assert_invalid(&text, 33, &["`event.outage.until`", "not after"]);
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let text = SMALL
+        .replace("count = 200", "count = 0")
+        .replace("ttl = \"60s\"", "ttl = \"soon\"")
+        .replace("home = \"us-west-2\"", "home = \"mars-1\"");
+    let (code, err) = check_text(&text);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("bad.toml:19:7:")
+            && err.contains("bad.toml:24:9:")
+            && err.contains("bad.toml:25:8:"),
+        "{err}"
+    );
+    assert!(err.contains("3 problems found"), "{err}");
+}
+
+#[test]
+fn set_overrides_values_and_reports_bad_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let out = dir.path().join("o");
+    run_ok(&s, &out, &["--set", "users.staff.count=50"]);
+    let users = fs::read_to_string(out.join("users.csv")).unwrap();
+    assert_eq!(users.lines().count(), 51);
+    let bad = failsim()
+        .arg("run")
+        .arg(&s)
+        .args(["--set", "users.nobody.count=5", "--out"])
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("no `users` entry named `nobody`") && err.contains("staff"),
+        "{err}"
+    );
+    // A bad value set on the command line is located at the field it replaced.
+    let bad = failsim()
+        .arg("check")
+        .arg(&s)
+        .args(["--set", "dns.ttl=fast"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("small.toml:19:") && err.contains("`dns.ttl`"),
+        "{err}"
+    );
+    assert!(!dir.path().join("x").exists(), "no output for a failed run");
+}
+
+#[test]
+fn never_replaces_a_directory_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let precious = dir.path().join("thesis");
+    fs::create_dir(&precious).unwrap();
+    fs::write(precious.join("chapter1.tex"), "years of work").unwrap();
+    let out = failsim()
+        .arg("run")
+        .arg(&s)
+        .arg("--out")
+        .arg(&precious)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not written by failsim"));
+    assert_eq!(
+        fs::read_to_string(precious.join("chapter1.tex")).unwrap(),
+        "years of work"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temporary directory left behind"
+    );
+}
+
+#[test]
+fn a_failing_expectation_exits_1_with_the_value_and_the_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{SMALL}\n[[expect]]\nmetric = \"downtime_p95_ms\"\nmax = \"1s\"\n\n[[expect]]\nmetric = \"users\"\nmin = 1\n");
+    let s = write_scenario(dir.path(), "x.toml", &text);
+    let out = failsim()
+        .arg("run")
+        .arg(&s)
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("expectation failed: downtime_p95_ms = ")
+            && err.contains("expected at most 1000 (1s)"),
+        "{err}"
+    );
+    assert!(!err.contains("expectation failed: users"), "{err}");
+    assert!(err.contains("reproduce: failsim run"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = failsim().args(["run"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = failsim()
+        .args(["run", "/nonexistent/scenario.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/scenario.toml"));
+}
+
+#[test]
+fn every_bundled_scenario_is_valid() {
+    let mut n = 0;
+    for entry in fs::read_dir(repo("scenarios")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "toml") {
+            failsim().arg("check").arg(&p).assert().success();
+            n += 1;
+        }
+    }
+    assert!(n >= 1);
+}
