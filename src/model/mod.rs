@@ -19,8 +19,8 @@ use crate::report::{
 };
 use crate::rng::{self, EntityKind, StreamPos, Streams};
 use crate::scenario::{
-    ClientCache, EventAction, HealthCheckType, Model, Plane, PlaneSet, Routing, Standby, Zone,
-    CHECKER_REGIONS,
+    ClientCache, EventAction, HealthCheckType, InsufficientData, MetricSource, Model, Plane,
+    PlaneSet, Routing, Standby, Zone, CHECKER_REGIONS,
 };
 use crate::time::SimTime;
 use client::{flag, ClientState, User, NEVER, NO_REGION};
@@ -62,6 +62,7 @@ enum Ev {
     LaunchDone(u32, u32, u8),
     WorkEnd(u32),
     SeriesTick,
+    ControlTick,
 }
 
 struct Checker {
@@ -86,6 +87,20 @@ fn plane_slot(p: Plane) -> usize {
         Plane::Endpoint => 2,
         Plane::Metrics => 3,
     }
+}
+
+/// A metric's running state (DESIGN §4.2).
+struct MetricState {
+    /// Canary probes in the current resolution period.
+    canary_ok: u32,
+    canary_total: u32,
+    /// Failed logins attributed to the observed Region in the current period.
+    login_failures: u32,
+    /// Published datapoints not yet visible to alarms: (visible_at, timestamp, value).
+    pending: VecDeque<(u64, u64, f64)>,
+    /// Next scripted datapoint.
+    next_scripted: usize,
+    rng: ChaCha8Rng,
 }
 
 struct ResolverInstance {
@@ -127,6 +142,12 @@ struct Sim<'m, R: Recorder> {
     primary_region: u8,
     primary_check: Option<usize>,
     answer_left_primary: bool,
+    metrics: Vec<MetricState>,
+    alarms: Vec<alarm::AlarmEvaluator>,
+    /// Last status an alarm check had while its alarm had data (`last_known_status`).
+    last_known: Vec<bool>,
+    /// Step of the control tick that publishes metrics and evaluates alarms (0 = none).
+    control_tick_ms: u64,
 }
 
 /// The authoritative answer: one Region (or special), or weighted candidates.
@@ -279,7 +300,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let raw_status = vec![true; n_checks];
         let mut sim = Sim {
             model,
-            streams,
+            streams: streams.clone(),
             sched: Scheduler::new(),
             rec,
             regions: model
@@ -313,6 +334,26 @@ impl<'m, R: Recorder> Sim<'m, R> {
             primary_region,
             primary_check,
             answer_left_primary: false,
+            metrics: model
+                .metrics
+                .iter()
+                .enumerate()
+                .map(|(i, _)| MetricState {
+                    canary_ok: 0,
+                    canary_total: 0,
+                    login_failures: 0,
+                    pending: VecDeque::new(),
+                    next_scripted: 0,
+                    rng: streams.stream(EntityKind::Metric, i as u64),
+                })
+                .collect(),
+            alarms: model
+                .alarms
+                .iter()
+                .map(|a| alarm::AlarmEvaluator::new(alarm_spec(a)))
+                .collect(),
+            last_known: vec![true; n_checks],
+            control_tick_ms: control_tick_ms(model),
         };
         sim.init_users(options.trace_users);
         sim
@@ -431,6 +472,13 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 self.recompute_check(i, 0);
             }
         }
+        for a in &model.alarms {
+            // A new alarm starts in INSUFFICIENT_DATA (facts §4.1).
+            self.timeline(0, TimelineKind::Alarm, a.name.clone(), "INSUFFICIENT_DATA");
+        }
+        if self.control_tick_ms > 0 {
+            self.sched.at(SimTime::ZERO, Ev::ControlTick);
+        }
         self.answer = self.compute_answer();
         self.timeline(
             0,
@@ -527,6 +575,13 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 self.launch_done(now, u as usize, generation, region)
             }
             Ev::WorkEnd(u) => self.work_end(now, u as usize),
+            Ev::ControlTick => {
+                self.control_tick(now);
+                let next = now + self.control_tick_ms;
+                if next <= self.model.duration_ms {
+                    self.sched.at(SimTime(next), Ev::ControlTick);
+                }
+            }
             Ev::SeriesTick => {
                 self.sample(now);
                 let next = now + self.model.series_step_ms;
@@ -629,15 +684,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
     fn event_start(&mut self, now: u64, i: usize) {
         let model = self.model;
         let e = &model.events[i];
-        if self.control.first_fault_ms.is_none()
-            && matches!(
-                e.action,
-                EventAction::RegionOutage { .. }
-                    | EventAction::CheckerPartition { .. }
-                    | EventAction::DnsOutage
-                    | EventAction::ResolverOutage { .. }
-            )
-        {
+        // Time-to figures are measured from the first fault; a scenario without faults
+        // (planned maintenance) measures them from its first operator action instead.
+        if self.control.first_fault_ms.is_none() && (e.action.is_fault() || !model.has_faults()) {
             self.control.first_fault_ms = Some(now);
         }
         self.timeline(now, TimelineKind::Action, e.name.clone(), "start");
@@ -827,6 +876,138 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     self.recompute_check(parent, now);
                 }
             }
+        }
+    }
+
+    // ----- CloudWatch metrics and alarms ---------------------------------------------------
+
+    /// One control tick at `now`, in a fixed order: publish the metric periods that ended at
+    /// `now`, run canary probes for the period starting now, hand datapoints that became
+    /// visible to their alarms, then evaluate alarms due at `now` and update the health
+    /// checks that follow them. A fixed order within the tick keeps equal-time effects
+    /// deterministic and guarantees an alarm sees a period's datapoint when `delay` is 0.
+    fn control_tick(&mut self, now: u64) {
+        let model = self.model;
+        for (m, spec) in model.metrics.iter().enumerate() {
+            if now > 0 && now % spec.resolution_ms == 0 && spec.source != MetricSource::Scripted {
+                let value = match spec.source {
+                    MetricSource::Canary => {
+                        let st = &mut self.metrics[m];
+                        let v = (st.canary_total > 0)
+                            .then(|| f64::from(st.canary_ok) / f64::from(st.canary_total));
+                        st.canary_ok = 0;
+                        st.canary_total = 0;
+                        v
+                    }
+                    MetricSource::ConnectedUsers => Some(f64::from(
+                        self.counts_connected[spec.target.unwrap_or(spec.region)],
+                    )),
+                    MetricSource::LoginFailures => {
+                        let v = f64::from(self.metrics[m].login_failures);
+                        self.metrics[m].login_failures = 0;
+                        Some(v)
+                    }
+                    MetricSource::Scripted => unreachable!("handled below"),
+                };
+                self.publish(now, m, now - spec.resolution_ms, value);
+            }
+            if spec.source == MetricSource::Scripted {
+                while let Some(&(at, value)) = spec.datapoints.get(self.metrics[m].next_scripted) {
+                    if at > now {
+                        break;
+                    }
+                    self.metrics[m].next_scripted += 1;
+                    self.publish(now, m, at, Some(value));
+                }
+            }
+            if spec.source == MetricSource::Canary && now % CANARY_INTERVAL_MS == 0 {
+                // The canary probes the target's endpoint; it runs in the metric's Region, and
+                // a failed probe counts against the success ratio.
+                let target = spec.target.expect("validated: canaries have a target") as u8;
+                let sev = self.severity(target, Plane::Endpoint);
+                let st = &mut self.metrics[m];
+                st.canary_total += 1;
+                if !rng::chance(&mut st.rng, sev) {
+                    st.canary_ok += 1;
+                }
+            }
+        }
+        for m in 0..self.metrics.len() {
+            while let Some(&(visible_at, at, value)) = self.metrics[m].pending.front() {
+                if visible_at > now {
+                    break;
+                }
+                self.metrics[m].pending.pop_front();
+                for (a, spec) in model.alarms.iter().enumerate() {
+                    if spec.metric == m {
+                        self.alarms[a].add_datapoint(at, value);
+                    }
+                }
+            }
+        }
+        for a in 0..self.alarms.len() {
+            let cadence = self.alarms[a].spec().evaluation_cadence_ms();
+            if now == 0 || now % cadence != 0 {
+                continue;
+            }
+            if let Some(state) = self.alarms[a].evaluate(now) {
+                self.timeline(
+                    now,
+                    TimelineKind::Alarm,
+                    model.alarms[a].name.clone(),
+                    state.as_str(),
+                );
+            }
+            let state = self.alarms[a].state();
+            for hc in 0..model.health_checks.len() {
+                if let HealthCheckType::Alarm {
+                    alarm,
+                    insufficient_data,
+                } = model.health_checks[hc].kind
+                {
+                    if alarm != a {
+                        continue;
+                    }
+                    // Route 53 follows the alarm's data with the alarm's criteria (facts §2.2).
+                    let raw = match state {
+                        alarm::AlarmState::Ok => true,
+                        alarm::AlarmState::Alarm => false,
+                        alarm::AlarmState::InsufficientData => match insufficient_data {
+                            InsufficientData::Healthy => true,
+                            InsufficientData::Unhealthy => false,
+                            InsufficientData::LastKnownStatus => self.last_known[hc],
+                        },
+                    };
+                    if state != alarm::AlarmState::InsufficientData {
+                        self.last_known[hc] = raw;
+                    }
+                    self.raw_status[hc] = raw;
+                    self.recompute_check(hc, now);
+                }
+            }
+        }
+    }
+
+    /// Publishes one datapoint with timestamp `at` (or records it missing). A metric stored in
+    /// a Region whose `metrics` plane fails loses the datapoint with that probability: the
+    /// alarm then sees *missing* data, not breaching data.
+    fn publish(&mut self, now: u64, m: usize, at: u64, value: Option<f64>) {
+        let spec = &self.model.metrics[m];
+        let sev = self.severity(spec.region as u8, Plane::Metrics);
+        let lost = rng::chance(&mut self.metrics[m].rng, sev);
+        match value.filter(|_| !lost) {
+            Some(v) => {
+                self.metrics[m]
+                    .pending
+                    .push_back((now + spec.delay_ms, at, v));
+                self.timeline(
+                    now,
+                    TimelineKind::Datapoint,
+                    spec.name.clone(),
+                    format_value(v),
+                );
+            }
+            None => self.timeline(now, TimelineKind::Datapoint, spec.name.clone(), "missing"),
         }
     }
 
@@ -1299,6 +1480,68 @@ impl<'m, R: Recorder> Sim<'m, R> {
     }
 }
 
+/// Canary probes run every 10 s (a modelling choice; a resolution period's datapoint is the
+/// success ratio of the probes sent in it).
+const CANARY_INTERVAL_MS: u64 = 10_000;
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// The control tick divides every metric resolution, canary probe interval and alarm
+/// evaluation cadence, so each of them happens exactly on a tick.
+fn control_tick_ms(model: &Model) -> u64 {
+    let mut tick = 0;
+    for m in &model.metrics {
+        tick = gcd(tick, m.resolution_ms);
+        if m.source == MetricSource::Canary {
+            tick = gcd(tick, CANARY_INTERVAL_MS);
+        }
+    }
+    for a in &model.alarms {
+        tick = gcd(tick, alarm_spec(a).evaluation_cadence_ms());
+    }
+    tick
+}
+
+fn alarm_spec(a: &crate::scenario::AlarmSpecModel) -> alarm::AlarmSpec {
+    use crate::scenario::raw::{RawComparison as C, RawStatistic as S, RawTreatMissingData as T};
+    alarm::AlarmSpec {
+        period_ms: a.period_ms,
+        evaluation_periods: a.evaluation_periods,
+        datapoints_to_alarm: a.datapoints_to_alarm,
+        statistic: match a.statistic {
+            S::Average => alarm::Statistic::Average,
+            S::Minimum => alarm::Statistic::Minimum,
+            S::Maximum => alarm::Statistic::Maximum,
+            S::Sum => alarm::Statistic::Sum,
+            S::SampleCount => alarm::Statistic::SampleCount,
+        },
+        comparison: match a.comparison {
+            C::LessThanThreshold => alarm::Comparison::LessThanThreshold,
+            C::LessThanOrEqualToThreshold => alarm::Comparison::LessThanOrEqualToThreshold,
+            C::GreaterThanThreshold => alarm::Comparison::GreaterThanThreshold,
+            C::GreaterThanOrEqualToThreshold => alarm::Comparison::GreaterThanOrEqualToThreshold,
+        },
+        threshold: a.threshold,
+        treat_missing_data: match a.treat_missing_data {
+            T::Missing => alarm::TreatMissingData::Missing,
+            T::NotBreaching => alarm::TreatMissingData::NotBreaching,
+            T::Breaching => alarm::TreatMissingData::Breaching,
+            T::Ignore => alarm::TreatMissingData::Ignore,
+        },
+    }
+}
+
+/// A datapoint value as written to the timeline (shortest round-trip form, platform-independent).
+fn format_value(v: f64) -> String {
+    format!("{v}")
+}
+
 #[derive(Debug)]
 enum LoginFailure {
     Dns,
@@ -1500,5 +1743,292 @@ duration = "30m"
         let picked: Vec<u64> = (0..100).filter(|&i| is_traced(i, 100, 4)).collect();
         assert_eq!(picked, vec![0, 25, 50, 75]);
         assert_eq!((0..3).filter(|&i| is_traced(i, 3, 12)).count(), 3);
+    }
+
+    fn run_text(text: &str, seed: u64) -> Report {
+        let model = load_str(text, "t.toml", &[]).expect("valid test scenario");
+        simulate(
+            &model,
+            &RunOptions {
+                seed,
+                trace_users: 0,
+            },
+        )
+    }
+
+    const TWO_REGIONS: &str = r#"[scenario]
+name = "t"
+duration = "3h"
+[[region]]
+name = "a"
+[[region]]
+name = "b"
+[[region]]
+name = "c"
+"#;
+
+    fn partition_scenario(cut: &[&str]) -> String {
+        let regions = cut
+            .iter()
+            .map(|r| format!("\"{r}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            r#"{TWO_REGIONS}
+[[health_check]]
+name = "primary"
+type = "endpoint"
+target = "a"
+[dns]
+fqdn = "d.example.com"
+ttl = "60s"
+routing = {{ policy = "failover", primary = {{ region = "a", health_check = "primary" }}, secondary = {{ region = "b" }} }}
+[[users]]
+name = "u"
+count = 20
+home = "a"
+[[event]]
+name = "cut"
+kind = "checker_partition"
+checker_regions = [{regions}]
+target = "a"
+at = "1h"
+duration = "30m"
+"#
+        )
+    }
+
+    #[test]
+    fn eighteen_percent_rule_end_to_end_with_partitions() {
+        let all = [
+            "us-east-1",
+            "us-west-1",
+            "us-west-2",
+            "eu-west-1",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-northeast-1",
+        ];
+        // 6 of 8 checker Regions cut off: 4 of 16 checkers healthy = 25 % > 18 %: no failover.
+        let six = run_text(&partition_scenario(&all[..6]), 1);
+        assert_eq!(six.summary.get("dns_failover_ms"), None);
+        assert!(!six
+            .timeline
+            .iter()
+            .any(|e| e.kind == TimelineKind::HealthCheck && e.value == "unhealthy"));
+        assert_eq!(
+            six.timeline
+                .iter()
+                .filter(|e| e.kind == TimelineKind::Checker && e.value == "unhealthy")
+                .count(),
+            12
+        );
+        // 7 of 8 cut off: 2 of 16 = 12.5 %: the check fails and DNS fails over, though the
+        // endpoint itself never failed.
+        let seven = run_text(&partition_scenario(&all), 1);
+        assert!(seven.summary.get("dns_failover_ms").is_some());
+        assert_eq!(
+            seven.summary.get("users_affected"),
+            Some(0.0),
+            "nobody was disconnected"
+        );
+    }
+
+    #[test]
+    fn weighted_answers_follow_the_weights() {
+        // TTL 0: every login asks the authoritative servers, so each draws an answer.
+        let text = format!(
+            r#"{TWO_REGIONS}
+[dns]
+fqdn = "d.example.com"
+ttl = "0s"
+routing = {{ policy = "weighted", records = [{{ region = "a", weight = 1 }}, {{ region = "b", weight = 3 }}, {{ region = "c", weight = 0 }}] }}
+[[users]]
+name = "u"
+count = 4000
+home = "a"
+"#
+        );
+        let model = load_str(&text, "t.toml", &[]).unwrap();
+        let mut rec = MemoryRecorder::default();
+        let opts = RunOptions {
+            seed: 3,
+            trace_users: 0,
+        };
+        let mut sim = Sim::new(&model, &opts, &mut rec);
+        sim.start();
+        while let Some((now, ev)) = sim.sched.next_until(SimTime(3_600_000)) {
+            sim.handle(now.0, ev);
+        }
+        let at_b = sim.counts_connected[1] as f64;
+        let total: f64 = sim.counts_connected.iter().map(|&c| c as f64).sum();
+        assert_eq!(
+            sim.counts_connected[2], 0,
+            "zero weight is not answered while others are healthy"
+        );
+        let share = at_b / total;
+        // 4,000 draws: standard error 0.007; 0.03 is over 4 standard errors.
+        assert!((share - 0.75).abs() < 0.03, "share in b: {share}");
+    }
+
+    #[test]
+    fn chained_secondaries_and_calculated_checks() {
+        let text = format!(
+            r#"{TWO_REGIONS}
+[[health_check]]
+name = "a-ep"
+type = "endpoint"
+target = "a"
+[[health_check]]
+name = "b-ep"
+type = "endpoint"
+target = "b"
+[[health_check]]
+name = "both"
+type = "calculated"
+children = ["a-ep", "b-ep"]
+healthy_threshold = 2
+[dns]
+fqdn = "d.example.com"
+ttl = "60s"
+routing = {{ policy = "failover", primary = {{ region = "a", health_check = "a-ep" }}, secondary = [{{ region = "b", health_check = "b-ep" }}, {{ region = "c" }}] }}
+[[users]]
+name = "u"
+count = 10
+home = "a"
+[[event]]
+name = "a-down"
+kind = "region_outage"
+region = "a"
+at = "1h"
+duration = "1h"
+[[event]]
+name = "b-down"
+kind = "region_outage"
+region = "b"
+at = "1h"
+duration = "1h"
+"#
+        );
+        let r = run_text(&text, 2);
+        let answers: Vec<&str> = r
+            .timeline
+            .iter()
+            .filter(|e| e.kind == TimelineKind::DnsAnswer)
+            .map(|e| e.value.as_str())
+            .collect();
+        assert_eq!(answers.first(), Some(&"a"));
+        assert!(
+            answers.contains(&"c"),
+            "both a and b unhealthy: the chain falls to c: {answers:?}"
+        );
+        let both: Vec<&str> = r
+            .timeline
+            .iter()
+            .filter(|e| e.kind == TimelineKind::HealthCheck && e.subject == "both")
+            .map(|e| e.value.as_str())
+            .collect();
+        assert_eq!(
+            both,
+            vec!["healthy", "unhealthy", "healthy"],
+            "AND of two children"
+        );
+    }
+
+    #[test]
+    fn invert_and_disable_actions() {
+        let text = format!(
+            r#"{TWO_REGIONS}
+[[health_check]]
+name = "p"
+type = "endpoint"
+target = "a"
+[dns]
+fqdn = "d.example.com"
+ttl = "60s"
+routing = {{ policy = "failover", primary = {{ region = "a", health_check = "p" }}, secondary = {{ region = "b" }} }}
+[[users]]
+name = "u"
+count = 10
+home = "a"
+[[event]]
+name = "force-out"
+kind = "invert_health_check"
+health_check = "p"
+at = "30m"
+duration = "10m"
+[[event]]
+name = "outage"
+kind = "region_outage"
+region = "a"
+at = "1h"
+duration = "1h"
+[[event]]
+name = "ignore-check"
+kind = "disable_health_check"
+health_check = "p"
+at = "1h 30m"
+"#
+        );
+        let r = run_text(&text, 2);
+        let answers: Vec<(u64, &str)> = r
+            .timeline
+            .iter()
+            .filter(|e| e.kind == TimelineKind::DnsAnswer)
+            .map(|e| (e.time_ms, e.value.as_str()))
+            .collect();
+        // Inverted at 30m (+10 s propagation), reverted at 40m; the outage fails over; the
+        // disabled check counts healthy, so DNS sends users back into the outage at 1h30.
+        assert_eq!(answers[0], (0, "a"));
+        assert_eq!(answers[1], (1_810_000, "b"));
+        assert_eq!(answers[2], (2_410_000, "a"));
+        assert_eq!(answers[3].1, "b");
+        assert_eq!(answers[4], (5_410_000, "a"));
+    }
+
+    #[test]
+    fn alarm_checks_refuse_what_route53_refuses() {
+        let text = |period: &str, m: u32| {
+            format!(
+                r#"{TWO_REGIONS}
+[[metric]]
+name = "m"
+source = "connected_users"
+region = "a"
+resolution = "10s"
+[[alarm]]
+name = "al"
+metric = "m"
+period = "{period}"
+evaluation_periods = 3
+datapoints_to_alarm = {m}
+comparison = "less_than_threshold"
+threshold = 1
+[[health_check]]
+name = "p"
+type = "alarm"
+alarm = "al"
+[dns]
+fqdn = "d.example.com"
+routing = {{ policy = "failover", primary = {{ region = "a", health_check = "p" }}, secondary = {{ region = "b" }} }}
+[[users]]
+name = "u"
+count = 10
+home = "a"
+"#
+            )
+        };
+        let err = load_str(&text("30s", 3), "t.toml", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("Route 53 only supports alarms on standard-resolution metrics"),
+            "{err}"
+        );
+        let err = load_str(&text("60s", 2), "t.toml", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("do not support M-out-of-N alarms"), "{err}");
+        assert!(load_str(&text("60s", 3), "t.toml", &[]).is_ok());
     }
 }

@@ -73,6 +73,11 @@ impl Model {
         self.groups.iter().map(|g| u64::from(g.count)).sum()
     }
 
+    /// Whether any event is a fault.
+    pub fn has_faults(&self) -> bool {
+        self.events.iter().any(|e| e.action.is_fault())
+    }
+
     /// Index of the Region named `name`.
     pub fn region_index(&self, name: &str) -> Option<usize> {
         self.regions.iter().position(|r| r.name == name)
@@ -103,7 +108,7 @@ pub struct MetricSpec {
     pub source: MetricSource,
     /// Region whose CloudWatch stores it.
     pub region: usize,
-    /// Canary target Region.
+    /// Region observed: the canary's target, or whose users are counted (default: `region`).
     pub target: Option<usize>,
     /// Publishing resolution (default 60 s).
     pub resolution_ms: u64,
@@ -513,6 +518,19 @@ pub enum EventAction {
         /// A stranger controls it.
         hijacked: bool,
     },
+}
+
+impl EventAction {
+    /// Faults (as opposed to operator actions).
+    pub fn is_fault(&self) -> bool {
+        matches!(
+            self,
+            EventAction::RegionOutage { .. }
+                | EventAction::CheckerPartition { .. }
+                | EventAction::DnsOutage
+                | EventAction::ResolverOutage { .. }
+        )
+    }
 }
 
 /// An `[[expect]]` bound on a summary metric.

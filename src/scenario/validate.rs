@@ -341,13 +341,15 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 );
                 None
             }
-            (Some(_), _) => {
+            (Some(_), MetricSource::Scripted) => {
                 v.err(
                     at(&base, &[k("target")]),
-                    "only canary metrics have a target; remove it",
+                    "scripted metrics have no target; remove it",
                 );
                 None
             }
+            // connected_users / login_failures count users of `target` (default: `region`).
+            (Some(t), _) => v.region(at(&base, &[k("target")]), t),
             (None, _) => None,
         };
         let resolution_ms = match &m.resolution {
