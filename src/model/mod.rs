@@ -2115,8 +2115,7 @@ duration = "1h"
             hijacked
                 .timeline
                 .iter()
-                .filter(|e| e.kind == TimelineKind::DnsAnswer)
-                .last()
+                .rfind(|e| e.kind == TimelineKind::DnsAnswer)
                 .unwrap()
                 .value,
             "hijacked"
