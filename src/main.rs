@@ -4,6 +4,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use failsim::model::{simulate, RunOptions};
+use failsim::report::charts::ImageFormat;
 use failsim::report::{Report, Summary};
 use failsim::scenario::{self, LoadError, Model};
 use failsim::time::format_ms;
@@ -32,7 +33,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Simulate a scenario and write summary.csv, users.csv, timeline.csv and series.csv.
+    /// Simulate a scenario; write summary.csv, users.csv, timeline.csv, series.csv and charts.
     Run(RunArgs),
     /// Validate scenarios without simulating (exit 2 if any is invalid).
     Check(CheckArgs),
@@ -56,9 +57,36 @@ struct RunArgs {
     /// Users whose every client state change is written to timeline.csv (spread evenly).
     #[arg(long, value_name = "N", default_value_t = 12)]
     trace_users: u32,
+    /// Chart image format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    format: ChartFormat,
+    /// Write no charts (CSV only; fastest).
+    #[arg(long)]
+    no_charts: bool,
     /// Print nothing on stdout (errors still go to stderr).
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// `--format` values.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ChartFormat {
+    /// PNG only (1600 px wide, for slides).
+    Png,
+    /// SVG only (scalable, for documents).
+    Svg,
+    /// Both PNG and SVG.
+    Both,
+}
+
+impl ChartFormat {
+    fn formats(self) -> Vec<ImageFormat> {
+        match self {
+            ChartFormat::Png => vec![ImageFormat::Png],
+            ChartFormat::Svg => vec![ImageFormat::Svg],
+            ChartFormat::Both => vec![ImageFormat::Svg, ImageFormat::Png],
+        }
+    }
 }
 
 #[derive(Args)]
@@ -117,12 +145,20 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
     let mut failed = Vec::new();
     for path in &args.scenarios {
         match load(path, &args.set) {
-            Ok(m) => println!(
-                "{}: ok ({} users, {} events)",
-                path.display(),
-                m.user_count(),
-                m.events.len()
-            ),
+            Ok(m) => {
+                let lints = failsim::scenario::lint::lint(&m);
+                for l in &lints {
+                    println!("{}: {l}", path.display());
+                }
+                println!(
+                    "{}: ok ({} users, {} events, {} warning{})",
+                    path.display(),
+                    m.user_count(),
+                    m.events.len(),
+                    lints.len(),
+                    if lints.len() == 1 { "" } else { "s" }
+                );
+            }
             Err(Failure::Usage(msg)) => {
                 eprintln!("{msg}");
                 failed.push(path.display().to_string());
@@ -147,6 +183,12 @@ fn default_out(scenario: &Path, suffix: &str) -> PathBuf {
 
 fn run(args: RunArgs) -> Result<(), Failure> {
     let model = load(&args.scenario, &args.set)?;
+    for l in failsim::scenario::lint::lint(&model) {
+        eprintln!("{}: {l}", args.scenario.display());
+    }
+    for l in failsim::scenario::lint::lint(&model) {
+        eprintln!("{}: {l}", args.scenario.display());
+    }
     let seed = args.seed.unwrap_or(model.seed);
     let out = args
         .out
@@ -179,11 +221,24 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let sim_wall = started.elapsed();
     let files = failsim::output::write_atomically(
         &out,
-        Box::new(|dir: &Path| failsim::output::write_csvs(&report, dir)),
+        Box::new(|dir: &Path| {
+            let mut names = failsim::output::write_csvs(&report, dir)?;
+            if !args.no_charts {
+                names.extend(failsim::output::write_charts(
+                    &report,
+                    dir,
+                    &args.format.formats(),
+                )?);
+            }
+            Ok(names)
+        }),
     )
     .map_err(|e| Failure::Usage(format!("error: {e}")))?;
     if !args.quiet {
-        print_headline(&report, &out, &files);
+        print!(
+            "{}",
+            failsim::report::story::story(&model, &report, &out.display().to_string(), &files)
+        );
     }
     let events = report.control.events_processed;
     eprintln!(
@@ -249,37 +304,4 @@ fn bounds(x: &failsim::scenario::Expectation, show: &dyn Fn(f64) -> String) -> S
         (None, Some(b)) => format!("at most {}", show(b)),
         (None, None) => "anything".into(),
     }
-}
-
-fn print_headline(report: &Report, out: &Path, files: &[String]) {
-    let s = &report.summary;
-    let ms = |name: &str| match s.get(name) {
-        Some(v) => format_ms(v as u64),
-        None => "never".to_string(),
-    };
-    let n = |name: &str| Summary::format_value(s.get(name));
-    println!("seed: {}", report.seed);
-    println!("scenario: {}", report.scenario);
-    println!(
-        "users: {} ({} affected, {} redirected, {} not redirectable, {} never reconnected)",
-        n("users"),
-        n("users_affected"),
-        n("users_redirected"),
-        n("users_not_redirectable"),
-        n("users_never_reconnected")
-    );
-    println!(
-        "downtime of affected users: p50 {}, p95 {}, max {}",
-        ms("downtime_p50_ms"),
-        ms("downtime_p95_ms"),
-        ms("downtime_max_ms")
-    );
-    println!(
-        "after the first fault: primary check unhealthy {}, DNS answer moved {}, 95% of affected users back {}, fail-back {}",
-        ms("detection_ms"),
-        ms("dns_failover_ms"),
-        ms("recovered_95_ms"),
-        ms("failback_ms")
-    );
-    println!("output: {} ({})", out.display(), files.join(", "));
 }

@@ -6,7 +6,8 @@
 //! non-empty directory without that mark, so it never clobbers files it did not write. It
 //! touches nothing outside the target directory and its temporary siblings.
 
-use crate::report::{csv as csv_out, Report};
+use crate::report::charts::{self, ImageFormat};
+use crate::report::{csv as csv_out, views, Report};
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,9 @@ pub enum OutputError {
     /// The target holds files failsim did not write.
     #[error("refusing to write into {0}: it exists and was not written by failsim (no {MARKER} file); choose another --out or remove it")]
     Foreign(PathBuf),
+    /// A chart could not be rendered.
+    #[error("{0}")]
+    Chart(#[from] charts::ChartError),
     /// An I/O error, with the path involved.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -124,6 +128,31 @@ pub fn write_csvs(report: &Report, dir: &Path) -> Result<Vec<String>, OutputErro
         write_file(dir, "timeline.csv", |w| csv_out::write_timeline(report, w))?,
         write_file(dir, "series.csv", |w| csv_out::write_series(report, w))?,
     ])
+}
+
+/// Renders the run's charts (`timeline`, `downtime`, `users`) in each format into `dir`.
+pub fn write_charts(
+    report: &Report,
+    dir: &Path,
+    formats: &[ImageFormat],
+) -> Result<Vec<String>, OutputError> {
+    let timeline = views::timeline(report);
+    let downtime = views::downtime(report);
+    let users = views::users(report);
+    let mut names = Vec::new();
+    for &format in formats {
+        let ext = format.extension();
+        let name = format!("timeline.{ext}");
+        charts::render_timeline(&timeline, format, &dir.join(&name))?;
+        names.push(name);
+        let name = format!("downtime.{ext}");
+        charts::render_downtime(&downtime, format, &dir.join(&name))?;
+        names.push(name);
+        let name = format!("users.{ext}");
+        charts::render_users(&users, format, &dir.join(&name))?;
+        names.push(name);
+    }
+    Ok(names)
 }
 
 #[cfg(test)]

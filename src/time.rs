@@ -99,6 +99,18 @@ pub fn format_ms(ms: u64) -> String {
     parts.join(" ")
 }
 
+/// Formats a duration for people: whole seconds from a minute up (`4m 10s`), tenths of a
+/// second below (`9.8s`), milliseconds under a second. Files keep exact milliseconds.
+pub fn format_human(ms: u64) -> String {
+    if ms >= 60_000 {
+        format_ms((ms + 500) / 1000 * 1000)
+    } else if ms >= 1000 {
+        format_ms((ms + 50) / 100 * 100)
+    } else {
+        format_ms(ms)
+    }
+}
+
 /// Formats an instant as `h:mm:ss` from scenario start, for stdout stories.
 pub fn format_clock(ms: u64) -> String {
     let total_s = ms / 1000;
@@ -162,5 +174,9 @@ mod tests {
         assert_eq!(format_ms(90_500), "1m 30.5s");
         assert_eq!(format_ms(3_723_000), "1h 2m 3s");
         assert_eq!(format_clock(3_723_000), "1:02:03");
+        assert_eq!(format_human(2_921_435), "48m 41s");
+        assert_eq!(format_human(9_849), "9.8s");
+        assert_eq!(format_human(59_999), "1m");
+        assert_eq!(format_human(250), "250ms");
     }
 }

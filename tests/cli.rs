@@ -98,7 +98,11 @@ fn assert_invalid(text: &str, line: usize, needles: &[&str]) {
 fn the_bundled_scenario_runs_and_writes_every_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let stdout = run_ok(&repo("scenarios/workspaces-failover.toml"), &out, &[]);
+    let stdout = run_ok(
+        &repo("scenarios/workspaces-failover.toml"),
+        &out,
+        &["--no-charts"],
+    );
     assert!(stdout.starts_with("seed: 7\n"), "{stdout}");
     for f in ["summary.csv", "users.csv", "timeline.csv", "series.csv"] {
         assert!(out.join(f).is_file(), "{f} missing");
@@ -134,8 +138,18 @@ fn same_seed_gives_byte_identical_files_and_another_seed_differs() {
     );
     run_ok(&s, &a, &[]);
     run_ok(&s, &b, &[]);
-    run_ok(&s, &c, &["--seed", "4"]);
-    for f in ["summary.csv", "users.csv", "timeline.csv", "series.csv"] {
+    run_ok(&s, &c, &["--seed", "4", "--no-charts"]);
+    let mut names: Vec<String> = fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names.len(),
+        11,
+        "4 CSVs, 3 SVGs, 3 PNGs and the marker: {names:?}"
+    );
+    for f in &names {
         assert_eq!(
             fs::read(a.join(f)).unwrap(),
             fs::read(b.join(f)).unwrap(),
@@ -422,4 +436,115 @@ fn maintenance_moves_users_to_the_zero_weight_standby() {
     let s = summary_of("scenarios/maintenance-weighted.toml", &[]);
     assert_eq!(metric(&s, "dns_failover_ms"), Some(10_000));
     assert!(metric(&s, "users_redirected").unwrap() > 100);
+}
+
+/// A tiny scenario whose charts are small enough to keep as golden files.
+const TINY: &str = r#"[scenario]
+name = "tiny"
+seed = 1
+duration = "1h"
+series_step = "1m"
+
+[[region]]
+name = "us-west-2"
+
+[[region]]
+name = "us-east-1"
+
+[[health_check]]
+name = "primary"
+type = "endpoint"
+target = "us-west-2"
+interval = "10s"
+
+[dns]
+fqdn = "desktop.example.com"
+ttl = "60s"
+routing = { policy = "failover", primary = { region = "us-west-2", health_check = "primary" }, secondary = { region = "us-east-1" } }
+
+[[users]]
+name = "staff"
+count = 6
+home = "us-west-2"
+schedule = { start = "0s", ramp = "5m", session = "8h" }
+
+[[event]]
+name = "outage"
+kind = "region_outage"
+region = "us-west-2"
+at = "15m"
+duration = "20m"
+"#;
+
+/// Decodes a PNG; returns (width, height, number of distinct colours).
+fn decode_png(path: &Path) -> (u32, u32, usize) {
+    let decoder = png::Decoder::new(fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let bytes = &buf[..info.buffer_size()];
+    let px = info.color_type.samples();
+    let mut colours: Vec<&[u8]> = bytes.chunks(px).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    (info.width, info.height, colours.len())
+}
+
+#[test]
+fn charts_are_written_decodable_and_not_blank() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    run_ok(
+        &repo("scenarios/workspaces-failover.toml"),
+        &out,
+        &["--set", "users.staff.count=300"],
+    );
+    for chart in ["timeline", "downtime", "users"] {
+        let (w, h, colours) = decode_png(&out.join(format!("{chart}.png")));
+        assert!(w >= 1200 && h >= 600, "{chart}.png is {w}x{h}");
+        assert!(colours > 8, "{chart}.png looks blank ({colours} colours)");
+        let svg = fs::read_to_string(out.join(format!("{chart}.svg"))).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{chart}.svg"
+        );
+    }
+    let svg_only = dir.path().join("svg");
+    run_ok(
+        &repo("scenarios/workspaces-failover.toml"),
+        &svg_only,
+        &["--set", "users.staff.count=50", "--format", "svg"],
+    );
+    assert!(svg_only.join("timeline.svg").exists() && !svg_only.join("timeline.png").exists());
+    let none = dir.path().join("none");
+    run_ok(
+        &repo("scenarios/workspaces-failover.toml"),
+        &none,
+        &["--set", "users.staff.count=50", "--no-charts"],
+    );
+    assert!(!none.join("timeline.svg").exists() && none.join("users.csv").exists());
+}
+
+/// Golden charts: any change to the model or the chart layout shows up here. To accept an
+/// intended change: `FAILSIM_UPDATE_GOLDEN=1 cargo test golden`.
+#[test]
+fn golden_svg_charts_for_a_tiny_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "tiny.toml", TINY);
+    let out = dir.path().join("o");
+    run_ok(&s, &out, &["--format", "svg", "--trace-users", "6"]);
+    for chart in ["timeline", "downtime", "users"] {
+        let got = fs::read_to_string(out.join(format!("{chart}.svg"))).unwrap();
+        let golden = repo(&format!("tests/golden/tiny-{chart}.svg"));
+        if std::env::var_os("FAILSIM_UPDATE_GOLDEN").is_some() {
+            fs::write(&golden, &got).unwrap();
+            continue;
+        }
+        let want = fs::read_to_string(&golden).unwrap_or_default();
+        assert!(
+            got == want,
+            "{chart}.svg differs from {} (FAILSIM_UPDATE_GOLDEN=1 to accept)",
+            golden.display()
+        );
+    }
 }

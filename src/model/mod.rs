@@ -239,7 +239,52 @@ pub fn simulate(model: &Model, options: &RunOptions) -> Report {
         series: rec.series,
         control,
         summary,
+        faults: fault_windows(model),
     }
+}
+
+/// Fault windows with a label saying what failed, for charts and the story.
+fn fault_windows(model: &Model) -> Vec<(u64, u64, String)> {
+    model
+        .events
+        .iter()
+        .filter(|e| e.action.is_fault())
+        .map(|e| {
+            let label = match &e.action {
+                EventAction::RegionOutage {
+                    region,
+                    planes,
+                    severity,
+                } => {
+                    let planes = if *planes == PlaneSet::ALL {
+                        "all planes".to_string()
+                    } else {
+                        planes.label().replace('+', ", ")
+                    };
+                    let partial = if *severity < 1.0 {
+                        format!(", {:.0} % of requests", severity * 100.0)
+                    } else {
+                        String::new()
+                    };
+                    format!("{} outage ({planes}{partial})", model.regions[*region].name)
+                }
+                EventAction::CheckerPartition {
+                    checker_regions,
+                    target,
+                } => format!(
+                    "{} checker Region(s) cut off from {}",
+                    checker_regions.len(),
+                    model.regions[*target].name
+                ),
+                EventAction::DnsOutage => "authoritative DNS unreachable".to_string(),
+                EventAction::ResolverOutage { resolver } => {
+                    format!("resolver {} down", model.resolvers[*resolver].name)
+                }
+                _ => e.name.clone(),
+            };
+            (e.at_ms, e.end_ms.unwrap_or(model.duration_ms), label)
+        })
+        .collect()
 }
 
 /// Runs the scenario, pushing observations into `rec`; returns per-user records and
@@ -543,6 +588,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     non_home_ms: non_home,
                     misdirected: u.has(flag::MISDIRECTED),
                     redirectable: u.redirectable(),
+                    failover_workspace: u.has(flag::FAILOVER_WS),
+                    on_vpn: u.has(flag::ON_VPN),
                 }
             })
             .collect();

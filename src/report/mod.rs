@@ -2,8 +2,11 @@
 //! finished [`Report`], and the summary statistics computed from it. CSV files and charts
 //! are views over a finished `Report` (see [`csv`]); nothing here touches the file system.
 
+pub mod charts;
 pub mod csv;
+pub mod story;
 pub mod summary;
+pub mod views;
 
 pub use summary::{Summary, SUMMARY_METRICS};
 
@@ -141,6 +144,10 @@ pub struct UserRecord {
     pub misdirected: bool,
     /// Follows DNS redirection (FQDN registration and client >= 3.0.9).
     pub redirectable: bool,
+    /// Has a WorkSpace in the failover Regions.
+    pub failover_workspace: bool,
+    /// On the VPN (matters for private zones).
+    pub on_vpn: bool,
 }
 
 impl UserRecord {
@@ -194,6 +201,8 @@ pub struct Report {
     pub series: Vec<SeriesRow>,
     /// Control-plane facts.
     pub control: ControlFacts,
+    /// Fault windows `(start, end, label)` in scenario order, for charts and stories.
+    pub faults: Vec<(u64, u64, String)>,
     /// Summary statistics.
     pub summary: Summary,
 }

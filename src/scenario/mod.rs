@@ -8,6 +8,7 @@
 //!
 //! Defaults live on the model types below, each documented once.
 
+pub mod lint;
 mod locate;
 pub mod overrides;
 pub mod raw;

@@ -1,0 +1,176 @@
+//! The headline story printed on stdout after a run: the seed first, then what happened in
+//! order, with times from the first fault, who could not be redirected and why, and where the
+//! files are. Written for the person at the terminal; the files hold the exact numbers.
+
+use super::views::human;
+use super::{Report, TimelineKind, UserRecord};
+use crate::scenario::{Model, Zone};
+use crate::time::{format_clock, format_human};
+use std::fmt::Write;
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Counts of affected users who could not be redirected, by reason (a user counts once, for
+/// the first reason that applies in this order).
+pub fn not_redirected_reasons(model: &Model, users: &[UserRecord]) -> Vec<(String, usize)> {
+    let (mut codes, mut old, mut off_vpn, mut no_ws) = (0, 0, 0, 0);
+    for u in users.iter().filter(|u| u.affected()) {
+        if !u.fqdn {
+            codes += 1;
+        } else if !u.redirectable {
+            old += 1;
+        } else if model.dns.zone == Zone::Private && !u.on_vpn {
+            off_vpn += 1;
+        } else if !u.failover_workspace && !u.redirected {
+            no_ws += 1;
+        }
+    }
+    [
+        (codes, "on Region codes"),
+        (old, "on clients older than 3.0.9"),
+        (
+            off_vpn,
+            "off the VPN (private zone: the name does not resolve)",
+        ),
+        (no_ws, "without a WorkSpace in the failover Region"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, why)| (why.to_string(), n))
+    .collect()
+}
+
+/// The story, ending with a newline.
+pub fn story(model: &Model, report: &Report, out_dir: &str, files: &[String]) -> String {
+    let mut s = String::new();
+    let sum = &report.summary;
+    let n = |k: &str| thousands(sum.get(k).unwrap_or(0.0) as usize);
+    let _ = writeln!(s, "seed: {}", report.seed);
+    let _ = writeln!(
+        s,
+        "{} — {} users over {}",
+        report.scenario,
+        n("users"),
+        format_human(report.duration_ms)
+    );
+    let origin = report.control.first_fault_ms;
+    let rel = |t: u64| match origin {
+        Some(o) if t >= o => format!("+{}", format_human(t - o)),
+        Some(o) => format!("-{}", format_human(o - t)),
+        None => format_clock(t),
+    };
+    let mut events: Vec<(u64, String)> = Vec::new();
+    for (start, end, label) in &report.faults {
+        events.push((*start, format!("{label} begins")));
+        if *end < report.duration_ms {
+            events.push((*end, format!("{label} ends")));
+        }
+    }
+    for e in &report.timeline {
+        if e.time_ms == 0 {
+            continue;
+        }
+        match e.kind {
+            TimelineKind::HealthCheck => events.push((
+                e.time_ms,
+                format!("health check `{}` {}", e.subject, e.value),
+            )),
+            TimelineKind::DnsAnswer => {
+                events.push((e.time_ms, format!("DNS answer now {}", e.value)))
+            }
+            TimelineKind::Action
+                if e.value == "start"
+                    && !model
+                        .events
+                        .iter()
+                        .any(|x| x.name == e.subject && x.action.is_fault()) =>
+            {
+                events.push((e.time_ms, format!("operator action `{}`", e.subject)))
+            }
+            _ => {}
+        }
+    }
+    if let (Some(o), Some(t)) = (origin, sum.get("recovered_50_ms")) {
+        events.push((o + t as u64, "50 % of affected users working again".into()));
+    }
+    if let (Some(o), Some(t)) = (origin, sum.get("recovered_95_ms")) {
+        events.push((o + t as u64, "95 % of affected users working again".into()));
+    }
+    events.sort_by_key(|e| e.0);
+    // Alarm flapping or partitions can produce many rows; the story shows the first 12.
+    let shown = events.len().min(12);
+    if let Some(o) = origin {
+        let _ = writeln!(
+            s,
+            "what happened (times from the first fault at {}):",
+            format_clock(o)
+        );
+    } else if !events.is_empty() {
+        let _ = writeln!(s, "what happened:");
+    }
+    for (t, text) in &events[..shown] {
+        let _ = writeln!(s, "  {:>9}  {text}", rel(*t));
+    }
+    if events.len() > shown {
+        let _ = writeln!(s, "  ... {} more in timeline.csv", events.len() - shown);
+    }
+    if sum.get("recovered_95_ms").is_none() && sum.get("users_affected").unwrap_or(0.0) > 0.0 {
+        let _ = writeln!(
+            s,
+            "  95 % of affected users were never working again before the scenario ended"
+        );
+    }
+    let _ = writeln!(
+        s,
+        "users: {} affected, {} redirected, {} never reconnected, {} misdirected",
+        n("users_affected"),
+        n("users_redirected"),
+        n("users_never_reconnected"),
+        n("users_misdirected")
+    );
+    let reasons = not_redirected_reasons(model, &report.users);
+    if !reasons.is_empty() {
+        let total: usize = reasons.iter().map(|r| r.1).sum();
+        let parts: Vec<String> = reasons
+            .iter()
+            .map(|(why, k)| format!("{} {why}", thousands(*k)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "could not be redirected: {} affected users — {}",
+            thousands(total),
+            parts.join(", ")
+        );
+    }
+    if sum.get("users_affected").unwrap_or(0.0) > 0.0 {
+        let _ = writeln!(
+            s,
+            "downtime of affected users: mean {}, p50 {}, p95 {}, p99 {}, max {}",
+            human(report, "downtime_mean_ms"),
+            human(report, "downtime_p50_ms"),
+            human(report, "downtime_p95_ms"),
+            human(report, "downtime_p99_ms"),
+            human(report, "downtime_max_ms")
+        );
+    }
+    let away: u64 = report.users.iter().map(|u| u.non_home_ms).sum();
+    if away > 0 {
+        let _ = writeln!(
+            s,
+            "time worked outside the home Region (user data is not carried across Regions): {:.1} user-hours",
+            away as f64 / 3_600_000.0
+        );
+    }
+    let _ = writeln!(s, "output: {out_dir}/ ({})", files.join(", "));
+    s
+}

@@ -1,0 +1,314 @@
+//! Lints: valid scenarios that reproduce a pitfall the WorkSpaces and Route 53 documentation
+//! warn about. Each lint says what is wrong and the fix; none makes a scenario invalid
+//! (`failsim check` still exits 0, `failsim run` prints them once on stderr).
+
+use super::{HealthCheckType, InsufficientData, Model, Routing, Zone};
+use crate::time::format_ms;
+use std::fmt;
+
+/// One warning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lint {
+    /// Stable identifier (`ttl-above-60s`, ...).
+    pub code: &'static str,
+    /// The field it is about, in `--set` form.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+impl Lint {
+    /// `note` for advice that may be fine as it is, `warning` otherwise.
+    pub fn level(&self) -> &'static str {
+        if self.code == "secondary-without-health-check" {
+            "note"
+        } else {
+            "warning"
+        }
+    }
+}
+
+impl fmt::Display for Lint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}]: `{}`: {}\n  fix: {}",
+            self.level(),
+            self.code,
+            self.field,
+            self.message,
+            self.fix
+        )
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0} %", x * 100.0)
+}
+
+/// Every lint that applies to `model`, in a fixed order.
+pub fn lint(model: &Model) -> Vec<Lint> {
+    let mut out = Vec::new();
+    let mut push = |code, field: String, message: String, fix: String| {
+        out.push(Lint {
+            code,
+            field,
+            message,
+            fix,
+        })
+    };
+    let records: Vec<(usize, Option<usize>, &str)> = match &model.dns.routing {
+        Routing::Failover(chain) => chain
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                (
+                    r.region,
+                    r.health_check,
+                    if i == 0 { "primary" } else { "secondary" },
+                )
+            })
+            .collect(),
+        Routing::Weighted(recs) => recs
+            .iter()
+            .map(|r| (r.region, r.health_check, "weighted"))
+            .collect(),
+        Routing::Simple(r) => vec![(*r, None, "simple")],
+    };
+    if model.dns.ttl_ms > 60_000 && records.iter().any(|r| r.1.is_some()) {
+        push(
+            "ttl-above-60s",
+            "dns.ttl".into(),
+            format!("the record has health checks but a TTL of {}; resolvers keep sending users to a failed Region for up to that long after DNS fails over", format_ms(model.dns.ttl_ms)),
+            "AWS advises a TTL of 60 s or less on records with health checks: dns.ttl = \"60s\"".into(),
+        );
+    }
+    if let Routing::Failover(chain) = &model.dns.routing {
+        if chain[0].health_check.is_none() {
+            push(
+                "primary-without-health-check",
+                "dns.routing.primary".into(),
+                "the primary failover record has no health check, so Route 53 always answers with it: failover never happens".into(),
+                "associate a health check with the primary record (required for WorkSpaces redirection)".into(),
+            );
+        }
+        for (i, r) in chain.iter().enumerate().skip(1) {
+            if r.health_check.is_none() {
+                push(
+                    "secondary-without-health-check",
+                    format!("dns.routing.secondary{}", if chain.len() > 2 { format!("[{}]", i - 1) } else { String::new() }),
+                    format!("the secondary record ({}) has no health check, so Route 53 answers with it whenever the primary is unhealthy, even if {} is down too", model.regions[r.region].name, model.regions[r.region].name),
+                    "add a health check to the secondary if it can fail; otherwise this is fine".into(),
+                );
+            }
+        }
+    }
+    let primary = model.dns.routing.primary_region();
+    for hc in &model.health_checks {
+        if let HealthCheckType::Alarm {
+            alarm,
+            insufficient_data: InsufficientData::LastKnownStatus,
+        } = hc.kind
+        {
+            let a = &model.alarms[alarm];
+            let m = &model.metrics[a.metric];
+            if m.region == primary {
+                push(
+                    "alarm-metric-in-primary",
+                    format!("health_check.{}.insufficient_data", hc.name),
+                    format!(
+                        "alarm `{}` watches metric `{}`, stored in the primary Region {}; when that Region fails its datapoints go missing, the alarm goes INSUFFICIENT_DATA and `last_known_status` keeps the check healthy: no failover",
+                        a.name, m.name, model.regions[primary].name
+                    ),
+                    format!("set treat_missing_data = \"breaching\" on alarm `{}`, or insufficient_data = \"unhealthy\", or store the metric in another Region", a.name),
+                );
+            }
+        }
+        if let HealthCheckType::Endpoint(e) = &hc.kind {
+            if e.checker_regions.len() < 3 {
+                push(
+                    "fewer-than-3-checker-regions",
+                    format!("health_check.{}.regions", hc.name),
+                    format!("{} checker Region(s): Route 53 requires at least 3, and with fewer one network partition can fail (or hold up) the check", e.checker_regions.len()),
+                    "list at least 3 checker Regions, or omit `regions` to use all 8".into(),
+                );
+            }
+        }
+    }
+    for g in &model.groups {
+        if g.fqdn_share < 1.0 {
+            push(
+                "users-on-region-codes",
+                format!("users.{}.registration", g.name),
+                format!("{} of `{}` register with a Region code; they always connect to {} and are never redirected", pct(1.0 - g.fqdn_share), g.name, model.regions[g.home].name),
+                "re-register these users with the connection alias (FQDN) before relying on failover".into(),
+            );
+        }
+        let old: f64 = g
+            .client_versions
+            .iter()
+            .filter(|v| !v.redirects)
+            .map(|v| v.share)
+            .sum();
+        if old > 0.0 {
+            push(
+                "clients-older-than-3.0.9",
+                format!("users.{}.client_versions", g.name),
+                format!("{} of `{}` run WorkSpaces clients older than 3.0.9, which do not follow FQDN redirection", pct(old), g.name),
+                "upgrade the clients to 3.0.9 or later (Windows, macOS, Linux)".into(),
+            );
+        }
+        if g.failover_workspaces < 1.0 && g.home == primary {
+            push(
+                "failover-workspaces-short",
+                format!("users.{}.failover_workspaces", g.name),
+                format!("only {} of `{}` have a WorkSpace in the failover Region; the others cannot work there and wait for {} to return", pct(g.failover_workspaces), g.name, model.regions[primary].name),
+                "provision standby WorkSpaces for every user who must fail over (failover_workspaces = 1.0)".into(),
+            );
+        }
+        if model.dns.zone == Zone::Private && g.on_vpn < 1.0 {
+            push(
+                "private-zone-off-vpn",
+                format!("users.{}.on_vpn", g.name),
+                format!("the zone is private and {} of `{}` are off the VPN: their clients cannot resolve {} and cannot register or log in at all", pct(1.0 - g.on_vpn), g.name, model.dns.fqdn),
+                "use a public hosted zone for the connection alias, or keep every user on the VPN".into(),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load_str;
+
+    const CLEAN: &str = r#"[scenario]
+name = "clean"
+duration = "2h"
+[[region]]
+name = "a"
+[[region]]
+name = "b"
+[[metric]]
+name = "canary"
+source = "canary"
+region = "b"
+target = "a"
+[[alarm]]
+name = "down"
+metric = "canary"
+period = "60s"
+evaluation_periods = 3
+comparison = "less_than_threshold"
+threshold = 0.9
+[[health_check]]
+name = "p"
+type = "endpoint"
+target = "a"
+[[health_check]]
+name = "s"
+type = "endpoint"
+target = "b"
+[[health_check]]
+name = "al"
+type = "alarm"
+alarm = "down"
+insufficient_data = "last_known_status"
+[dns]
+fqdn = "d.example.com"
+ttl = "60s"
+zone = "public"
+routing = { policy = "failover", primary = { region = "a", health_check = "p" }, secondary = { region = "b", health_check = "s" } }
+[[users]]
+name = "u"
+count = 10
+home = "a"
+on_vpn = 0.5
+failover_workspaces = 1.0
+"#;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        lint(&load_str(text, "t.toml", &[]).expect("valid"))
+            .iter()
+            .map(|l| l.code)
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_scenario_has_no_lints() {
+        assert_eq!(codes(CLEAN), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn each_lint_fires_on_its_pitfall() {
+        let cases: [(&str, &str, &str); 8] = [
+            ("ttl = \"60s\"", "ttl = \"300s\"", "ttl-above-60s"),
+            (
+                "primary = { region = \"a\", health_check = \"p\" }",
+                "primary = { region = \"a\" }",
+                "primary-without-health-check",
+            ),
+            (
+                "secondary = { region = \"b\", health_check = \"s\" }",
+                "secondary = { region = \"b\" }",
+                "secondary-without-health-check",
+            ),
+            (
+                "region = \"b\"\ntarget = \"a\"",
+                "region = \"a\"\ntarget = \"a\"",
+                "alarm-metric-in-primary",
+            ),
+            (
+                "home = \"a\"",
+                "home = \"a\"\nregistration = { fqdn = 0.9, region_code = 0.1 }",
+                "users-on-region-codes",
+            ),
+            (
+                "home = \"a\"",
+                "home = \"a\"\nclient_versions = { \"5.22.0\" = 0.5, \"3.0.8\" = 0.5 }",
+                "clients-older-than-3.0.9",
+            ),
+            (
+                "failover_workspaces = 1.0",
+                "failover_workspaces = 0.7",
+                "failover-workspaces-short",
+            ),
+            (
+                "zone = \"public\"",
+                "zone = \"private\"",
+                "private-zone-off-vpn",
+            ),
+        ];
+        for (from, to, code) in cases {
+            assert!(CLEAN.contains(from), "{from}");
+            let found = codes(&CLEAN.replacen(from, to, 1));
+            assert_eq!(found, vec![code], "replacing {from:?} with {to:?}");
+        }
+        let few = CLEAN.replace("target = \"a\"\n[[health_check]]\nname = \"s\"", "target = \"a\"\nregions = [\"us-east-1\", \"eu-west-1\"]\n[[health_check]]\nname = \"s\"");
+        assert_eq!(codes(&few), vec!["fewer-than-3-checker-regions"]);
+    }
+
+    #[test]
+    fn lints_say_the_fix() {
+        let l = lint(
+            &load_str(
+                &CLEAN.replace("ttl = \"60s\"", "ttl = \"300s\""),
+                "t.toml",
+                &[],
+            )
+            .unwrap(),
+        );
+        let text = l[0].to_string();
+        assert!(
+            text.starts_with("warning[ttl-above-60s]: `dns.ttl`: "),
+            "{text}"
+        );
+        assert!(
+            text.contains("fix: AWS advises a TTL of 60 s or less"),
+            "{text}"
+        );
+    }
+}
