@@ -35,8 +35,14 @@ struct Cli {
 enum Command {
     /// Simulate a scenario; write summary.csv, users.csv, timeline.csv, series.csv and charts.
     Run(RunArgs),
-    /// Validate scenarios without simulating (exit 2 if any is invalid).
+    /// Validate and lint scenarios without simulating (exit 2 if any is invalid).
     Check(CheckArgs),
+    /// Print the JSON Schema of the scenario format (for editor completion and validation).
+    Schema {
+        /// Print the key reference as markdown table rows instead (as in the README).
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 #[derive(Args)]
@@ -111,6 +117,14 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run(a),
         Command::Check(a) => check(a),
+        Command::Schema { markdown } => {
+            if markdown {
+                print!("{}", scenario::reference::markdown_rows());
+            } else {
+                print!("{}", scenario::json_schema());
+            }
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

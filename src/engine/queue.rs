@@ -433,7 +433,10 @@ mod tests {
         let b: Vec<_> = std::iter::from_fn(|| c.pop()).collect();
         assert_eq!(a, b);
         assert_eq!(a.len(), 9);
-        assert_eq!(c.capacity, c.buckets.iter().map(Vec::capacity).sum());
+        assert_eq!(
+            c.capacity,
+            c.buckets.iter().map(Vec::capacity).sum::<usize>()
+        );
     }
 
     #[test]
@@ -451,7 +454,10 @@ mod tests {
             let (now, _) = q.pop().unwrap();
             q.push(now + 1 + rng.next() % 1_000_000, i);
         }
-        assert_eq!(q.capacity, q.buckets.iter().map(Vec::capacity).sum());
+        assert_eq!(
+            q.capacity,
+            q.buckets.iter().map(Vec::capacity).sum::<usize>()
+        );
         assert!(q.capacity <= SLACK * q.len() + SLACK_MIN + q.len());
     }
 

@@ -12,6 +12,7 @@ pub mod lint;
 mod locate;
 pub mod overrides;
 pub mod raw;
+pub mod reference;
 mod validate;
 
 use crate::dist::Dist;
@@ -612,6 +613,30 @@ fn render_diagnostics(d: &[Diagnostic]) -> String {
         if d.len() == 1 { "" } else { "s" }
     ));
     s
+}
+
+/// The JSON Schema of the scenario format (for editors: e.g. Taplo / Even Better TOML's
+/// `#:schema` directive). Durations are strings with units; see the README's reference.
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(raw::RawScenario);
+    schema.insert("title".into(), "failsim scenario".into());
+    schema.insert(
+        "description".into(),
+        "A failsim scenario file (TOML). Every duration is a string with a unit, e.g. \"250ms\", \"30s\", \"5m\", \"1h 30m\".".into(),
+    );
+    let mut value = schema.to_value();
+    for (path, pointer) in reference::schema_keys(&value.clone()) {
+        if let (Some(doc), Some(node)) = (
+            reference::KEYS.iter().find(|k| k.path == path),
+            value.pointer_mut(&pointer).and_then(|n| n.as_object_mut()),
+        ) {
+            node.insert(
+                "description".into(),
+                format!("{} Default: {}.", doc.meaning, doc.default).into(),
+            );
+        }
+    }
+    serde_json::to_string_pretty(&value).expect("a schema serialises") + "\n"
 }
 
 /// Loads and validates a scenario file, applying `--set` overrides (`PATH=VALUE`) first.

@@ -9,11 +9,12 @@
 //! in the README's scenario reference and in `failsim schema`.
 #![allow(missing_docs)]
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The whole file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub scenario: RawMeta,
@@ -37,7 +38,7 @@ pub struct RawScenario {
 }
 
 /// `[scenario]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMeta {
     pub name: String,
@@ -48,7 +49,7 @@ pub struct RawMeta {
 
 /// A duration distribution: a fixed `"40s"`, `{ min, max }` (uniform) or `{ median, p95 }`
 /// (log-normal).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(
     untagged,
     expecting = "a duration such as \"40s\", a table { min = \"..\", max = \"..\" } (uniform) or { median = \"..\", p95 = \"..\" } (log-normal)"
@@ -59,7 +60,7 @@ pub enum RawDist {
 }
 
 /// Table form of [`RawDist`].
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDistTable {
     pub min: Option<String>,
@@ -69,7 +70,7 @@ pub struct RawDistTable {
 }
 
 /// `[[region]]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRegion {
     pub name: String,
@@ -80,7 +81,7 @@ pub struct RawRegion {
 }
 
 /// State of standby WorkSpaces in a failover Region.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Standby {
     Running,
@@ -88,7 +89,7 @@ pub enum Standby {
 }
 
 /// `[[metric]]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMetric {
     pub name: String,
@@ -101,7 +102,7 @@ pub struct RawMetric {
 }
 
 /// Where a metric's values come from.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum MetricSource {
     Canary,
@@ -111,7 +112,7 @@ pub enum MetricSource {
 }
 
 /// One scripted datapoint.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDatapoint {
     pub at: String,
@@ -119,7 +120,7 @@ pub struct RawDatapoint {
 }
 
 /// `[[alarm]]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlarm {
     pub name: String,
@@ -134,7 +135,7 @@ pub struct RawAlarm {
 }
 
 /// CloudWatch statistic.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum RawStatistic {
     Average,
@@ -145,7 +146,7 @@ pub enum RawStatistic {
 }
 
 /// CloudWatch comparison operator.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum RawComparison {
     LessThanThreshold,
@@ -155,7 +156,7 @@ pub enum RawComparison {
 }
 
 /// CloudWatch `TreatMissingData`.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum RawTreatMissingData {
     Missing,
@@ -165,7 +166,7 @@ pub enum RawTreatMissingData {
 }
 
 /// `[[health_check]]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHealthCheck {
     pub name: String,
@@ -186,7 +187,7 @@ pub struct RawHealthCheck {
 }
 
 /// Route 53 health-check type.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthCheckKind {
     Endpoint,
@@ -195,7 +196,7 @@ pub enum HealthCheckKind {
 }
 
 /// Endpoint health-check protocol (decides the probe timeout, facts §1.3).
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Protocol {
     Http,
@@ -206,7 +207,7 @@ pub enum Protocol {
 }
 
 /// `InsufficientDataHealthStatus` of an alarm health check.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum InsufficientData {
     Healthy,
@@ -215,7 +216,7 @@ pub enum InsufficientData {
 }
 
 /// `[dns]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDns {
     pub fqdn: String,
@@ -227,7 +228,7 @@ pub struct RawDns {
 }
 
 /// Hosted-zone visibility.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Zone {
     Public,
@@ -235,7 +236,7 @@ pub enum Zone {
 }
 
 /// `dns.routing`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawRouting {
     Failover {
@@ -251,7 +252,7 @@ pub enum RawRouting {
 }
 
 /// A single table or an array of tables (failover secondaries chain).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged, expecting = "a record table or an array of record tables")]
 pub enum OneOrMany<T> {
     One(T),
@@ -269,7 +270,7 @@ impl<T> OneOrMany<T> {
 }
 
 /// A failover record.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRecord {
     pub region: String,
@@ -277,7 +278,7 @@ pub struct RawRecord {
 }
 
 /// A weighted record.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWeightedRecord {
     pub region: String,
@@ -286,7 +287,7 @@ pub struct RawWeightedRecord {
 }
 
 /// `[[resolver]]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawResolver {
     pub name: String,
@@ -302,7 +303,7 @@ pub struct RawResolver {
 }
 
 /// How a resolver treats the record TTL.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum TtlPolicy {
     Honor,
@@ -312,7 +313,7 @@ pub enum TtlPolicy {
 }
 
 /// `[[users]]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawUsers {
     pub name: String,
@@ -329,7 +330,7 @@ pub struct RawUsers {
 }
 
 /// Shares of registration kinds.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRegistration {
     pub fqdn: Option<f64>,
@@ -337,7 +338,7 @@ pub struct RawRegistration {
 }
 
 /// Working schedule.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSchedule {
     pub start: Option<String>,
@@ -346,7 +347,7 @@ pub struct RawSchedule {
 }
 
 /// `[users.behaviour]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBehaviour {
     pub detect_disconnect: Option<RawDist>,
@@ -361,7 +362,7 @@ pub struct RawBehaviour {
 }
 
 /// Retry back-off after failed logins.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBackoff {
     pub initial: String,
@@ -369,7 +370,7 @@ pub struct RawBackoff {
 }
 
 /// `[[event]]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
     pub name: String,
@@ -388,7 +389,7 @@ pub struct RawEvent {
 }
 
 /// Event kinds (faults and operator actions).
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     RegionOutage,
@@ -403,7 +404,7 @@ pub enum EventKind {
 }
 
 /// Independent failure planes of a Region (DESIGN §4.1).
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Plane {
     Sessions,
@@ -413,7 +414,7 @@ pub enum Plane {
 }
 
 /// `[[expect]]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
     pub metric: String,
@@ -422,7 +423,7 @@ pub struct RawExpect {
 }
 
 /// A bound: a number, or a duration string for `*_ms` metrics.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, JsonSchema, Clone)]
 #[serde(untagged, expecting = "a number, or a duration string such as \"15m\"")]
 pub enum NumberOrDuration {
     Int(i64),
