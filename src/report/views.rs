@@ -123,17 +123,9 @@ pub fn timeline(report: &Report) -> TimelineInput {
 
 /// CDF of per-user downtime over affected users.
 pub fn downtime(report: &Report) -> DowntimeInput {
-    let s = &report.summary;
     DowntimeInput {
-        title: format!(
-            "Downtime of affected users: {} (seed {}, {} affected, mean {})",
-            report.scenario,
-            report.seed,
-            group_separated(s.get("users_affected").unwrap_or(0.0) as u64),
-            s.get("downtime_mean_ms")
-                .map(|m| format_ms(m as u64))
-                .unwrap_or_else(|| "-".into())
-        ),
+        // The chart's own subtitle gives the count, mean and max.
+        title: format!("Downtime of affected users · seed {}", report.seed),
         downtimes_ms: report
             .users
             .iter()
