@@ -197,9 +197,7 @@ fn default_out(scenario: &Path, suffix: &str) -> PathBuf {
 
 fn run(args: RunArgs) -> Result<(), Failure> {
     let model = load(&args.scenario, &args.set)?;
-    for l in failsim::scenario::lint::lint(&model) {
-        eprintln!("{}: {l}", args.scenario.display());
-    }
+    // Lints once, on stderr: stdout stays the story (scripts read it).
     for l in failsim::scenario::lint::lint(&model) {
         eprintln!("{}: {l}", args.scenario.display());
     }

@@ -1130,6 +1130,19 @@ impl<'m, R: Recorder> Sim<'m, R> {
         self.streams.open(EntityKind::User, stream_index, user.rng)
     }
 
+    /// True with probability `p`, drawn from the user's stream. Certain outcomes (p = 0 or 1,
+    /// the common case) draw nothing, which saves reopening the stream; the outcome is the
+    /// same as `rng::chance` would give.
+    fn user_chance(&mut self, u: usize, p: f64) -> bool {
+        if p <= 0.0 {
+            false
+        } else if p >= 1.0 {
+            true
+        } else {
+            self.draw(u, |r| rng::chance(r, p))
+        }
+    }
+
     fn draw<T>(&mut self, u: usize, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
         let mut r = self.user_rng(u);
         let out = f(&mut r);
@@ -1332,7 +1345,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 let user = &self.users[u];
                 let no_workspace = region != user.home && !user.has(flag::FAILOVER_WS);
                 let sev = self.severity(region, Plane::Logins);
-                no_workspace || self.draw(u, |r| rng::chance(r, sev))
+                no_workspace || self.user_chance(u, sev)
             }
         };
         if fail {
@@ -1394,7 +1407,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let sev = self
             .severity(region, Plane::Sessions)
             .max(self.severity(region, Plane::Logins));
-        if self.draw(u, |r| rng::chance(r, sev)) {
+        if self.user_chance(u, sev) {
             self.login_failed(now, u);
             return;
         }
@@ -1479,7 +1492,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             if user.state != ClientState::Connected || user.region != region {
                 continue;
             }
-            if !self.draw(u, |r| rng::chance(r, severity)) {
+            if !self.user_chance(u, severity) {
                 continue;
             }
             if forced {
