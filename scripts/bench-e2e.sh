@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: whole-process wall time and peak memory of `failsim run` (release,
+# --no-charts) at 10k, 100k and 1M users, the 100k -> 1M cost ratio, and the default
+# 2,000-user scenario averaged over 20 runs. Run on an otherwise idle machine.
+#   scripts/bench-e2e.sh            # all figures
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=target/release/failsim
+scenario=scenarios/workspaces-failover.toml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+measure() { # users -> "wall_s peak_kb events_per_s"
+  local users=$1 log="$tmp/time-$1.txt"
+  /usr/bin/time -v "$bin" run "$scenario" --set "users.staff.count=$users" --no-charts \
+    --out "$tmp/out-$users" --quiet 2> "$log" >/dev/null
+  local wall peak events sim
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2,t,":"); if (length(t)==3) print t[1]*3600+t[2]*60+t[3]; else print t[1]*60+t[2]}' "$log")
+  peak=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+  events=$(sed -n 's/^simulated \([0-9]*\) events in \([0-9.]*\) s.*/\1/p' "$log")
+  sim=$(sed -n 's/^simulated \([0-9]*\) events in \([0-9.]*\) s.*/\2/p' "$log")
+  echo "$wall $peak $events $sim"
+}
+
+printf '%-10s %10s %12s %12s %14s\n' users wall_s peak_MiB events sim_Mevents/s
+declare -A walls
+for users in 10000 100000 1000000; do
+  read -r wall peak events sim < <(measure "$users")
+  walls[$users]=$wall
+  awk -v u="$users" -v w="$wall" -v p="$peak" -v e="$events" -v s="$sim" \
+    'BEGIN { printf "%-10s %10.3f %12.1f %12s %14.2f\n", u, w, p / 1024, e, e / s / 1e6 }'
+done
+awk -v a="${walls[1000000]}" -v b="${walls[100000]}" 'BEGIN { printf "100k -> 1M wall-time ratio: %.1f (target <= 12)\n", a / b }'
+
+start=$(date +%s%N)
+for _ in $(seq 20); do
+  "$bin" run "$scenario" --no-charts --out "$tmp/default" --quiet 2>/dev/null
+done
+end=$(date +%s%N)
+awk -v ns=$((end - start)) 'BEGIN { printf "default 2,000-user scenario: %.1f ms per run (whole process, --no-charts, mean of 20)\n", ns / 20 / 1e6 }'
