@@ -10,13 +10,31 @@ use std::time::Duration;
 fn bench(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/workspaces-failover.toml");
     let mut group = c.benchmark_group("simulate");
-    group.sample_size(10).measurement_time(Duration::from_secs(5));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
     for users in [2_000u64, 100_000] {
         let model = load(&path, &[format!("users.staff.count={users}")]).expect("bundled scenario");
-        let events = simulate(&model, &RunOptions { seed: 7, trace_users: 0 }).control.events_processed;
+        let events = simulate(
+            &model,
+            &RunOptions {
+                seed: 7,
+                trace_users: 0,
+            },
+        )
+        .control
+        .events_processed;
         group.throughput(Throughput::Elements(events));
         group.bench_function(format!("workspaces-failover/{users}-users"), |b| {
-            b.iter(|| simulate(&model, &RunOptions { seed: 7, trace_users: 0 }))
+            b.iter(|| {
+                simulate(
+                    &model,
+                    &RunOptions {
+                        seed: 7,
+                        trace_users: 0,
+                    },
+                )
+            })
         });
     }
     group.finish();

@@ -20,4 +20,5 @@ pub mod output;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod staleness;
 pub mod time;

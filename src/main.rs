@@ -37,6 +37,9 @@ enum Command {
     Run(RunArgs),
     /// Validate and lint scenarios without simulating (exit 2 if any is invalid).
     Check(CheckArgs),
+    /// After one answer change under a steady lookup stream: share of lookups still given the
+    /// old answer, per second for 5 minutes, then per minute to 1 hour (CSV).
+    Staleness(StalenessArgs),
     /// Print the JSON Schema of the scenario format (for editor completion and validation).
     Schema {
         /// Print the key reference as markdown table rows instead (as in the README).
@@ -105,6 +108,78 @@ struct CheckArgs {
     set: Vec<String>,
 }
 
+#[derive(Args)]
+struct StalenessArgs {
+    /// Resolver population whose instances answer the lookups (allowed: internet).
+    #[arg(long, value_name = "NAME")]
+    population: String,
+    /// Record TTL, e.g. `20s`, `5m`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_ms)]
+    ttl: u64,
+    /// Resolver instances drawn from the population.
+    #[arg(long, value_name = "N", default_value_t = failsim::staleness::DEFAULT_INSTANCES)]
+    instances: u32,
+    /// Lookups per second over all instances (each instance gets rate / instances).
+    #[arg(long, value_name = "PER_SECOND", default_value_t = failsim::staleness::DEFAULT_RATE_PER_SECOND)]
+    rate: f64,
+    /// Master seed.
+    #[arg(long, default_value_t = failsim::staleness::DEFAULT_SEED)]
+    seed: u64,
+    /// CSV file to write (replaced atomically) [default: stdout].
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+fn parse_duration_ms(text: &str) -> Result<u64, String> {
+    failsim::time::parse_duration(text).map(|d| d.ms())
+}
+
+/// `failsim staleness`: the curve as CSV on stdout or in `--out`; the seed on stderr (stdout
+/// may be the CSV itself).
+fn staleness(args: StalenessArgs) -> Result<(), Failure> {
+    use failsim::staleness::{staleness_curve, write_csv, StalenessParams};
+    let params = StalenessParams {
+        population: args.population,
+        ttl_ms: args.ttl,
+        instances: args.instances,
+        rate_per_second: args.rate,
+        seed: args.seed,
+    };
+    eprintln!("seed: {}", params.seed);
+    let rows = staleness_curve(&params).map_err(|e| Failure::Usage(format!("error: {e}")))?;
+    let Some(path) = &args.out else {
+        return write_csv(&rows, std::io::stdout().lock())
+            .map_err(|e| Failure::Usage(format!("error: cannot write stdout: {e}")));
+    };
+    // Write beside the target, then rename: never a half-written file (INTERFACE §1).
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "staleness.csv".into());
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let written = std::fs::File::create(&tmp)
+        .and_then(|f| write_csv(&rows, std::io::BufWriter::new(f)))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Failure::Usage(format!("error: cannot write {}: {e}", path.display()))
+    })?;
+    let share = |ms: u64| {
+        rows.iter()
+            .find(|r| r.since_change_ms == ms)
+            .and_then(|r| r.stale_share)
+            .map_or_else(|| "n/a".to_string(), |s| format!("{:.1} %", 100.0 * s))
+    };
+    println!(
+        "stale lookups after the change: {} at 60 s, {} at 15 min, {} at 1 h",
+        share(60_000),
+        share(900_000),
+        share(3_600_000)
+    );
+    println!("output: {}", path.display());
+    Ok(())
+}
+
 /// A failure that decides the exit code.
 enum Failure {
     Usage(String),
@@ -117,6 +192,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run(a),
         Command::Check(a) => check(a),
+        Command::Staleness(a) => staleness(a),
         Command::Schema { markdown } => {
             if markdown {
                 print!("{}", scenario::reference::markdown_rows());

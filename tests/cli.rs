@@ -567,3 +567,32 @@ fn run_prints_each_lint_once_on_stderr() {
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("warning["));
 }
+
+#[test]
+fn internet_resolvers_recover_slower_with_a_300s_ttl() {
+    let slow = summary_of("scenarios/internet-resolvers.toml", &[]);
+    let fast = summary_of("scenarios/internet-resolvers.toml", &["--set", "dns.ttl=60s"]);
+    let p50 = |s: &[(String, String)]| metric(s, "recovered_50_ms").unwrap();
+    assert!(p50(&slow) > p50(&fast) + 120_000, "TTL 300 s: {} ms, 60 s: {} ms", p50(&slow), p50(&fast));
+}
+
+#[test]
+fn staleness_writes_the_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("curve.csv");
+    let o = failsim()
+        .args(["staleness", "--population", "internet", "--ttl", "20s", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = fs::read_to_string(&out).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "since_change_ms,lookups,stale_lookups,stale_share");
+    // One row per second for 5 minutes, then one per minute to 1 hour.
+    assert_eq!(rows.len(), 1 + 300 + 55);
+    assert!(rows[1].starts_with("1000,") && rows[300].starts_with("300000,") && rows[301].starts_with("360000,"));
+    assert!(rows.last().unwrap().starts_with("3600000,"));
+    let bad = failsim().args(["staleness", "--population", "moon", "--ttl", "20s"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -10,6 +10,7 @@ pub mod alarm;
 pub mod client;
 pub mod dns;
 pub mod health;
+pub mod population;
 #[cfg(test)]
 mod properties;
 pub mod resolver;
@@ -28,7 +29,9 @@ use crate::time::SimTime;
 use client::{flag, ClientState, User, NEVER, NO_REGION};
 use health::CheckerVerdict;
 use rand_chacha::ChaCha8Rng;
-use resolver::{Answer, Resolution, ResolverCache, ANSWER_HIJACKED, ANSWER_NONE};
+use resolver::{
+    Answer, Resolution, ResolverBehaviour, ResolverCache, ANSWER_HIJACKED, ANSWER_NONE,
+};
 use std::collections::VecDeque;
 
 /// Options of one run that are not part of the scenario.
@@ -334,10 +337,17 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 1
             };
             for _ in 0..n {
+                // Instance behaviour: the spec itself, or one draw from the population mixture
+                // on the instance's own stream (facts §6); lookups continue that stream.
+                let mut r = streams.stream(EntityKind::Resolver, resolvers.len() as u64);
+                let behaviour = match &spec.population {
+                    Some(p) => population::behaviour(p, &mut r).expect("validated population"),
+                    None => ResolverBehaviour::from(spec),
+                };
                 resolvers.push(ResolverInstance {
                     spec: si as u16,
-                    cache: ResolverCache::new(spec.ttl_policy.clone()),
-                    rng: StreamPos::default(),
+                    cache: ResolverCache::new(behaviour),
+                    rng: Streams::close(&r),
                     down: 0,
                 });
             }

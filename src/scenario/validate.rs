@@ -818,6 +818,21 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 },
             )),
         };
+        if r.population.is_some() {
+            for (present, key) in [
+                (r.ttl_policy.is_some(), "ttl_policy"),
+                (r.min_ttl.is_some(), "min_ttl"),
+                (r.max_ttl.is_some(), "max_ttl"),
+                (r.extension.is_some(), "extension"),
+                (r.serve_stale.is_some(), "serve_stale"),
+                (r.stale_first.is_some(), "stale_first"),
+                (r.prefetch.is_some(), "prefetch"),
+            ] {
+                if present {
+                    v.err(at(&base, &[k(key)]), format!("a population draws each instance's `{key}` from its documented mixture; remove it (or drop `population` to describe one resolver)"));
+                }
+            }
+        }
         if let Some(p) = &r.population {
             if p != "internet" {
                 v.err(
