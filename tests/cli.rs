@@ -109,7 +109,7 @@ fn the_bundled_scenario_runs_and_writes_every_file() {
     }
     let users = fs::read_to_string(out.join("users.csv")).unwrap();
     assert_eq!(users.lines().count(), 2001, "header + one row per user");
-    assert!(users.starts_with("user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected\n"));
+    assert!(users.starts_with("user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected,launch_wait_ms\n"));
     // Users are redirected to the failover Region, and old clients are not.
     assert!(users
         .lines()
@@ -571,9 +571,17 @@ fn run_prints_each_lint_once_on_stderr() {
 #[test]
 fn internet_resolvers_recover_slower_with_a_300s_ttl() {
     let slow = summary_of("scenarios/internet-resolvers.toml", &[]);
-    let fast = summary_of("scenarios/internet-resolvers.toml", &["--set", "dns.ttl=60s"]);
+    let fast = summary_of(
+        "scenarios/internet-resolvers.toml",
+        &["--set", "dns.ttl=60s"],
+    );
     let p50 = |s: &[(String, String)]| metric(s, "recovered_50_ms").unwrap();
-    assert!(p50(&slow) > p50(&fast) + 120_000, "TTL 300 s: {} ms, 60 s: {} ms", p50(&slow), p50(&fast));
+    assert!(
+        p50(&slow) > p50(&fast) + 120_000,
+        "TTL 300 s: {} ms, 60 s: {} ms",
+        p50(&slow),
+        p50(&fast)
+    );
 }
 
 #[test]
@@ -581,18 +589,37 @@ fn staleness_writes_the_curve() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("curve.csv");
     let o = failsim()
-        .args(["staleness", "--population", "internet", "--ttl", "20s", "--out"])
+        .args([
+            "staleness",
+            "--population",
+            "internet",
+            "--ttl",
+            "20s",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let csv = fs::read_to_string(&out).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows[0], "since_change_ms,lookups,stale_lookups,stale_share");
     // One row per second for 5 minutes, then one per minute to 1 hour.
     assert_eq!(rows.len(), 1 + 300 + 55);
-    assert!(rows[1].starts_with("1000,") && rows[300].starts_with("300000,") && rows[301].starts_with("360000,"));
+    assert!(
+        rows[1].starts_with("1000,")
+            && rows[300].starts_with("300000,")
+            && rows[301].starts_with("360000,")
+    );
     assert!(rows.last().unwrap().starts_with("3600000,"));
-    let bad = failsim().args(["staleness", "--population", "moon", "--ttl", "20s"]).output().unwrap();
+    let bad = failsim()
+        .args(["staleness", "--population", "moon", "--ttl", "20s"])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -121,6 +121,10 @@ pub struct User {
     pub reconnect_ms: u64,
     /// First return home after working elsewhere, or [`NEVER`].
     pub failback_ms: u64,
+    /// When the user joined a launch queue (valid while queued).
+    pub queued_since_ms: u64,
+    /// Time spent in launch queues.
+    pub launch_wait_ms: u64,
 }
 
 impl User {

@@ -486,6 +486,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     first_disconnect_ms: NEVER,
                     reconnect_ms: NEVER,
                     failback_ms: NEVER,
+                    queued_since_ms: 0,
+                    launch_wait_ms: 0,
                 };
                 let u = self.users.len() as u32;
                 self.users.push(user);
@@ -599,6 +601,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     misdirected: u.has(flag::MISDIRECTED),
                     redirectable: u.redirectable(),
                     failover_workspace: u.has(flag::FAILOVER_WS),
+                    launch_wait_ms: u.launch_wait_ms,
                     on_vpn: u.has(flag::ON_VPN),
                 }
             })
@@ -1377,6 +1380,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             self.start_launch(now, u, region);
         } else {
             rs.queue.push_back((u as u32, self.users[u].generation));
+            self.users[u].queued_since_ms = now;
             let q = rs.queue.len() as u64;
             self.control.peak_launch_queue = self.control.peak_launch_queue.max(q);
         }
@@ -1405,6 +1409,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
         self.regions[region as usize].launching -= 1;
         while let Some((next, g)) = self.regions[region as usize].queue.pop_front() {
             if self.users[next as usize].generation == g {
+                let user = &mut self.users[next as usize];
+                user.launch_wait_ms += now - user.queued_since_ms;
                 self.regions[region as usize].launching += 1;
                 self.start_launch(now, next as usize, region);
                 break;
@@ -2222,6 +2228,13 @@ duration = "1h"
         );
         assert!(limited.summary.get("peak_launch_queue").unwrap() > 50.0);
         assert_eq!(open.summary.get("peak_launch_queue"), Some(0.0));
+        assert!(open.users.iter().all(|u| u.launch_wait_ms == 0));
+        let waited = limited
+            .users
+            .iter()
+            .filter(|u| u.launch_wait_ms > 0)
+            .count();
+        assert!(waited > 50, "{waited} users waited for a launch slot");
         let p50 = |r: &Report| r.summary.get("recovered_50_ms").unwrap();
         assert!(
             p50(&limited) > p50(&open) + 120_000.0,

@@ -37,6 +37,7 @@ pub fn write_users<W: Write>(report: &Report, w: W) -> io::Result<()> {
         "failback_ms",
         "non_home_ms",
         "misdirected",
+        "launch_wait_ms",
     ])?;
     let mut buf = [
         itoa::Buffer::new(),
@@ -82,6 +83,7 @@ pub fn write_users<W: Write>(report: &Report, w: W) -> io::Result<()> {
         out.write_field(&failback)?;
         out.write_field(buf[0].format(u.non_home_ms))?;
         out.write_field(if u.misdirected { "true" } else { "false" })?;
+        out.write_field(buf[0].format(u.launch_wait_ms))?;
         out.write_record(None::<&[u8]>)?;
     }
     out.flush()

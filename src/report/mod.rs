@@ -148,6 +148,8 @@ pub struct UserRecord {
     pub failover_workspace: bool,
     /// On the VPN (matters for private zones).
     pub on_vpn: bool,
+    /// Time spent waiting in launch queues (capacity).
+    pub launch_wait_ms: u64,
 }
 
 impl UserRecord {
