@@ -15,10 +15,12 @@
 
 pub mod dist;
 pub mod engine;
+pub mod expect;
 pub mod model;
 pub mod output;
 pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod staleness;
+pub mod sweep;
 pub mod time;

@@ -5,8 +5,8 @@
 use clap::{Args, Parser, Subcommand};
 use failsim::model::{simulate, RunOptions};
 use failsim::report::charts::ImageFormat;
-use failsim::report::{Report, Summary};
 use failsim::scenario::{self, LoadError, Model};
+use failsim::sweep::{self, Shard, Sweep, SweepError, SweepOptions, Vary};
 use failsim::time::format_ms;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -40,6 +40,14 @@ enum Command {
     /// After one answer change under a steady lookup stream: share of lookups still given the
     /// old answer, per second for 5 minutes, then per minute to 1 hour (CSV).
     Staleness(StalenessArgs),
+    /// Run a scenario over a grid of parameter values x replications, in parallel; write
+    /// sweep.csv (one row per run), sweep_summary.csv (mean and 95 % confidence interval per
+    /// point) and a chart.
+    #[command(after_help = SWEEP_HELP)]
+    Sweep(SweepArgs),
+    /// Join the output directories of a sweep run in shards (--shard K/N) into exactly the
+    /// files one machine would have written.
+    Merge(MergeArgs),
     /// Print the JSON Schema of the scenario format (for editor completion and validation).
     Schema {
         /// Print the key reference as markdown table rows instead (as in the README).
@@ -72,6 +80,99 @@ struct RunArgs {
     /// Write no charts (CSV only; fastest).
     #[arg(long)]
     no_charts: bool,
+    /// Also write the `[[expect]]` results as JUnit XML to FILE (one test case per
+    /// expectation; failures carry the value, the bound and the reproduce command), for CI.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Print nothing on stdout (errors still go to stderr).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+const SWEEP_HELP: &str = "\
+Grid: the Cartesian product of every --vary, the first one outermost; points are numbered \
+from 0 in that order. Each point runs R replications; replication r uses seed SEED + r at \
+every point (common random numbers: differences between points come from the parameters, \
+not from noise). Any row of sweep.csv is reproduced by `failsim run` with its seed and the \
+point's values as --set.
+
+Files: sweep.csv (point, replication, seed, one column per --vary, every summary metric), \
+sweep_summary.csv (per point: runs, then <metric>_mean, _ci95_low, _ci95_high, _n), \
+sweep.svg/png, sweep-manifest.toml. The directory appears when the sweep is complete; until \
+then rows are appended in run order to <DIR>.partial/sweep.csv, so an interrupted sweep \
+keeps every run up to the first unfinished one. Files never depend on --jobs.
+
+Exit codes: 0 the sweep ran ([[expect]] bounds are shown, not enforced), 2 bad usage, \
+invalid scenario or value, or I/O error, 3 internal error.
+
+Examples:
+  failsim sweep scenarios/capacity-planning.toml \\
+      --vary region.us-east-1.launch_concurrency=50,100,150,200,250,300,400 \\
+      --vary users.staff.failover_workspaces=0.95,0.97,1.0 --replications 10
+  failsim sweep s.toml --vary dns.ttl=30s,60s,300s --shard 3/8 --out shards/3
+  failsim merge shards/* --out output/s-sweep";
+
+/// `failsim sweep`.
+#[derive(Args)]
+struct SweepArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// A scenario value and the values it takes: PATH=V1,V2,... (PATH as for --set; each
+    /// value is applied like --set PATH=V). Repeatable: the sweep runs every combination.
+    /// Commas inside [...], {...} or quotes do not split values. Without --vary the sweep
+    /// replicates the scenario as it is.
+    #[arg(long, value_name = "PATH=V1,V2,...")]
+    vary: Vec<String>,
+    /// Runs per grid point (replication r uses seed SEED + r at every point).
+    #[arg(long, short = 'r', value_name = "R", default_value_t = sweep::DEFAULT_REPLICATIONS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    replications: u32,
+    /// Seed of replication 0 [default: the scenario's `seed`].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: one per core]. The files do not depend on it.
+    #[arg(long, short = 'j', value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
+    jobs: Option<u64>,
+    /// Run only share K of N (1-based K): the runs i with i % N == K - 1. For batch
+    /// schedulers; join the N output directories with `failsim merge`. A shard writes only
+    /// sweep.csv and sweep-manifest.toml.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+    /// Output directory [default: output/<scenario file stem>-sweep, or
+    /// output/<stem>-sweep-shard-K-of-N with --shard]. Replaced only by a finished sweep;
+    /// never a directory failsim did not write.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Override one scenario value at every point (as for `run`). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Summary metric to chart (against the first --vary) and to tabulate on stdout.
+    #[arg(long, value_name = "NAME", default_value = sweep::DEFAULT_METRIC)]
+    metric: String,
+    /// Chart image format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    format: ChartFormat,
+    /// Write no chart.
+    #[arg(long)]
+    no_charts: bool,
+    /// Print nothing on stdout and draw no progress bar (errors still go to stderr).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse()
+}
+
+/// `failsim merge`.
+#[derive(Args)]
+struct MergeArgs {
+    /// The output directories of all N shards (`failsim sweep --shard K/N`), in any order.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    shards: Vec<PathBuf>,
+    /// Output directory: receives exactly the files one unsharded sweep would have written.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
     /// Print nothing on stdout (errors still go to stderr).
     #[arg(long, short)]
     quiet: bool,
@@ -192,6 +293,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run(a),
         Command::Check(a) => check(a),
+        Command::Sweep(a) => sweep(a),
+        Command::Merge(a) => merge(a),
         Command::Staleness(a) => staleness(a),
         Command::Schema { markdown } => {
             if markdown {
@@ -336,60 +439,122 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         events as f64 / sim_wall.as_secs_f64().max(1e-9) / 1e6,
         started.elapsed().as_secs_f64()
     );
-    let failures = failed_expectations(&model, &report);
-    if failures.is_empty() {
+    let results = failsim::expect::evaluate(&model.expectations, &report.summary);
+    if let Some(path) = &args.junit {
+        let xml = failsim::expect::junit_xml(&model.name, &results, &reproduce);
+        std::fs::write(path, xml)
+            .map_err(|e| Failure::Usage(format!("error: cannot write {}: {e}", path.display())))?;
+    }
+    let failed: Vec<_> = results.iter().filter(|r| !r.passed).collect();
+    if failed.is_empty() {
         return Ok(());
     }
-    for f in &failures {
-        eprintln!("expectation failed: {f}");
+    for f in &failed {
+        eprintln!("expectation failed: {}", f.message);
     }
     eprintln!("reproduce: {reproduce}");
     Err(Failure::Expectations)
 }
 
-fn failed_expectations(model: &Model, report: &Report) -> Vec<String> {
-    let mut out = Vec::new();
-    for x in &model.expectations {
-        let actual = report.summary.get(&x.metric);
-        let show = |v: f64| {
-            if x.metric.ends_with("_ms") {
-                format!(
-                    "{} ({})",
-                    Summary::format_value(Some(v)),
-                    format_ms(v.max(0.0) as u64)
-                )
-            } else {
-                Summary::format_value(Some(v))
-            }
-        };
-        match actual {
-            None => out.push(format!(
-                "{}: no value (it did not happen); expected {}",
-                x.metric,
-                bounds(x, &show)
-            )),
-            Some(v) => {
-                let low = x.min.is_some_and(|m| v < m);
-                let high = x.max.is_some_and(|m| v > m);
-                if low || high {
-                    out.push(format!(
-                        "{} = {}; expected {}",
-                        x.metric,
-                        show(v),
-                        bounds(x, &show)
-                    ));
-                }
-            }
-        }
+/// Renders a sweep error for stderr (exit 2), `error:`-prefixed like `run`'s.
+fn sweep_failure(e: SweepError) -> Failure {
+    let text = e.to_string();
+    if text.starts_with("error") {
+        Failure::Usage(text)
+    } else {
+        Failure::Usage(format!("error: {text}"))
     }
-    out
 }
 
-fn bounds(x: &failsim::scenario::Expectation, show: &dyn Fn(f64) -> String) -> String {
-    match (x.min, x.max) {
-        (Some(a), Some(b)) => format!("between {} and {}", show(a), show(b)),
-        (Some(a), None) => format!("at least {}", show(a)),
-        (None, Some(b)) => format!("at most {}", show(b)),
-        (None, None) => "anything".into(),
+fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(&args.scenario).map_err(|e| {
+        Failure::Usage(format!(
+            "error: cannot read {}: {e}",
+            args.scenario.display()
+        ))
+    })?;
+    let vary = args
+        .vary
+        .iter()
+        .map(|v| Vary::parse(v))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(sweep_failure)?;
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let out = args.out.clone().unwrap_or_else(|| {
+        let suffix = if shard.is_whole() {
+            "-sweep".to_string()
+        } else {
+            format!("-sweep-shard-{}-of-{}", shard.index, shard.count)
+        };
+        default_out(&args.scenario, &suffix)
+    });
+    let mut options = SweepOptions::new(&args.scenario, text);
+    options.set = args.set.clone();
+    options.vary = vary;
+    options.replications = args.replications;
+    options.seed = args.seed;
+    options.jobs = args.jobs.map_or(0, |j| j as usize);
+    options.shard = shard;
+    options.metric = args.metric.clone();
+    options.formats = if args.no_charts {
+        Vec::new()
+    } else {
+        args.format.formats()
+    };
+    options.progress = std::io::stderr().is_terminal() && !args.quiet;
+    let plan = Sweep::plan(options).map_err(sweep_failure)?;
+    let started = Instant::now();
+    let outcome = plan.execute(&out).map_err(sweep_failure)?;
+    let wall = started.elapsed().as_secs_f64();
+    if !args.quiet {
+        let r = args.replications;
+        let base = plan.base_seed();
+        println!("seed: {base} (replication r uses seed {base} + r at every point)");
+        println!("scenario: {}", plan.points()[0].model.name);
+        println!(
+            "runs: {} ({} point{} x {r} replication{})",
+            outcome.total_runs,
+            plan.points().len(),
+            if plan.points().len() == 1 { "" } else { "s" },
+            if r == 1 { "" } else { "s" }
+        );
+        print_sweep_outcome(&outcome);
     }
+    eprintln!(
+        "ran {} runs in {wall:.1} s ({:.1} runs/s)",
+        outcome.runs,
+        outcome.runs as f64 / wall.max(1e-9)
+    );
+    Ok(())
+}
+
+fn merge(args: MergeArgs) -> Result<(), Failure> {
+    let outcome = sweep::merge(&args.shards, &args.out).map_err(sweep_failure)?;
+    if !args.quiet {
+        println!(
+            "merged {} shard director{} ({} runs)",
+            args.shards.len(),
+            if args.shards.len() == 1 { "y" } else { "ies" },
+            outcome.runs
+        );
+        print_sweep_outcome(&outcome);
+    }
+    Ok(())
+}
+
+fn print_sweep_outcome(outcome: &sweep::SweepOutcome) {
+    if outcome.shard.is_whole() {
+        print!("{}", outcome.table());
+    } else {
+        println!(
+            "shard {}: {} of {} runs; when every shard is done: failsim merge <the {} shard \
+             directories> --out DIR",
+            outcome.shard, outcome.runs, outcome.total_runs, outcome.shard.count
+        );
+    }
+    println!(
+        "output: {} ({})",
+        outcome.out.display(),
+        outcome.files.join(", ")
+    );
 }

@@ -1,0 +1,257 @@
+//! Expectations (`[[expect]]`): bounds on summary metrics, checked after a run.
+//!
+//! [`evaluate`] compares each bound with the run's [`Summary`] and says, in one line, what
+//! was measured and what was allowed: `downtime_p95_ms = 2921435 (48m 41.435s); expected at
+//! most 900000 (15m)`. Bounds are inclusive. Values of `*_ms` metrics are also shown as a
+//! human duration. A metric that has no value in the run (the thing never happened, such as
+//! `dns_failover_ms` when the answer never moved) fails every bound: an expectation is a
+//! claim about something that should happen.
+//!
+//! [`junit_xml`] renders the results as JUnit XML (with `quick-junit`) for CI systems: one
+//! test suite named after the scenario, one test case per expectation, failures carrying
+//! the same message plus the command that reproduces the run. The XML holds no timestamps
+//! or durations, so the same run always writes the same bytes.
+
+use crate::report::Summary;
+use crate::scenario::Expectation;
+use crate::time::format_ms;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+/// The outcome of one `[[expect]]` against one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpectationResult {
+    /// The summary metric checked.
+    pub metric: String,
+    /// The run's value; `None` when the metric did not happen.
+    pub actual: Option<f64>,
+    /// Inclusive lower bound, if any.
+    pub min: Option<f64>,
+    /// Inclusive upper bound, if any.
+    pub max: Option<f64>,
+    /// Whether the value is present and within the bounds.
+    pub passed: bool,
+    /// One line for people: the metric, its value and the bound, e.g.
+    /// `downtime_p95_ms = 2921435 (48m 41.435s); expected at most 900000 (15m)`.
+    pub message: String,
+}
+
+impl ExpectationResult {
+    /// The bound alone, as in the message: `at most 900000 (15m)`.
+    pub fn bound_text(&self) -> String {
+        describe_bounds(&self.metric, self.min, self.max)
+    }
+}
+
+/// Checks every expectation against a run's summary, in the order given.
+pub fn evaluate(expectations: &[Expectation], summary: &Summary) -> Vec<ExpectationResult> {
+    expectations
+        .iter()
+        .map(|x| {
+            let actual = summary.get(&x.metric);
+            let bound = describe_bounds(&x.metric, x.min, x.max);
+            let (passed, message) = match actual {
+                None => (
+                    false,
+                    format!(
+                        "{}: no value (it did not happen); expected {bound}",
+                        x.metric
+                    ),
+                ),
+                Some(v) => {
+                    let within = x.min.is_none_or(|m| v >= m) && x.max.is_none_or(|m| v <= m);
+                    (
+                        within,
+                        format!(
+                            "{} = {}; expected {bound}",
+                            x.metric,
+                            show_value(&x.metric, v)
+                        ),
+                    )
+                }
+            };
+            ExpectationResult {
+                metric: x.metric.clone(),
+                actual,
+                min: x.min,
+                max: x.max,
+                passed,
+                message,
+            }
+        })
+        .collect()
+}
+
+/// A value as in `summary.csv`, followed for `*_ms` metrics by a human duration:
+/// `2921435 (48m 41.435s)`.
+pub fn show_value(metric: &str, v: f64) -> String {
+    let plain = Summary::format_value(Some(v));
+    if metric.ends_with("_ms") {
+        format!("{plain} ({})", format_ms(v.max(0.0).round() as u64))
+    } else {
+        plain
+    }
+}
+
+/// `between A and B`, `at least A` or `at most B`, values shown as by [`show_value`].
+pub fn describe_bounds(metric: &str, min: Option<f64>, max: Option<f64>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!(
+            "between {} and {}",
+            show_value(metric, a),
+            show_value(metric, b)
+        ),
+        (Some(a), None) => format!("at least {}", show_value(metric, a)),
+        (None, Some(b)) => format!("at most {}", show_value(metric, b)),
+        // Validation requires a bound; say so rather than pretend.
+        (None, None) => "a bound (none given)".to_string(),
+    }
+}
+
+/// JUnit XML for a run's expectations: one `<testsuite>` named after the scenario, one
+/// `<testcase>` per expectation (name `<metric> <bound>`, class name `failsim.expect`).
+/// A failed expectation carries a `<failure>` whose message is
+/// [`ExpectationResult::message`] and whose text adds `reproduce: <command>`; the suite's
+/// `<system-out>` holds the reproduce command as well.
+pub fn junit_xml(
+    scenario_name: &str,
+    results: &[ExpectationResult],
+    reproduce_command: &str,
+) -> String {
+    let mut suite = TestSuite::new(scenario_name);
+    for r in results {
+        let name = format!("{} {}", r.metric, r.bound_text());
+        let status = if r.passed {
+            TestCaseStatus::success()
+        } else {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(r.message.as_str())
+                .set_type("expectation")
+                .set_description(format!("{}\nreproduce: {reproduce_command}", r.message));
+            s
+        };
+        let mut case = TestCase::new(name, status);
+        case.set_classname("failsim.expect");
+        case.set_system_out(r.message.as_str());
+        suite.add_test_case(case);
+    }
+    suite.set_system_out(format!("reproduce: {reproduce_command}\n"));
+    let mut report = Report::new("failsim");
+    report.add_test_suite(suite);
+    // Serialising into memory fails only on a bug in quick-junit (writing to a Vec cannot
+    // fail and every string is valid UTF-8); keep the contract total anyway.
+    report.to_string().unwrap_or_else(|e| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- failsim could not render JUnit XML: {} -->\n<testsuites/>\n",
+            e.to_string().replace("--", "- -")
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(values: &[(&'static str, Option<f64>)]) -> Summary {
+        Summary {
+            values: values.to_vec(),
+        }
+    }
+
+    fn expect(metric: &str, min: Option<f64>, max: Option<f64>) -> Expectation {
+        Expectation {
+            metric: metric.to_string(),
+            min,
+            max,
+        }
+    }
+
+    #[test]
+    fn failed_upper_bound_says_value_duration_and_bound() {
+        let s = summary(&[("downtime_p95_ms", Some(2_921_435.0))]);
+        let r = evaluate(&[expect("downtime_p95_ms", None, Some(900_000.0))], &s);
+        assert_eq!(r.len(), 1);
+        assert!(!r[0].passed);
+        assert_eq!(
+            r[0].message,
+            "downtime_p95_ms = 2921435 (48m 41.435s); expected at most 900000 (15m)"
+        );
+        assert_eq!(r[0].actual, Some(2_921_435.0));
+    }
+
+    #[test]
+    fn bounds_are_inclusive_and_plain_metrics_have_no_duration() {
+        let s = summary(&[("users", Some(200.0)), ("users_misdirected", Some(0.0))]);
+        let r = evaluate(
+            &[
+                expect("users", Some(200.0), Some(200.0)),
+                expect("users_misdirected", None, Some(0.0)),
+                expect("users", Some(201.0), None),
+            ],
+            &s,
+        );
+        assert!(r[0].passed && r[1].passed, "{r:?}");
+        assert!(!r[2].passed);
+        assert_eq!(r[2].message, "users = 200; expected at least 201");
+        assert_eq!(r[0].message, "users = 200; expected between 200 and 200");
+    }
+
+    #[test]
+    fn a_metric_that_did_not_happen_fails() {
+        let s = summary(&[("dns_failover_ms", None)]);
+        let r = evaluate(&[expect("dns_failover_ms", None, Some(300_000.0))], &s);
+        assert!(!r[0].passed);
+        assert_eq!(r[0].actual, None);
+        assert_eq!(
+            r[0].message,
+            "dns_failover_ms: no value (it did not happen); expected at most 300000 (5m)"
+        );
+    }
+
+    #[test]
+    fn junit_has_one_case_per_expectation_and_failures_carry_the_message() {
+        let s = summary(&[
+            ("downtime_p95_ms", Some(2_921_435.0)),
+            ("users", Some(10.0)),
+        ]);
+        let r = evaluate(
+            &[
+                expect("downtime_p95_ms", None, Some(900_000.0)),
+                expect("users", Some(1.0), None),
+            ],
+            &s,
+        );
+        let xml = junit_xml("a <b> & \"c\"", &r, "failsim run x.toml --seed 7");
+        assert!(xml.starts_with("<?xml"), "{xml}");
+        assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
+        assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
+        assert!(
+            xml.contains(r#"tests="2""#) && xml.contains(r#"failures="1""#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("expected at most 900000 (15m)")
+                && xml.contains("reproduce: failsim run x.toml --seed 7"),
+            "{xml}"
+        );
+        // Names are escaped, not pasted.
+        assert!(xml.contains("a &lt;b&gt; &amp;"), "{xml}");
+        assert!(
+            !xml.contains("timestamp=") && !xml.contains("time="),
+            "{xml}"
+        );
+        // Same input, same bytes.
+        assert_eq!(
+            xml,
+            junit_xml("a <b> & \"c\"", &r, "failsim run x.toml --seed 7")
+        );
+    }
+
+    #[test]
+    fn junit_without_expectations_is_an_empty_suite() {
+        let xml = junit_xml("s", &[], "failsim run s.toml --seed 1");
+        assert!(
+            xml.contains(r#"tests="0""#) && xml.contains("<testsuite "),
+            "{xml}"
+        );
+    }
+}
