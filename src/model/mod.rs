@@ -153,6 +153,8 @@ struct Sim<'m, R: Recorder> {
     last_known: Vec<bool>,
     /// Step of the control tick that publishes metrics and evaluates alarms (0 = none).
     control_tick_ms: u64,
+    /// Passed to lookups that draw nothing (never actually read).
+    idle_rng: ChaCha8Rng,
 }
 
 /// The authoritative answer: one Region (or special), or weighted candidates.
@@ -411,6 +413,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 .collect(),
             last_known: vec![true; n_checks],
             control_tick_ms: control_tick_ms(model),
+            idle_rng: streams.stream(EntityKind::Scenario, u64::MAX >> 8),
         };
         sim.init_users(options.trace_users);
         sim
@@ -1156,6 +1159,14 @@ impl<'m, R: Recorder> Sim<'m, R> {
         }
     }
 
+    /// One draw from `dist` on the user's stream; a fixed duration opens nothing.
+    fn user_sample(&mut self, u: usize, dist: crate::dist::Dist) -> u64 {
+        match dist {
+            crate::dist::Dist::Fixed(ms) => ms,
+            d => self.draw(u, |r| d.sample(r)),
+        }
+    }
+
     fn draw<T>(&mut self, u: usize, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
         let mut r = self.user_rng(u);
         let out = f(&mut r);
@@ -1250,7 +1261,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     let g = self.model.groups[self.users[u].group as usize]
                         .behaviour
                         .relogin_delay;
-                    let think = self.draw(u, |r| g.sample(r));
+                    let think = self.user_sample(u, g);
                     let gen = self.users[u].generation;
                     self.sched
                         .after(think, Ev::User(u as u32, gen, Step::Relogin));
@@ -1292,16 +1303,37 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 return Err(LoginFailure::Dns);
             }
             let reachable = self.dns_outages == 0;
-            let mut rr = self
-                .streams
-                .open(EntityKind::Resolver, ri as u64, self.resolvers[ri].rng);
             let auth = &self.answer;
-            let res = self.resolvers[ri]
-                .cache
-                .lookup(now, model.dns.ttl_ms, &mut rr, |r| {
-                    reachable.then(|| auth.draw(r))
-                });
-            self.resolvers[ri].rng = Streams::close(&rr);
+            let query = |r: &mut ChaCha8Rng| reachable.then(|| auth.draw(r));
+            // Opening a stream costs a ChaCha block; most lookups (an honouring resolver and
+            // a failover answer) draw nothing, so they run on an idle generator instead. The
+            // instance's stream position is the same either way.
+            let draws = self.resolvers[ri].cache.draws_randomness()
+                || matches!(self.answer, AuthAnswer::Weighted(_));
+            let res = if draws {
+                let mut rr =
+                    self.streams
+                        .open(EntityKind::Resolver, ri as u64, self.resolvers[ri].rng);
+                let res = self.resolvers[ri]
+                    .cache
+                    .lookup(now, model.dns.ttl_ms, &mut rr, query);
+                self.resolvers[ri].rng = Streams::close(&rr);
+                res
+            } else {
+                let before = Streams::close(&self.idle_rng);
+                let res = self.resolvers[ri].cache.lookup(
+                    now,
+                    model.dns.ttl_ms,
+                    &mut self.idle_rng,
+                    query,
+                );
+                debug_assert_eq!(
+                    before,
+                    Streams::close(&self.idle_rng),
+                    "a lookup drew randomness"
+                );
+                res
+            };
             let (answer, expires) = match res {
                 Resolution::Answer {
                     answer,
@@ -1365,7 +1397,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             let d = model.groups[self.users[u].group as usize]
                 .behaviour
                 .failed_login_time;
-            let wait = self.draw(u, |r| d.sample(r));
+            let wait = self.user_sample(u, d);
             let gen = self.users[u].generation;
             self.sched
                 .after(wait, Ev::User(u as u32, gen, Step::LoginFailed));
@@ -1488,7 +1520,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         if sticky_restart {
             // The user quits and restarts the client, which forgets the identifier it held.
             let rt = b.restart_time;
-            let t = self.draw(u, |r| rt.sample(r));
+            let t = self.user_sample(u, rt);
             let user = &mut self.users[u];
             user.restarts += 1;
             user.held = NO_REGION;
@@ -1525,7 +1557,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             let d = self.model.groups[self.users[u].group as usize]
                 .behaviour
                 .detect_disconnect;
-            let t = self.draw(u, |r| d.sample(r));
+            let t = self.user_sample(u, d);
             self.schedule_user(u, now + t, Step::Detect);
         }
     }
@@ -1543,7 +1575,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 continue;
             }
             let d = b.detect_disconnect;
-            let t = self.draw(u, |r| d.sample(r));
+            let t = self.user_sample(u, d);
             self.schedule_user(u, now + t, Step::Resume);
         }
     }

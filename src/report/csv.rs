@@ -1,7 +1,7 @@
 //! CSV views of a [`Report`] (INTERFACE §3): `summary.csv`, `users.csv`, `timeline.csv`,
 //! `series.csv`. Header row first, integer milliseconds, empty field = did not happen, rows
-//! in a deterministic order. Files are written through buffered writers; `users.csv` uses
-//! integer formatting without allocation per field, since it can have a million rows.
+//! in a deterministic order. Files are written through buffered writers; `users.csv` formats
+//! integers straight into a reused row buffer, since it can have a million rows.
 
 use super::{Report, Summary};
 use std::io::{self, Write};
@@ -16,77 +16,80 @@ pub fn write_summary<W: Write>(report: &Report, w: W) -> io::Result<()> {
     out.flush()
 }
 
-/// `users.csv`: one row per user, ordered by user number.
-pub fn write_users<W: Write>(report: &Report, w: W) -> io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "user",
-        "group",
-        "home_region",
-        "registration",
-        "client_version",
-        "resolver",
-        "first_disconnect_ms",
-        "reconnect_ms",
-        "reconnect_region",
-        "downtime_ms",
-        "interruptions",
-        "login_failures",
-        "restarts",
-        "redirected",
-        "failback_ms",
-        "non_home_ms",
-        "misdirected",
-        "launch_wait_ms",
-    ])?;
-    let mut buf = [
-        itoa::Buffer::new(),
-        itoa::Buffer::new(),
-        itoa::Buffer::new(),
-    ];
-    let mut resolver_names: Vec<String> = Vec::new();
+/// A field escaped once, CSV style (quoted when it holds a comma, quote or line break).
+fn escaped(field: &str) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.write_record([field]).expect("writing to memory");
+    let mut v = w.into_inner().expect("writing to memory");
+    v.pop(); // the record's line break
+    v
+}
+
+/// `users.csv`: one row per user, ordered by user number. It can have a million rows, so
+/// names are escaped once and numbers are formatted straight into the buffer.
+pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
+    w.write_all(b"user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected,launch_wait_ms\n")?;
+    let groups: Vec<Vec<u8>> = report.groups.iter().map(|g| escaped(g)).collect();
+    let regions: Vec<Vec<u8>> = report.regions.iter().map(|r| escaped(r)).collect();
+    let versions: Vec<Vec<Vec<u8>>> = report
+        .client_versions
+        .iter()
+        .map(|vs| vs.iter().map(|v| escaped(v)).collect())
+        .collect();
+    let resolvers: Vec<Vec<u8>> = report.resolvers.iter().map(|r| escaped(r)).collect();
+    let mut num = itoa::Buffer::new();
+    let mut row: Vec<u8> = Vec::with_capacity(256);
     for (i, u) in report.users.iter().enumerate() {
-        let opt = |b: &mut itoa::Buffer, v: Option<u64>| -> String {
-            v.map(|x| b.format(x).to_string()).unwrap_or_default()
-        };
-        let resolver: &str = if report.resolver_is_population[u.resolver as usize] {
-            resolver_names.clear();
-            resolver_names.push(format!(
-                "{}#{}",
-                report.resolvers[u.resolver as usize], u.resolver_instance
-            ));
-            &resolver_names[0]
+        row.clear();
+        let mut int = |row: &mut Vec<u8>, v: u64| row.extend_from_slice(num.format(v).as_bytes());
+        int(&mut row, i as u64);
+        row.push(b',');
+        row.extend_from_slice(&groups[u.group as usize]);
+        row.push(b',');
+        row.extend_from_slice(&regions[u.home as usize]);
+        row.extend_from_slice(if u.fqdn { b",fqdn," } else { b",region_code," });
+        row.extend_from_slice(&versions[u.group as usize][u.client_version as usize]);
+        row.push(b',');
+        if report.resolver_is_population[u.resolver as usize] {
+            // `name#instance`: the name is escaped on its own, so quote the pair if needed.
+            let name = &report.resolvers[u.resolver as usize];
+            row.extend_from_slice(&escaped(&format!("{name}#{}", u.resolver_instance)));
         } else {
-            &report.resolvers[u.resolver as usize]
-        };
-        let first = opt(&mut buf[1], u.first_disconnect_ms);
-        let reconnect = opt(&mut buf[2], u.reconnect_ms);
-        let failback = u.failback_ms.map(|x| x.to_string()).unwrap_or_default();
-        out.write_field(buf[0].format(i))?;
-        out.write_field(&report.groups[u.group as usize])?;
-        out.write_field(&report.regions[u.home as usize])?;
-        out.write_field(if u.fqdn { "fqdn" } else { "region_code" })?;
-        out.write_field(&report.client_versions[u.group as usize][u.client_version as usize])?;
-        out.write_field(resolver)?;
-        out.write_field(&first)?;
-        out.write_field(&reconnect)?;
-        out.write_field(
-            u.reconnect_region
-                .map(|r| report.regions[r as usize].as_str())
-                .unwrap_or(""),
-        )?;
-        out.write_field(buf[0].format(u.downtime_ms))?;
-        out.write_field(buf[0].format(u.interruptions))?;
-        out.write_field(buf[0].format(u.login_failures))?;
-        out.write_field(buf[0].format(u.restarts))?;
-        out.write_field(if u.redirected { "true" } else { "false" })?;
-        out.write_field(&failback)?;
-        out.write_field(buf[0].format(u.non_home_ms))?;
-        out.write_field(if u.misdirected { "true" } else { "false" })?;
-        out.write_field(buf[0].format(u.launch_wait_ms))?;
-        out.write_record(None::<&[u8]>)?;
+            row.extend_from_slice(&resolvers[u.resolver as usize]);
+        }
+        for v in [u.first_disconnect_ms, u.reconnect_ms] {
+            row.push(b',');
+            if let Some(v) = v {
+                int(&mut row, v);
+            }
+        }
+        row.push(b',');
+        if let Some(r) = u.reconnect_region {
+            row.extend_from_slice(&regions[r as usize]);
+        }
+        for v in [
+            u.downtime_ms,
+            u64::from(u.interruptions),
+            u64::from(u.login_failures),
+            u64::from(u.restarts),
+        ] {
+            row.push(b',');
+            int(&mut row, v);
+        }
+        row.extend_from_slice(if u.redirected { b",true," } else { b",false," });
+        if let Some(v) = u.failback_ms {
+            int(&mut row, v);
+        }
+        row.push(b',');
+        int(&mut row, u.non_home_ms);
+        row.extend_from_slice(if u.misdirected { b",true," } else { b",false," });
+        int(&mut row, u.launch_wait_ms);
+        row.push(b'\n');
+        w.write_all(&row)?;
     }
-    out.flush()
+    w.flush()
 }
 
 /// `timeline.csv`: `time_ms,kind,subject,value`.
@@ -136,4 +139,16 @@ pub fn write_series<W: Write>(report: &Report, w: W) -> io::Result<()> {
         out.write_record(&rec)?;
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_like_the_csv_crate_does() {
+        assert_eq!(escaped("staff"), b"staff");
+        assert_eq!(escaped("a,b"), b"\"a,b\"");
+        assert_eq!(escaped("say \"hi\""), b"\"say \"\"hi\"\"\"");
+    }
 }
