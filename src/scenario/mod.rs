@@ -679,3 +679,65 @@ pub(crate) enum PathSeg {
     Name(String),
     Index(usize),
 }
+
+#[cfg(test)]
+mod robustness {
+    //! Bad input never panics: every line of bundled scenarios is deleted or given hostile
+    //! values; loading must return a value or located errors, and whatever loads must simulate.
+    use super::*;
+    use crate::model::{simulate, RunOptions};
+
+    const HOSTILE: [&str; 9] = [
+        "\"x\"", "0", "-1", "1e308", "nan", "inf", "[]", "{}", "\"0s\"",
+    ];
+
+    fn check(text: &str, label: &str) {
+        let result = std::panic::catch_unwind(|| {
+            if let Ok(model) = load_str(text, "m.toml", &["users.staff.count=15".to_string()]) {
+                simulate(
+                    &model,
+                    &RunOptions {
+                        seed: 1,
+                        trace_users: 2,
+                    },
+                );
+            }
+        });
+        assert!(result.is_ok(), "panicked on {label}:\n{text}");
+    }
+
+    #[test]
+    fn mutated_scenarios_never_panic() {
+        for name in [
+            "workspaces-failover",
+            "alarm-failover",
+            "maintenance-weighted",
+        ] {
+            let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(path).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                if line.trim_start().starts_with('#') || line.trim().is_empty() {
+                    continue;
+                }
+                let mut deleted = lines.clone();
+                deleted.remove(i);
+                check(
+                    &deleted.join("\n"),
+                    &format!("{name}: line {} deleted", i + 1),
+                );
+                if let Some((key, _)) = line.split_once('=') {
+                    for h in HOSTILE {
+                        let mut changed = lines.clone();
+                        let replaced = format!("{key}= {h}");
+                        changed[i] = &replaced;
+                        check(
+                            &changed.join("\n"),
+                            &format!("{name}: line {} = {h}", i + 1),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -296,6 +296,22 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     v.resolvers = v.unique_names("resolver", raw.resolver.iter().map(|r| &r.name));
     v.unique_names("users", raw.users.iter().map(|u| &u.name));
     v.unique_names("event", raw.event.iter().map(|e| &e.name));
+    // Compact per-entity state stores these as small integers (DESIGN §6).
+    for (count, table, max) in [
+        (raw.region.len(), "region", 250usize),
+        (raw.health_check.len(), "health_check", 65_535),
+        (raw.users.len(), "users", 65_535),
+        (raw.resolver.len(), "resolver", 65_535),
+        (raw.event.len(), "event", 65_535),
+        (raw.metric.len(), "metric", 65_535),
+    ] {
+        if count > max {
+            v.err(
+                vec![k(table)],
+                format!("{count} [[{table}]] entries; allowed: at most {max}"),
+            );
+        }
+    }
     if raw.region.is_empty() {
         v.err(vec![], "no [[region]] defined; allowed: at least one (usually a primary and a failover Region)");
     }
@@ -369,6 +385,16 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         match (&m.datapoints, m.source) {
             (Some(dps), MetricSource::Scripted) => {
                 for (j, dp) in dps.iter().enumerate() {
+                    if !dp.value.is_finite() {
+                        v.err(
+                            at(&base, &[k("datapoints"), PathSeg::Index(j), k("value")]),
+                            format!(
+                                "{} is not a metric value; allowed: a finite number",
+                                dp.value
+                            ),
+                        );
+                        continue;
+                    }
                     if let Some(t) = v.dur(
                         at(&base, &[k("datapoints"), PathSeg::Index(j), k("at")]),
                         &dp.at,
