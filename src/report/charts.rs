@@ -21,42 +21,18 @@
 //! and a zero duration all produce a chart that says what is missing.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use plotters::coord::Shift;
-use plotters::prelude::{
-    BitMapBackend, Circle, Color, DrawingArea, DrawingBackend, IntoDrawingArea, PathElement,
-    Polygon, Rectangle, SVGBackend,
+use plotters::prelude::{Color, DrawingBackend};
+use plotters::style::RGBColor;
+
+use super::chart_kit::{
+    fit_text, register_font, text_width, thousands, write_png, write_svg, Align, Canvas, Chart,
+    Drawn, TextLook, GRID, HEIGHT, INK, LABEL_SIZE, MARGIN, MESSAGE_SIZE, MUTED, SMALL_SIZE,
+    SUBTITLE_SIZE, TITLE_SIZE, WHITE, WIDTH,
 };
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform, RGBAColor, RGBColor};
 
-use ab_glyph::{point, Font, FontRef, Glyph, PxScale, ScaleFont};
-
-/// The bundled font: DejaVu Sans 2.37 (Bitstream Vera licence with public-domain DejaVu
-/// changes; see `assets/fonts/LICENSE-DejaVuSans.txt`).
-static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-
-/// Family name the bundled font is registered under. It doubles as the SVG `font-family`
-/// attribute, where it reads as a CSS fallback list.
-const FONT_FAMILY: &str = "DejaVu Sans, sans-serif";
-
-/// Width of every chart, in pixels.
-const WIDTH: u32 = 1600;
-/// Height of the timeline and downtime charts, in pixels.
-const HEIGHT: u32 = 800;
 /// Smallest height of the swimlane chart, in pixels.
 const USERS_MIN_HEIGHT: u32 = 600;
-
-/// Outer margin around the drawing.
-const MARGIN: i32 = 24;
-/// Font sizes in plotters' units: text is drawn at `size / 1.24` pixels per em, so 22
-/// gives 17.7 px text and the smallest, 20, gives 16 px.
-const TITLE_SIZE: f64 = 38.0;
-const SUBTITLE_SIZE: f64 = 24.0;
-const LABEL_SIZE: f64 = 22.0;
-const SMALL_SIZE: f64 = 20.0;
-const MESSAGE_SIZE: f64 = 36.0;
 
 /// Height of one row of fault-window bars above a plot.
 const FAULT_ROW_HEIGHT: i32 = 34;
@@ -80,10 +56,6 @@ const MAX_LANES: usize = 60;
 const CDF_EXACT_MAX: usize = 5_000;
 const CDF_GRID: u64 = 4_000;
 
-const WHITE: RGBColor = RGBColor(255, 255, 255);
-const INK: RGBColor = RGBColor(33, 33, 33);
-const MUTED: RGBColor = RGBColor(90, 90, 90);
-const GRID: RGBColor = RGBColor(222, 222, 222);
 const LANE_BACKGROUND: RGBColor = RGBColor(246, 246, 246);
 const FAULT_FILL: RGBColor = RGBColor(252, 236, 234);
 const FAULT_EDGE: RGBColor = RGBColor(150, 40, 30);
@@ -386,44 +358,13 @@ pub fn render_users(
 }
 
 // ---------------------------------------------------------------------------------------
-// Rendering plumbing
+// Rendering plumbing (the drawing helpers are in `chart_kit`)
 // ---------------------------------------------------------------------------------------
-
-/// Result of drawing; the error is plotters' message.
-type Drawn = Result<(), String>;
-
-/// A chart that can draw itself on any plotters backend.
-trait Chart {
-    /// Width and height in pixels.
-    fn size(&self) -> (u32, u32);
-    /// Draws the whole chart.
-    fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Drawn;
-}
-
-/// Registers the bundled font with plotters once per process.
-fn register_font() -> Result<(), String> {
-    static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let registered = *REGISTERED.get_or_init(|| {
-        // Also under "sans-serif", plotters' default family, so no text can ever be
-        // looked up in a family that is not registered.
-        [FONT_FAMILY, "sans-serif"].iter().all(|family| {
-            plotters::style::register_font(family, FontStyle::Normal, FONT_BYTES).is_ok()
-        })
-    });
-    if registered {
-        Ok(())
-    } else {
-        Err("the bundled font DejaVuSans.ttf could not be loaded".to_string())
-    }
-}
 
 fn render<C: Chart>(chart: &C, format: ImageFormat, path: &Path) -> Result<(), ChartError> {
     register_font().map_err(|reason| ChartError::new(path, reason))?;
     match format {
-        ImageFormat::Svg => {
-            let svg = svg_string(chart).map_err(|reason| ChartError::new(path, reason))?;
-            std::fs::write(path, svg).map_err(|e| ChartError::new(path, e.to_string()))
-        }
+        ImageFormat::Svg => write_svg(chart, path).map_err(|reason| ChartError::new(path, reason)),
         ImageFormat::Png => {
             let is_png = path
                 .extension()
@@ -432,365 +373,8 @@ fn render<C: Chart>(chart: &C, format: ImageFormat, path: &Path) -> Result<(), C
             if !is_png {
                 return Err(ChartError::new(path, "a PNG chart needs a .png file name"));
             }
-            let size = chart.size();
-            let pixels = rgb_pixels(chart).map_err(|reason| ChartError::new(path, reason))?;
-            // Draw into memory first so that a drawing error never leaves a file behind.
-            let mut backend = BitMapBackend::new(path, size);
-            backend
-                .blit_bitmap((0, 0), size, &pixels)
-                .and_then(|()| backend.present())
-                .map_err(|e| ChartError::new(path, e.to_string()))
+            write_png(chart, path).map_err(|reason| ChartError::new(path, reason))
         }
-    }
-}
-
-fn svg_string<C: Chart>(chart: &C) -> Result<String, String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, chart.size()).into_drawing_area();
-        chart.draw(&Canvas {
-            area: &root,
-            bitmap: false,
-        })?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
-}
-
-/// Draws `chart` into an RGB buffer (3 bytes per pixel, row-major).
-fn rgb_pixels<C: Chart>(chart: &C) -> Result<Vec<u8>, String> {
-    let (w, h) = chart.size();
-    let mut pixels = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        chart.draw(&Canvas {
-            area: &root,
-            bitmap: true,
-        })?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(pixels)
-}
-
-/// Horizontal anchor of a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Align {
-    Left,
-    Center,
-    Right,
-}
-
-/// How to draw a text: size, colour, anchor; `middle` centres it vertically on the
-/// point instead of hanging it below; `upright` rotates it to read bottom-up.
-#[derive(Debug, Clone, Copy)]
-struct TextLook {
-    size: f64,
-    colour: RGBColor,
-    align: Align,
-    middle: bool,
-    upright: bool,
-}
-
-impl TextLook {
-    fn new(size: f64, colour: RGBColor) -> Self {
-        TextLook {
-            size,
-            colour,
-            align: Align::Left,
-            middle: false,
-            upright: false,
-        }
-    }
-
-    fn align(mut self, align: Align) -> Self {
-        self.align = align;
-        self
-    }
-
-    fn middle(mut self) -> Self {
-        self.middle = true;
-        self
-    }
-
-    fn upright(mut self) -> Self {
-        self.upright = true;
-        self
-    }
-}
-
-fn font(size: f64) -> FontDesc<'static> {
-    FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal)
-}
-
-/// The bundled font, parsed once, for laying out text and drawing it in PNGs.
-fn glyph_font() -> Option<&'static FontRef<'static>> {
-    static FONT: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
-    FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).ok())
-        .as_ref()
-}
-
-/// Pixels per em for a plotters font size: plotters' SVG backend writes
-/// `font-size = size / 1.24`, and PNG text is drawn at the same size so both agree.
-fn em_px(size: f64) -> f32 {
-    (size / 1.24) as f32
-}
-
-/// DejaVu Sans x-height (1120 / 2048 em): SVG viewers centre text on half of it.
-const X_HEIGHT_EM: f32 = 0.547;
-/// Baseline of hanging text below its anchor, as plotters' SVG backend writes it
-/// (`dy = 0.76em`).
-const HANGING_BASELINE_EM: f32 = 0.76;
-
-/// Glyphs of `text` at `size`, positioned along a baseline at y = 0 from x = 0 (with
-/// kerning), and the advance width.
-fn layout_glyphs(font: &FontRef<'static>, text: &str, size: f64) -> (Vec<Glyph>, f32) {
-    let scale =
-        PxScale::from(em_px(size) * font.height_unscaled() / font.units_per_em().unwrap_or(2048.0));
-    let scaled = font.as_scaled(scale);
-    let mut glyphs = Vec::with_capacity(text.len());
-    let mut x = 0.0f32;
-    let mut previous = None;
-    for c in text.chars() {
-        let id = scaled.glyph_id(c);
-        if let Some(p) = previous {
-            x += scaled.kern(p, id);
-        }
-        glyphs.push(id.with_scale_and_position(scale, point(x, 0.0)));
-        x += scaled.h_advance(id);
-        previous = Some(id);
-    }
-    (glyphs, x)
-}
-
-/// Width of `text` in pixels at `size` (advance widths and kerning of the bundled
-/// font, as both the PNG renderer and an SVG viewer with DejaVu Sans lay it out).
-fn text_width(text: &str, size: f64) -> i32 {
-    match glyph_font() {
-        Some(font) => layout_glyphs(font, text, size).1.ceil() as i32,
-        // Unreachable with the bundled font; a generous estimate keeps layouts sane.
-        None => (text.chars().count() as f64 * size * 0.6) as i32,
-    }
-}
-
-/// Shortens `text` with an ellipsis until it fits in `max_w` pixels.
-fn fit_text(text: &str, size: f64, max_w: i32) -> String {
-    if text_width(text, size) <= max_w {
-        return text.to_string();
-    }
-    let mut chars: Vec<char> = text.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-        if text_width(&candidate, size) <= max_w {
-            return candidate;
-        }
-    }
-    String::new()
-}
-
-/// Pixel-coordinate drawing helpers over a plotters drawing area.
-struct Canvas<'a, DB: DrawingBackend> {
-    area: &'a DrawingArea<DB, Shift>,
-    /// The PNG renderer places glyphs higher than SVG viewers do; text is nudged down
-    /// there so both formats look alike.
-    bitmap: bool,
-}
-
-impl<DB: DrawingBackend> Canvas<'_, DB> {
-    fn fill_rect(&self, (x0, y0): (i32, i32), (x1, y1): (i32, i32), colour: RGBAColor) -> Drawn {
-        if x1 < x0 || y1 < y0 {
-            return Ok(());
-        }
-        self.area
-            .draw(&Rectangle::new([(x0, y0), (x1, y1)], colour.filled()))
-            .map_err(|e| e.to_string())
-    }
-
-    fn outline_rect(
-        &self,
-        (x0, y0): (i32, i32),
-        (x1, y1): (i32, i32),
-        colour: RGBAColor,
-        width: u32,
-    ) -> Drawn {
-        self.area
-            .draw(&Rectangle::new(
-                [(x0, y0), (x1, y1)],
-                colour.stroke_width(width),
-            ))
-            .map_err(|e| e.to_string())
-    }
-
-    fn line(&self, points: Vec<(i32, i32)>, colour: RGBAColor, width: u32) -> Drawn {
-        self.area
-            .draw(&PathElement::new(points, colour.stroke_width(width)))
-            .map_err(|e| e.to_string())
-    }
-
-    fn polygon(&self, points: Vec<(i32, i32)>, colour: RGBAColor) -> Drawn {
-        if points.len() < 3 {
-            return Ok(());
-        }
-        self.area
-            .draw(&Polygon::new(points, colour.filled()))
-            .map_err(|e| e.to_string())
-    }
-
-    /// A vertical dashed line from `y_top` down to `y_bottom`.
-    fn dashed_vline(
-        &self,
-        x: i32,
-        (y_top, y_bottom): (i32, i32),
-        colour: RGBAColor,
-        width: u32,
-        (on, off): (i32, i32),
-    ) -> Drawn {
-        let mut y = y_bottom;
-        while y > y_top {
-            let end = (y - on).max(y_top);
-            self.line(vec![(x, y), (x, end)], colour, width)?;
-            y = end - off;
-        }
-        Ok(())
-    }
-
-    /// A horizontal dashed line (legend swatches).
-    fn dashed_hline(
-        &self,
-        (x0, x1): (i32, i32),
-        y: i32,
-        colour: RGBAColor,
-        width: u32,
-        (on, off): (i32, i32),
-    ) -> Drawn {
-        let mut x = x0;
-        while x < x1 {
-            let end = (x + on).min(x1);
-            self.line(vec![(x, y), (end, y)], colour, width)?;
-            x = end + off;
-        }
-        Ok(())
-    }
-
-    /// Diagonal hatching clipped to a rectangle: how fault windows are shown, so the
-    /// colours underneath keep their meaning.
-    fn hatch(&self, (x0, y0): (i32, i32), (x1, y1): (i32, i32), colour: RGBAColor) -> Drawn {
-        const SPACING: i32 = 10;
-        if x1 <= x0 || y1 <= y0 {
-            return Ok(());
-        }
-        let height = y1 - y0;
-        // Line k joins the points where x + (y1 - y) = c; walk c over the rectangle,
-        // anchored to multiples of SPACING so neighbouring windows line up.
-        let mut c = (x0).div_euclid(SPACING) * SPACING;
-        while c < x1 + height {
-            let d_lo = (c - x1).max(0);
-            let d_hi = (c - x0).min(height);
-            if d_lo < d_hi {
-                self.line(
-                    vec![(c - d_lo, y1 - d_lo), (c - d_hi, y1 - d_hi)],
-                    colour,
-                    1,
-                )?;
-            }
-            c += SPACING;
-        }
-        Ok(())
-    }
-
-    fn text(&self, text: &str, (x, y): (i32, i32), look: TextLook) -> Drawn {
-        if text.is_empty() {
-            return Ok(());
-        }
-        if self.bitmap {
-            return self.raster_text(text, (x, y), look);
-        }
-        let h = match look.align {
-            Align::Left => HPos::Left,
-            Align::Center => HPos::Center,
-            Align::Right => HPos::Right,
-        };
-        let v = if look.middle { VPos::Center } else { VPos::Top };
-        let mut desc = font(look.size);
-        if look.upright {
-            desc = desc.transform(FontTransform::Rotate270);
-        }
-        let style = desc.color(&look.colour).pos(Pos::new(h, v));
-        self.area
-            .draw_text(text, &style, (x, y))
-            .map_err(|e| e.to_string())
-    }
-
-    /// Draws text into a bitmap with ab_glyph, placed the way SVG viewers place the
-    /// `<text>` plotters writes (anchor, `dy`, rotation), so PNG and SVG look alike.
-    /// plotters 0.3.7's own ab_glyph drawing ignores glyph side bearings, which makes
-    /// letter spacing uneven; this draws each glyph at its true position, anti-aliased.
-    fn raster_text(&self, text: &str, (x, y): (i32, i32), look: TextLook) -> Drawn {
-        let Some(font) = glyph_font() else {
-            return Err("the bundled font DejaVuSans.ttf could not be parsed".to_string());
-        };
-        let (glyphs, width) = layout_glyphs(font, text, look.size);
-        let em = em_px(look.size);
-        let dx = match look.align {
-            Align::Left => 0.0,
-            Align::Center => -width / 2.0,
-            Align::Right => -width,
-        };
-        let baseline = if look.middle {
-            X_HEIGHT_EM * em / 2.0
-        } else {
-            HANGING_BASELINE_EM * em
-        };
-        for mut glyph in glyphs {
-            glyph.position = point(glyph.position.x + dx, baseline);
-            let Some(outline) = font.outline_glyph(glyph) else {
-                continue;
-            };
-            let bounds = outline.px_bounds();
-            let (x0, y0) = (bounds.min.x as i32, bounds.min.y as i32);
-            let mut result = Ok(());
-            outline.draw(|gx, gy, coverage| {
-                if result.is_err() || coverage <= 0.0 {
-                    return;
-                }
-                // Offsets from the anchor; upright text turns them a quarter
-                // counter-clockwise, as SVG's rotate(270) does.
-                let (ox, oy) = (x0 + gx as i32, y0 + gy as i32);
-                let (px, py) = if look.upright {
-                    (x + oy, y - ox)
-                } else {
-                    (x + ox, y + oy)
-                };
-                result = self
-                    .area
-                    .draw_pixel((px, py), &look.colour.mix(f64::from(coverage.min(1.0))))
-                    .map_err(|e| e.to_string());
-            });
-            result?;
-        }
-        Ok(())
-    }
-
-    /// Text on an opaque box, so lines behind it do not cross it.
-    fn boxed_text(&self, text: &str, (x, y): (i32, i32), look: TextLook, fill: RGBColor) -> Drawn {
-        let w = text_width(text, look.size);
-        let (x0, x1) = match look.align {
-            Align::Left => (x, x + w),
-            Align::Center => (x - w / 2, x + w - w / 2),
-            Align::Right => (x - w, x),
-        };
-        // Cap height to descender, with a little air.
-        let em = f64::from(em_px(look.size));
-        let (y0, y1) = if look.middle {
-            (
-                y - (0.62 * em).round() as i32,
-                y + (0.62 * em).round() as i32,
-            )
-        } else {
-            (y - 2, y + (1.05 * em).round() as i32)
-        };
-        self.fill_rect((x0 - 4, y0), (x1 + 4, y1), fill.to_rgba())?;
-        self.text(text, (x, y), look)
     }
 }
 
@@ -842,19 +426,6 @@ fn format_duration(ms: u64) -> String {
 fn format_m_ss(ms: u64) -> String {
     let seconds = ms / 1_000;
     format!("{}:{:02}", seconds / 60, seconds % 60)
-}
-
-/// An integer with thousands separators: `12,345`.
-fn format_count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// Tick spacings for time and duration axes, in milliseconds.
@@ -1665,7 +1236,7 @@ impl Chart for TimelineInput {
         // Horizontal layout: y-axis title and tick labels, plot, legend.
         let y_step = count_step(max_total, 8);
         let y_max = max_total.div_ceil(y_step) * y_step;
-        let tick_w = text_width(&format_count(y_max), LABEL_SIZE);
+        let tick_w = text_width(&thousands(y_max), LABEL_SIZE);
         let left = MARGIN + 30 + tick_w + 14;
         // Only more markers than rows can leave labels out; keep room for the note.
         let mut legend_w = legend_width(&legend);
@@ -1765,7 +1336,7 @@ impl Chart for TimelineInput {
             let y = ys.y(v);
             canvas.line(vec![(left - 6, y), (left, y)], INK.to_rgba(), 1)?;
             canvas.text(
-                &format_count(v),
+                &thousands(v),
                 (left - 10, y),
                 TextLook::new(LABEL_SIZE, INK).align(Align::Right).middle(),
             )?;
@@ -1820,7 +1391,7 @@ impl Chart for DowntimeInput {
                 let mean = (sum / u128::from(n)) as u64;
                 format!(
                     "{} affected {} · mean {} · max {}",
-                    format_count(n),
+                    thousands(n),
                     if n == 1 { "user" } else { "users" },
                     format_duration(mean),
                     format_duration(max)
@@ -1973,14 +1544,7 @@ impl Chart for DowntimeInput {
         draw_line_labels(canvas, &labels, rows_bottom, (top, bottom))?;
         for &(permille, value) in &percentiles {
             let rank = (permille * n).div_ceil(1_000).clamp(1, n);
-            canvas
-                .area
-                .draw(&Circle::new(
-                    (ts.x(value), ys.y(rank)),
-                    6,
-                    PERCENTILE_COLOUR.filled(),
-                ))
-                .map_err(|e| e.to_string())?;
+            canvas.dot((ts.x(value), ys.y(rank)), 6, PERCENTILE_COLOUR.to_rgba())?;
         }
         Ok(())
     }
@@ -2124,12 +1688,12 @@ impl Chart for UsersInput {
         let subtitle = if self.lanes.len() > shown {
             format!(
                 "first {shown} of {} traced users, one lane each",
-                format_count(self.lanes.len() as u64)
+                thousands(self.lanes.len() as u64)
             )
         } else {
             format!(
                 "{} traced {}, one lane each",
-                format_count(self.lanes.len() as u64),
+                thousands(self.lanes.len() as u64),
                 if self.lanes.len() == 1 {
                     "user"
                 } else {
@@ -2212,6 +1776,7 @@ impl Chart for UsersInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::chart_kit::rgb_pixels;
 
     /// splitmix64: a fixed, dependency-free mixer for made-up test data.
     fn mix(seed: u64) -> u64 {
@@ -2366,8 +1931,8 @@ mod tests {
             title: "WorkSpaces cross-Region redirection: us-west-2 -> us-east-1".to_string(),
             subtitle: format!(
                 "seed 7 · {} users · {} affected · downtime p95 {} · DNS failover 1m 40s after the fault",
-                format_count(USERS),
-                format_count(sorted.len() as u64),
+                thousands(USERS),
+                thousands(sorted.len() as u64),
                 format_duration(p95)
             ),
             times_ms,
@@ -2757,7 +2322,7 @@ mod tests {
     }
 
     #[test]
-    fn times_and_counts_format_for_people() {
+    fn times_format_for_people() {
         assert_eq!(format_h_mm(0), "0:00");
         assert_eq!(format_h_mm(105 * MIN), "1:45");
         assert_eq!(format_h_mm(26 * 60 * MIN), "26:00");
@@ -2768,10 +2333,6 @@ mod tests {
         assert_eq!(format_duration(499), "0s");
         assert_eq!(format_duration(3_723_000), "1h 02m 03s");
         assert_eq!(format_m_ss(75_000), "1:15");
-        assert_eq!(format_count(0), "0");
-        assert_eq!(format_count(999), "999");
-        assert_eq!(format_count(1_000), "1,000");
-        assert_eq!(format_count(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! finished [`Report`], and the summary statistics computed from it. CSV files and charts
 //! are views over a finished `Report` (see [`csv`]); nothing here touches the file system.
 
+pub(crate) mod chart_kit;
 pub mod charts;
 pub mod csv;
 pub mod story;

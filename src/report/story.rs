@@ -2,23 +2,12 @@
 //! order, with times from the first fault, who could not be redirected and why, and where the
 //! files are. Written for the person at the terminal; the files hold the exact numbers.
 
+use super::chart_kit::thousands;
 use super::views::human;
 use super::{Report, TimelineKind, UserRecord};
 use crate::scenario::{Model, Zone};
 use crate::time::{format_clock, format_human};
 use std::fmt::Write;
-
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// Counts of affected users who could not be redirected, by reason (a user counts once, for
 /// the first reason that applies in this order).
@@ -54,7 +43,7 @@ pub fn not_redirected_reasons(model: &Model, users: &[UserRecord]) -> Vec<(Strin
 pub fn story(model: &Model, report: &Report, out_dir: &str, files: &[String]) -> String {
     let mut s = String::new();
     let sum = &report.summary;
-    let n = |k: &str| thousands(sum.get(k).unwrap_or(0.0) as usize);
+    let n = |k: &str| thousands(sum.get(k).unwrap_or(0.0) as u64);
     let _ = writeln!(s, "seed: {}", report.seed);
     let _ = writeln!(
         s,
@@ -143,12 +132,12 @@ pub fn story(model: &Model, report: &Report, out_dir: &str, files: &[String]) ->
         let total: usize = reasons.iter().map(|r| r.1).sum();
         let parts: Vec<String> = reasons
             .iter()
-            .map(|(why, k)| format!("{} {why}", thousands(*k)))
+            .map(|(why, k)| format!("{} {why}", thousands(*k as u64)))
             .collect();
         let _ = writeln!(
             s,
             "could not be redirected: {} affected users — {}",
-            thousands(total),
+            thousands(total as u64),
             parts.join(", ")
         );
     }

@@ -1,6 +1,7 @@
 //! Chart inputs built from a finished [`Report`]: the report is the single source, charts
 //! are views over it (DESIGN §2).
 
+use super::chart_kit::thousands;
 use super::charts::{
     DowntimeInput, FaultWindow, Lane, LaneSegment, LaneState, Marker, MarkerKind, StackedSeries,
     TimelineInput, UsersInput,
@@ -20,22 +21,10 @@ fn faults(report: &Report) -> Vec<FaultWindow> {
         .collect()
 }
 
-fn group_separated(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// One line of headline figures for chart subtitles.
 pub fn subtitle(report: &Report) -> String {
     let s = &report.summary;
-    let n = |k: &str| group_separated(s.get(k).unwrap_or(0.0) as u64);
+    let n = |k: &str| thousands(s.get(k).unwrap_or(0.0) as u64);
     let mut parts = vec![
         format!("seed {}", report.seed),
         format!("{} users", n("users")),

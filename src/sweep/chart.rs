@@ -6,47 +6,30 @@
 //! The x axis is numeric when every value of the first `--vary` is a number, proportional
 //! to the length when every value is a duration (`30s`, `5m`), and otherwise categorical
 //! (values evenly spaced in `--vary` order); tick labels are the values as given. `*_ms`
-//! metrics are shown in minutes. The chart has the size, fonts and palette of the run
-//! charts (`report::charts`): 1600 x 800, the bundled DejaVu Sans measured and rasterised
-//! with `ab_glyph` (never a system font), Okabe-Ito colours. Pixel positions come from
-//! `+ - * /` and rounding only, so the files are byte-identical on every machine.
+//! metrics are shown in minutes. The chart draws through `report::chart_kit`, as the run
+//! charts do, so it has their size, fonts and palette: 1600 x 800, the bundled DejaVu Sans
+//! measured and rasterised with `ab_glyph` (never a system font), Okabe-Ito colours. Pixel
+//! positions come from `+ - * /` and rounding only, so the files are byte-identical on
+//! every machine.
 
 use super::manifest::VaryEntry;
 use super::{metrics, PointStats, SweepError};
 use crate::output::OutputError;
+use crate::report::chart_kit::{
+    fit_text, register_font, text_width, write_png, write_svg, Align, Canvas, Chart, Drawn,
+    TextLook, GRID, HEIGHT, INK, LABEL_SIZE, MARGIN, MESSAGE_SIZE, MUTED, SMALL_SIZE,
+    SUBTITLE_SIZE, TITLE_SIZE, WHITE, WIDTH,
+};
 use crate::report::charts::ImageFormat;
 use crate::time::{format_human, parse_duration};
-use ab_glyph::{point, Font, FontRef, Glyph, PxScale, ScaleFont};
-use plotters::coord::Shift;
-use plotters::prelude::{
-    BitMapBackend, Circle, Color, DrawingArea, DrawingBackend, IntoDrawingArea, PathElement,
-    Polygon, Rectangle, SVGBackend,
-};
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform, RGBAColor, RGBColor};
+use plotters::prelude::{Color, DrawingBackend};
+use plotters::style::RGBColor;
 use std::path::Path;
-use std::sync::OnceLock;
 
-/// The bundled font (the one `report::charts` uses; see `assets/fonts/`).
-static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-/// Registered family name; also the SVG `font-family` (a CSS fallback list).
-const FONT_FAMILY: &str = "DejaVu Sans, sans-serif";
-
-const WIDTH: u32 = 1600;
-const HEIGHT: u32 = 800;
-const MARGIN: i32 = 24;
-/// Font sizes in plotters' units (text is `size / 1.24` pixels per em), as the run charts.
-const TITLE_SIZE: f64 = 38.0;
-const SUBTITLE_SIZE: f64 = 24.0;
-const LABEL_SIZE: f64 = 22.0;
-const SMALL_SIZE: f64 = 20.0;
-const MESSAGE_SIZE: f64 = 36.0;
-
-const WHITE: RGBColor = RGBColor(255, 255, 255);
-const INK: RGBColor = RGBColor(33, 33, 33);
-const MUTED: RGBColor = RGBColor(90, 90, 90);
-const GRID: RGBColor = RGBColor(222, 222, 222);
+/// `[[expect]]` bound lines.
 const BOUND: RGBColor = RGBColor(150, 40, 30);
+/// Dash pattern (on, off) of the bound lines, in pixels.
+const BOUND_DASH: (i32, i32) = (12, 6);
 /// Opacity of the confidence bands.
 const BAND_ALPHA: f64 = 0.18;
 /// Okabe-Ito (without yellow, which vanishes on white): one colour per line, cycling.
@@ -252,280 +235,11 @@ pub(crate) fn render(
         })
     };
     register_font().map_err(fail)?;
-    let size = (WIDTH, HEIGHT);
     match format {
-        ImageFormat::Svg => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-                chart
-                    .draw(&Canvas {
-                        area: &root,
-                        bitmap: false,
-                    })
-                    .map_err(fail)?;
-                root.present().map_err(|e| fail(e.to_string()))?;
-            }
-            std::fs::write(path, svg).map_err(|e| fail(e.to_string()))
-        }
-        ImageFormat::Png => {
-            let mut pixels = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
-            {
-                let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
-                chart
-                    .draw(&Canvas {
-                        area: &root,
-                        bitmap: true,
-                    })
-                    .map_err(fail)?;
-                root.present().map_err(|e| fail(e.to_string()))?;
-            }
-            let mut backend = BitMapBackend::new(path, size);
-            backend
-                .blit_bitmap((0, 0), size, &pixels)
-                .and_then(|()| backend.present())
-                .map_err(|e| fail(e.to_string()))
-        }
+        ImageFormat::Svg => write_svg(chart, path),
+        ImageFormat::Png => write_png(chart, path),
     }
-}
-
-/// Registers the bundled font with plotters once per process (for SVG text).
-fn register_font() -> Result<(), String> {
-    static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let registered = *REGISTERED.get_or_init(|| {
-        [FONT_FAMILY, "sans-serif"].iter().all(|family| {
-            plotters::style::register_font(family, FontStyle::Normal, FONT_BYTES).is_ok()
-        })
-    });
-    if registered {
-        Ok(())
-    } else {
-        Err("the bundled font DejaVuSans.ttf could not be loaded".to_string())
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Text: measured and (in PNGs) drawn with the bundled font through ab_glyph, placed the way
-// SVG viewers place plotters' `<text>`, so both formats look alike.
-// ---------------------------------------------------------------------------------------
-
-type Drawn = Result<(), String>;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Align {
-    Left,
-    Center,
-    Right,
-}
-
-/// Size, colour, anchor; `middle` centres the text vertically on the anchor instead of
-/// hanging it below; `upright` turns it to read bottom-up.
-#[derive(Clone, Copy, Debug)]
-struct TextLook {
-    size: f64,
-    colour: RGBColor,
-    align: Align,
-    middle: bool,
-    upright: bool,
-}
-
-impl TextLook {
-    fn new(size: f64, colour: RGBColor) -> Self {
-        TextLook {
-            size,
-            colour,
-            align: Align::Left,
-            middle: false,
-            upright: false,
-        }
-    }
-    fn align(mut self, align: Align) -> Self {
-        self.align = align;
-        self
-    }
-    fn middle(mut self) -> Self {
-        self.middle = true;
-        self
-    }
-    fn upright(mut self) -> Self {
-        self.upright = true;
-        self
-    }
-}
-
-fn glyph_font() -> Option<&'static FontRef<'static>> {
-    static FONT: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
-    FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).ok())
-        .as_ref()
-}
-
-/// Pixels per em: plotters' SVG backend writes `font-size = size / 1.24`.
-fn em_px(size: f64) -> f32 {
-    (size / 1.24) as f32
-}
-
-/// DejaVu Sans x-height in em (SVG viewers centre `dy = 0.5ex` text on half of it).
-const X_HEIGHT_EM: f32 = 0.547;
-/// Baseline of hanging text below its anchor (`dy = 0.76em` in plotters' SVG).
-const HANGING_BASELINE_EM: f32 = 0.76;
-
-fn layout_glyphs(font: &FontRef<'static>, text: &str, size: f64) -> (Vec<Glyph>, f32) {
-    let scale =
-        PxScale::from(em_px(size) * font.height_unscaled() / font.units_per_em().unwrap_or(2048.0));
-    let scaled = font.as_scaled(scale);
-    let mut glyphs = Vec::with_capacity(text.len());
-    let mut x = 0.0f32;
-    let mut previous = None;
-    for c in text.chars() {
-        let id = scaled.glyph_id(c);
-        if let Some(p) = previous {
-            x += scaled.kern(p, id);
-        }
-        glyphs.push(id.with_scale_and_position(scale, point(x, 0.0)));
-        x += scaled.h_advance(id);
-        previous = Some(id);
-    }
-    (glyphs, x)
-}
-
-fn text_width(text: &str, size: f64) -> i32 {
-    match glyph_font() {
-        Some(font) => layout_glyphs(font, text, size).1.ceil() as i32,
-        None => (text.chars().count() as f64 * size * 0.6) as i32,
-    }
-}
-
-/// Shortens `text` with an ellipsis until it fits in `max_w` pixels.
-fn fit_text(text: &str, size: f64, max_w: i32) -> String {
-    if text_width(text, size) <= max_w {
-        return text.to_string();
-    }
-    let mut chars: Vec<char> = text.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let candidate = chars.iter().collect::<String>().trim_end().to_string() + "…";
-        if text_width(&candidate, size) <= max_w {
-            return candidate;
-        }
-    }
-    String::new()
-}
-
-struct Canvas<'a, DB: DrawingBackend> {
-    area: &'a DrawingArea<DB, Shift>,
-    bitmap: bool,
-}
-
-impl<DB: DrawingBackend> Canvas<'_, DB> {
-    fn fill_rect(&self, (x0, y0): (i32, i32), (x1, y1): (i32, i32), colour: RGBAColor) -> Drawn {
-        if x1 < x0 || y1 < y0 {
-            return Ok(());
-        }
-        self.area
-            .draw(&Rectangle::new([(x0, y0), (x1, y1)], colour.filled()))
-            .map_err(|e| e.to_string())
-    }
-
-    fn line(&self, points: Vec<(i32, i32)>, colour: RGBAColor, width: u32) -> Drawn {
-        self.area
-            .draw(&PathElement::new(points, colour.stroke_width(width)))
-            .map_err(|e| e.to_string())
-    }
-
-    fn polygon(&self, points: Vec<(i32, i32)>, colour: RGBAColor) -> Drawn {
-        if points.len() < 3 {
-            return Ok(());
-        }
-        self.area
-            .draw(&Polygon::new(points, colour.filled()))
-            .map_err(|e| e.to_string())
-    }
-
-    fn dot(&self, centre: (i32, i32), radius: i32, colour: RGBAColor) -> Drawn {
-        self.area
-            .draw(&Circle::new(centre, radius, colour.filled()))
-            .map_err(|e| e.to_string())
-    }
-
-    fn dashed_hline(&self, (x0, x1): (i32, i32), y: i32, colour: RGBAColor, width: u32) -> Drawn {
-        let (on, off) = (12, 6);
-        let mut x = x0;
-        while x < x1 {
-            let end = (x + on).min(x1);
-            self.line(vec![(x, y), (end, y)], colour, width)?;
-            x = end + off;
-        }
-        Ok(())
-    }
-
-    fn text(&self, text: &str, (x, y): (i32, i32), look: TextLook) -> Drawn {
-        if text.is_empty() {
-            return Ok(());
-        }
-        if self.bitmap {
-            return self.raster_text(text, (x, y), look);
-        }
-        let h = match look.align {
-            Align::Left => HPos::Left,
-            Align::Center => HPos::Center,
-            Align::Right => HPos::Right,
-        };
-        let v = if look.middle { VPos::Center } else { VPos::Top };
-        let mut desc = FontDesc::new(FontFamily::Name(FONT_FAMILY), look.size, FontStyle::Normal);
-        if look.upright {
-            desc = desc.transform(FontTransform::Rotate270);
-        }
-        let style = desc.color(&look.colour).pos(Pos::new(h, v));
-        self.area
-            .draw_text(text, &style, (x, y))
-            .map_err(|e| e.to_string())
-    }
-
-    /// Draws each glyph anti-aliased at its true position (plotters' own bitmap text
-    /// ignores side bearings), where an SVG viewer would put it.
-    fn raster_text(&self, text: &str, (x, y): (i32, i32), look: TextLook) -> Drawn {
-        let Some(font) = glyph_font() else {
-            return Err("the bundled font DejaVuSans.ttf could not be parsed".to_string());
-        };
-        let (glyphs, width) = layout_glyphs(font, text, look.size);
-        let em = em_px(look.size);
-        let dx = match look.align {
-            Align::Left => 0.0,
-            Align::Center => -width / 2.0,
-            Align::Right => -width,
-        };
-        let baseline = if look.middle {
-            X_HEIGHT_EM * em / 2.0
-        } else {
-            HANGING_BASELINE_EM * em
-        };
-        for mut glyph in glyphs {
-            glyph.position = point(glyph.position.x + dx, baseline);
-            let Some(outline) = font.outline_glyph(glyph) else {
-                continue;
-            };
-            let bounds = outline.px_bounds();
-            let (x0, y0) = (bounds.min.x as i32, bounds.min.y as i32);
-            let mut result = Ok(());
-            outline.draw(|gx, gy, coverage| {
-                if result.is_err() || coverage <= 0.0 {
-                    return;
-                }
-                let (ox, oy) = (x0 + gx as i32, y0 + gy as i32);
-                let (px, py) = if look.upright {
-                    (x + oy, y - ox)
-                } else {
-                    (x + ox, y + oy)
-                };
-                result = self
-                    .area
-                    .draw_pixel((px, py), &look.colour.mix(f64::from(coverage.min(1.0))))
-                    .map_err(|e| e.to_string());
-            });
-            result?;
-        }
-        Ok(())
-    }
+    .map_err(fail)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -585,7 +299,11 @@ const LEGEND_SWATCH: i32 = 36;
 const LEGEND_ROW: i32 = 32;
 const LEGEND_MAX_WIDTH: i32 = 360;
 
-impl SweepChart {
+impl Chart for SweepChart {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT)
+    }
+
     fn draw<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>) -> Drawn {
         c.area.fill(&WHITE).map_err(|e| e.to_string())?;
         let width = WIDTH as i32;
@@ -750,7 +468,13 @@ impl SweepChart {
 
         // Bounds, then bands under every line, then lines and points.
         for (b, _) in &self.bounds {
-            c.dashed_hline((plot_left, plot_right), y.px(*b), BOUND.to_rgba(), 2)?;
+            c.dashed_hline(
+                (plot_left, plot_right),
+                y.px(*b),
+                BOUND.to_rgba(),
+                2,
+                BOUND_DASH,
+            )?;
         }
         for (i, line) in self.lines.iter().enumerate() {
             let colour = LINE_COLOURS[i % LINE_COLOURS.len()];
@@ -820,7 +544,13 @@ impl SweepChart {
                     )?;
                 }
                 LegendSwatch::Bound => {
-                    c.dashed_hline((lx, lx + LEGEND_SWATCH), mid, BOUND.to_rgba(), 2)?;
+                    c.dashed_hline(
+                        (lx, lx + LEGEND_SWATCH),
+                        mid,
+                        BOUND.to_rgba(),
+                        2,
+                        BOUND_DASH,
+                    )?;
                 }
             }
             c.text(

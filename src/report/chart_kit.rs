@@ -1,0 +1,519 @@
+//! What every chart failsim draws has in common: the run charts (`report::charts`:
+//! timeline, downtime, users) and the sweep chart (`sweep::chart`) both draw through this
+//! module. It holds the bundled DejaVu Sans font (embedded here, once), its registration
+//! with plotters, the slide size, font sizes and base palette, text measurement and
+//! (in PNGs) rasterisation with `ab_glyph` placed the way SVG viewers place plotters'
+//! `<text>`, the [`Canvas`] pixel-coordinate drawing helpers, the [`Chart`] trait with the
+//! SVG and PNG writers, and [`thousands`], the one integer formatter with thousands
+//! separators (also used by the stdout story and the chart subtitles).
+//!
+//! Nothing here consults a system font or iterates a hash map, and pixel positions come
+//! from integer arithmetic and rounding only, so a chart is byte-identical for the same
+//! input on every run and machine.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::{
+    BitMapBackend, Circle, Color, DrawingArea, DrawingBackend, IntoDrawingArea, PathElement,
+    Polygon, Rectangle, SVGBackend,
+};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform, RGBAColor, RGBColor};
+
+use ab_glyph::{point, Font, FontRef, Glyph, PxScale, ScaleFont};
+
+/// The bundled font: DejaVu Sans 2.37 (Bitstream Vera licence with public-domain DejaVu
+/// changes; see `assets/fonts/LICENSE-DejaVuSans.txt`).
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Family name the bundled font is registered under. It doubles as the SVG `font-family`
+/// attribute, where it reads as a CSS fallback list.
+const FONT_FAMILY: &str = "DejaVu Sans, sans-serif";
+
+/// Width of every chart, in pixels.
+pub(crate) const WIDTH: u32 = 1600;
+/// Height of the timeline, downtime and sweep charts, in pixels.
+pub(crate) const HEIGHT: u32 = 800;
+
+/// Outer margin around the drawing.
+pub(crate) const MARGIN: i32 = 24;
+/// Font sizes in plotters' units: text is drawn at `size / 1.24` pixels per em, so 22
+/// gives 17.7 px text and the smallest, 20, gives 16 px.
+pub(crate) const TITLE_SIZE: f64 = 38.0;
+pub(crate) const SUBTITLE_SIZE: f64 = 24.0;
+pub(crate) const LABEL_SIZE: f64 = 22.0;
+pub(crate) const SMALL_SIZE: f64 = 20.0;
+pub(crate) const MESSAGE_SIZE: f64 = 36.0;
+
+/// Background.
+pub(crate) const WHITE: RGBColor = RGBColor(255, 255, 255);
+/// Text and axes.
+pub(crate) const INK: RGBColor = RGBColor(33, 33, 33);
+/// Subtitles and secondary text.
+pub(crate) const MUTED: RGBColor = RGBColor(90, 90, 90);
+/// Grid lines.
+pub(crate) const GRID: RGBColor = RGBColor(222, 222, 222);
+
+/// An integer with thousands separators: `12,345`.
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering plumbing
+// ---------------------------------------------------------------------------------------
+
+/// Result of drawing; the error is plotters' message.
+pub(crate) type Drawn = Result<(), String>;
+
+/// A chart that can draw itself on any plotters backend.
+pub(crate) trait Chart {
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draws the whole chart.
+    fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Drawn;
+}
+
+/// Registers the bundled font with plotters once per process (SVG text is drawn through
+/// plotters' font registry).
+pub(crate) fn register_font() -> Result<(), String> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let registered = *REGISTERED.get_or_init(|| {
+        // Also under "sans-serif", plotters' default family, so no text can ever be
+        // looked up in a family that is not registered.
+        [FONT_FAMILY, "sans-serif"].iter().all(|family| {
+            plotters::style::register_font(family, FontStyle::Normal, FONT_BYTES).is_ok()
+        })
+    });
+    if registered {
+        Ok(())
+    } else {
+        Err("the bundled font DejaVuSans.ttf could not be loaded".to_string())
+    }
+}
+
+/// Draws `chart` as an SVG document.
+pub(crate) fn svg_string<C: Chart>(chart: &C) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, chart.size()).into_drawing_area();
+        chart.draw(&Canvas {
+            area: &root,
+            bitmap: false,
+        })?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// Draws `chart` into an RGB buffer (3 bytes per pixel, row-major).
+pub(crate) fn rgb_pixels<C: Chart>(chart: &C) -> Result<Vec<u8>, String> {
+    let (w, h) = chart.size();
+    let mut pixels = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        chart.draw(&Canvas {
+            area: &root,
+            bitmap: true,
+        })?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(pixels)
+}
+
+/// Writes `chart` to `path` as SVG. The bundled font must be registered
+/// ([`register_font`]).
+pub(crate) fn write_svg<C: Chart>(chart: &C, path: &Path) -> Result<(), String> {
+    let svg = svg_string(chart)?;
+    std::fs::write(path, svg).map_err(|e| e.to_string())
+}
+
+/// Writes `chart` to `path` as PNG (the encoder follows the file's extension). The chart
+/// is drawn in memory first, so a drawing error never leaves a file behind.
+pub(crate) fn write_png<C: Chart>(chart: &C, path: &Path) -> Result<(), String> {
+    let size = chart.size();
+    let pixels = rgb_pixels(chart)?;
+    let mut backend = BitMapBackend::new(path, size);
+    backend
+        .blit_bitmap((0, 0), size, &pixels)
+        .and_then(|()| backend.present())
+        .map_err(|e| e.to_string())
+}
+
+// ---------------------------------------------------------------------------------------
+// Text: measured and (in PNGs) drawn with the bundled font through ab_glyph, placed the way
+// SVG viewers place plotters' `<text>`, so both formats look alike.
+// ---------------------------------------------------------------------------------------
+
+/// Horizontal anchor of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// How to draw a text: size, colour, anchor; `middle` centres it vertically on the
+/// point instead of hanging it below; `upright` rotates it to read bottom-up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextLook {
+    size: f64,
+    colour: RGBColor,
+    align: Align,
+    middle: bool,
+    upright: bool,
+}
+
+impl TextLook {
+    pub(crate) fn new(size: f64, colour: RGBColor) -> Self {
+        TextLook {
+            size,
+            colour,
+            align: Align::Left,
+            middle: false,
+            upright: false,
+        }
+    }
+
+    pub(crate) fn align(mut self, align: Align) -> Self {
+        self.align = align;
+        self
+    }
+
+    pub(crate) fn middle(mut self) -> Self {
+        self.middle = true;
+        self
+    }
+
+    pub(crate) fn upright(mut self) -> Self {
+        self.upright = true;
+        self
+    }
+}
+
+fn font(size: f64) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal)
+}
+
+/// The bundled font, parsed once, for laying out text and drawing it in PNGs.
+fn glyph_font() -> Option<&'static FontRef<'static>> {
+    static FONT: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
+    FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).ok())
+        .as_ref()
+}
+
+/// Pixels per em for a plotters font size: plotters' SVG backend writes
+/// `font-size = size / 1.24`, and PNG text is drawn at the same size so both agree.
+fn em_px(size: f64) -> f32 {
+    (size / 1.24) as f32
+}
+
+/// DejaVu Sans x-height (1120 / 2048 em): SVG viewers centre text on half of it.
+const X_HEIGHT_EM: f32 = 0.547;
+/// Baseline of hanging text below its anchor, as plotters' SVG backend writes it
+/// (`dy = 0.76em`).
+const HANGING_BASELINE_EM: f32 = 0.76;
+
+/// Glyphs of `text` at `size`, positioned along a baseline at y = 0 from x = 0 (with
+/// kerning), and the advance width.
+fn layout_glyphs(font: &FontRef<'static>, text: &str, size: f64) -> (Vec<Glyph>, f32) {
+    let scale =
+        PxScale::from(em_px(size) * font.height_unscaled() / font.units_per_em().unwrap_or(2048.0));
+    let scaled = font.as_scaled(scale);
+    let mut glyphs = Vec::with_capacity(text.len());
+    let mut x = 0.0f32;
+    let mut previous = None;
+    for c in text.chars() {
+        let id = scaled.glyph_id(c);
+        if let Some(p) = previous {
+            x += scaled.kern(p, id);
+        }
+        glyphs.push(id.with_scale_and_position(scale, point(x, 0.0)));
+        x += scaled.h_advance(id);
+        previous = Some(id);
+    }
+    (glyphs, x)
+}
+
+/// Width of `text` in pixels at `size` (advance widths and kerning of the bundled
+/// font, as both the PNG renderer and an SVG viewer with DejaVu Sans lay it out).
+pub(crate) fn text_width(text: &str, size: f64) -> i32 {
+    match glyph_font() {
+        Some(font) => layout_glyphs(font, text, size).1.ceil() as i32,
+        // Unreachable with the bundled font; a generous estimate keeps layouts sane.
+        None => (text.chars().count() as f64 * size * 0.6) as i32,
+    }
+}
+
+/// Shortens `text` with an ellipsis until it fits in `max_w` pixels.
+pub(crate) fn fit_text(text: &str, size: f64, max_w: i32) -> String {
+    if text_width(text, size) <= max_w {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if text_width(&candidate, size) <= max_w {
+            return candidate;
+        }
+    }
+    String::new()
+}
+
+// ---------------------------------------------------------------------------------------
+// Drawing
+// ---------------------------------------------------------------------------------------
+
+/// Pixel-coordinate drawing helpers over a plotters drawing area.
+pub(crate) struct Canvas<'a, DB: DrawingBackend> {
+    pub(crate) area: &'a DrawingArea<DB, Shift>,
+    /// Drawing into a bitmap (PNG): text is rasterised here with ab_glyph instead of
+    /// plotters' own text drawing, so both formats look alike.
+    bitmap: bool,
+}
+
+impl<DB: DrawingBackend> Canvas<'_, DB> {
+    pub(crate) fn fill_rect(
+        &self,
+        (x0, y0): (i32, i32),
+        (x1, y1): (i32, i32),
+        colour: RGBAColor,
+    ) -> Drawn {
+        if x1 < x0 || y1 < y0 {
+            return Ok(());
+        }
+        self.area
+            .draw(&Rectangle::new([(x0, y0), (x1, y1)], colour.filled()))
+            .map_err(|e| e.to_string())
+    }
+
+    pub(crate) fn outline_rect(
+        &self,
+        (x0, y0): (i32, i32),
+        (x1, y1): (i32, i32),
+        colour: RGBAColor,
+        width: u32,
+    ) -> Drawn {
+        self.area
+            .draw(&Rectangle::new(
+                [(x0, y0), (x1, y1)],
+                colour.stroke_width(width),
+            ))
+            .map_err(|e| e.to_string())
+    }
+
+    pub(crate) fn line(&self, points: Vec<(i32, i32)>, colour: RGBAColor, width: u32) -> Drawn {
+        self.area
+            .draw(&PathElement::new(points, colour.stroke_width(width)))
+            .map_err(|e| e.to_string())
+    }
+
+    pub(crate) fn polygon(&self, points: Vec<(i32, i32)>, colour: RGBAColor) -> Drawn {
+        if points.len() < 3 {
+            return Ok(());
+        }
+        self.area
+            .draw(&Polygon::new(points, colour.filled()))
+            .map_err(|e| e.to_string())
+    }
+
+    /// A filled circle.
+    pub(crate) fn dot(&self, centre: (i32, i32), radius: i32, colour: RGBAColor) -> Drawn {
+        self.area
+            .draw(&Circle::new(centre, radius, colour.filled()))
+            .map_err(|e| e.to_string())
+    }
+
+    /// A vertical dashed line from `y_top` down to `y_bottom`.
+    pub(crate) fn dashed_vline(
+        &self,
+        x: i32,
+        (y_top, y_bottom): (i32, i32),
+        colour: RGBAColor,
+        width: u32,
+        (on, off): (i32, i32),
+    ) -> Drawn {
+        let mut y = y_bottom;
+        while y > y_top {
+            let end = (y - on).max(y_top);
+            self.line(vec![(x, y), (x, end)], colour, width)?;
+            y = end - off;
+        }
+        Ok(())
+    }
+
+    /// A horizontal dashed line from `x0` to `x1`, dashes `on` pixels long, `off` apart.
+    pub(crate) fn dashed_hline(
+        &self,
+        (x0, x1): (i32, i32),
+        y: i32,
+        colour: RGBAColor,
+        width: u32,
+        (on, off): (i32, i32),
+    ) -> Drawn {
+        let mut x = x0;
+        while x < x1 {
+            let end = (x + on).min(x1);
+            self.line(vec![(x, y), (end, y)], colour, width)?;
+            x = end + off;
+        }
+        Ok(())
+    }
+
+    /// Diagonal hatching clipped to a rectangle: how fault windows are shown, so the
+    /// colours underneath keep their meaning.
+    pub(crate) fn hatch(
+        &self,
+        (x0, y0): (i32, i32),
+        (x1, y1): (i32, i32),
+        colour: RGBAColor,
+    ) -> Drawn {
+        const SPACING: i32 = 10;
+        if x1 <= x0 || y1 <= y0 {
+            return Ok(());
+        }
+        let height = y1 - y0;
+        // Line k joins the points where x + (y1 - y) = c; walk c over the rectangle,
+        // anchored to multiples of SPACING so neighbouring windows line up.
+        let mut c = (x0).div_euclid(SPACING) * SPACING;
+        while c < x1 + height {
+            let d_lo = (c - x1).max(0);
+            let d_hi = (c - x0).min(height);
+            if d_lo < d_hi {
+                self.line(
+                    vec![(c - d_lo, y1 - d_lo), (c - d_hi, y1 - d_hi)],
+                    colour,
+                    1,
+                )?;
+            }
+            c += SPACING;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn text(&self, text: &str, (x, y): (i32, i32), look: TextLook) -> Drawn {
+        if text.is_empty() {
+            return Ok(());
+        }
+        if self.bitmap {
+            return self.raster_text(text, (x, y), look);
+        }
+        let h = match look.align {
+            Align::Left => HPos::Left,
+            Align::Center => HPos::Center,
+            Align::Right => HPos::Right,
+        };
+        let v = if look.middle { VPos::Center } else { VPos::Top };
+        let mut desc = font(look.size);
+        if look.upright {
+            desc = desc.transform(FontTransform::Rotate270);
+        }
+        let style = desc.color(&look.colour).pos(Pos::new(h, v));
+        self.area
+            .draw_text(text, &style, (x, y))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Draws text into a bitmap with ab_glyph, placed the way SVG viewers place the
+    /// `<text>` plotters writes (anchor, `dy`, rotation), so PNG and SVG look alike.
+    /// plotters 0.3.7's own ab_glyph drawing ignores glyph side bearings, which makes
+    /// letter spacing uneven; this draws each glyph at its true position, anti-aliased.
+    fn raster_text(&self, text: &str, (x, y): (i32, i32), look: TextLook) -> Drawn {
+        let Some(font) = glyph_font() else {
+            return Err("the bundled font DejaVuSans.ttf could not be parsed".to_string());
+        };
+        let (glyphs, width) = layout_glyphs(font, text, look.size);
+        let em = em_px(look.size);
+        let dx = match look.align {
+            Align::Left => 0.0,
+            Align::Center => -width / 2.0,
+            Align::Right => -width,
+        };
+        let baseline = if look.middle {
+            X_HEIGHT_EM * em / 2.0
+        } else {
+            HANGING_BASELINE_EM * em
+        };
+        for mut glyph in glyphs {
+            glyph.position = point(glyph.position.x + dx, baseline);
+            let Some(outline) = font.outline_glyph(glyph) else {
+                continue;
+            };
+            let bounds = outline.px_bounds();
+            let (x0, y0) = (bounds.min.x as i32, bounds.min.y as i32);
+            let mut result = Ok(());
+            outline.draw(|gx, gy, coverage| {
+                if result.is_err() || coverage <= 0.0 {
+                    return;
+                }
+                // Offsets from the anchor; upright text turns them a quarter
+                // counter-clockwise, as SVG's rotate(270) does.
+                let (ox, oy) = (x0 + gx as i32, y0 + gy as i32);
+                let (px, py) = if look.upright {
+                    (x + oy, y - ox)
+                } else {
+                    (x + ox, y + oy)
+                };
+                result = self
+                    .area
+                    .draw_pixel((px, py), &look.colour.mix(f64::from(coverage.min(1.0))))
+                    .map_err(|e| e.to_string());
+            });
+            result?;
+        }
+        Ok(())
+    }
+
+    /// Text on an opaque box, so lines behind it do not cross it.
+    pub(crate) fn boxed_text(
+        &self,
+        text: &str,
+        (x, y): (i32, i32),
+        look: TextLook,
+        fill: RGBColor,
+    ) -> Drawn {
+        let w = text_width(text, look.size);
+        let (x0, x1) = match look.align {
+            Align::Left => (x, x + w),
+            Align::Center => (x - w / 2, x + w - w / 2),
+            Align::Right => (x - w, x),
+        };
+        // Cap height to descender, with a little air.
+        let em = f64::from(em_px(look.size));
+        let (y0, y1) = if look.middle {
+            (
+                y - (0.62 * em).round() as i32,
+                y + (0.62 * em).round() as i32,
+            )
+        } else {
+            (y - 2, y + (1.05 * em).round() as i32)
+        };
+        self.fill_rect((x0 - 4, y0), (x1 + 4, y1), fill.to_rgba())?;
+        self.text(text, (x, y), look)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits_by_three() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+    }
+}
