@@ -488,6 +488,14 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 );
             }
         };
+        let endpoint_only = [
+            (h.target.is_some(), "target"),
+            (h.protocol.is_some(), "protocol"),
+            (h.interval.is_some(), "interval"),
+            (h.failure_threshold.is_some(), "failure_threshold"),
+            (h.regions.is_some(), "regions"),
+            (h.checkers_per_region.is_some(), "checkers_per_region"),
+        ];
         let kind = match h.kind {
             HealthCheckKind::Endpoint => {
                 misplaced(&mut v, h.children.is_some(), "children", "calculated");
@@ -565,14 +573,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 })
             }
             HealthCheckKind::Calculated => {
-                for (present, key) in [
-                    (h.target.is_some(), "target"),
-                    (h.protocol.is_some(), "protocol"),
-                    (h.interval.is_some(), "interval"),
-                    (h.failure_threshold.is_some(), "failure_threshold"),
-                    (h.regions.is_some(), "regions"),
-                    (h.checkers_per_region.is_some(), "checkers_per_region"),
-                ] {
+                for (present, key) in endpoint_only {
                     misplaced(&mut v, present, key, "endpoint");
                 }
                 misplaced(&mut v, h.alarm.is_some(), "alarm", "alarm");
@@ -625,14 +626,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 }
             }
             HealthCheckKind::Alarm => {
-                for (present, key) in [
-                    (h.target.is_some(), "target"),
-                    (h.protocol.is_some(), "protocol"),
-                    (h.interval.is_some(), "interval"),
-                    (h.failure_threshold.is_some(), "failure_threshold"),
-                    (h.regions.is_some(), "regions"),
-                    (h.checkers_per_region.is_some(), "checkers_per_region"),
-                ] {
+                for (present, key) in endpoint_only {
                     misplaced(&mut v, present, key, "endpoint");
                 }
                 misplaced(&mut v, h.children.is_some(), "children", "calculated");
