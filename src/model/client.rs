@@ -64,8 +64,11 @@ pub mod flag {
     pub const MISDIRECTED: u8 = 128;
 }
 
-/// One simulated user.
+/// One simulated user: exactly two cache lines. A million users do not fit in cache, so
+/// each user event costs a memory access; the fields every event touches come first, in the
+/// first line, and the outcome counters (read at the end) fill the second.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub struct User {
     /// Cancels stale events: an event carries the generation it was scheduled in.
     pub generation: u32,
@@ -75,6 +78,8 @@ pub struct User {
     pub resolver: u32,
     /// Group index.
     pub group: u16,
+    /// Consecutive failed logins.
+    pub failed_streak: u16,
     /// Client version index in the group.
     pub version: u8,
     /// Home Region.
@@ -87,32 +92,29 @@ pub struct User {
     pub region: u8,
     /// Connection identifier the client holds (sticky clients), or [`NO_REGION`].
     pub held: u8,
-    /// Client DNS cache: answer and expiry.
+    /// Client DNS cache: the cached answer.
     pub cached_answer: u8,
     /// Region of the first reconnection.
     pub reconnect_region: u8,
-    /// Consecutive failed logins.
-    pub failed_streak: u16,
-    /// Counters for `users.csv`.
-    pub interruptions: u32,
-    /// Failed logins in total.
-    pub login_failures: u32,
-    /// Client restarts.
-    pub restarts: u32,
-    /// Client cache expiry.
+    /// Client DNS cache expiry.
     pub cache_expires_ms: u64,
-    /// Start of the working window.
-    pub work_start_ms: u64,
-    /// Start of the current login attempt.
+    /// Start of the current login attempt (also when the user joined a launch queue).
     pub login_started_ms: u64,
     /// When the session dropped (resume window start).
     pub dropped_ms: u64,
     /// Downtime clock: start of the current downtime, or [`NEVER`].
     pub down_since_ms: u64,
-    /// Accumulated downtime.
-    pub downtime_ms: u64,
     /// Start of the current session.
     pub connected_since_ms: u64,
+    // ---- second cache line: outcome counters ----
+    /// Times the user went from working to down.
+    pub interruptions: u32,
+    /// Failed logins in total.
+    pub login_failures: u32,
+    /// Client restarts.
+    pub restarts: u32,
+    /// Accumulated downtime.
+    pub downtime_ms: u64,
     /// Time connected outside home.
     pub non_home_ms: u64,
     /// First interruption, or [`NEVER`].
@@ -121,8 +123,6 @@ pub struct User {
     pub reconnect_ms: u64,
     /// First return home after working elsewhere, or [`NEVER`].
     pub failback_ms: u64,
-    /// When the user joined a launch queue (valid while queued).
-    pub queued_since_ms: u64,
     /// Time spent in launch queues.
     pub launch_wait_ms: u64,
 }
@@ -136,5 +136,17 @@ impl User {
     /// Follows DNS redirection.
     pub fn redirectable(&self) -> bool {
         self.has(flag::FQDN) && self.has(flag::REDIRECTS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_user_is_two_cache_lines() {
+        assert_eq!(std::mem::size_of::<super::User>(), 128);
+        assert_eq!(std::mem::align_of::<super::User>(), 64);
+        // The fields every event touches stay in the first line.
+        let u = std::mem::offset_of!(super::User, connected_since_ms);
+        assert!(u + 8 <= 64, "hot fields spill into the second line ({u})");
     }
 }

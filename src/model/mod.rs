@@ -479,7 +479,6 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     login_failures: 0,
                     restarts: 0,
                     cache_expires_ms: 0,
-                    work_start_ms,
                     login_started_ms: 0,
                     dropped_ms: 0,
                     down_since_ms: NEVER,
@@ -489,7 +488,6 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     first_disconnect_ms: NEVER,
                     reconnect_ms: NEVER,
                     failback_ms: NEVER,
-                    queued_since_ms: 0,
                     launch_wait_ms: 0,
                 };
                 let u = self.users.len() as u32;
@@ -1374,7 +1372,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let first = self.users[u].state == ClientState::Offline;
         if first {
             let g = &model.groups[self.users[u].group as usize];
-            let end = self.users[u].work_start_ms + g.session_ms;
+            // The first login happens exactly at the start of the working window.
+            let end = now + g.session_ms;
             if end <= model.duration_ms {
                 self.sched.at(SimTime(end), Ev::WorkEnd(u as u32));
             }
@@ -1412,7 +1411,6 @@ impl<'m, R: Recorder> Sim<'m, R> {
             self.start_launch(now, u, region);
         } else {
             rs.queue.push_back((u as u32, self.users[u].generation));
-            self.users[u].queued_since_ms = now;
             let q = rs.queue.len() as u64;
             self.control.peak_launch_queue = self.control.peak_launch_queue.max(q);
         }
@@ -1442,7 +1440,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
         while let Some((next, g)) = self.regions[region as usize].queue.pop_front() {
             if self.users[next as usize].generation == g {
                 let user = &mut self.users[next as usize];
-                user.launch_wait_ms += now - user.queued_since_ms;
+                // A user joins a launch queue in the instant its login starts.
+                user.launch_wait_ms += now - user.login_started_ms;
                 self.regions[region as usize].launching += 1;
                 self.start_launch(now, next as usize, region);
                 break;
