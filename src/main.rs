@@ -20,7 +20,9 @@ use std::time::Instant;
     about = "Deterministic simulator of DNS-based cross-Region failover for Amazon WorkSpaces",
     long_about = "failsim replays a scenario (Regions, faults, Route 53 health checks and failover records, \
 resolvers and client caches, WorkSpaces clients and their users) through a seeded discrete-event \
-simulation and reports per-user downtime and redirection timelines as CSV files.\n\n\
+simulation and reports per-user downtime and redirection timelines as CSV files and charts. \
+Sweeps run parameter grids on all cores (or sharded across machines) for capacity planning; \
+[[expect]] bounds turn a scenario into a CI regression test.\n\n\
 Same scenario + same seed -> byte-identical output files.",
     after_help = "Exit codes: 0 ran and every expectation held, 1 an expectation failed, \
 2 bad usage / invalid scenario / I/O error, 3 internal error.\n\n\

@@ -2298,4 +2298,85 @@ duration = "1h"
             away(&never)
         );
     }
+
+    fn dns_outage_scenario(resolver: &str) -> String {
+        format!(
+            r#"{TWO_REGIONS}
+[dns]
+fqdn = "d.example.com"
+ttl = "60s"
+routing = {{ policy = "simple", region = "a" }}
+[[resolver]]
+name = "r"
+{resolver}
+[[users]]
+name = "u"
+count = 200
+home = "a"
+schedule = {{ start = "30m", ramp = "20m", session = "2h" }}
+[[event]]
+name = "auth-down"
+kind = "dns_outage"
+at = "20m"
+duration = "1h"
+"#
+        )
+    }
+
+    #[test]
+    fn serve_stale_answers_only_while_the_authoritative_is_unreachable() {
+        // The authoritative servers are unreachable from 0:20 to 1:20; the main group logs in
+        // from 0:30. A small early group logs in before the outage, so the resolver holds an
+        // answer that has expired by the time the main group asks.
+        let early = "[[users]]\nname = \"early\"\ncount = 5\nhome = \"a\"\nschedule = { start = \"0s\", ramp = \"1m\", session = \"3h\" }\n";
+        let plain = run_text(&(dns_outage_scenario("ttl_policy = \"honor\"") + early), 3);
+        let stale = run_text(&(dns_outage_scenario("serve_stale = \"1d\"") + early), 3);
+        let failures = |r: &Report| r.summary.get("login_failures").unwrap();
+        assert!(
+            failures(&plain) > 200.0,
+            "without serve-stale, logins during the outage fail: {}",
+            failures(&plain)
+        );
+        assert_eq!(
+            failures(&stale),
+            0.0,
+            "RFC 8767: the expired answer is served while the authoritative is unreachable"
+        );
+    }
+
+    #[test]
+    fn a_resolver_outage_fails_only_its_own_users_lookups() {
+        let text = format!(
+            r#"{TWO_REGIONS}
+[dns]
+fqdn = "d.example.com"
+ttl = "60s"
+routing = {{ policy = "simple", region = "a" }}
+[[resolver]]
+name = "broken"
+[[resolver]]
+name = "fine"
+[[users]]
+name = "u"
+count = 200
+home = "a"
+resolvers = {{ broken = 0.5, fine = 0.5 }}
+schedule = {{ start = "10m", ramp = "20m", session = "2h" }}
+[[event]]
+name = "r-down"
+kind = "resolver_outage"
+resolver = "broken"
+at = "0s"
+duration = "1h"
+"#
+        );
+        let r = run_text(&text, 4);
+        for u in &r.users {
+            if u.resolver == 0 {
+                assert!(u.login_failures > 0 && u.reconnect_ms.unwrap() >= 3_600_000);
+            } else {
+                assert_eq!(u.login_failures, 0);
+            }
+        }
+    }
 }
