@@ -194,7 +194,7 @@ impl V {
     }
 
     /// `at` + `duration`/`until` -> (start, end).
-    fn window(&mut self, base: &P, e: &RawEvent, needs_end: bool) -> (u64, Option<u64>) {
+    fn window(&mut self, base: &P, e: &RawEvent) -> (u64, Option<u64>) {
         let start = self.dur(at(base, &[k("at")]), &e.at).unwrap_or(0);
         if start >= self.duration_ms && self.duration_ms > 0 {
             self.err(
@@ -229,7 +229,6 @@ impl V {
             }
             (None, None) => None,
         };
-        let _ = needs_end;
         (start, end)
     }
 
@@ -1103,7 +1102,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     for (i, e) in raw.event.iter().enumerate() {
         let base = vec![k("event"), PathSeg::Index(i)];
         let kind_name = format!("{:?}", e.kind);
-        let (at_ms, end_ms) = v.window(&base, e, false);
+        let (at_ms, end_ms) = v.window(&base, e);
         let is_fault = matches!(
             e.kind,
             EventKind::RegionOutage
