@@ -1877,23 +1877,31 @@ name = "b"
 name = "c"
 "#;
 
+    /// Regions a, b, c; an endpoint check named `check` on a; failover a -> b.
+    fn failover_base(check: &str) -> String {
+        format!(
+            r#"{TWO_REGIONS}
+[[health_check]]
+name = "{check}"
+type = "endpoint"
+target = "a"
+[dns]
+fqdn = "d.example.com"
+ttl = "60s"
+routing = {{ policy = "failover", primary = {{ region = "a", health_check = "{check}" }}, secondary = {{ region = "b" }} }}
+"#
+        )
+    }
+
     fn partition_scenario(cut: &[&str]) -> String {
         let regions = cut
             .iter()
             .map(|r| format!("\"{r}\""))
             .collect::<Vec<_>>()
             .join(", ");
+        let base = failover_base("primary");
         format!(
-            r#"{TWO_REGIONS}
-[[health_check]]
-name = "primary"
-type = "endpoint"
-target = "a"
-[dns]
-fqdn = "d.example.com"
-ttl = "60s"
-routing = {{ policy = "failover", primary = {{ region = "a", health_check = "primary" }}, secondary = {{ region = "b" }} }}
-[[users]]
+            r#"{base}[[users]]
 name = "u"
 count = 20
 home = "a"
@@ -2040,17 +2048,9 @@ duration = "1h"
 
     #[test]
     fn invert_and_disable_actions() {
+        let base = failover_base("p");
         let text = format!(
-            r#"{TWO_REGIONS}
-[[health_check]]
-name = "p"
-type = "endpoint"
-target = "a"
-[dns]
-fqdn = "d.example.com"
-ttl = "60s"
-routing = {{ policy = "failover", primary = {{ region = "a", health_check = "p" }}, secondary = {{ region = "b" }} }}
-[[users]]
+            r#"{base}[[users]]
 name = "u"
 count = 10
 home = "a"
