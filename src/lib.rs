@@ -3,7 +3,7 @@
 //! CloudWatch alarms, resolver and client caches, and the people at the clients).
 //!
 //! The pipeline is a chain of values: [`scenario::load`] reads and validates a scenario into a
-//! [`scenario::Model`]; [`model::simulate`] runs it from a seed into a [`report::Report`];
+//! [`scenario::Scenario`]; [`model::simulate`] runs it from a seed into a [`report::Report`];
 //! [`output`] writes the report's views (CSV, charts) atomically into a directory.
 //!
 //! Determinism: time is integer milliseconds, the event queue orders by `(time, seq)`

@@ -5,7 +5,7 @@
 use clap::{Args, Parser, Subcommand};
 use failsim::model::{simulate, RunOptions};
 use failsim::report::charts::ImageFormat;
-use failsim::scenario::{self, LoadError, Model};
+use failsim::scenario::{self, LoadError, Scenario};
 use failsim::sweep::{self, Shard, Sweep, SweepError, SweepOptions, Vary};
 use failsim::time::format_ms;
 use std::io::IsTerminal;
@@ -329,7 +329,7 @@ fn install_panic_hook() {
     }));
 }
 
-fn load(path: &Path, set: &[String]) -> Result<Model, Failure> {
+fn load(path: &Path, set: &[String]) -> Result<Scenario, Failure> {
     scenario::load(path, set).map_err(|e| match e {
         LoadError::Invalid(_) => Failure::Usage(e.to_string()),
         other => Failure::Usage(format!("error: {other}")),

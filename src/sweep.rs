@@ -59,7 +59,7 @@ use crate::output::{self, OutputError, MARKER};
 use crate::report::charts::ImageFormat;
 use crate::report::summary::summarize;
 use crate::report::{Recorder, SeriesRow, Summary, TimelineEvent, SUMMARY_METRICS};
-use crate::scenario::{self, overrides::split_assignment, LoadError, Model};
+use crate::scenario::{self, overrides::split_assignment, LoadError, Scenario};
 use crate::time::format_human;
 use manifest::Manifest;
 use std::collections::BTreeMap;
@@ -375,7 +375,7 @@ pub struct Point {
     /// One value per `--vary`.
     pub values: Vec<String>,
     /// The scenario with `--set` and the point's values applied.
-    pub model: Model,
+    pub model: Scenario,
 }
 
 /// A validated sweep: every point's scenario loaded, ready to [`Sweep::execute`].
@@ -433,7 +433,7 @@ impl Sweep {
             scenario::load_str(&options.scenario_text, &file, &set)
         };
         // Each value alone first: the error then names the culprit.
-        let mut single: Vec<Vec<Model>> = Vec::with_capacity(options.vary.len());
+        let mut single: Vec<Vec<Scenario>> = Vec::with_capacity(options.vary.len());
         for v in &options.vary {
             let mut models = Vec::with_capacity(v.values.len());
             for value in &v.values {
@@ -645,7 +645,7 @@ impl Sweep {
 }
 
 /// Runs one simulation and returns its summary only (no timeline, series or traces kept).
-pub fn simulate_summary(model: &Model, seed: u64) -> Summary {
+pub fn simulate_summary(model: &Scenario, seed: u64) -> Summary {
     let mut recorder = DiscardRecorder;
     let (users, control) = simulate_into(
         model,

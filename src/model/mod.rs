@@ -1,7 +1,7 @@
 //! The failover model: Regions and faults, Route 53 health checks, the authoritative DNS,
 //! resolvers and the WorkSpaces client of every user, driven by the [`Scheduler`].
 //!
-//! [`simulate`] is a pure function of a validated [`Model`] and a seed. It does no I/O; what
+//! [`simulate`] is a pure function of a validated [`Scenario`] and a seed. It does no I/O; what
 //! it observes goes into a [`Recorder`], and the per-user outcomes come back in the
 //! [`Report`]. The AWS and DNS rules it follows are in the submodules ([`health`], [`dns`],
 //! [`resolver`], [`alarm`]) and in the comments at each decision below.
@@ -22,8 +22,8 @@ use crate::report::{
 };
 use crate::rng::{self, EntityKind, StreamPos, Streams};
 use crate::scenario::{
-    ClientCache, EventAction, HealthCheckType, InsufficientData, MetricSource, Model, Plane,
-    PlaneSet, Routing, Standby, Zone, CHECKER_REGIONS,
+    ClientCache, EventAction, HealthCheckType, InsufficientData, MetricSource, Plane, PlaneSet,
+    Routing, Scenario, Standby, Zone, CHECKER_REGIONS,
 };
 use crate::time::SimTime;
 use client::{flag, ClientState, User, NEVER, NO_REGION};
@@ -116,7 +116,7 @@ struct ResolverInstance {
 }
 
 struct Sim<'m, R: Recorder> {
-    model: &'m Model,
+    model: &'m Scenario,
     streams: Streams,
     sched: Scheduler<Ev>,
     rec: &'m mut R,
@@ -165,7 +165,7 @@ enum AuthAnswer {
 }
 
 impl AuthAnswer {
-    fn label(&self, model: &Model) -> String {
+    fn label(&self, model: &Scenario) -> String {
         match self {
             AuthAnswer::Fixed(a) => answer_label(model, *a),
             AuthAnswer::Weighted(c) => c
@@ -201,7 +201,7 @@ impl AuthAnswer {
     }
 }
 
-fn answer_label(model: &Model, a: Answer) -> String {
+fn answer_label(model: &Scenario, a: Answer) -> String {
     match a {
         ANSWER_NONE => "NXDOMAIN".to_string(),
         ANSWER_HIJACKED => "hijacked".to_string(),
@@ -210,7 +210,7 @@ fn answer_label(model: &Model, a: Answer) -> String {
 }
 
 /// Runs the scenario and returns the report (timeline and series included).
-pub fn simulate(model: &Model, options: &RunOptions) -> Report {
+pub fn simulate(model: &Scenario, options: &RunOptions) -> Report {
     let mut rec = MemoryRecorder::default();
     let (users, control) = simulate_into(model, options, &mut rec);
     let summary = summary::summarize(options.seed, &users, &control);
@@ -249,7 +249,7 @@ pub fn simulate(model: &Model, options: &RunOptions) -> Report {
 }
 
 /// Fault windows with a label saying what failed, for charts and the story.
-fn fault_windows(model: &Model) -> Vec<(u64, u64, String)> {
+fn fault_windows(model: &Scenario) -> Vec<(u64, u64, String)> {
     model
         .events
         .iter()
@@ -295,7 +295,7 @@ fn fault_windows(model: &Model) -> Vec<(u64, u64, String)> {
 /// Runs the scenario, pushing observations into `rec`; returns per-user records and
 /// control-plane facts.
 pub fn simulate_into<R: Recorder>(
-    model: &Model,
+    model: &Scenario,
     options: &RunOptions,
     rec: &mut R,
 ) -> (Vec<UserRecord>, ControlFacts) {
@@ -305,7 +305,7 @@ pub fn simulate_into<R: Recorder>(
 }
 
 impl<'m, R: Recorder> Sim<'m, R> {
-    fn new(model: &'m Model, options: &RunOptions, rec: &'m mut R) -> Self {
+    fn new(model: &'m Scenario, options: &RunOptions, rec: &'m mut R) -> Self {
         let streams = Streams::new(options.seed);
         let n_checks = model.health_checks.len();
         let mut checkers = Vec::new();
@@ -1604,7 +1604,7 @@ fn gcd(a: u64, b: u64) -> u64 {
 
 /// The control tick divides every metric resolution, canary probe interval and alarm
 /// evaluation cadence, so each of them happens exactly on a tick.
-fn control_tick_ms(model: &Model) -> u64 {
+fn control_tick_ms(model: &Scenario) -> u64 {
     let mut tick = 0;
     for m in &model.metrics {
         tick = gcd(tick, m.resolution_ms);
@@ -1696,7 +1696,7 @@ mod tests {
     use super::*;
     use crate::scenario::load_str;
 
-    fn scenario(interval: &str, threshold: u32, protocol: &str) -> Model {
+    fn scenario(interval: &str, threshold: u32, protocol: &str) -> Scenario {
         let text = format!(
             r#"[scenario]
 name = "t"
@@ -1732,7 +1732,7 @@ duration = "30m"
     }
 
     /// Send times of checker 0's probes.
-    fn probe_times(model: &Model, seed: u64) -> Vec<u64> {
+    fn probe_times(model: &Scenario, seed: u64) -> Vec<u64> {
         let mut rec = MemoryRecorder::default();
         let mut sim = Sim::new(
             model,

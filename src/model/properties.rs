@@ -109,7 +109,7 @@ duration = "{}m"
     )
 }
 
-fn run(p: &Params, restart_probability: f64) -> (Model, Report) {
+fn run(p: &Params, restart_probability: f64) -> (Scenario, Report) {
     let model = load_str(&scenario(p, restart_probability), "prop.toml", &[]).expect("valid");
     let report = simulate(
         &model,

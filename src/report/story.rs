@@ -5,13 +5,13 @@
 use super::chart_kit::thousands;
 use super::views::human;
 use super::{Report, TimelineKind, UserRecord};
-use crate::scenario::{Model, Zone};
+use crate::scenario::{Scenario, Zone};
 use crate::time::{format_clock, format_human};
 use std::fmt::Write;
 
 /// Counts of affected users who could not be redirected, by reason (a user counts once, for
 /// the first reason that applies in this order).
-pub fn not_redirected_reasons(model: &Model, users: &[UserRecord]) -> Vec<(String, usize)> {
+pub fn not_redirected_reasons(model: &Scenario, users: &[UserRecord]) -> Vec<(String, usize)> {
     let (mut codes, mut old, mut off_vpn, mut no_ws) = (0, 0, 0, 0);
     for u in users.iter().filter(|u| u.affected()) {
         if !u.fqdn {
@@ -40,7 +40,7 @@ pub fn not_redirected_reasons(model: &Model, users: &[UserRecord]) -> Vec<(Strin
 }
 
 /// The story, ending with a newline.
-pub fn story(model: &Model, report: &Report, out_dir: &str, files: &[String]) -> String {
+pub fn story(model: &Scenario, report: &Report, out_dir: &str, files: &[String]) -> String {
     let mut s = String::new();
     let sum = &report.summary;
     let n = |k: &str| thousands(sum.get(k).unwrap_or(0.0) as u64);

@@ -2,7 +2,7 @@
 //! warn about. Each lint says what is wrong and the fix; none makes a scenario invalid
 //! (`failsim check` still exits 0, `failsim run` prints them once on stderr).
 
-use super::{HealthCheckType, InsufficientData, Model, Routing, Zone};
+use super::{HealthCheckType, InsufficientData, Routing, Scenario, Zone};
 use crate::time::format_ms;
 use std::fmt;
 
@@ -49,7 +49,7 @@ fn pct(x: f64) -> String {
 }
 
 /// Every lint that applies to `model`, in a fixed order.
-pub fn lint(model: &Model) -> Vec<Lint> {
+pub fn lint(model: &Scenario) -> Vec<Lint> {
     let mut out = Vec::new();
     let mut push = |code, field: String, message: String, fix: String| {
         out.push(Lint {

@@ -1,4 +1,4 @@
-//! Scenario files: TOML -> raw structs -> one validation pass -> [`Model`].
+//! Scenario files: TOML -> raw structs -> one validation pass -> [`Scenario`].
 //!
 //! After [`load`] the simulator never sees a name it must look up, an unparsed duration or
 //! an invalid value (DESIGN §2). Every problem found is reported with the file, line and
@@ -40,7 +40,7 @@ pub const MIN_REDIRECT_CLIENT: (u32, u32, u32) = (3, 0, 9);
 
 /// A validated scenario, ready to simulate.
 #[derive(Clone, Debug)]
-pub struct Model {
+pub struct Scenario {
     /// `scenario.name`.
     pub name: String,
     /// `scenario.seed` (default 1); `--seed` overrides it.
@@ -69,7 +69,7 @@ pub struct Model {
     pub expectations: Vec<Expectation>,
 }
 
-impl Model {
+impl Scenario {
     /// Total number of users.
     pub fn user_count(&self) -> u64 {
         self.groups.iter().map(|g| u64::from(g.count)).sum()
@@ -640,7 +640,7 @@ pub fn json_schema() -> String {
 }
 
 /// Loads and validates a scenario file, applying `--set` overrides (`PATH=VALUE`) first.
-pub fn load(path: &Path, overrides: &[String]) -> Result<Model, LoadError> {
+pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, LoadError> {
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
@@ -649,7 +649,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Model, LoadError> {
 }
 
 /// Like [`load`], from text; `file` names the source in diagnostics.
-pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Model, LoadError> {
+pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, LoadError> {
     let text = if overrides.is_empty() {
         text.to_string()
     } else {

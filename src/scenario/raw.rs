@@ -1,8 +1,8 @@
 //! Raw scenario structs: a mirror of the TOML file (INTERFACE §2), nothing more.
 //!
 //! Every table denies unknown keys. Values stay as written (durations are strings, references
-//! are names); [`super::validate`] turns them into a [`super::Model`] in one pass. Defaults
-//! are applied during validation and documented on the `Model` types, so they live in one
+//! are names); [`super::validate`] turns them into a [`super::Scenario`] in one pass. Defaults
+//! are applied during validation and documented on the `Scenario` types, so they live in one
 //! place.
 //!
 //! Field docs are omitted on purpose: each field is the file key of the same name, documented

@@ -1,4 +1,4 @@
-//! The one validation pass: raw structs -> [`Model`], collecting every problem.
+//! The one validation pass: raw structs -> [`Scenario`], collecting every problem.
 
 use super::raw::*;
 use super::*;
@@ -260,7 +260,7 @@ fn check_sum(v: &mut V, path: P, shares: &[f64]) {
     }
 }
 
-pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
+pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let mut v = V {
         problems: Vec::new(),
         regions: Vec::new(),
@@ -1328,7 +1328,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     if !v.problems.is_empty() {
         return Err(v.problems);
     }
-    Ok(Model {
+    Ok(Scenario {
         name: raw.scenario.name.clone(),
         seed: raw.scenario.seed.unwrap_or(1),
         duration_ms,
