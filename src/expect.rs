@@ -12,6 +12,7 @@
 //! the same message plus the command that reproduces the run. The XML holds no timestamps
 //! or durations, so the same run always writes the same bytes.
 
+use crate::metric::Metric;
 use crate::report::Summary;
 use crate::scenario::Expectation;
 use crate::time::format_ms;
@@ -21,7 +22,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExpectationResult {
     /// The summary metric checked.
-    pub metric: String,
+    pub metric: Metric,
     /// The run's value; `None` when the metric did not happen.
     pub actual: Option<f64>,
     /// Inclusive lower bound, if any.
@@ -38,7 +39,7 @@ pub struct ExpectationResult {
 impl ExpectationResult {
     /// The bound alone, as in the message: `at most 900000 (15m)`.
     pub fn bound_text(&self) -> String {
-        describe_bounds(&self.metric, self.min, self.max)
+        describe_bounds(self.metric, self.min, self.max)
     }
 }
 
@@ -47,8 +48,8 @@ pub fn evaluate(expectations: &[Expectation], summary: &Summary) -> Vec<Expectat
     expectations
         .iter()
         .map(|x| {
-            let actual = summary.get(&x.metric);
-            let bound = describe_bounds(&x.metric, x.min, x.max);
+            let actual = summary.get(x.metric);
+            let bound = describe_bounds(x.metric, x.min, x.max);
             let (passed, message) = match actual {
                 None => (
                     false,
@@ -64,13 +65,13 @@ pub fn evaluate(expectations: &[Expectation], summary: &Summary) -> Vec<Expectat
                         format!(
                             "{} = {}; expected {bound}",
                             x.metric,
-                            show_value(&x.metric, v)
+                            show_value(x.metric, v)
                         ),
                     )
                 }
             };
             ExpectationResult {
-                metric: x.metric.clone(),
+                metric: x.metric,
                 actual,
                 min: x.min,
                 max: x.max,
@@ -83,9 +84,9 @@ pub fn evaluate(expectations: &[Expectation], summary: &Summary) -> Vec<Expectat
 
 /// A value as in `summary.csv`, followed for `*_ms` metrics by a human duration:
 /// `2921435 (48m 41.435s)`.
-pub fn show_value(metric: &str, v: f64) -> String {
+pub fn show_value(metric: Metric, v: f64) -> String {
     let plain = Summary::format_value(Some(v));
-    if metric.ends_with("_ms") {
+    if metric.is_duration() {
         format!("{plain} ({})", format_ms(v.max(0.0).round() as u64))
     } else {
         plain
@@ -93,7 +94,7 @@ pub fn show_value(metric: &str, v: f64) -> String {
 }
 
 /// `between A and B`, `at least A` or `at most B`, values shown as by [`show_value`].
-pub fn describe_bounds(metric: &str, min: Option<f64>, max: Option<f64>) -> String {
+pub fn describe_bounds(metric: Metric, min: Option<f64>, max: Option<f64>) -> String {
     match (min, max) {
         (Some(a), Some(b)) => format!(
             "between {} and {}",
@@ -151,24 +152,20 @@ pub fn junit_xml(
 mod tests {
     use super::*;
 
-    fn summary(values: &[(&'static str, Option<f64>)]) -> Summary {
+    fn summary(values: &[(Metric, Option<f64>)]) -> Summary {
         Summary {
             values: values.to_vec(),
         }
     }
 
-    fn expect(metric: &str, min: Option<f64>, max: Option<f64>) -> Expectation {
-        Expectation {
-            metric: metric.to_string(),
-            min,
-            max,
-        }
+    fn expect(metric: Metric, min: Option<f64>, max: Option<f64>) -> Expectation {
+        Expectation { metric, min, max }
     }
 
     #[test]
     fn failed_upper_bound_says_value_duration_and_bound() {
-        let s = summary(&[("downtime_p95_ms", Some(2_921_435.0))]);
-        let r = evaluate(&[expect("downtime_p95_ms", None, Some(900_000.0))], &s);
+        let s = summary(&[(Metric::DowntimeP95Ms, Some(2_921_435.0))]);
+        let r = evaluate(&[expect(Metric::DowntimeP95Ms, None, Some(900_000.0))], &s);
         assert_eq!(r.len(), 1);
         assert!(!r[0].passed);
         assert_eq!(
@@ -180,12 +177,15 @@ mod tests {
 
     #[test]
     fn bounds_are_inclusive_and_plain_metrics_have_no_duration() {
-        let s = summary(&[("users", Some(200.0)), ("users_misdirected", Some(0.0))]);
+        let s = summary(&[
+            (Metric::Users, Some(200.0)),
+            (Metric::UsersMisdirected, Some(0.0)),
+        ]);
         let r = evaluate(
             &[
-                expect("users", Some(200.0), Some(200.0)),
-                expect("users_misdirected", None, Some(0.0)),
-                expect("users", Some(201.0), None),
+                expect(Metric::Users, Some(200.0), Some(200.0)),
+                expect(Metric::UsersMisdirected, None, Some(0.0)),
+                expect(Metric::Users, Some(201.0), None),
             ],
             &s,
         );
@@ -197,8 +197,8 @@ mod tests {
 
     #[test]
     fn a_metric_that_did_not_happen_fails() {
-        let s = summary(&[("dns_failover_ms", None)]);
-        let r = evaluate(&[expect("dns_failover_ms", None, Some(300_000.0))], &s);
+        let s = summary(&[(Metric::DnsFailoverMs, None)]);
+        let r = evaluate(&[expect(Metric::DnsFailoverMs, None, Some(300_000.0))], &s);
         assert!(!r[0].passed);
         assert_eq!(r[0].actual, None);
         assert_eq!(
@@ -210,13 +210,13 @@ mod tests {
     #[test]
     fn junit_has_one_case_per_expectation_and_failures_carry_the_message() {
         let s = summary(&[
-            ("downtime_p95_ms", Some(2_921_435.0)),
-            ("users", Some(10.0)),
+            (Metric::DowntimeP95Ms, Some(2_921_435.0)),
+            (Metric::Users, Some(10.0)),
         ]);
         let r = evaluate(
             &[
-                expect("downtime_p95_ms", None, Some(900_000.0)),
-                expect("users", Some(1.0), None),
+                expect(Metric::DowntimeP95Ms, None, Some(900_000.0)),
+                expect(Metric::Users, Some(1.0), None),
             ],
             &s,
         );

@@ -16,6 +16,7 @@
 pub mod dist;
 pub mod engine;
 pub mod expect;
+pub mod metric;
 pub mod model;
 pub mod output;
 pub mod report;

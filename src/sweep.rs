@@ -54,11 +54,12 @@ mod chart;
 mod manifest;
 mod stats;
 
+use crate::metric::Metric;
 use crate::model::{simulate_into, RunOptions};
 use crate::output::{self, OutputError, MARKER};
 use crate::report::charts::ImageFormat;
 use crate::report::summary::summarize;
-use crate::report::{Recorder, SeriesRow, Summary, TimelineEvent, SUMMARY_METRICS};
+use crate::report::{Recorder, SeriesRow, Summary, TimelineEvent};
 use crate::scenario::{self, overrides::split_assignment, LoadError, Scenario};
 use crate::time::format_human;
 use manifest::Manifest;
@@ -88,8 +89,8 @@ pub const CHART_STEM: &str = "sweep";
 
 /// The metrics of `sweep.csv` and `sweep_summary.csv`: every summary metric but `seed`,
 /// which is a column of its own.
-pub fn metrics() -> impl Iterator<Item = &'static str> {
-    SUMMARY_METRICS.iter().copied().filter(|m| *m != "seed")
+pub fn metrics() -> impl Iterator<Item = Metric> {
+    Metric::ALL.iter().copied().filter(|m| *m != Metric::Seed)
 }
 
 /// Why a sweep or a merge could not be done. Every message names what to fix.
@@ -399,11 +400,11 @@ impl Sweep {
                 "--replications must be at least 1".to_string(),
             ));
         }
-        if !metrics().any(|m| m == options.metric) {
+        if !metrics().any(|m| m.name() == options.metric) {
             return Err(SweepError::Usage(format!(
                 "--metric {}: not a summary metric; choose one of: {}",
                 options.metric,
-                metrics().collect::<Vec<_>>().join(", ")
+                metrics().map(Metric::name).collect::<Vec<_>>().join(", ")
             )));
         }
         for (i, v) in options.vary.iter().enumerate() {
@@ -484,7 +485,7 @@ impl Sweep {
         let on_metric = base
             .expectations
             .iter()
-            .filter(|x| x.metric == options.metric);
+            .filter(|x| x.metric.name() == options.metric);
         let expect_min = on_metric.clone().filter_map(|x| x.min).collect();
         let expect_max = on_metric.filter_map(|x| x.max).collect();
         Ok(Sweep {
@@ -669,7 +670,7 @@ impl Recorder for DiscardRecorder {
 /// The `sweep.csv` record of one run.
 fn run_record(run: RunId, values: &[String], summary: &Summary, vary_count: usize) -> Vec<String> {
     debug_assert_eq!(values.len(), vary_count);
-    let mut record = Vec::with_capacity(3 + vary_count + SUMMARY_METRICS.len());
+    let mut record = Vec::with_capacity(3 + vary_count + Metric::ALL.len());
     record.push(run.point.to_string());
     record.push(run.replication.to_string());
     record.push(run.seed.to_string());
@@ -678,7 +679,7 @@ fn run_record(run: RunId, values: &[String], summary: &Summary, vary_count: usiz
         summary
             .values
             .iter()
-            .filter(|(name, _)| *name != "seed")
+            .filter(|(metric, _)| *metric != Metric::Seed)
             .map(|(_, v)| Summary::format_value(*v)),
     );
     record
@@ -715,7 +716,7 @@ impl SweepOutcome {
     /// the scenario's `[[expect]]` bounds on that metric when it has any.
     pub fn table(&self) -> String {
         let m = metrics()
-            .position(|x| x == self.metric)
+            .position(|x| x.name() == self.metric)
             .expect("the metric was validated");
         let is_ms = self.metric.ends_with("_ms");
         let show = |v: f64| {
@@ -835,7 +836,7 @@ impl Layout {
     fn sweep_header(&self) -> Vec<String> {
         let mut h: Vec<String> = vec!["point".into(), "replication".into(), "seed".into()];
         h.extend(self.vary.iter().map(|v| v.path.clone()));
-        h.extend(metrics().map(str::to_string));
+        h.extend(metrics().map(|m| m.name().to_string()));
         h
     }
 
@@ -1338,7 +1339,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<SweepOutcome, SweepEr
             missing.join(", ")
         )));
     }
-    if !metrics().any(|m| m == first.metric) {
+    if !metrics().any(|m| m.name() == first.metric) {
         return Err(SweepError::Merge(format!(
             "{}: `metric` {} is not a summary metric of this failsim version",
             first_dir.join(MANIFEST).display(),

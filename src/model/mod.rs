@@ -1694,6 +1694,7 @@ fn is_traced(i: u64, total: u64, n: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metric::Metric;
     use crate::scenario::load_str;
 
     fn scenario(interval: &str, threshold: u32, protocol: &str) -> Scenario {
@@ -1813,9 +1814,12 @@ duration = "30m"
                         trace_users: 0,
                     },
                 );
-                let d = report.summary.get("detection_ms").expect("detected") as u64;
+                let d = report.summary.get(Metric::DetectionMs).expect("detected") as u64;
                 assert!((low..=high).contains(&d), "interval {interval} threshold {threshold} seed {seed}: {d} not in [{low}, {high}]");
-                let f = report.summary.get("dns_failover_ms").expect("failed over") as u64;
+                let f = report
+                    .summary
+                    .get(Metric::DnsFailoverMs)
+                    .expect("failed over") as u64;
                 assert_eq!(f, d + 10_000, "DNS follows after health_propagation");
             }
         }
@@ -1922,7 +1926,7 @@ duration = "30m"
         let all = &CHECKER_REGIONS[..7];
         // 6 of 8 checker Regions cut off: 4 of 16 checkers healthy = 25 % > 18 %: no failover.
         let six = run_text(&partition_scenario(&all[..6]), 1);
-        assert_eq!(six.summary.get("dns_failover_ms"), None);
+        assert_eq!(six.summary.get(Metric::DnsFailoverMs), None);
         assert!(!six
             .timeline
             .iter()
@@ -1937,9 +1941,9 @@ duration = "30m"
         // 7 of 8 cut off: 2 of 16 = 12.5 %: the check fails and DNS fails over, though the
         // endpoint itself never failed.
         let seven = run_text(&partition_scenario(all), 1);
-        assert!(seven.summary.get("dns_failover_ms").is_some());
+        assert!(seven.summary.get(Metric::DnsFailoverMs).is_some());
         assert_eq!(
-            seven.summary.get("users_affected"),
+            seven.summary.get(Metric::UsersAffected),
             Some(0.0),
             "nobody was disconnected"
         );
@@ -2170,16 +2174,16 @@ duration = "1h"
     fn a_one_minute_blip_resumes_sessions_at_home() {
         let blip = "[[event]]\nname = \"blip\"\nkind = \"region_outage\"\nregion = \"a\"\nat = \"1h\"\nduration = \"1m\"\nplanes = [\"sessions\"]\n";
         let r = run_text(&client_scenario("", blip, ""), 4);
-        assert_eq!(r.summary.get("users_affected"), Some(300.0));
-        assert_eq!(r.summary.get("users_redirected"), Some(0.0));
+        assert_eq!(r.summary.get(Metric::UsersAffected), Some(300.0));
+        assert_eq!(r.summary.get(Metric::UsersRedirected), Some(0.0));
         assert_eq!(
-            r.summary.get("dns_failover_ms"),
+            r.summary.get(Metric::DnsFailoverMs),
             None,
             "the endpoint plane never failed"
         );
         // Clients resume as soon as they notice the Region is back (5-30 s after 1:01), or
         // the user's re-login succeeds at home.
-        let max = r.summary.get("downtime_max_ms").unwrap();
+        let max = r.summary.get(Metric::DowntimeMaxMs).unwrap();
         assert!(max <= 5.0 * 60_000.0, "max downtime {max}");
         assert!(r.users.iter().all(|u| u.reconnect_region == Some(0)));
     }
@@ -2193,8 +2197,8 @@ duration = "1h"
         let codes = "registration = { fqdn = 0.5, region_code = 0.5 }";
         let safe = run_text(&client_scenario(codes, &lapse(false), ""), 5);
         let hijacked = run_text(&client_scenario(codes, &lapse(true), ""), 5);
-        assert_eq!(safe.summary.get("users_misdirected"), Some(0.0));
-        let misdirected = hijacked.summary.get("users_misdirected").unwrap();
+        assert_eq!(safe.summary.get(Metric::UsersMisdirected), Some(0.0));
+        let misdirected = hijacked.summary.get(Metric::UsersMisdirected).unwrap();
         assert!(
             misdirected > 50.0,
             "FQDN logins after the lapse are misdirected: {misdirected}"
@@ -2251,8 +2255,8 @@ duration = "1h"
             &client_scenario("failover_workspaces = 0.9", OUTAGE_1H, ""),
             7,
         );
-        assert!(limited.summary.get("peak_launch_queue").unwrap() > 50.0);
-        assert_eq!(open.summary.get("peak_launch_queue"), Some(0.0));
+        assert!(limited.summary.get(Metric::PeakLaunchQueue).unwrap() > 50.0);
+        assert_eq!(open.summary.get(Metric::PeakLaunchQueue), Some(0.0));
         assert!(open.users.iter().all(|u| u.launch_wait_ms == 0));
         let waited = limited
             .users
@@ -2260,7 +2264,7 @@ duration = "1h"
             .filter(|u| u.launch_wait_ms > 0)
             .count();
         assert!(waited > 50, "{waited} users waited for a launch slot");
-        let p50 = |r: &Report| r.summary.get("recovered_50_ms").unwrap();
+        let p50 = |r: &Report| r.summary.get(Metric::Recovered50Ms).unwrap();
         assert!(
             p50(&limited) > p50(&open) + 120_000.0,
             "queue + AutoStop resume slow recovery: {} vs {}",
@@ -2288,7 +2292,7 @@ duration = "1h"
             0,
             "without re-authentication users stay in the failover Region"
         );
-        assert!(back(&saml) as f64 > 0.8 * saml.summary.get("users_redirected").unwrap());
+        assert!(back(&saml) as f64 > 0.8 * saml.summary.get(Metric::UsersRedirected).unwrap());
         let away = |r: &Report| r.users.iter().map(|u| u.non_home_ms).sum::<u64>();
         // Scenario ends at 3h: without re-authentication users stay away ~2h, with hourly
         // re-authentication ~1h (until the first re-authentication after fail-back).
@@ -2332,7 +2336,7 @@ duration = "1h"
         let early = "[[users]]\nname = \"early\"\ncount = 5\nhome = \"a\"\nschedule = { start = \"0s\", ramp = \"1m\", session = \"3h\" }\n";
         let plain = run_text(&(dns_outage_scenario("ttl_policy = \"honor\"") + early), 3);
         let stale = run_text(&(dns_outage_scenario("serve_stale = \"1d\"") + early), 3);
-        let failures = |r: &Report| r.summary.get("login_failures").unwrap();
+        let failures = |r: &Report| r.summary.get(Metric::LoginFailures).unwrap();
         assert!(
             failures(&plain) > 200.0,
             "without serve-stale, logins during the outage fail: {}",

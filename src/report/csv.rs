@@ -11,7 +11,7 @@ pub fn write_summary<W: Write>(report: &Report, w: W) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(["metric", "value"])?;
     for (name, v) in &report.summary.values {
-        out.write_record([*name, &Summary::format_value(*v)])?;
+        out.write_record([name.name(), &Summary::format_value(*v)])?;
     }
     out.flush()
 }

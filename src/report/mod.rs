@@ -9,7 +9,7 @@ pub mod story;
 pub mod summary;
 pub mod views;
 
-pub use summary::{Summary, SUMMARY_METRICS};
+pub use summary::Summary;
 
 /// Kinds of `timeline.csv` rows (INTERFACE §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

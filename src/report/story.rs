@@ -5,6 +5,7 @@
 use super::chart_kit::thousands;
 use super::views::human;
 use super::{Report, TimelineKind, UserRecord};
+use crate::metric::Metric;
 use crate::scenario::{Scenario, Zone};
 use crate::time::{format_clock, format_human};
 use std::fmt::Write;
@@ -43,13 +44,13 @@ pub fn not_redirected_reasons(model: &Scenario, users: &[UserRecord]) -> Vec<(St
 pub fn story(model: &Scenario, report: &Report, out_dir: &str, files: &[String]) -> String {
     let mut s = String::new();
     let sum = &report.summary;
-    let n = |k: &str| thousands(sum.get(k).unwrap_or(0.0) as u64);
+    let n = |k: Metric| thousands(sum.get(k).unwrap_or(0.0) as u64);
     let _ = writeln!(s, "seed: {}", report.seed);
     let _ = writeln!(
         s,
         "{} — {} users over {}",
         report.scenario,
-        n("users"),
+        n(Metric::Users),
         format_human(report.duration_ms)
     );
     let origin = report.control.first_fault_ms;
@@ -89,10 +90,10 @@ pub fn story(model: &Scenario, report: &Report, out_dir: &str, files: &[String])
             _ => {}
         }
     }
-    if let (Some(o), Some(t)) = (origin, sum.get("recovered_50_ms")) {
+    if let (Some(o), Some(t)) = (origin, sum.get(Metric::Recovered50Ms)) {
         events.push((o + t as u64, "50 % of affected users working again".into()));
     }
-    if let (Some(o), Some(t)) = (origin, sum.get("recovered_95_ms")) {
+    if let (Some(o), Some(t)) = (origin, sum.get(Metric::Recovered95Ms)) {
         events.push((o + t as u64, "95 % of affected users working again".into()));
     }
     events.sort_by_key(|e| e.0);
@@ -113,7 +114,9 @@ pub fn story(model: &Scenario, report: &Report, out_dir: &str, files: &[String])
     if events.len() > shown {
         let _ = writeln!(s, "  ... {} more in timeline.csv", events.len() - shown);
     }
-    if sum.get("recovered_95_ms").is_none() && sum.get("users_affected").unwrap_or(0.0) > 0.0 {
+    if sum.get(Metric::Recovered95Ms).is_none()
+        && sum.get(Metric::UsersAffected).unwrap_or(0.0) > 0.0
+    {
         let _ = writeln!(
             s,
             "  95 % of affected users were never working again before the scenario ended"
@@ -122,10 +125,10 @@ pub fn story(model: &Scenario, report: &Report, out_dir: &str, files: &[String])
     let _ = writeln!(
         s,
         "users: {} affected, {} redirected, {} never reconnected, {} misdirected",
-        n("users_affected"),
-        n("users_redirected"),
-        n("users_never_reconnected"),
-        n("users_misdirected")
+        n(Metric::UsersAffected),
+        n(Metric::UsersRedirected),
+        n(Metric::UsersNeverReconnected),
+        n(Metric::UsersMisdirected)
     );
     let reasons = not_redirected_reasons(model, &report.users);
     if !reasons.is_empty() {
@@ -141,15 +144,15 @@ pub fn story(model: &Scenario, report: &Report, out_dir: &str, files: &[String])
             parts.join(", ")
         );
     }
-    if sum.get("users_affected").unwrap_or(0.0) > 0.0 {
+    if sum.get(Metric::UsersAffected).unwrap_or(0.0) > 0.0 {
         let _ = writeln!(
             s,
             "downtime of affected users: mean {}, p50 {}, p95 {}, p99 {}, max {}",
-            human(report, "downtime_mean_ms"),
-            human(report, "downtime_p50_ms"),
-            human(report, "downtime_p95_ms"),
-            human(report, "downtime_p99_ms"),
-            human(report, "downtime_max_ms")
+            human(report, Metric::DowntimeMeanMs),
+            human(report, Metric::DowntimeP50Ms),
+            human(report, Metric::DowntimeP95Ms),
+            human(report, Metric::DowntimeP99Ms),
+            human(report, Metric::DowntimeMaxMs)
         );
     }
     let away: u64 = report.users.iter().map(|u| u.non_home_ms).sum();

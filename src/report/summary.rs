@@ -7,47 +7,21 @@
 //! empty when the thing never happened.
 
 use super::{ControlFacts, UserRecord};
+use crate::metric::Metric;
 
-/// Every summary metric, in `summary.csv` order. `[[expect]]` may name any of them.
-pub const SUMMARY_METRICS: &[&str] = &[
-    "seed",
-    "users",
-    "users_affected",
-    "users_redirected",
-    "users_not_redirectable",
-    "users_misdirected",
-    "users_never_reconnected",
-    "downtime_mean_ms",
-    "downtime_p50_ms",
-    "downtime_p90_ms",
-    "downtime_p95_ms",
-    "downtime_p99_ms",
-    "downtime_max_ms",
-    "downtime_total_hours",
-    "detection_ms",
-    "dns_failover_ms",
-    "recovered_50_ms",
-    "recovered_95_ms",
-    "failback_ms",
-    "login_failures",
-    "client_restarts",
-    "peak_launch_queue",
-    "events_processed",
-];
-
-/// Summary metrics as `(name, value)`; `None` = did not happen (empty CSV field).
+/// Summary metrics as `(metric, value)`; `None` = did not happen (empty CSV field).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summary {
-    /// Values in [`SUMMARY_METRICS`] order.
-    pub values: Vec<(&'static str, Option<f64>)>,
+    /// Values in [`Metric::ALL`] order.
+    pub values: Vec<(Metric, Option<f64>)>,
 }
 
 impl Summary {
     /// A metric's value.
-    pub fn get(&self, name: &str) -> Option<f64> {
+    pub fn get(&self, metric: Metric) -> Option<f64> {
         self.values
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|(m, _)| *m == metric)
             .and_then(|(_, v)| *v)
     }
 
@@ -104,43 +78,46 @@ pub fn summarize(seed: u64, users: &[UserRecord], control: &ControlFacts) -> Sum
         Some((total_down as f64 / downtimes.len() as f64).round())
     };
     let pct = |p| percentile(&downtimes, p).map(|x| x as f64);
-    let values: Vec<(&'static str, Option<f64>)> = vec![
-        ("seed", Some(seed as f64)),
-        ("users", Some(users.len() as f64)),
-        ("users_affected", Some(affected.len() as f64)),
-        ("users_redirected", Some(count(&|u| u.redirected))),
+    let values: Vec<(Metric, Option<f64>)> = vec![
+        (Metric::Seed, Some(seed as f64)),
+        (Metric::Users, Some(users.len() as f64)),
+        (Metric::UsersAffected, Some(affected.len() as f64)),
+        (Metric::UsersRedirected, Some(count(&|u| u.redirected))),
         (
-            "users_not_redirectable",
+            Metric::UsersNotRedirectable,
             Some(count(&|u| u.affected() && !u.redirectable)),
         ),
-        ("users_misdirected", Some(count(&|u| u.misdirected))),
+        (Metric::UsersMisdirected, Some(count(&|u| u.misdirected))),
         (
-            "users_never_reconnected",
+            Metric::UsersNeverReconnected,
             Some(count(&|u| u.affected() && u.reconnect_ms.is_none())),
         ),
-        ("downtime_mean_ms", mean),
-        ("downtime_p50_ms", pct(50)),
-        ("downtime_p90_ms", pct(90)),
-        ("downtime_p95_ms", pct(95)),
-        ("downtime_p99_ms", pct(99)),
-        ("downtime_max_ms", downtimes.last().map(|&x| x as f64)),
+        (Metric::DowntimeMeanMs, mean),
+        (Metric::DowntimeP50Ms, pct(50)),
+        (Metric::DowntimeP90Ms, pct(90)),
+        (Metric::DowntimeP95Ms, pct(95)),
+        (Metric::DowntimeP99Ms, pct(99)),
+        (Metric::DowntimeMaxMs, downtimes.last().map(|&x| x as f64)),
         (
-            "downtime_total_hours",
+            Metric::DowntimeTotalHours,
             Some((total_down as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
         ),
-        ("detection_ms", since_fault(control.primary_unhealthy_ms)),
         (
-            "dns_failover_ms",
+            Metric::DetectionMs,
+            since_fault(control.primary_unhealthy_ms),
+        ),
+        (
+            Metric::DnsFailoverMs,
             since_fault(control.answer_left_primary_ms),
         ),
-        ("recovered_50_ms", since_fault(recovered(50))),
-        ("recovered_95_ms", since_fault(recovered(95))),
+        (Metric::Recovered50Ms, since_fault(recovered(50))),
+        (Metric::Recovered95Ms, since_fault(recovered(95))),
         (
-            "failback_ms",
+            Metric::FailbackMs,
             since_fault(control.answer_back_on_primary_ms),
         ),
         (
-            "login_failures",
+            Metric::LoginFailures,
             Some(
                 users
                     .iter()
@@ -149,14 +126,22 @@ pub fn summarize(seed: u64, users: &[UserRecord], control: &ControlFacts) -> Sum
             ),
         ),
         (
-            "client_restarts",
+            Metric::ClientRestarts,
             Some(users.iter().map(|u| u64::from(u.restarts)).sum::<u64>() as f64),
         ),
-        ("peak_launch_queue", Some(control.peak_launch_queue as f64)),
-        ("events_processed", Some(control.events_processed as f64)),
+        (
+            Metric::PeakLaunchQueue,
+            Some(control.peak_launch_queue as f64),
+        ),
+        (
+            Metric::EventsProcessed,
+            Some(control.events_processed as f64),
+        ),
     ];
-    debug_assert_eq!(values.len(), SUMMARY_METRICS.len());
-    debug_assert!(values.iter().zip(SUMMARY_METRICS).all(|((a, _), b)| a == b));
+    debug_assert!(values
+        .iter()
+        .map(|(m, _)| *m)
+        .eq(Metric::ALL.iter().copied()));
     Summary { values }
 }
 

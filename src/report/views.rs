@@ -7,6 +7,7 @@ use super::charts::{
     TimelineInput, UsersInput,
 };
 use super::{Report, Summary, TimelineKind};
+use crate::metric::Metric;
 use crate::time::format_human as format_ms;
 
 fn faults(report: &Report) -> Vec<FaultWindow> {
@@ -24,16 +25,16 @@ fn faults(report: &Report) -> Vec<FaultWindow> {
 /// One line of headline figures for chart subtitles.
 pub fn subtitle(report: &Report) -> String {
     let s = &report.summary;
-    let n = |k: &str| thousands(s.get(k).unwrap_or(0.0) as u64);
+    let n = |k: Metric| thousands(s.get(k).unwrap_or(0.0) as u64);
     let mut parts = vec![
         format!("seed {}", report.seed),
-        format!("{} users", n("users")),
-        format!("{} affected", n("users_affected")),
+        format!("{} users", n(Metric::Users)),
+        format!("{} affected", n(Metric::UsersAffected)),
     ];
-    if let Some(p95) = s.get("downtime_p95_ms") {
+    if let Some(p95) = s.get(Metric::DowntimeP95Ms) {
         parts.push(format!("downtime p95 {}", format_ms(p95 as u64)));
     }
-    match s.get("dns_failover_ms") {
+    match s.get(Metric::DnsFailoverMs) {
         Some(f) => parts.push(format!(
             "DNS failover {} after the fault",
             format_ms(f as u64)
@@ -196,9 +197,9 @@ pub fn users(report: &Report) -> UsersInput {
 }
 
 /// Formats a summary value for humans (used by the story and charts).
-pub fn human(report: &Report, metric: &str) -> String {
+pub fn human(report: &Report, metric: Metric) -> String {
     match report.summary.get(metric) {
-        Some(v) if metric.ends_with("_ms") => format_ms(v as u64),
+        Some(v) if metric.is_duration() => format_ms(v as u64),
         v => Summary::format_value(v),
     }
 }

@@ -538,8 +538,8 @@ impl EventAction {
 /// An `[[expect]]` bound on a summary metric.
 #[derive(Clone, Debug)]
 pub struct Expectation {
-    /// Summary metric name.
-    pub metric: String,
+    /// The summary metric bounded.
+    pub metric: crate::metric::Metric,
     /// Inclusive lower bound.
     pub min: Option<f64>,
     /// Inclusive upper bound.

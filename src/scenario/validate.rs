@@ -1279,13 +1279,14 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let mut expectations = Vec::new();
     for (i, x) in raw.expect.iter().enumerate() {
         let base = vec![k("expect"), PathSeg::Index(i)];
-        if !crate::report::SUMMARY_METRICS.contains(&x.metric.as_str()) {
+        let metric = crate::metric::Metric::from_name(&x.metric);
+        if metric.is_none() {
             v.err(
                 at(&base, &[k("metric")]),
                 format!(
                     "unknown summary metric `{}`; allowed: {}",
                     x.metric,
-                    crate::report::SUMMARY_METRICS.join(", ")
+                    crate::metric::Metric::names()
                 ),
             );
         }
@@ -1318,11 +1319,9 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 v.err(at(&base, &[k("max")]), "max is below min");
             }
         }
-        expectations.push(Expectation {
-            metric: x.metric.clone(),
-            min,
-            max,
-        });
+        if let Some(metric) = metric {
+            expectations.push(Expectation { metric, min, max });
+        }
     }
 
     if !v.problems.is_empty() {

@@ -100,7 +100,7 @@ impl SweepChart {
         expect_max: &[f64],
     ) -> SweepChart {
         let m = metrics()
-            .position(|x| x == metric)
+            .position(|x| x.name() == metric)
             .expect("the metric was validated");
         let is_ms = metric.ends_with("_ms");
         let y_of = |v: f64| if is_ms { v / 60_000.0 } else { v };
@@ -648,7 +648,9 @@ mod tests {
 
     #[test]
     fn one_line_per_value_of_the_second_parameter_in_minutes() {
-        let m = metrics().position(|x| x == "downtime_p95_ms").unwrap();
+        let m = metrics()
+            .position(|x| x == crate::metric::Metric::DowntimeP95Ms)
+            .unwrap();
         let v = [
             vary("region.b.launch_concurrency", &["10", "20", "40"]),
             vary("users.staff.failover_workspaces", &["0.9", "1.0"]),
@@ -684,7 +686,9 @@ mod tests {
 
     #[test]
     fn renders_the_same_bytes_twice_and_handles_no_values() {
-        let m = metrics().position(|x| x == "detection_ms").unwrap();
+        let m = metrics()
+            .position(|x| x == crate::metric::Metric::DetectionMs)
+            .unwrap();
         let v = [vary("dns.ttl", &["30s", "60s", "5m"])];
         let dir = tempfile::tempdir().unwrap();
         let chart = SweepChart::build(

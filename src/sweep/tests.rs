@@ -329,7 +329,7 @@ fn sweep_writes_rows_in_run_order_and_statistics_from_them() {
             "users.staff.count"
         ]
     );
-    assert_eq!(rows[0].len(), 5 + SUMMARY_METRICS.len() - 1);
+    assert_eq!(rows[0].len(), 5 + crate::metric::Metric::ALL.len() - 1);
     assert!(!rows[0][5..].contains(&"seed".to_string()));
     assert_eq!(rows.len(), 13);
     for (i, row) in rows[1..].iter().enumerate() {
@@ -343,7 +343,7 @@ fn sweep_writes_rows_in_run_order_and_statistics_from_them() {
         let expected: Vec<String> = summary
             .values
             .iter()
-            .filter(|(n, _)| *n != "seed")
+            .filter(|(n, _)| *n != crate::metric::Metric::Seed)
             .map(|(_, v)| Summary::format_value(*v))
             .collect();
         assert_eq!(&row[5..], &expected[..], "run {i}");
