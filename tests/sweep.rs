@@ -1,241 +1,11 @@
-//! Integration tests of expectations (`run --junit`), `sweep` and `merge`, driving the
-//! `failsim` binary as a user, a CI job or a batch scheduler would.
+//! `failsim sweep` and `failsim merge`: grids with common random numbers, determinism
+//! across jobs and shards, refusals, and interrupted sweeps.
 
-use assert_cmd::Command;
+use crate::util::*;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-fn failsim() -> Command {
-    Command::cargo_bin("failsim").unwrap()
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-/// A small scenario (fast to simulate). `{EXPECT}` is replaced by `[[expect]]` tables.
-const SMALL: &str = r#"[scenario]
-name = "small"
-seed = 3
-duration = "2h"
-
-[[region]]
-name = "us-west-2"
-
-[[region]]
-name = "us-east-1"
-launch_concurrency = 20
-
-[[health_check]]
-name = "primary"
-type = "endpoint"
-target = "us-west-2"
-
-[dns]
-fqdn = "desktop.example.com"
-ttl = "60s"
-routing = { policy = "failover", primary = { region = "us-west-2", health_check = "primary" }, secondary = { region = "us-east-1" } }
-
-[[users]]
-name = "staff"
-count = 80
-home = "us-west-2"
-schedule = { start = "0s", ramp = "10m", session = "8h" }
-
-[[event]]
-name = "outage"
-kind = "region_outage"
-region = "us-west-2"
-at = "20m"
-duration = "40m"
-{EXPECT}"#;
-
-fn scenario(dir: &Path, expect: &str) -> PathBuf {
-    let p = dir.join("small.toml");
-    fs::write(&p, SMALL.replace("{EXPECT}", expect)).unwrap();
-    p
-}
-
-fn output(cmd: &mut Command) -> (Option<i32>, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-fn csv_rows(path: &Path) -> Vec<Vec<String>> {
-    fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect()
-}
-
-// ---------------------------------------------------------------------------------------
-// Expectations and JUnit
-// ---------------------------------------------------------------------------------------
-
-const PASSING: &str = "
-[[expect]]
-metric = \"users\"
-min = 80
-max = 80
-
-[[expect]]
-metric = \"downtime_p95_ms\"
-max = \"3h\"
-";
-
-const FAILING: &str = "
-[[expect]]
-metric = \"users\"
-min = 1
-
-[[expect]]
-metric = \"downtime_p95_ms\"
-max = \"1s\"
-
-[[expect]]
-metric = \"users_misdirected\"
-max = 0
-";
-
-#[test]
-fn expectations_that_hold_exit_0_and_junit_has_no_failures() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = scenario(dir.path(), PASSING);
-    let junit = dir.path().join("junit.xml");
-    let (code, _, err) = output(
-        failsim()
-            .arg("run")
-            .arg(&s)
-            .arg("--out")
-            .arg(dir.path().join("out"))
-            .arg("--no-charts")
-            .arg("--junit")
-            .arg(&junit),
-    );
-    assert_eq!(code, Some(0), "{err}");
-    assert!(!err.contains("expectation failed"), "{err}");
-    let xml = fs::read_to_string(&junit).unwrap();
-    let report = quick_junit::Report::deserialize_from_str(&xml).expect("well-formed JUnit");
-    assert_eq!(report.tests, 2);
-    assert_eq!(report.failures, 0);
-    assert_eq!(report.test_suites.len(), 1);
-    assert_eq!(report.test_suites[0].name.as_str(), "small");
-}
-
-#[test]
-fn a_failing_expectation_exits_1_and_junit_carries_the_same_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = scenario(dir.path(), FAILING);
-    let junit = dir.path().join("reports").join("junit.xml");
-    fs::create_dir_all(junit.parent().unwrap()).unwrap();
-    let (code, _, err) = output(
-        failsim()
-            .arg("run")
-            .arg(&s)
-            .args(["--seed", "11", "--no-charts", "--junit"])
-            .arg(&junit)
-            .arg("--out")
-            .arg(dir.path().join("out")),
-    );
-    assert_eq!(code, Some(1), "{err}");
-    let failed: Vec<&str> = err
-        .lines()
-        .filter_map(|l| l.strip_prefix("expectation failed: "))
-        .collect();
-    assert_eq!(failed.len(), 1, "{err}");
-    assert!(
-        failed[0].starts_with("downtime_p95_ms = ")
-            && failed[0].ends_with("; expected at most 1000 (1s)"),
-        "{err}"
-    );
-    assert!(
-        err.contains("reproduce: failsim run ") && err.contains("--seed 11"),
-        "{err}"
-    );
-
-    let xml = fs::read_to_string(&junit).unwrap();
-    let report = quick_junit::Report::deserialize_from_str(&xml).expect("well-formed JUnit");
-    assert_eq!((report.tests, report.failures), (3, 1));
-    let cases = &report.test_suites[0].test_cases;
-    assert_eq!(cases.len(), 3);
-    let failures: Vec<_> = cases
-        .iter()
-        .filter(|c| !matches!(c.status, quick_junit::TestCaseStatus::Success { .. }))
-        .collect();
-    assert_eq!(failures.len(), 1);
-    assert!(failures[0]
-        .name
-        .as_str()
-        .starts_with("downtime_p95_ms at most 1000 (1s)"));
-    match &failures[0].status {
-        quick_junit::TestCaseStatus::NonSuccess {
-            message,
-            description,
-            ..
-        } => {
-            assert_eq!(message.as_ref().map(|m| m.as_str()), Some(failed[0]));
-            let text = description.as_ref().map(|d| d.as_str()).unwrap_or("");
-            assert!(
-                text.contains("reproduce: failsim run") && text.contains("--seed 11"),
-                "{text}"
-            );
-        }
-        other => panic!("expected a failure, got {other:?}"),
-    }
-}
-
-#[test]
-fn a_metric_that_never_happened_fails_its_expectation() {
-    let dir = tempfile::tempdir().unwrap();
-    // The outage lasts to the end: the answer never returns to the primary.
-    let text = SMALL.replace("duration = \"40m\"\n", "").replace(
-        "{EXPECT}",
-        "\n[[expect]]\nmetric = \"failback_ms\"\nmax = \"1h\"\n",
-    );
-    let s = dir.path().join("no-failback.toml");
-    fs::write(&s, text).unwrap();
-    let (code, _, err) = output(
-        failsim()
-            .arg("run")
-            .arg(&s)
-            .arg("--no-charts")
-            .arg("--out")
-            .arg(dir.path().join("out")),
-    );
-    assert_eq!(code, Some(1), "{err}");
-    assert!(
-        err.contains(
-            "expectation failed: failback_ms: no value (it did not happen); expected at most 3600000 (1h)"
-        ),
-        "{err}"
-    );
-}
-
-// ---------------------------------------------------------------------------------------
-// Sweeps
-// ---------------------------------------------------------------------------------------
 
 fn sweep(scenario: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
     output(
@@ -251,7 +21,7 @@ fn sweep(scenario: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String, S
 #[test]
 fn sweep_runs_the_grid_with_shared_seeds_and_exits_0_even_when_expectations_fail() {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(dir.path(), FAILING);
+    let s = write_sweep_fixture(dir.path(), FAILING);
     let out = dir.path().join("sweep");
     let (code, stdout, err) = sweep(
         &s,
@@ -362,7 +132,7 @@ fn sweep_runs_the_grid_with_shared_seeds_and_exits_0_even_when_expectations_fail
 #[test]
 fn jobs_1_and_jobs_2_write_byte_identical_files() {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(dir.path(), PASSING);
+    let s = write_sweep_fixture(dir.path(), PASSING);
     let mut outputs = Vec::new();
     for jobs in ["1", "2"] {
         let out = dir.path().join(format!("jobs-{jobs}"));
@@ -388,7 +158,7 @@ fn jobs_1_and_jobs_2_write_byte_identical_files() {
 #[test]
 fn shards_then_merge_equal_the_unsharded_sweep() {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(dir.path(), PASSING);
+    let s = write_sweep_fixture(dir.path(), PASSING);
     let args = [
         "--vary",
         "dns.ttl=30s,60s,300s",
@@ -433,7 +203,7 @@ fn shards_then_merge_equal_the_unsharded_sweep() {
 #[test]
 fn bad_sweep_arguments_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(dir.path(), "");
+    let s = write_sweep_fixture(dir.path(), "");
     let out = dir.path().join("out");
     let cases: [(&[&str], &str); 6] = [
         (
@@ -469,7 +239,7 @@ fn bad_sweep_arguments_are_usage_errors() {
 #[test]
 fn merge_refuses_incomplete_sets_of_shards() {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(dir.path(), "");
+    let s = write_sweep_fixture(dir.path(), "");
     let a = dir.path().join("a");
     let c = dir.path().join("c");
     for (out, k) in [(&a, "1/3"), (&c, "3/3")] {
@@ -508,7 +278,7 @@ fn merge_refuses_incomplete_sets_of_shards() {
 #[test]
 fn an_interrupted_sweep_keeps_every_finished_run_in_order() {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(dir.path(), "");
+    let s = write_sweep_fixture(dir.path(), "");
     let out = dir.path().join("big");
     let partial = dir.path().join("big.partial");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("failsim"))

@@ -1,0 +1,139 @@
+//! `failsim run` and `failsim staleness`: the files written, determinism, output safety.
+
+use crate::util::*;
+use std::fs;
+
+#[test]
+fn the_bundled_scenario_runs_and_writes_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let stdout = run_ok(
+        &repo("scenarios/workspaces-failover.toml"),
+        &out,
+        &["--no-charts"],
+    );
+    assert!(stdout.starts_with("seed: 7\n"), "{stdout}");
+    for f in ["summary.csv", "users.csv", "timeline.csv", "series.csv"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let users = fs::read_to_string(out.join("users.csv")).unwrap();
+    assert_eq!(users.lines().count(), 2001, "header + one row per user");
+    assert!(users.starts_with("user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected,launch_wait_ms\n"));
+    // Users are redirected to the failover Region, and old clients are not.
+    assert!(users
+        .lines()
+        .any(|l| l.contains(",us-east-1,") && l.contains(",5.22.0,") && l.contains(",true,")));
+    assert!(users
+        .lines()
+        .filter(|l| l.contains(",3.0.8,"))
+        .all(|l| !l.contains(",us-east-1,")));
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.starts_with("metric,value\nseed,7\nusers,2000\n"));
+    let timeline = fs::read_to_string(out.join("timeline.csv")).unwrap();
+    assert!(timeline.contains("0,health_check,primary,healthy"));
+    assert!(timeline.contains(",dns_answer,desktop.example.com,us-east-1"));
+    let series = fs::read_to_string(out.join("series.csv")).unwrap();
+    assert!(series.starts_with("time_ms,connected_us-west-2,connected_us-east-1,disconnected,logging_in,offline,primary_check,answer\n"));
+}
+
+#[test]
+fn same_seed_gives_byte_identical_files_and_another_seed_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    run_ok(&s, &a, &[]);
+    run_ok(&s, &b, &[]);
+    run_ok(&s, &c, &["--seed", "4", "--no-charts"]);
+    let mut names: Vec<String> = fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names.len(),
+        11,
+        "4 CSVs, 3 SVGs, 3 PNGs and the marker: {names:?}"
+    );
+    for f in &names {
+        assert_eq!(
+            fs::read(a.join(f)).unwrap(),
+            fs::read(b.join(f)).unwrap(),
+            "{f} differs between identical runs"
+        );
+    }
+    assert_ne!(
+        fs::read(a.join("users.csv")).unwrap(),
+        fs::read(c.join("users.csv")).unwrap()
+    );
+}
+
+#[test]
+fn never_replaces_a_directory_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let precious = dir.path().join("thesis");
+    fs::create_dir(&precious).unwrap();
+    fs::write(precious.join("chapter1.tex"), "years of work").unwrap();
+    let out = failsim()
+        .arg("run")
+        .arg(&s)
+        .arg("--out")
+        .arg(&precious)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not written by failsim"));
+    assert_eq!(
+        fs::read_to_string(precious.join("chapter1.tex")).unwrap(),
+        "years of work"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temporary directory left behind"
+    );
+}
+
+#[test]
+fn staleness_writes_the_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("curve.csv");
+    let o = failsim()
+        .args([
+            "staleness",
+            "--population",
+            "internet",
+            "--ttl",
+            "20s",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let csv = fs::read_to_string(&out).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "since_change_ms,lookups,stale_lookups,stale_share");
+    // One row per second for 5 minutes, then one per minute to 1 hour.
+    assert_eq!(rows.len(), 1 + 300 + 55);
+    assert!(
+        rows[1].starts_with("1000,")
+            && rows[300].starts_with("300000,")
+            && rows[301].starts_with("360000,")
+    );
+    assert!(rows.last().unwrap().starts_with("3600000,"));
+    let bad = failsim()
+        .args(["staleness", "--population", "moon", "--ttl", "20s"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
