@@ -149,7 +149,7 @@ struct SweepArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
     /// Summary metric to chart (against the first --vary) and to tabulate on stdout.
-    #[arg(long, value_name = "NAME", default_value = sweep::DEFAULT_METRIC)]
+    #[arg(long, value_name = "NAME", default_value = sweep::DEFAULT_METRIC.name())]
     metric: String,
     /// Chart image format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
@@ -481,6 +481,7 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .map(|v| Vary::parse(v))
         .collect::<Result<Vec<_>, _>>()
         .map_err(sweep_failure)?;
+    let metric = sweep::parse_metric(&args.metric).map_err(sweep_failure)?;
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let out = args.out.clone().unwrap_or_else(|| {
         let suffix = if shard.is_whole() {
@@ -497,7 +498,7 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
     options.seed = args.seed;
     options.jobs = args.jobs.map_or(0, |j| j as usize);
     options.shard = shard;
-    options.metric = args.metric.clone();
+    options.metric = metric;
     options.formats = if args.no_charts {
         Vec::new()
     } else {

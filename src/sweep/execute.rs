@@ -28,7 +28,7 @@ impl Sweep {
         let run_count = self.shard_run_count();
         let mut manifest = self.manifest(false, run_count);
         manifest.write(&partial.join(MANIFEST))?;
-        let layout = Layout::new(&manifest);
+        let layout = Layout::new(&manifest, self.options.metric);
         let csv_path = partial.join(SWEEP_CSV);
         let mut sink = RowSink {
             csv: CsvOut::create(&csv_path, &layout.sweep_header())?,
@@ -70,7 +70,7 @@ impl Sweep {
             runs: run_count,
             total_runs: self.run_count(),
             shard: self.options.shard,
-            metric: self.options.metric.clone(),
+            metric: self.options.metric,
             vary: self.options.vary.iter().map(|v| v.path.clone()).collect(),
             expect_min: self.expect_min.clone(),
             expect_max: self.expect_max.clone(),

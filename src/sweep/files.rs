@@ -5,6 +5,7 @@
 use super::manifest::{self, Manifest};
 use super::{chart, grid, io_error, metrics, stats, PointStats, SweepError, Vary};
 use super::{CHART_STEM, SUMMARY_CSV};
+use crate::metric::Metric;
 use crate::output::{self, OutputError, MARKER};
 use crate::report::charts::ImageFormat;
 use std::fs;
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 pub(super) struct Layout {
     pub(super) vary: Vec<manifest::VaryEntry>,
     pub(super) replications: u32,
-    pub(super) metric: String,
+    pub(super) metric: Metric,
     pub(super) formats: Vec<ImageFormat>,
     pub(super) scenario_name: String,
     pub(super) expect_min: Vec<f64>,
@@ -24,11 +25,12 @@ pub(super) struct Layout {
 }
 
 impl Layout {
-    pub(super) fn new(m: &Manifest) -> Layout {
+    /// The layout a manifest describes; `metric` is its `metric`, already parsed.
+    pub(super) fn new(m: &Manifest, metric: Metric) -> Layout {
         Layout {
             vary: m.vary.clone(),
             replications: m.replications,
-            metric: m.metric.clone(),
+            metric,
             formats: m
                 .charts
                 .iter()
@@ -116,7 +118,7 @@ pub(super) fn write_summary_and_chart(
             &layout.scenario_name,
             &layout.vary,
             layout.replications,
-            &layout.metric,
+            layout.metric.name(),
             stats,
             &layout.expect_min,
             &layout.expect_max,

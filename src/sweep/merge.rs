@@ -25,84 +25,28 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<SweepOutcome, SweepEr
         ));
     }
     check_not_foreign(out)?;
-    let mut shards: Vec<(Shard, PathBuf, Manifest)> = Vec::new();
-    for dir in shard_dirs {
-        let path = dir.join(MANIFEST);
-        if !path.is_file() {
-            let hint = if partial_dir_hint(dir) {
-                " (an interrupted sweep's .partial directory? rerun that shard)"
-            } else {
-                " (not a sweep output directory?)"
-            };
-            return Err(SweepError::Merge(format!(
-                "{} has no {MANIFEST}{hint}",
-                dir.display()
-            )));
-        }
-        let m = Manifest::read(&path)?;
-        let shard: Shard = m
-            .shard
-            .parse()
-            .map_err(|e| SweepError::Merge(format!("{}: `shard`: {e}", path.display())))?;
-        if !m.complete {
-            return Err(SweepError::Merge(format!(
-                "{} is an unfinished shard {shard} (interrupted?); rerun it",
-                dir.display()
-            )));
-        }
-        shards.push((shard, dir.clone(), m));
-    }
-    shards.sort_by_key(|(s, _, _)| s.index);
-    let (first_shard, first_dir, first) = &shards[0];
-    let n = first_shard.count;
-    for (shard, dir, m) in &shards[1..] {
-        if let Some(field) = first.differs_from(m) {
-            return Err(SweepError::Merge(format!(
-                "{} and {} are shards of different sweeps (`{field}` differs in {MANIFEST})",
-                first_dir.display(),
-                dir.display()
-            )));
-        }
-        if shard.count != n {
-            return Err(SweepError::Merge(format!(
-                "{} is shard {shard} but {} is shard {first_shard}: the shard counts differ",
-                dir.display(),
-                first_dir.display()
-            )));
-        }
-    }
-    for pair in shards.windows(2) {
-        if pair[0].0 == pair[1].0 {
-            return Err(SweepError::Merge(format!(
-                "shard {} is given twice: {} and {}",
-                pair[0].0,
-                pair[0].1.display(),
-                pair[1].1.display()
-            )));
-        }
-    }
-    let missing: Vec<String> = (1..=n)
-        .filter(|k| !shards.iter().any(|(s, _, _)| s.index == *k))
-        .map(|k| format!("{k}/{n}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(SweepError::Merge(format!(
-            "missing shard{} {} of {n}",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", ")
-        )));
-    }
-    if !metrics().any(|m| m.name() == first.metric) {
-        return Err(SweepError::Merge(format!(
-            "{}: `metric` {} is not a summary metric of this failsim version",
-            first_dir.join(MANIFEST).display(),
-            first.metric
-        )));
-    }
-    if let Some(bad) = first.charts.iter().find(|c| *c != "svg" && *c != "png") {
+    let shards = read_shards(shard_dirs)?;
+    check_complete_set(&shards)?;
+    let first = &shards[0];
+    let manifest_path = first.dir.join(MANIFEST);
+    let metric = metrics()
+        .find(|m| m.name() == first.manifest.metric)
+        .ok_or_else(|| {
+            SweepError::Merge(format!(
+                "{}: `metric` {} is not a summary metric of this failsim version",
+                manifest_path.display(),
+                first.manifest.metric
+            ))
+        })?;
+    if let Some(bad) = first
+        .manifest
+        .charts
+        .iter()
+        .find(|c| *c != "svg" && *c != "png")
+    {
         return Err(SweepError::Merge(format!(
             "{}: `charts` has `{bad}`; allowed: svg, png",
-            first_dir.join(MANIFEST).display()
+            manifest_path.display()
         )));
     }
     if let Some(shard_dir) = shard_dirs.iter().find(|d| same_dir(d, out)) {
@@ -111,29 +55,28 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<SweepOutcome, SweepEr
             shard_dir.display()
         )));
     }
-    let mut merged = first.clone();
+    let mut merged = first.manifest.clone();
     merged.shard = Shard::WHOLE.to_string();
     merged.shard_runs = merged.runs;
     merged.complete = true;
-    let layout = Layout::new(&merged);
+    let layout = Layout::new(&merged, metric);
     let header = layout.sweep_header();
-    let replications = merged.replications;
     let base_seed: u64 = merged.seed.parse().map_err(|_| {
         SweepError::Merge(format!(
             "{}: `seed` is not a number",
-            first_dir.join(MANIFEST).display()
+            manifest_path.display()
         ))
     })?;
     let total = merged.runs as usize;
-    if total != layout.point_count() * replications as usize {
+    if total != layout.point_count() * merged.replications as usize {
         return Err(SweepError::Merge(format!(
             "{}: `runs` does not match the grid and replications",
-            first_dir.join(MANIFEST).display()
+            manifest_path.display()
         )));
     }
     let mut readers = Vec::with_capacity(shards.len());
-    for (_, dir, _) in &shards {
-        readers.push(ShardReader::open(&dir.join(SWEEP_CSV), &header)?);
+    for shard in &shards {
+        readers.push(ShardReader::open(&shard.dir.join(SWEEP_CSV), &header)?);
     }
     let partial = partial_dir(out);
     prepare_partial(&partial)?;
@@ -153,12 +96,103 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<SweepOutcome, SweepEr
         runs: total,
         total_runs: total,
         shard: Shard::WHOLE,
-        metric: layout.metric.clone(),
+        metric: layout.metric,
         vary: layout.vary.iter().map(|v| v.path.clone()).collect(),
         expect_min: layout.expect_min.clone(),
         expect_max: layout.expect_max.clone(),
         points: stats,
     })
+}
+
+/// One shard directory given to [`merge`], with its manifest.
+struct ShardDir {
+    shard: Shard,
+    dir: PathBuf,
+    manifest: Manifest,
+}
+
+/// Reads every shard directory's manifest, refusing unfinished shards; returns them in
+/// shard order.
+fn read_shards(shard_dirs: &[PathBuf]) -> Result<Vec<ShardDir>, SweepError> {
+    let mut shards = Vec::with_capacity(shard_dirs.len());
+    for dir in shard_dirs {
+        let path = dir.join(MANIFEST);
+        if !path.is_file() {
+            let hint = if partial_dir_hint(dir) {
+                " (an interrupted sweep's .partial directory? rerun that shard)"
+            } else {
+                " (not a sweep output directory?)"
+            };
+            return Err(SweepError::Merge(format!(
+                "{} has no {MANIFEST}{hint}",
+                dir.display()
+            )));
+        }
+        let manifest = Manifest::read(&path)?;
+        let shard: Shard = manifest
+            .shard
+            .parse()
+            .map_err(|e| SweepError::Merge(format!("{}: `shard`: {e}", path.display())))?;
+        if !manifest.complete {
+            return Err(SweepError::Merge(format!(
+                "{} is an unfinished shard {shard} (interrupted?); rerun it",
+                dir.display()
+            )));
+        }
+        shards.push(ShardDir {
+            shard,
+            dir: dir.clone(),
+            manifest,
+        });
+    }
+    shards.sort_by_key(|s| s.shard.index);
+    Ok(shards)
+}
+
+/// Checks that `shards` (in shard order) are the `N` shards of one sweep, each once.
+fn check_complete_set(shards: &[ShardDir]) -> Result<(), SweepError> {
+    let first = &shards[0];
+    let n = first.shard.count;
+    for other in &shards[1..] {
+        if let Some(field) = first.manifest.differs_from(&other.manifest) {
+            return Err(SweepError::Merge(format!(
+                "{} and {} are shards of different sweeps (`{field}` differs in {MANIFEST})",
+                first.dir.display(),
+                other.dir.display()
+            )));
+        }
+        if other.shard.count != n {
+            return Err(SweepError::Merge(format!(
+                "{} is shard {} but {} is shard {}: the shard counts differ",
+                other.dir.display(),
+                other.shard,
+                first.dir.display(),
+                first.shard
+            )));
+        }
+    }
+    for pair in shards.windows(2) {
+        if pair[0].shard == pair[1].shard {
+            return Err(SweepError::Merge(format!(
+                "shard {} is given twice: {} and {}",
+                pair[0].shard,
+                pair[0].dir.display(),
+                pair[1].dir.display()
+            )));
+        }
+    }
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| !shards.iter().any(|s| s.shard.index == *k))
+        .map(|k| format!("{k}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(SweepError::Merge(format!(
+            "missing shard{} {} of {n}",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 /// Streams the shards' rows in run order into `dir`, checking each row is the run expected

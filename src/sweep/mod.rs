@@ -69,13 +69,13 @@ pub use execute::simulate_summary;
 pub use files::partial_dir;
 pub use merge::merge;
 pub use outcome::SweepOutcome;
-pub use plan::{grid, Point, RunId, Shard, Sweep, SweepOptions, Vary};
+pub use plan::{grid, parse_metric, Point, RunId, Shard, Sweep, SweepOptions, Vary};
 pub use stats::{t_quantile_975, MetricStats, PointStats};
 
 /// Replications per point when `--replications` is not given.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
 /// Metric charted when `--metric` is not given.
-pub const DEFAULT_METRIC: &str = "downtime_p95_ms";
+pub const DEFAULT_METRIC: Metric = Metric::DowntimeP95Ms;
 /// One row per run.
 pub const SWEEP_CSV: &str = "sweep.csv";
 /// One row per point: mean and 95 % confidence interval of every metric.

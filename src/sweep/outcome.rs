@@ -2,6 +2,7 @@
 //! plain-text table.
 
 use super::{metrics, PointStats, Shard};
+use crate::metric::Metric;
 use crate::report::Summary;
 use crate::time::format_human;
 use std::path::PathBuf;
@@ -20,7 +21,7 @@ pub struct SweepOutcome {
     /// The shard this directory holds (`1/1` for a whole sweep or a merge).
     pub shard: Shard,
     /// The charted metric.
-    pub metric: String,
+    pub metric: Metric,
     /// Varied paths, in `--vary` order.
     pub vary: Vec<String>,
     /// Lower bounds that `[[expect]]` puts on the charted metric.
@@ -37,9 +38,9 @@ impl SweepOutcome {
     /// the scenario's `[[expect]]` bounds on that metric when it has any.
     pub fn table(&self) -> String {
         let m = metrics()
-            .position(|x| x.name() == self.metric)
-            .expect("the metric was validated");
-        let is_ms = self.metric.ends_with("_ms");
+            .position(|x| x == self.metric)
+            .expect("the charted metric is one of the sweep's metrics");
+        let is_ms = self.metric.is_duration();
         let show = |v: f64| {
             if is_ms {
                 format_human(v.max(0.0).round() as u64)

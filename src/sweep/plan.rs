@@ -162,8 +162,8 @@ pub struct SweepOptions {
     pub jobs: usize,
     /// Which share of the runs to run.
     pub shard: Shard,
-    /// Metric charted (any of [`metrics`]).
-    pub metric: String,
+    /// Metric charted (any of [`metrics`]; [`parse_metric`] reads `--metric`).
+    pub metric: Metric,
     /// Chart formats; empty = no chart.
     pub formats: Vec<ImageFormat>,
     /// Draw a progress bar on stderr (the CLI sets it when stderr is a terminal).
@@ -182,7 +182,7 @@ impl SweepOptions {
             seed: None,
             jobs: 0,
             shard: Shard::WHOLE,
-            metric: DEFAULT_METRIC.to_string(),
+            metric: DEFAULT_METRIC,
             formats: vec![ImageFormat::Svg, ImageFormat::Png],
             progress: false,
         }
@@ -267,13 +267,6 @@ impl Sweep {
                 "--replications must be at least 1".to_string(),
             ));
         }
-        if !metrics().any(|m| m.name() == options.metric) {
-            return Err(SweepError::Usage(format!(
-                "--metric {}: not a summary metric; choose one of: {}",
-                options.metric,
-                metrics().map(Metric::name).collect::<Vec<_>>().join(", ")
-            )));
-        }
         for (i, v) in options.vary.iter().enumerate() {
             if options.vary[..i].iter().any(|w| w.path == v.path) {
                 return Err(SweepError::Usage(format!(
@@ -295,64 +288,11 @@ impl Sweep {
                 options.replications
             )));
         }
-        let load_with = |extra: &[String]| {
-            let mut set = options.set.clone();
-            set.extend_from_slice(extra);
-            scenario::load_str(&options.scenario_text, &file, &set)
-        };
-        // Each value alone first: the error then names the culprit.
-        let mut single: Vec<Vec<Scenario>> = Vec::with_capacity(options.vary.len());
-        for v in &options.vary {
-            let mut models = Vec::with_capacity(v.values.len());
-            for value in &v.values {
-                let assignment = v.assignment(value);
-                let model = load_with(std::slice::from_ref(&assignment))
-                    .map_err(|source| SweepError::Vary { assignment, source })?;
-                models.push(model);
-            }
-            single.push(models);
-        }
-        let grid = grid(&options.vary);
-        let count = grid.len();
-        count
-            .checked_mul(options.replications as usize)
-            .ok_or_else(|| SweepError::Usage("the sweep has too many runs".to_string()))?;
-        let mut points = Vec::with_capacity(count);
-        for (index, values) in grid.into_iter().enumerate() {
-            let model = match options.vary.len() {
-                0 => base.clone(),
-                1 => {
-                    let k = options.vary[0]
-                        .values
-                        .iter()
-                        .position(|v| *v == values[0])
-                        .expect("grid values come from the --vary values");
-                    single[0][k].clone()
-                }
-                _ => {
-                    let assignments: Vec<String> = options
-                        .vary
-                        .iter()
-                        .zip(&values)
-                        .map(|(v, value)| v.assignment(value))
-                        .collect();
-                    load_with(&assignments).map_err(|source| SweepError::Point {
-                        point: index,
-                        assignments: assignments.clone(),
-                        source,
-                    })?
-                }
-            };
-            points.push(Point {
-                index,
-                values,
-                model,
-            });
-        }
+        let points = load_points(&options, &base)?;
         let on_metric = base
             .expectations
             .iter()
-            .filter(|x| x.metric.name() == options.metric);
+            .filter(|x| x.metric == options.metric);
         let expect_min = on_metric.clone().filter_map(|x| x.min).collect();
         let expect_max = on_metric.filter_map(|x| x.max).collect();
         Ok(Sweep {
@@ -427,7 +367,7 @@ impl Sweep {
             set: self.options.set.clone(),
             seed: self.base_seed.to_string(),
             replications: self.options.replications,
-            metric: self.options.metric.clone(),
+            metric: self.options.metric.name().to_string(),
             charts: self
                 .options
                 .formats
@@ -451,6 +391,78 @@ impl Sweep {
                 .collect(),
         }
     }
+}
+
+/// The scenario at every grid point: `base` (the scenario with `--set`) with the point's
+/// `--vary` values applied. Each value is first loaded on its own, so that an error names
+/// the value that causes it; a combination is loaded only when two or more paths vary.
+fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, SweepError> {
+    let file = options.scenario_path.display().to_string();
+    let load_with = |extra: &[String]| {
+        let mut set = options.set.clone();
+        set.extend_from_slice(extra);
+        scenario::load_str(&options.scenario_text, &file, &set)
+    };
+    // Each value alone first: the error then names the culprit.
+    let mut single: Vec<Vec<Scenario>> = Vec::with_capacity(options.vary.len());
+    for v in &options.vary {
+        let mut models = Vec::with_capacity(v.values.len());
+        for value in &v.values {
+            let assignment = v.assignment(value);
+            let model = load_with(std::slice::from_ref(&assignment))
+                .map_err(|source| SweepError::Vary { assignment, source })?;
+            models.push(model);
+        }
+        single.push(models);
+    }
+    let grid = grid(&options.vary);
+    let count = grid.len();
+    count
+        .checked_mul(options.replications as usize)
+        .ok_or_else(|| SweepError::Usage("the sweep has too many runs".to_string()))?;
+    let mut points = Vec::with_capacity(count);
+    for (index, values) in grid.into_iter().enumerate() {
+        let model = match options.vary.len() {
+            0 => base.clone(),
+            1 => {
+                let k = options.vary[0]
+                    .values
+                    .iter()
+                    .position(|v| *v == values[0])
+                    .expect("grid values come from the --vary values");
+                single[0][k].clone()
+            }
+            _ => {
+                let assignments: Vec<String> = options
+                    .vary
+                    .iter()
+                    .zip(&values)
+                    .map(|(v, value)| v.assignment(value))
+                    .collect();
+                load_with(&assignments).map_err(|source| SweepError::Point {
+                    point: index,
+                    assignments: assignments.clone(),
+                    source,
+                })?
+            }
+        };
+        points.push(Point {
+            index,
+            values,
+            model,
+        });
+    }
+    Ok(points)
+}
+
+/// Parses `--metric NAME`: any summary metric but `seed` (see [`metrics`]).
+pub fn parse_metric(name: &str) -> Result<Metric, SweepError> {
+    metrics().find(|m| m.name() == name).ok_or_else(|| {
+        SweepError::Usage(format!(
+            "--metric {name}: not a summary metric; choose one of: {}",
+            metrics().map(Metric::name).collect::<Vec<_>>().join(", ")
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use super::stats::format3;
 use super::*;
+use crate::metric::Metric;
 use crate::model::{simulate, RunOptions};
 use crate::output::MARKER;
 use crate::report::charts::ImageFormat;
@@ -162,13 +163,13 @@ fn plan_errors_name_the_culprit() {
     );
     let e = err(options(&["dns.ttl=30s", "dns.ttl=60s"], 1));
     assert!(e.contains("`dns.ttl` is varied twice"), "{e}");
-    let mut o = options(&[], 1);
-    o.metric = "downtime".into();
-    let e = err(o);
+    let e = parse_metric("downtime").unwrap_err().to_string();
     assert!(
         e.contains("--metric downtime") && e.contains("downtime_p95_ms"),
         "{e}"
     );
+    assert!(parse_metric("seed").is_err(), "seed is a column of its own");
+    assert_eq!(parse_metric("detection_ms").unwrap(), Metric::DetectionMs);
     let e = err(options(&[], 0));
     assert!(e.contains("--replications must be at least 1"), "{e}");
     let mut o = options(&[], 3);
@@ -218,7 +219,7 @@ fn sweep_writes_rows_in_run_order_and_statistics_from_them() {
             "users.staff.count"
         ]
     );
-    assert_eq!(rows[0].len(), 5 + crate::metric::Metric::ALL.len() - 1);
+    assert_eq!(rows[0].len(), 5 + Metric::ALL.len() - 1);
     assert!(!rows[0][5..].contains(&"seed".to_string()));
     assert_eq!(rows.len(), 13);
     for (i, row) in rows[1..].iter().enumerate() {
@@ -232,7 +233,7 @@ fn sweep_writes_rows_in_run_order_and_statistics_from_them() {
         let expected: Vec<String> = summary
             .values
             .iter()
-            .filter(|(n, _)| *n != crate::metric::Metric::Seed)
+            .filter(|(n, _)| *n != Metric::Seed)
             .map(|(_, v)| Summary::format_value(*v))
             .collect();
         assert_eq!(&row[5..], &expected[..], "run {i}");
