@@ -254,19 +254,8 @@ fn staleness(args: StalenessArgs) -> Result<(), Failure> {
         return write_csv(&rows, std::io::stdout().lock())
             .map_err(|e| Failure::Usage(format!("error: cannot write stdout: {e}")));
     };
-    // Write beside the target, then rename: never a half-written file (INTERFACE §1).
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "staleness.csv".into());
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let written = std::fs::File::create(&tmp)
-        .and_then(|f| write_csv(&rows, std::io::BufWriter::new(f)))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Failure::Usage(format!("error: cannot write {}: {e}", path.display()))
-    })?;
+    failsim::output::write_file_atomically(path, |w| write_csv(&rows, w))
+        .map_err(|e| Failure::Usage(format!("error: {e}")))?;
     let share = |ms: u64| {
         rows.iter()
             .find(|r| r.since_change_ms == ms)

@@ -2,14 +2,13 @@
 //! run order as soon as every earlier run has finished (see the module docs of
 //! [`crate::sweep`] for what an interruption leaves behind).
 
-use super::files::{
-    check_not_foreign, finish_partial, prepare_partial, write_summary_and_chart, CsvOut, Layout,
-};
+use super::files::{finish_partial, prepare_partial, write_summary_and_chart, CsvOut, Layout};
 use super::plan::RunId;
 use super::stats::Aggregate;
 use super::{partial_dir, Sweep, SweepError, SweepOutcome, MANIFEST, SWEEP_CSV};
 use crate::metric::Metric;
 use crate::model::{simulate_into, RunOptions};
+use crate::output;
 use crate::report::summary::summarize;
 use crate::report::{Recorder, SeriesRow, Summary, TimelineEvent};
 use crate::scenario::Scenario;
@@ -22,7 +21,7 @@ impl Sweep {
     /// Runs this shard's runs on `jobs` threads and writes the sweep's files into `out`
     /// (see the module docs for the files and for what an interruption leaves behind).
     pub fn execute(&self, out: &Path) -> Result<SweepOutcome, SweepError> {
-        check_not_foreign(out)?;
+        output::check_ours(out)?;
         let partial = partial_dir(out);
         prepare_partial(&partial)?;
         let run_count = self.shard_run_count();

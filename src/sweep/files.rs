@@ -184,43 +184,23 @@ fn csv_error(path: &Path, e: csv::Error) -> SweepError {
 
 /// `<DIR>.partial`, where a sweep is assembled.
 pub fn partial_dir(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    parent.join(format!("{name}.partial"))
+    output::beside(out, |name| format!("{name}.partial"))
 }
 
-/// Refuses, before any work, a non-empty directory failsim did not write.
-pub(super) fn check_not_foreign(dir: &Path) -> Result<(), SweepError> {
-    if !dir.exists() {
-        return Ok(());
-    }
-    let ours = dir.join(MARKER).is_file();
-    let empty = dir.is_dir() && fs::read_dir(dir).map_err(io_error(dir))?.next().is_none();
-    if !dir.is_dir() || !(ours || empty) {
-        return Err(OutputError::Foreign(dir.to_path_buf()).into());
-    }
-    Ok(())
-}
-
-/// A fresh, marked partial directory (replacing a previous partial one).
+/// A fresh, marked partial directory (replacing a previous partial one; never a directory
+/// failsim did not write).
 pub(super) fn prepare_partial(partial: &Path) -> Result<(), SweepError> {
-    check_not_foreign(partial)?;
+    output::check_ours(partial)?;
     if partial.exists() {
         fs::remove_dir_all(partial).map_err(io_error(partial))?;
     }
     fs::create_dir_all(partial).map_err(io_error(partial))?;
-    fs::write(
-        partial.join(MARKER),
+    output::mark(
+        partial,
         "written by failsim; a sweep in progress or interrupted (sweep.csv has the runs so \
          far); replaced by the next sweep into the same directory\n",
-    )
-    .map_err(io_error(&partial.join(MARKER)))
+    )?;
+    Ok(())
 }
 
 /// Moves the finished files from `partial` into `out`, atomically.

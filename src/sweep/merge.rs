@@ -1,14 +1,13 @@
 //! `failsim merge`: joins the shard directories of one sweep into exactly the files an
 //! unsharded run writes.
 
-use super::files::{
-    check_not_foreign, finish_partial, prepare_partial, write_summary_and_chart, CsvOut, Layout,
-};
+use super::files::{finish_partial, prepare_partial, write_summary_and_chart, CsvOut, Layout};
 use super::manifest::Manifest;
 use super::plan::{RunId, Shard};
 use super::stats::Aggregate;
 use super::{io_error, metrics, partial_dir, PointStats, SweepError, SweepOutcome};
 use super::{MANIFEST, SWEEP_CSV};
+use crate::output;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -24,7 +23,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<SweepOutcome, SweepEr
             "merge needs at least one shard directory".to_string(),
         ));
     }
-    check_not_foreign(out)?;
+    output::check_ours(out)?;
     let shards = read_shards(shard_dirs)?;
     check_complete_set(&shards)?;
     let first = &shards[0];
