@@ -149,7 +149,7 @@ struct SweepArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
     /// Summary metric to chart (against the first --vary) and to tabulate on stdout.
-    #[arg(long, value_name = "NAME", default_value = sweep::DEFAULT_METRIC)]
+    #[arg(long, value_name = "NAME", default_value = sweep::DEFAULT_METRIC.name())]
     metric: String,
     /// Chart image format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
@@ -254,19 +254,8 @@ fn staleness(args: StalenessArgs) -> Result<(), Failure> {
         return write_csv(&rows, std::io::stdout().lock())
             .map_err(|e| Failure::Usage(format!("error: cannot write stdout: {e}")));
     };
-    // Write beside the target, then rename: never a half-written file (INTERFACE §1).
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "staleness.csv".into());
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let written = std::fs::File::create(&tmp)
-        .and_then(|f| write_csv(&rows, std::io::BufWriter::new(f)))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Failure::Usage(format!("error: cannot write {}: {e}", path.display()))
-    })?;
+    failsim::output::write_file_atomically(path, |w| write_csv(&rows, w))
+        .map_err(|e| Failure::Usage(format!("error: {e}")))?;
     let share = |ms: u64| {
         rows.iter()
             .find(|r| r.since_change_ms == ms)
@@ -481,6 +470,7 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .map(|v| Vary::parse(v))
         .collect::<Result<Vec<_>, _>>()
         .map_err(sweep_failure)?;
+    let metric = sweep::parse_metric(&args.metric).map_err(sweep_failure)?;
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let out = args.out.clone().unwrap_or_else(|| {
         let suffix = if shard.is_whole() {
@@ -497,7 +487,7 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
     options.seed = args.seed;
     options.jobs = args.jobs.map_or(0, |j| j as usize);
     options.shard = shard;
-    options.metric = args.metric.clone();
+    options.metric = metric;
     options.formats = if args.no_charts {
         Vec::new()
     } else {

@@ -8,6 +8,12 @@
 //! and the Cornish-Fisher expansion beyond (error below 1e-5). Only `+ - * /` and `sqrt` are
 //! used (all correctly rounded in IEEE 754), in a fixed order, so results are the same on
 //! every platform.
+//!
+//! [`PointStats`] holds them for every metric at one point; an `Aggregate` builds those from
+//! `sweep.csv` records arriving in run order, for a sweep and a merge alike.
+
+use super::files::Layout;
+use super::metrics;
 
 /// Statistics of one metric at one point.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,6 +114,98 @@ pub fn format3(x: f64) -> String {
     let r = (x * 1000.0).round() / 1000.0;
     let r = if r == 0.0 { 0.0 } else { r };
     crate::report::Summary::format_value(Some(r))
+}
+
+/// Statistics of every metric at one point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PointStats {
+    /// Point number.
+    pub point: usize,
+    /// One value per `--vary`.
+    pub values: Vec<String>,
+    /// Replications run.
+    pub runs: u32,
+    /// One entry per metric, in [`metrics`] order.
+    pub metrics: Vec<MetricStats>,
+}
+
+/// Per-point statistics, accumulated from `sweep.csv` records arriving in run order.
+pub(crate) struct Aggregate {
+    grid: Vec<Vec<String>>,
+    replications: u32,
+    vary_count: usize,
+    /// Values of the current point: one vector per metric.
+    current: Vec<Vec<f64>>,
+    current_point: usize,
+    current_runs: u32,
+    done: Vec<PointStats>,
+}
+
+impl Aggregate {
+    pub(crate) fn new(layout: &Layout) -> Aggregate {
+        Aggregate {
+            grid: layout.grid(),
+            replications: layout.replications,
+            vary_count: layout.vary.len(),
+            current: vec![Vec::new(); metrics().count()],
+            current_point: 0,
+            current_runs: 0,
+            done: Vec::new(),
+        }
+    }
+
+    /// Adds one `sweep.csv` record (runs must arrive in run order); says which field is
+    /// not a number when one is not.
+    pub(crate) fn add(&mut self, record: &[String]) -> Result<(), String> {
+        let point: usize = record[0]
+            .parse()
+            .map_err(|_| format!("`point` is `{}`, not a number", record[0]))?;
+        while point > self.current_point {
+            self.close_point();
+        }
+        for (k, (field, name)) in record[3 + self.vary_count..]
+            .iter()
+            .zip(metrics())
+            .enumerate()
+        {
+            if !field.is_empty() {
+                let value: f64 = field
+                    .parse()
+                    .map_err(|_| format!("`{name}` is `{field}`, not a number"))?;
+                self.current[k].push(value);
+            }
+        }
+        self.current_runs += 1;
+        Ok(())
+    }
+
+    fn close_point(&mut self) {
+        let metrics = self
+            .current
+            .iter_mut()
+            .map(|values| {
+                let s = MetricStats::of(values);
+                values.clear();
+                s
+            })
+            .collect();
+        debug_assert_eq!(self.current_runs, self.replications);
+        self.done.push(PointStats {
+            point: self.current_point,
+            values: self.grid[self.current_point].clone(),
+            runs: self.current_runs,
+            metrics,
+        });
+        self.current_point += 1;
+        self.current_runs = 0;
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<PointStats> {
+        while self.current_point < self.grid.len() {
+            self.close_point();
+        }
+        self.done
+    }
 }
 
 #[cfg(test)]

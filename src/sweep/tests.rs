@@ -1,9 +1,18 @@
-//! Unit tests of sweeps through the library API: grid and seed assignment, shards, ordered
-//! parallel output, statistics, determinism across thread counts, merge.
+//! Tests of whole sweeps through the library API, on one small scenario: seed assignment
+//! and shards of a planned sweep, plan errors, the rows and statistics written, determinism
+//! across thread counts, merge. (Option parsing, the grid and the ordered parallel output
+//! are tested beside their code in `plan.rs` and `execute.rs`.)
 
+use super::stats::format3;
 use super::*;
-use crate::model::simulate;
-use std::sync::Mutex;
+use crate::metric::Metric;
+use crate::model::{simulate, RunOptions};
+use crate::output::MARKER;
+use crate::report::charts::ImageFormat;
+use crate::report::Summary;
+use crate::scenario;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 /// A small, fast scenario: 60 users, a 40-minute outage.
 const SMALL: &str = r#"[scenario]
@@ -88,68 +97,6 @@ fn records(path: &Path) -> Vec<Vec<String>> {
 }
 
 #[test]
-fn vary_values_split_on_top_level_commas_only() {
-    let v = vary(r#"event.outage.planes=["sessions","logins"], ["endpoint"]"#);
-    assert_eq!(v.path, "event.outage.planes");
-    assert_eq!(
-        v.values,
-        vec![r#"["sessions","logins"]"#, r#"["endpoint"]"#]
-    );
-    let v = vary(r#"scenario.name="a,b",c"#);
-    assert_eq!(v.values, vec![r#""a,b""#, "c"]);
-    assert_eq!(vary("dns.ttl = 30s, 60s").values, vec!["30s", "60s"]);
-    for (bad, needle) in [
-        ("dns.ttl", "expected PATH=V1,V2"),
-        ("dns.ttl=30s,,60s", "non-empty"),
-        ("dns.ttl=", "non-empty"),
-        ("dns.ttl=30s,30s", "`30s` is given twice"),
-        ("=30s", "not a dotted path"),
-    ] {
-        let e = Vary::parse(bad).unwrap_err().to_string();
-        assert!(
-            e.contains(&format!("--vary {bad}")) && e.contains(needle),
-            "{bad}: {e}"
-        );
-    }
-}
-
-#[test]
-fn shards_parse_and_deal_runs_round_robin() {
-    assert_eq!("3/8".parse::<Shard>(), Ok(Shard { index: 3, count: 8 }));
-    assert_eq!(" 1/1 ".parse::<Shard>(), Ok(Shard::WHOLE));
-    for bad in ["0/8", "9/8", "3", "a/b", "3/0", "-1/2", "1/2/3"] {
-        let e = bad.parse::<Shard>().unwrap_err();
-        assert!(e.contains("K/N") && e.contains("1-based"), "{bad}: {e}");
-    }
-    let n = 4;
-    for run in 0..40 {
-        let owners: Vec<u32> = (1..=n)
-            .filter(|&k| Shard { index: k, count: n }.takes(run))
-            .collect();
-        assert_eq!(owners, vec![(run % 4) as u32 + 1], "run {run}");
-    }
-}
-
-#[test]
-fn grid_is_the_cartesian_product_first_vary_outermost() {
-    let g = grid(&[vary("a.x=1,2,3"), vary("b.y=p,q")]);
-    let expected: Vec<Vec<&str>> = vec![
-        vec!["1", "p"],
-        vec!["1", "q"],
-        vec!["2", "p"],
-        vec!["2", "q"],
-        vec!["3", "p"],
-        vec!["3", "q"],
-    ];
-    assert_eq!(g, expected);
-    assert_eq!(grid(&[]), vec![Vec::<String>::new()]);
-    assert_eq!(
-        grid(&[vary("a.x=1,2"), vary("b.y=p"), vary("c.z=u,v")]).len(),
-        4
-    );
-}
-
-#[test]
 fn every_point_uses_the_same_seeds() {
     let sweep = Sweep::plan(options(&["dns.ttl=30s,300s", "users.staff.count=40,60"], 3)).unwrap();
     assert_eq!(sweep.base_seed(), 5);
@@ -216,13 +163,13 @@ fn plan_errors_name_the_culprit() {
     );
     let e = err(options(&["dns.ttl=30s", "dns.ttl=60s"], 1));
     assert!(e.contains("`dns.ttl` is varied twice"), "{e}");
-    let mut o = options(&[], 1);
-    o.metric = "downtime".into();
-    let e = err(o);
+    let e = parse_metric("downtime").unwrap_err().to_string();
     assert!(
         e.contains("--metric downtime") && e.contains("downtime_p95_ms"),
         "{e}"
     );
+    assert!(parse_metric("seed").is_err(), "seed is a column of its own");
+    assert_eq!(parse_metric("detection_ms").unwrap(), Metric::DetectionMs);
     let e = err(options(&[], 0));
     assert!(e.contains("--replications must be at least 1"), "{e}");
     let mut o = options(&[], 3);
@@ -249,63 +196,6 @@ fn a_sweep_run_has_the_summary_of_a_full_run() {
     }
 }
 
-/// A sink that records the order of results and what was complete at each flush.
-#[derive(Default)]
-struct Recording {
-    accepted: Vec<usize>,
-    flushed_prefixes: Vec<usize>,
-    fail_at: Option<usize>,
-}
-
-impl OrderedSink<usize> for Recording {
-    fn accept(&mut self, index: usize, item: usize) -> Result<(), SweepError> {
-        assert_eq!(index, item);
-        if Some(index) == self.fail_at {
-            return Err(SweepError::Usage("disk full".into()));
-        }
-        self.accepted.push(index);
-        Ok(())
-    }
-    fn flush(&mut self) -> Result<(), SweepError> {
-        self.flushed_prefixes.push(self.accepted.len());
-        Ok(())
-    }
-}
-
-#[test]
-fn results_arrive_in_order_whatever_the_completion_order() {
-    // Early items are slow, so later ones finish first and wait in the reorder buffer.
-    let work = |i: usize| {
-        std::thread::sleep(std::time::Duration::from_millis(((7 * i) % 5) as u64));
-        i
-    };
-    for jobs in [1, 3, 8] {
-        let mut sink = Recording::default();
-        ordered_parallel(40, jobs, work, &mut sink).unwrap();
-        assert_eq!(sink.accepted, (0..40).collect::<Vec<_>>(), "jobs {jobs}");
-        assert!(sink.flushed_prefixes.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(sink.flushed_prefixes.last(), Some(&40));
-    }
-}
-
-#[test]
-fn a_sink_error_stops_the_workers() {
-    let started = Mutex::new(0usize);
-    let work = |i: usize| {
-        *started.lock().unwrap() += 1;
-        std::thread::sleep(std::time::Duration::from_millis(2));
-        i
-    };
-    let mut sink = Recording {
-        fail_at: Some(5),
-        ..Recording::default()
-    };
-    let e = ordered_parallel(10_000, 2, work, &mut sink).unwrap_err();
-    assert!(e.to_string().contains("disk full"));
-    assert_eq!(sink.accepted, vec![0, 1, 2, 3, 4]);
-    assert!(*started.lock().unwrap() < 100, "workers stopped early");
-}
-
 #[test]
 fn sweep_writes_rows_in_run_order_and_statistics_from_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -329,7 +219,7 @@ fn sweep_writes_rows_in_run_order_and_statistics_from_them() {
             "users.staff.count"
         ]
     );
-    assert_eq!(rows[0].len(), 5 + crate::metric::Metric::ALL.len() - 1);
+    assert_eq!(rows[0].len(), 5 + Metric::ALL.len() - 1);
     assert!(!rows[0][5..].contains(&"seed".to_string()));
     assert_eq!(rows.len(), 13);
     for (i, row) in rows[1..].iter().enumerate() {
@@ -343,7 +233,7 @@ fn sweep_writes_rows_in_run_order_and_statistics_from_them() {
         let expected: Vec<String> = summary
             .values
             .iter()
-            .filter(|(n, _)| *n != crate::metric::Metric::Seed)
+            .filter(|(n, _)| *n != Metric::Seed)
             .map(|(_, v)| Summary::format_value(*v))
             .collect();
         assert_eq!(&row[5..], &expected[..], "run {i}");
@@ -374,13 +264,10 @@ fn sweep_writes_rows_in_run_order_and_statistics_from_them() {
         let s = MetricStats::of(&values);
         let line = &summary[1 + point];
         assert_eq!(line[3], "3");
-        assert_eq!(
-            line[col("downtime_p95_ms_mean")],
-            stats::format3(s.mean.unwrap())
-        );
+        assert_eq!(line[col("downtime_p95_ms_mean")], format3(s.mean.unwrap()));
         let (lo, hi) = s.ci95.unwrap();
-        assert_eq!(line[col("downtime_p95_ms_ci95_low")], stats::format3(lo));
-        assert_eq!(line[col("downtime_p95_ms_ci95_high")], stats::format3(hi));
+        assert_eq!(line[col("downtime_p95_ms_ci95_low")], format3(lo));
+        assert_eq!(line[col("downtime_p95_ms_ci95_high")], format3(hi));
         assert_eq!(line[col("downtime_p95_ms_n")], "3");
     }
     assert_eq!(outcome.points.len(), 4);

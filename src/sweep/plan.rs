@@ -1,0 +1,537 @@
+//! Planning a sweep: the `--vary` and `--shard` options, the grid of points, the run list
+//! with its seeds, and [`Sweep::plan`], which loads the scenario at every point before
+//! anything runs.
+
+use super::manifest::{self, Manifest};
+use super::{metrics, SweepError, DEFAULT_METRIC, DEFAULT_REPLICATIONS};
+use crate::metric::Metric;
+use crate::report::charts::ImageFormat;
+use crate::scenario::{self, overrides::split_assignment, Scenario};
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// One `--vary PATH=V1,V2,...`: a scenario value and the values it takes, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vary {
+    /// Dotted path, as for `--set`.
+    pub path: String,
+    /// Values as written (each applied like `--set PATH=VALUE`).
+    pub values: Vec<String>,
+}
+
+impl Vary {
+    /// Parses `PATH=V1,V2,...`. Values are separated by commas outside brackets, braces and
+    /// quotes, so TOML arrays and inline tables work as values:
+    /// `event.outage.planes=["sessions"],["sessions","logins"]`.
+    pub fn parse(spec: &str) -> Result<Vary, SweepError> {
+        let usage = |m: String| SweepError::Usage(format!("--vary {spec}: {m}"));
+        if !spec.contains('=') {
+            return Err(usage(
+                "expected PATH=V1,V2,..., e.g. dns.ttl=30s,60s,300s".to_string(),
+            ));
+        }
+        let (path, values) = split_assignment(spec).map_err(usage)?;
+        let values = split_values(values);
+        if values.is_empty() || values.iter().any(String::is_empty) {
+            return Err(usage(
+                "every value must be non-empty, e.g. dns.ttl=30s,60s,300s".to_string(),
+            ));
+        }
+        for (i, v) in values.iter().enumerate() {
+            if values[..i].contains(v) {
+                return Err(usage(format!("the value `{v}` is given twice")));
+            }
+        }
+        Ok(Vary {
+            path: path.to_string(),
+            values,
+        })
+    }
+
+    /// `PATH=VALUE` for one of the values, as `--set` takes it.
+    pub fn assignment(&self, value: &str) -> String {
+        format!("{}={value}", self.path)
+    }
+}
+
+impl fmt::Display for Vary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.path, self.values.join(","))
+    }
+}
+
+/// Splits on commas at nesting depth 0 and outside quotes; trims each value.
+fn split_values(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth <= 0 => {
+                out.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    out.push(current.trim().to_string());
+    out
+}
+
+/// `--shard K/N`: this process runs the `K`-th (1-based) of `N` round-robin shares of the
+/// runs, the runs `i` with `i % N == K - 1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// K, 1-based.
+    pub index: u32,
+    /// N, at least 1.
+    pub count: u32,
+}
+
+impl Shard {
+    /// All runs (`1/1`).
+    pub const WHOLE: Shard = Shard { index: 1, count: 1 };
+
+    /// Whether run `run` belongs to this shard.
+    pub fn takes(self, run: usize) -> bool {
+        run % self.count as usize == (self.index - 1) as usize
+    }
+
+    /// Whether this is the whole sweep.
+    pub fn is_whole(self) -> bool {
+        self.count == 1
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    /// Parses `K/N` with `1 <= K <= N`.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || {
+            format!(
+                "`{s}` is not a shard; expected K/N with 1 <= K <= N, e.g. 3/8 (K is 1-based: \
+                 a 0-based scheduler index needs +1)"
+            )
+        };
+        let (k, n) = s.trim().split_once('/').ok_or_else(bad)?;
+        let index: u32 = k.trim().parse().map_err(|_| bad())?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// Everything that defines a sweep, and how to run it. Defaults (from [`SweepOptions::new`]):
+/// no `--set`, no `--vary` (one point), [`DEFAULT_REPLICATIONS`] replications, the
+/// scenario's seed, all cores, the whole sweep, [`DEFAULT_METRIC`], SVG and PNG charts, no
+/// progress bar.
+#[derive(Clone, Debug)]
+pub struct SweepOptions {
+    /// The scenario file as named on the command line (messages, manifest, reproduce
+    /// commands).
+    pub scenario_path: PathBuf,
+    /// The scenario file's text.
+    pub scenario_text: String,
+    /// `--set PATH=VALUE` overrides applied to every point, before the varied values.
+    pub set: Vec<String>,
+    /// `--vary`, in command-line order.
+    pub vary: Vec<Vary>,
+    /// Replications per point (at least 1).
+    pub replications: u32,
+    /// Base seed; `None` = the scenario's `seed`.
+    pub seed: Option<u64>,
+    /// Worker threads; 0 = one per core.
+    pub jobs: usize,
+    /// Which share of the runs to run.
+    pub shard: Shard,
+    /// Metric charted (any of [`metrics`]; [`parse_metric`] reads `--metric`).
+    pub metric: Metric,
+    /// Chart formats; empty = no chart.
+    pub formats: Vec<ImageFormat>,
+    /// Draw a progress bar on stderr (the CLI sets it when stderr is a terminal).
+    pub progress: bool,
+}
+
+impl SweepOptions {
+    /// Options with the defaults listed on the type.
+    pub fn new(scenario_path: impl Into<PathBuf>, scenario_text: impl Into<String>) -> Self {
+        SweepOptions {
+            scenario_path: scenario_path.into(),
+            scenario_text: scenario_text.into(),
+            set: Vec::new(),
+            vary: Vec::new(),
+            replications: DEFAULT_REPLICATIONS,
+            seed: None,
+            jobs: 0,
+            shard: Shard::WHOLE,
+            metric: DEFAULT_METRIC,
+            formats: vec![ImageFormat::Svg, ImageFormat::Png],
+            progress: false,
+        }
+    }
+}
+
+/// The Cartesian product of the varied values, first `--vary` outermost; one entry per
+/// point, holding one value per `--vary`. No `--vary` gives one point with no values.
+pub fn grid(vary: &[Vary]) -> Vec<Vec<String>> {
+    let mut points: Vec<Vec<String>> = vec![Vec::new()];
+    for v in vary {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                v.values.iter().map(move |value| {
+                    let mut q = p.clone();
+                    q.push(value.clone());
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+/// One simulation of a sweep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunId {
+    /// Position in the run list (`point * replications + replication`).
+    pub index: usize,
+    /// Grid point.
+    pub point: usize,
+    /// Replication, 0-based.
+    pub replication: u32,
+    /// Seed: base seed + replication, the same at every point.
+    pub seed: u64,
+}
+
+impl RunId {
+    /// Run `index` of a sweep with `replications` per point and base seed `base_seed`.
+    pub fn new(index: usize, replications: u32, base_seed: u64) -> RunId {
+        let r = replications as usize;
+        let replication = (index % r) as u32;
+        RunId {
+            index,
+            point: index / r,
+            replication,
+            seed: base_seed.wrapping_add(u64::from(replication)),
+        }
+    }
+}
+
+/// A grid point, ready to simulate.
+#[derive(Clone, Debug)]
+pub struct Point {
+    /// Point number.
+    pub index: usize,
+    /// One value per `--vary`.
+    pub values: Vec<String>,
+    /// The scenario with `--set` and the point's values applied.
+    pub model: Scenario,
+}
+
+/// A validated sweep: every point's scenario loaded, ready to [`Sweep::execute`].
+#[derive(Debug)]
+pub struct Sweep {
+    pub(super) options: SweepOptions,
+    pub(super) base_seed: u64,
+    pub(super) scenario_name: String,
+    pub(super) points: Vec<Point>,
+    pub(super) expect_min: Vec<f64>,
+    pub(super) expect_max: Vec<f64>,
+}
+
+impl Sweep {
+    /// Checks the options and loads the scenario at every point, so that a bad value fails
+    /// before anything runs. Each `--vary` value is first tried on its own, so an error
+    /// names the value that causes it.
+    pub fn plan(options: SweepOptions) -> Result<Sweep, SweepError> {
+        if options.replications == 0 {
+            return Err(SweepError::Usage(
+                "--replications must be at least 1".to_string(),
+            ));
+        }
+        for (i, v) in options.vary.iter().enumerate() {
+            if options.vary[..i].iter().any(|w| w.path == v.path) {
+                return Err(SweepError::Usage(format!(
+                    "--vary {}: `{}` is varied twice; give all its values in one --vary",
+                    v, v.path
+                )));
+            }
+        }
+        let file = options.scenario_path.display().to_string();
+        let base = scenario::load_str(&options.scenario_text, &file, &options.set)
+            .map_err(SweepError::Load)?;
+        let base_seed = options.seed.unwrap_or(base.seed);
+        if base_seed
+            .checked_add(u64::from(options.replications - 1))
+            .is_none()
+        {
+            return Err(SweepError::Usage(format!(
+                "--seed {base_seed} with {} replications runs past the largest seed",
+                options.replications
+            )));
+        }
+        let points = load_points(&options, &base)?;
+        let on_metric = base
+            .expectations
+            .iter()
+            .filter(|x| x.metric == options.metric);
+        let expect_min = on_metric.clone().filter_map(|x| x.min).collect();
+        let expect_max = on_metric.filter_map(|x| x.max).collect();
+        Ok(Sweep {
+            scenario_name: base.name.clone(),
+            base_seed,
+            points,
+            expect_min,
+            expect_max,
+            options,
+        })
+    }
+
+    /// The options the sweep was planned with.
+    pub fn options(&self) -> &SweepOptions {
+        &self.options
+    }
+
+    /// Grid points, in point order.
+    pub fn points(&self) -> &[Point] {
+        &self.points
+    }
+
+    /// Seed of replication 0.
+    pub fn base_seed(&self) -> u64 {
+        self.base_seed
+    }
+
+    /// Runs in the whole sweep (points x replications).
+    pub fn run_count(&self) -> usize {
+        self.points.len() * self.options.replications as usize
+    }
+
+    /// This shard's runs, in run order.
+    pub fn shard_runs(&self) -> Vec<RunId> {
+        (0..self.shard_run_count())
+            .map(|k| self.shard_run(k))
+            .collect()
+    }
+
+    /// Number of runs in this shard.
+    pub(super) fn shard_run_count(&self) -> usize {
+        let Shard { index, count } = self.options.shard;
+        (self.run_count() + count as usize - index as usize) / count as usize
+    }
+
+    /// The `k`-th run of this shard: run `K - 1 + k * N`.
+    pub(super) fn shard_run(&self, k: usize) -> RunId {
+        let Shard { index, count } = self.options.shard;
+        let i = (index - 1) as usize + k * count as usize;
+        RunId::new(i, self.options.replications, self.base_seed)
+    }
+
+    /// The `--set` assignments that make `failsim run` reproduce a point.
+    pub fn point_assignments(&self, point: usize) -> Vec<String> {
+        let mut set = self.options.set.clone();
+        set.extend(
+            self.options
+                .vary
+                .iter()
+                .zip(&self.points[point].values)
+                .map(|(v, value)| v.assignment(value)),
+        );
+        set
+    }
+
+    pub(super) fn manifest(&self, complete: bool, shard_runs: usize) -> Manifest {
+        Manifest {
+            failsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: self.options.scenario_path.display().to_string(),
+            scenario_name: self.scenario_name.clone(),
+            scenario_hash: manifest::fnv1a64_hex(self.options.scenario_text.as_bytes()),
+            set: self.options.set.clone(),
+            seed: self.base_seed.to_string(),
+            replications: self.options.replications,
+            metric: self.options.metric.name().to_string(),
+            charts: self
+                .options
+                .formats
+                .iter()
+                .map(|f| f.extension().to_string())
+                .collect(),
+            expect_min: self.expect_min.clone(),
+            expect_max: self.expect_max.clone(),
+            shard: self.options.shard.to_string(),
+            runs: self.run_count() as u64,
+            shard_runs: shard_runs as u64,
+            complete,
+            vary: self
+                .options
+                .vary
+                .iter()
+                .map(|v| manifest::VaryEntry {
+                    path: v.path.clone(),
+                    values: v.values.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The scenario at every grid point: `base` (the scenario with `--set`) with the point's
+/// `--vary` values applied. Each value is first loaded on its own, so that an error names
+/// the value that causes it; a combination is loaded only when two or more paths vary.
+fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, SweepError> {
+    let file = options.scenario_path.display().to_string();
+    let load_with = |extra: &[String]| {
+        let mut set = options.set.clone();
+        set.extend_from_slice(extra);
+        scenario::load_str(&options.scenario_text, &file, &set)
+    };
+    // Each value alone first: the error then names the culprit.
+    let mut single: Vec<Vec<Scenario>> = Vec::with_capacity(options.vary.len());
+    for v in &options.vary {
+        let mut models = Vec::with_capacity(v.values.len());
+        for value in &v.values {
+            let assignment = v.assignment(value);
+            let model = load_with(std::slice::from_ref(&assignment))
+                .map_err(|source| SweepError::Vary { assignment, source })?;
+            models.push(model);
+        }
+        single.push(models);
+    }
+    let grid = grid(&options.vary);
+    let count = grid.len();
+    count
+        .checked_mul(options.replications as usize)
+        .ok_or_else(|| SweepError::Usage("the sweep has too many runs".to_string()))?;
+    let mut points = Vec::with_capacity(count);
+    for (index, values) in grid.into_iter().enumerate() {
+        let model = match options.vary.len() {
+            0 => base.clone(),
+            1 => {
+                let k = options.vary[0]
+                    .values
+                    .iter()
+                    .position(|v| *v == values[0])
+                    .expect("grid values come from the --vary values");
+                single[0][k].clone()
+            }
+            _ => {
+                let assignments: Vec<String> = options
+                    .vary
+                    .iter()
+                    .zip(&values)
+                    .map(|(v, value)| v.assignment(value))
+                    .collect();
+                load_with(&assignments).map_err(|source| SweepError::Point {
+                    point: index,
+                    assignments: assignments.clone(),
+                    source,
+                })?
+            }
+        };
+        points.push(Point {
+            index,
+            values,
+            model,
+        });
+    }
+    Ok(points)
+}
+
+/// Parses `--metric NAME`: any summary metric but `seed` (see [`metrics`]).
+pub fn parse_metric(name: &str) -> Result<Metric, SweepError> {
+    metrics().find(|m| m.name() == name).ok_or_else(|| {
+        SweepError::Usage(format!(
+            "--metric {name}: not a summary metric; choose one of: {}",
+            metrics().map(Metric::name).collect::<Vec<_>>().join(", ")
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vary(spec: &str) -> Vary {
+        Vary::parse(spec).unwrap()
+    }
+
+    #[test]
+    fn vary_values_split_on_top_level_commas_only() {
+        let v = vary(r#"event.outage.planes=["sessions","logins"], ["endpoint"]"#);
+        assert_eq!(v.path, "event.outage.planes");
+        assert_eq!(
+            v.values,
+            vec![r#"["sessions","logins"]"#, r#"["endpoint"]"#]
+        );
+        let v = vary(r#"scenario.name="a,b",c"#);
+        assert_eq!(v.values, vec![r#""a,b""#, "c"]);
+        assert_eq!(vary("dns.ttl = 30s, 60s").values, vec!["30s", "60s"]);
+        for (bad, needle) in [
+            ("dns.ttl", "expected PATH=V1,V2"),
+            ("dns.ttl=30s,,60s", "non-empty"),
+            ("dns.ttl=", "non-empty"),
+            ("dns.ttl=30s,30s", "`30s` is given twice"),
+            ("=30s", "not a dotted path"),
+        ] {
+            let e = Vary::parse(bad).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("--vary {bad}")) && e.contains(needle),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn shards_parse_and_deal_runs_round_robin() {
+        assert_eq!("3/8".parse::<Shard>(), Ok(Shard { index: 3, count: 8 }));
+        assert_eq!(" 1/1 ".parse::<Shard>(), Ok(Shard::WHOLE));
+        for bad in ["0/8", "9/8", "3", "a/b", "3/0", "-1/2", "1/2/3"] {
+            let e = bad.parse::<Shard>().unwrap_err();
+            assert!(e.contains("K/N") && e.contains("1-based"), "{bad}: {e}");
+        }
+        let n = 4;
+        for run in 0..40 {
+            let owners: Vec<u32> = (1..=n)
+                .filter(|&k| Shard { index: k, count: n }.takes(run))
+                .collect();
+            assert_eq!(owners, vec![(run % 4) as u32 + 1], "run {run}");
+        }
+    }
+
+    #[test]
+    fn grid_is_the_cartesian_product_first_vary_outermost() {
+        let g = grid(&[vary("a.x=1,2,3"), vary("b.y=p,q")]);
+        let expected: Vec<Vec<&str>> = vec![
+            vec!["1", "p"],
+            vec!["1", "q"],
+            vec!["2", "p"],
+            vec!["2", "q"],
+            vec!["3", "p"],
+            vec!["3", "q"],
+        ];
+        assert_eq!(g, expected);
+        assert_eq!(grid(&[]), vec![Vec::<String>::new()]);
+        assert_eq!(
+            grid(&[vary("a.x=1,2"), vary("b.y=p"), vary("c.z=u,v")]).len(),
+            4
+        );
+    }
+}
