@@ -6,7 +6,7 @@
 //! non-empty directory without that mark, so it never clobbers files it did not write. It
 //! touches nothing outside the target directory and its temporary siblings.
 
-use crate::report::charts::{self, ImageFormat};
+use crate::chart::{self as charts, ImageFormat};
 use crate::report::{csv as csv_out, views, Report};
 use std::fs;
 use std::io::{self, BufWriter, Write};

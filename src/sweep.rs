@@ -54,10 +54,10 @@ mod chart;
 mod manifest;
 mod stats;
 
+use crate::chart::ImageFormat;
 use crate::metric::Metric;
 use crate::model::{simulate_into, RunOptions};
 use crate::output::{self, OutputError, MARKER};
-use crate::report::charts::ImageFormat;
 use crate::report::summary::summarize;
 use crate::report::{Recorder, SeriesRow, Summary, TimelineEvent};
 use crate::scenario::{self, overrides::split_assignment, LoadError, Scenario};

@@ -14,13 +14,13 @@
 
 use super::manifest::VaryEntry;
 use super::{metrics, PointStats, SweepError};
-use crate::output::OutputError;
-use crate::report::chart_kit::{
+use crate::chart::kit::{
     fit_text, register_font, text_width, write_png, write_svg, Align, Canvas, Chart, Drawn,
     TextLook, GRID, HEIGHT, INK, LABEL_SIZE, MARGIN, MESSAGE_SIZE, MUTED, SMALL_SIZE,
     SUBTITLE_SIZE, TITLE_SIZE, WHITE, WIDTH,
 };
-use crate::report::charts::ImageFormat;
+use crate::chart::ImageFormat;
+use crate::output::OutputError;
 use crate::time::{format_human, parse_duration};
 use plotters::prelude::{Color, DrawingBackend};
 use plotters::style::RGBColor;

@@ -20,12 +20,14 @@
 //! deficiency. No input makes rendering panic: empty series, no affected users, no lanes
 //! and a zero duration all produce a chart that says what is missing.
 
+pub(crate) mod kit;
+
 use std::path::{Path, PathBuf};
 
 use plotters::prelude::{Color, DrawingBackend};
 use plotters::style::RGBColor;
 
-use super::chart_kit::{
+use kit::{
     fit_text, register_font, text_width, thousands, write_png, write_svg, Align, Canvas, Chart,
     Drawn, TextLook, GRID, HEIGHT, INK, LABEL_SIZE, MARGIN, MESSAGE_SIZE, MUTED, SMALL_SIZE,
     SUBTITLE_SIZE, TITLE_SIZE, WHITE, WIDTH,
@@ -1775,8 +1777,8 @@ impl Chart for UsersInput {
 
 #[cfg(test)]
 mod tests {
+    use super::kit::rgb_pixels;
     use super::*;
-    use crate::report::chart_kit::rgb_pixels;
 
     /// splitmix64: a fixed, dependency-free mixer for made-up test data.
     fn mix(seed: u64) -> u64 {
