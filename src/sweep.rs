@@ -980,7 +980,7 @@ fn write_summary_and_chart(
         csv.flush()
     })?);
     if !layout.formats.is_empty() {
-        let input = chart::SweepChart::build(
+        let input = chart::sweep_input(
             &layout.scenario_name,
             &layout.vary,
             layout.replications,
