@@ -147,17 +147,28 @@ fn hidden_note(hidden: usize) -> String {
     format!("+{hidden} marker labels not shown")
 }
 
-impl Chart for TimelineInput {
-    fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT)
-    }
+/// Where everything goes on the timeline.
+struct TimelineLayout {
+    /// Indices of the samples drawn: ascending times, as long as the shortest band.
+    samples: Vec<usize>,
+    /// Colour of each band, in input order.
+    colours: Vec<RGBColor>,
+    legend: Vec<LegendEntry>,
+    /// Spacing of the user-count ticks and gridlines.
+    count_step: u64,
+    ts: TimeScale,
+    ys: CountScale,
+    faults: FaultRows,
+    /// Lower edge of the fault-window rows.
+    faults_bottom: i32,
+    labels: Vec<LineLabel>,
+    /// Lower edge of the marker-label rows.
+    markers_bottom: i32,
+}
 
-    fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Drawn {
-        let (width, height) = (WIDTH as i32, HEIGHT as i32);
-        canvas.fill_rect((0, 0), (width, height), WHITE.to_rgba())?;
-        let heading_bottom = draw_heading(canvas, &self.title, &self.subtitle, width)?;
-
-        // The usable series: ascending times, as long as the shortest band.
+impl TimelineInput {
+    /// Indices of the usable samples: ascending times, as long as the shortest band.
+    fn usable_samples(&self) -> Vec<usize> {
         let len = self
             .bands
             .iter()
@@ -165,22 +176,21 @@ impl Chart for TimelineInput {
             .min()
             .unwrap_or(0)
             .min(self.times_ms.len());
-        let mut indices: Vec<usize> = Vec::with_capacity(len);
+        let mut samples: Vec<usize> = Vec::with_capacity(len);
         for i in 0..len {
-            if indices
+            if samples
                 .last()
                 .is_none_or(|&j| self.times_ms[j] <= self.times_ms[i])
             {
-                indices.push(i);
+                samples.push(i);
             }
         }
-        let totals: Vec<u64> = indices
-            .iter()
-            .map(|&i| self.bands.iter().map(|b| u64::from(b.values[i])).sum())
-            .collect();
-        let max_total = totals.iter().copied().max().unwrap_or(0).max(1);
+        samples
+    }
 
-        let latest = indices
+    /// The end of the time axis: the duration, or else the latest sample, marker or fault.
+    fn end_ms(&self, samples: &[usize]) -> u64 {
+        let latest = samples
             .last()
             .map(|&i| self.times_ms[i])
             .into_iter()
@@ -188,9 +198,12 @@ impl Chart for TimelineInput {
             .chain(self.faults.iter().map(|f| f.end_ms))
             .max()
             .unwrap_or(0);
-        let end_ms = axis_end_ms(self.duration_ms, latest);
+        axis_end_ms(self.duration_ms, latest)
+    }
 
-        // Legend: bands top-down (as stacked), then fault windows and marker kinds.
+    /// The colour of each band, and the legend: bands top-down (as stacked), then fault
+    /// windows and marker kinds.
+    fn colours_and_legend(&self) -> (Vec<RGBColor>, Vec<LegendEntry>) {
         let mut regions = RegionColours::default();
         let mut spare = 0;
         let colours: Vec<RGBColor> = self
@@ -227,10 +240,50 @@ impl Chart for TimelineInput {
                 first_kind = false;
             }
         }
+        (colours, legend)
+    }
+
+    /// Labels of the markers on the time axis, in time order, placed in rows above the
+    /// plot; and the number of rows used.
+    fn marker_labels(&self, ts: TimeScale, width: i32) -> (Vec<LineLabel>, usize) {
+        let mut markers: Vec<&Marker> = self
+            .markers
+            .iter()
+            .filter(|m| m.at_ms <= ts.end_ms)
+            .collect();
+        markers.sort_by_key(|m| (m.at_ms, m.kind));
+        let mut labels: Vec<LineLabel> = markers
+            .iter()
+            .map(|m| {
+                let text = format!("{} {}", format_clock(m.at_ms), m.label);
+                LineLabel::new(
+                    ts.x(m.at_ms),
+                    fit_text(&text, LABEL_SIZE, 500),
+                    m.kind.colour(),
+                    m.kind.dash(),
+                )
+            })
+            .collect();
+        let rows = place_line_labels(&mut labels, (MARGIN, width - MARGIN), MAX_MARKER_ROWS);
+        (labels, rows)
+    }
+
+    /// Lays the chart out below a heading ending at `heading_bottom`.
+    fn layout(&self, heading_bottom: i32) -> TimelineLayout {
+        let (width, height) = (WIDTH as i32, HEIGHT as i32);
+        let samples = self.usable_samples();
+        let max_total = samples
+            .iter()
+            .map(|&i| self.bands.iter().map(|b| u64::from(b.values[i])).sum())
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let end_ms = self.end_ms(&samples);
+        let (colours, mut legend) = self.colours_and_legend();
 
         // Horizontal layout: y-axis title and tick labels, plot, legend.
-        let y_step = count_step(max_total, 8);
-        let y_max = max_total.div_ceil(y_step) * y_step;
+        let count_step = count_step(max_total, 8);
+        let y_max = max_total.div_ceil(count_step) * count_step;
         let tick_w = text_width(&thousands(y_max), LABEL_SIZE);
         let left = MARGIN + 30 + tick_w + 14;
         // Only more markers than rows can leave labels out; keep room for the note.
@@ -247,21 +300,7 @@ impl Chart for TimelineInput {
 
         // Vertical layout: fault rows, marker rows, plot, time axis.
         let faults = FaultRows::layout(&self.faults, ts, width - MARGIN);
-        let mut markers: Vec<&Marker> = self.markers.iter().filter(|m| m.at_ms <= end_ms).collect();
-        markers.sort_by_key(|m| (m.at_ms, m.kind));
-        let mut labels: Vec<LineLabel> = markers
-            .iter()
-            .map(|m| {
-                let text = format!("{} {}", format_clock(m.at_ms), m.label);
-                LineLabel::new(
-                    ts.x(m.at_ms),
-                    fit_text(&text, LABEL_SIZE, 500),
-                    m.kind.colour(),
-                    m.kind.dash(),
-                )
-            })
-            .collect();
-        let marker_rows = place_line_labels(&mut labels, (MARGIN, width - MARGIN), MAX_MARKER_ROWS);
+        let (labels, marker_rows) = self.marker_labels(ts, width);
         let hidden = labels.iter().filter(|l| l.row.is_none()).count();
         if hidden > 0 {
             legend.push(LegendEntry {
@@ -270,87 +309,136 @@ impl Chart for TimelineInput {
                 gap_before: true,
             });
         }
-
         let faults_bottom = heading_bottom + faults.height();
         let markers_bottom = faults_bottom + marker_rows as i32 * MARKER_ROW_HEIGHT;
-        let top = markers_bottom + 12;
-        let bottom = height - 84;
         let ys = CountScale {
-            top,
-            bottom,
+            top: markers_bottom + 12,
+            bottom: height - 84,
             max: y_max,
         };
+        TimelineLayout {
+            samples,
+            colours,
+            legend,
+            count_step,
+            ts,
+            ys,
+            faults,
+            faults_bottom,
+            labels,
+            markers_bottom,
+        }
+    }
 
-        // Stacked bands: each drawn from zero up to its cumulative top, the highest
-        // first, so neighbouring bands share edges without gaps.
-        if indices.is_empty() || self.bands.is_empty() {
+    /// Stacked bands: each drawn from zero up to its cumulative top, the highest first, so
+    /// neighbouring bands share edges without gaps. Without data, a message instead.
+    fn draw_bands<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        layout: &TimelineLayout,
+    ) -> Drawn {
+        let TimelineLayout {
+            samples, ts, ys, ..
+        } = layout;
+        let (left, right, top, bottom) = (ts.left, ts.right, ys.top, ys.bottom);
+        if samples.is_empty() || self.bands.is_empty() {
             canvas.outline_rect((left, top), (right, bottom), GRID.to_rgba(), 1)?;
-            draw_message(
+            return draw_message(
                 canvas,
                 "no series data",
                 ((left + right) / 2, (top + bottom) / 2),
-            )?;
-        } else {
-            let mut cumulative = vec![0u64; indices.len()];
-            let mut tops: Vec<Vec<u64>> = Vec::with_capacity(self.bands.len());
-            for band in &self.bands {
-                for (c, &i) in cumulative.iter_mut().zip(&indices) {
-                    *c += u64::from(band.values[i]);
-                }
-                tops.push(cumulative.clone());
+            );
+        }
+        let mut cumulative = vec![0u64; samples.len()];
+        let mut tops: Vec<Vec<u64>> = Vec::with_capacity(self.bands.len());
+        for band in &self.bands {
+            for (c, &i) in cumulative.iter_mut().zip(samples) {
+                *c += u64::from(band.values[i]);
             }
-            for (band_top, colour) in tops.iter().zip(&colours).rev() {
-                let edge: Vec<(i32, i32)> = indices
-                    .iter()
-                    .zip(band_top)
-                    .map(|(&i, &v)| (ts.x(self.times_ms[i]), ys.y(v)))
-                    .collect();
-                let mut points = simplify(&edge);
-                let first_x = points.first().map_or(left, |p| p.0);
-                let last_x = points.last().map_or(left, |p| p.0);
-                points.push((last_x, bottom));
-                points.push((first_x, bottom));
-                canvas.polygon(points, colour.to_rgba())?;
-            }
+            tops.push(cumulative.clone());
         }
+        for (band_top, colour) in tops.iter().zip(&layout.colours).rev() {
+            let edge: Vec<(i32, i32)> = samples
+                .iter()
+                .zip(band_top)
+                .map(|(&i, &v)| (ts.x(self.times_ms[i]), ys.y(v)))
+                .collect();
+            let mut points = simplify(&edge);
+            let first_x = points.first().map_or(left, |p| p.0);
+            let last_x = points.last().map_or(left, |p| p.0);
+            points.push((last_x, bottom));
+            points.push((first_x, bottom));
+            canvas.polygon(points, colour.to_rgba())?;
+        }
+        Ok(())
+    }
+}
 
-        // Gridlines over the bands, faint so the bands stay readable.
-        let mut v = y_step;
-        while v <= y_max {
-            let y = ys.y(v);
-            canvas.line(vec![(left, y), (right, y)], WHITE.mix(0.55), 1)?;
-            v += y_step;
-        }
-        shade_faults(canvas, &self.faults, ts, (top, bottom), false)?;
-        faults.draw(canvas, faults_bottom)?;
+/// Gridlines over the bands, faint so the bands stay readable.
+fn draw_count_gridlines<DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    layout: &TimelineLayout,
+) -> Drawn {
+    let (ts, ys) = (layout.ts, layout.ys);
+    let mut v = layout.count_step;
+    while v <= ys.max {
+        let y = ys.y(v);
+        canvas.line(vec![(ts.left, y), (ts.right, y)], WHITE.mix(0.55), 1)?;
+        v += layout.count_step;
+    }
+    Ok(())
+}
 
-        // Axes.
-        canvas.line(vec![(left, top), (left, bottom)], INK.to_rgba(), 1)?;
-        let mut v = 0;
-        while v <= y_max {
-            let y = ys.y(v);
-            canvas.line(vec![(left - 6, y), (left, y)], INK.to_rgba(), 1)?;
-            canvas.text(
-                &thousands(v),
-                (left - 10, y),
-                TextLook::new(LABEL_SIZE, INK).align(Align::Right).middle(),
-            )?;
-            v += y_step;
-        }
+/// The user-count axis left of the plot: line, ticks, labels and title.
+fn draw_count_axis<DB: DrawingBackend>(canvas: &Canvas<'_, DB>, layout: &TimelineLayout) -> Drawn {
+    let (left, ys) = (layout.ts.left, layout.ys);
+    canvas.line(vec![(left, ys.top), (left, ys.bottom)], INK.to_rgba(), 1)?;
+    let mut v = 0;
+    while v <= ys.max {
+        let y = ys.y(v);
+        canvas.line(vec![(left - 6, y), (left, y)], INK.to_rgba(), 1)?;
         canvas.text(
-            "users",
-            (MARGIN + 10, (top + bottom) / 2),
-            TextLook::new(LABEL_SIZE, MUTED)
-                .align(Align::Center)
-                .middle()
-                .upright(),
+            &thousands(v),
+            (left - 10, y),
+            TextLook::new(LABEL_SIZE, INK).align(Align::Right).middle(),
         )?;
-        draw_time_axis(canvas, ts, bottom, None)?;
+        v += layout.count_step;
+    }
+    canvas.text(
+        "users",
+        (MARGIN + 10, (ys.top + ys.bottom) / 2),
+        TextLook::new(LABEL_SIZE, MUTED)
+            .align(Align::Center)
+            .middle()
+            .upright(),
+    )
+}
 
+impl Chart for TimelineInput {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Drawn {
+        let (width, height) = (WIDTH as i32, HEIGHT as i32);
+        canvas.fill_rect((0, 0), (width, height), WHITE.to_rgba())?;
+        let heading_bottom = draw_heading(canvas, &self.title, &self.subtitle, width)?;
+        let layout = self.layout(heading_bottom);
+        let (ts, ys) = (layout.ts, layout.ys);
+        self.draw_bands(canvas, &layout)?;
+        draw_count_gridlines(canvas, &layout)?;
+        shade_faults(canvas, &self.faults, ts, (ys.top, ys.bottom), false)?;
+        layout.faults.draw(canvas, layout.faults_bottom)?;
+        draw_count_axis(canvas, &layout)?;
+        draw_time_axis(canvas, ts, ys.bottom, None)?;
         // Markers: lines first, then labels on opaque boxes above them.
-        draw_line_labels(canvas, &labels, markers_bottom, (top, bottom))?;
-
-        draw_legend(canvas, &legend, (right + 40, top))
+        draw_line_labels(
+            canvas,
+            &layout.labels,
+            layout.markers_bottom,
+            (ys.top, ys.bottom),
+        )?;
+        draw_legend(canvas, &layout.legend, (ts.right + 40, ys.top))
     }
 }
 
