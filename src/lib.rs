@@ -13,6 +13,7 @@
 
 #![warn(missing_docs)]
 
+pub mod chart;
 pub mod dist;
 pub mod engine;
 pub mod expect;

@@ -3,8 +3,8 @@
 //! usage, invalid scenario or I/O error; 3 internal error (a bug).
 
 use clap::{Args, Parser, Subcommand};
+use failsim::chart::ImageFormat;
 use failsim::model::{simulate, RunOptions};
-use failsim::report::charts::ImageFormat;
 use failsim::scenario::{self, LoadError, Scenario};
 use failsim::sweep::{self, Shard, Sweep, SweepError, SweepOptions, Vary};
 use failsim::time::format_ms;

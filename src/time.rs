@@ -4,6 +4,12 @@
 //! span; both wrap `u64` milliseconds so that every run on every machine orders events the
 //! same way. Durations in scenario files are strings with units (`"250ms"`, `"30s"`,
 //! `"1h 30m"`), parsed by [`parse_duration`].
+//!
+//! This module is also the one home of time formatting: durations for people
+//! ([`format_ms`], [`format_human`], [`format_duration_whole_seconds`],
+//! [`format_minutes_seconds`]) and instants as clock times since scenario start
+//! ([`format_clock`], [`format_clock_minutes`], [`format_clock_compact`]), used by the
+//! stdout story, the chart labels and messages alike. All use integer arithmetic only.
 
 use std::fmt;
 
@@ -111,7 +117,8 @@ pub fn format_human(ms: u64) -> String {
     }
 }
 
-/// Formats an instant as `h:mm:ss` from scenario start, for stdout stories.
+/// Formats an instant as `h:mm:ss` from scenario start (hours are not wrapped:
+/// `26:00:00`), for stdout stories and chart labels.
 pub fn format_clock(ms: u64) -> String {
     let total_s = ms / 1000;
     format!(
@@ -120,6 +127,45 @@ pub fn format_clock(ms: u64) -> String {
         (total_s / 60) % 60,
         total_s % 60
     )
+}
+
+/// Formats an instant as `h:mm` from scenario start, seconds dropped (hours are not
+/// wrapped: `26:00`); for time-axis ticks a whole number of minutes apart.
+pub fn format_clock_minutes(ms: u64) -> String {
+    let minutes = ms / 60_000;
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Formats an instant as `h:mm` on a whole minute and as `h:mm:ss` otherwise; for the
+/// times of a fault window.
+pub fn format_clock_compact(ms: u64) -> String {
+    if ms % 60_000 == 0 {
+        format_clock_minutes(ms)
+    } else {
+        format_clock(ms)
+    }
+}
+
+/// Formats a duration rounded to the second, with two-digit minutes and seconds after
+/// the largest unit: `45s`, `12m 04s`, `1h 02m 03s`; for chart labels, where figures of
+/// one width line up.
+pub fn format_duration_whole_seconds(ms: u64) -> String {
+    let seconds = ms.saturating_add(500) / 1_000;
+    let (h, m, s) = (seconds / 3_600, (seconds / 60) % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}h {m:02}m {s:02}s")
+    } else if m > 0 {
+        format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Formats a duration as `m:ss`, milliseconds dropped (minutes not wrapped: `75:00`); for
+/// duration-axis ticks less than a minute apart.
+pub fn format_minutes_seconds(ms: u64) -> String {
+    let seconds = ms / 1_000;
+    format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
 /// Parses a duration string with units into milliseconds.
@@ -178,5 +224,20 @@ mod tests {
         assert_eq!(format_human(9_849), "9.8s");
         assert_eq!(format_human(59_999), "1m");
         assert_eq!(format_human(250), "250ms");
+    }
+
+    #[test]
+    fn formats_chart_labels() {
+        const MIN: u64 = 60_000;
+        assert_eq!(format_clock_minutes(0), "0:00");
+        assert_eq!(format_clock_minutes(105 * MIN), "1:45");
+        assert_eq!(format_clock_minutes(26 * 60 * MIN), "26:00");
+        assert_eq!(format_clock(3_700_000), "1:01:40");
+        assert_eq!(format_clock_compact(3_600_000), "1:00");
+        assert_eq!(format_clock_compact(3_690_000), "1:01:30");
+        assert_eq!(format_duration_whole_seconds(754_400), "12m 34s");
+        assert_eq!(format_duration_whole_seconds(499), "0s");
+        assert_eq!(format_duration_whole_seconds(3_723_000), "1h 02m 03s");
+        assert_eq!(format_minutes_seconds(75_000), "1:15");
     }
 }

@@ -15,7 +15,7 @@ mod dir;
 pub use atomic::{write_atomically, write_file_atomically, Writer};
 pub use dir::{beside, check_ours, mark, parent_of, MARKER};
 
-use crate::report::charts::{self, ImageFormat};
+use crate::chart::{self as charts, ImageFormat};
 use crate::report::{csv as csv_out, views, Report};
 use std::fs;
 use std::io::{self, BufWriter, Write};

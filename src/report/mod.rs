@@ -2,14 +2,17 @@
 //! finished [`Report`], and the summary statistics computed from it. CSV files and charts
 //! are views over a finished `Report` (see [`csv`]); nothing here touches the file system.
 
-pub(crate) mod chart_kit;
-pub mod charts;
 pub mod csv;
 pub mod story;
 pub mod summary;
 pub mod views;
 
 pub use summary::Summary;
+
+/// The charts moved to [`crate::chart`]; these aliases keep `report::charts` and
+/// `report::chart_kit` paths compiling until their users import from `crate::chart`.
+pub use crate::chart as charts;
+pub(crate) use crate::chart::kit as chart_kit;
 
 /// Kinds of `timeline.csv` rows (INTERFACE §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

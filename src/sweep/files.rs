@@ -5,9 +5,9 @@
 use super::manifest::{self, Manifest};
 use super::{chart, grid, io_error, metrics, stats, PointStats, SweepError, Vary};
 use super::{CHART_STEM, SUMMARY_CSV};
+use crate::chart::ImageFormat;
 use crate::metric::Metric;
 use crate::output::{self, OutputError, MARKER};
-use crate::report::charts::ImageFormat;
 use std::fs;
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
@@ -114,7 +114,7 @@ pub(super) fn write_summary_and_chart(
         csv.flush()
     })?);
     if !layout.formats.is_empty() {
-        let input = chart::SweepChart::build(
+        let input = chart::sweep_input(
             &layout.scenario_name,
             &layout.vary,
             layout.replications,

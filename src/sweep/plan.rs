@@ -4,8 +4,8 @@
 
 use super::manifest::{self, Manifest};
 use super::{metrics, SweepError, DEFAULT_METRIC, DEFAULT_REPLICATIONS};
+use crate::chart::ImageFormat;
 use crate::metric::Metric;
-use crate::report::charts::ImageFormat;
 use crate::scenario::{self, overrides::split_assignment, Scenario};
 use std::fmt;
 use std::path::PathBuf;

@@ -5,10 +5,10 @@
 
 use super::stats::format3;
 use super::*;
+use crate::chart::ImageFormat;
 use crate::metric::Metric;
 use crate::model::{simulate, RunOptions};
 use crate::output::MARKER;
-use crate::report::charts::ImageFormat;
 use crate::report::Summary;
 use crate::scenario;
 use std::fs;

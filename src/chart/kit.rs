@@ -1,23 +1,20 @@
-//! What every chart failsim draws has in common: the run charts (`report::charts`:
-//! timeline, downtime, users) and the sweep chart (`sweep::chart`) both draw through this
-//! module. It holds the bundled DejaVu Sans font (embedded here, once), its registration
-//! with plotters, the slide size, font sizes and base palette, text measurement and
-//! (in PNGs) rasterisation with `ab_glyph` placed the way SVG viewers place plotters'
-//! `<text>`, the [`Canvas`] pixel-coordinate drawing helpers, the [`Chart`] trait with the
-//! SVG and PNG writers, and [`thousands`], the one integer formatter with thousands
-//! separators (also used by the stdout story and the chart subtitles).
+//! The drawing kit every chart draws through: the bundled DejaVu Sans font (embedded here,
+//! once) and its registration with plotters, the slide size and font sizes, text
+//! measurement and fitting ([`text_width`], [`fit_text`]) and (in PNGs) rasterisation with
+//! `ab_glyph` placed the way SVG viewers place plotters' `<text>`, the [`Canvas`]
+//! pixel-coordinate drawing helpers, [`simplify`] for long polylines, and [`thousands`],
+//! the one integer formatter with thousands separators (also used by the stdout story and
+//! the chart subtitles).
 //!
 //! Nothing here consults a system font or iterates a hash map, and pixel positions come
 //! from integer arithmetic and rounding only, so a chart is byte-identical for the same
 //! input on every run and machine.
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::{
-    BitMapBackend, Circle, Color, DrawingArea, DrawingBackend, IntoDrawingArea, PathElement,
-    Polygon, Rectangle, SVGBackend,
+    Circle, Color, DrawingArea, DrawingBackend, PathElement, Polygon, Rectangle,
 };
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform, RGBAColor, RGBColor};
@@ -47,15 +44,6 @@ pub(crate) const LABEL_SIZE: f64 = 22.0;
 pub(crate) const SMALL_SIZE: f64 = 20.0;
 pub(crate) const MESSAGE_SIZE: f64 = 36.0;
 
-/// Background.
-pub(crate) const WHITE: RGBColor = RGBColor(255, 255, 255);
-/// Text and axes.
-pub(crate) const INK: RGBColor = RGBColor(33, 33, 33);
-/// Subtitles and secondary text.
-pub(crate) const MUTED: RGBColor = RGBColor(90, 90, 90);
-/// Grid lines.
-pub(crate) const GRID: RGBColor = RGBColor(222, 222, 222);
-
 /// An integer with thousands separators: `12,345`.
 pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -69,20 +57,8 @@ pub(crate) fn thousands(n: u64) -> String {
     out
 }
 
-// ---------------------------------------------------------------------------------------
-// Rendering plumbing
-// ---------------------------------------------------------------------------------------
-
 /// Result of drawing; the error is plotters' message.
 pub(crate) type Drawn = Result<(), String>;
-
-/// A chart that can draw itself on any plotters backend.
-pub(crate) trait Chart {
-    /// Width and height in pixels.
-    fn size(&self) -> (u32, u32);
-    /// Draws the whole chart.
-    fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Drawn;
-}
 
 /// Registers the bundled font with plotters once per process (SVG text is drawn through
 /// plotters' font registry).
@@ -100,54 +76,6 @@ pub(crate) fn register_font() -> Result<(), String> {
     } else {
         Err("the bundled font DejaVuSans.ttf could not be loaded".to_string())
     }
-}
-
-/// Draws `chart` as an SVG document.
-pub(crate) fn svg_string<C: Chart>(chart: &C) -> Result<String, String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, chart.size()).into_drawing_area();
-        chart.draw(&Canvas {
-            area: &root,
-            bitmap: false,
-        })?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
-}
-
-/// Draws `chart` into an RGB buffer (3 bytes per pixel, row-major).
-pub(crate) fn rgb_pixels<C: Chart>(chart: &C) -> Result<Vec<u8>, String> {
-    let (w, h) = chart.size();
-    let mut pixels = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        chart.draw(&Canvas {
-            area: &root,
-            bitmap: true,
-        })?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(pixels)
-}
-
-/// Writes `chart` to `path` as SVG. The bundled font must be registered
-/// ([`register_font`]).
-pub(crate) fn write_svg<C: Chart>(chart: &C, path: &Path) -> Result<(), String> {
-    let svg = svg_string(chart)?;
-    std::fs::write(path, svg).map_err(|e| e.to_string())
-}
-
-/// Writes `chart` to `path` as PNG (the encoder follows the file's extension). The chart
-/// is drawn in memory first, so a drawing error never leaves a file behind.
-pub(crate) fn write_png<C: Chart>(chart: &C, path: &Path) -> Result<(), String> {
-    let size = chart.size();
-    let pixels = rgb_pixels(chart)?;
-    let mut backend = BitMapBackend::new(path, size);
-    backend
-        .blit_bitmap((0, 0), size, &pixels)
-        .and_then(|()| backend.present())
-        .map_err(|e| e.to_string())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -283,7 +211,12 @@ pub(crate) struct Canvas<'a, DB: DrawingBackend> {
     bitmap: bool,
 }
 
-impl<DB: DrawingBackend> Canvas<'_, DB> {
+impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
+    /// A canvas over `area`; `bitmap` when drawing a PNG (text is then rasterised here).
+    pub(crate) fn new(area: &'a DrawingArea<DB, Shift>, bitmap: bool) -> Self {
+        Canvas { area, bitmap }
+    }
+
     pub(crate) fn fill_rect(
         &self,
         (x0, y0): (i32, i32),
@@ -504,6 +437,56 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     }
 }
 
+/// Reduces a pixel polyline to what can be seen: in each run of points on the same
+/// pixel column only the first, lowest, highest and last stay, then repeated points
+/// and the middle of straight horizontal or vertical runs go. Keeps SVG files small
+/// for long series without changing the picture.
+pub(crate) fn simplify(points: &[(i32, i32)]) -> Vec<(i32, i32)> {
+    let mut reduced: Vec<(i32, i32)> = Vec::with_capacity(points.len().min(8_192));
+    let mut i = 0;
+    while i < points.len() {
+        let x = points[i].0;
+        let mut j = i;
+        while j < points.len() && points[j].0 == x {
+            j += 1;
+        }
+        let run = &points[i..j];
+        let (mut lo, mut hi) = (0, 0);
+        for (k, p) in run.iter().enumerate() {
+            if p.1 < run[lo].1 {
+                lo = k;
+            }
+            if p.1 > run[hi].1 {
+                hi = k;
+            }
+        }
+        let mut keep = [0, lo, hi, run.len() - 1];
+        keep.sort_unstable();
+        for k in keep {
+            if reduced.last() != Some(&run[k]) {
+                reduced.push(run[k]);
+            }
+        }
+        i = j;
+    }
+    let mut out: Vec<(i32, i32)> = Vec::with_capacity(reduced.len());
+    for p in reduced {
+        if out.len() >= 2 {
+            let a = out[out.len() - 2];
+            let b = out[out.len() - 1];
+            let straight = (a.0 == b.0 && b.0 == p.0) || (a.1 == b.1 && b.1 == p.1);
+            // Only drop b when it lies between a and p (not a reversal).
+            let between = (a.0.min(p.0) <= b.0 && b.0 <= a.0.max(p.0))
+                && (a.1.min(p.1) <= b.1 && b.1 <= a.1.max(p.1));
+            if straight && between {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,5 +498,24 @@ mod tests {
         assert_eq!(thousands(1_000), "1,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn simplify_keeps_the_shape() {
+        let points = vec![
+            (0, 10),
+            (0, 10),
+            (1, 10),
+            (2, 10),
+            (2, 5),
+            (2, 8),
+            (2, 7),
+            (3, 7),
+        ];
+        assert_eq!(
+            simplify(&points),
+            vec![(0, 10), (2, 10), (2, 5), (2, 7), (3, 7)]
+        );
+        assert_eq!(simplify(&[]), Vec::<(i32, i32)>::new());
     }
 }

@@ -1,0 +1,291 @@
+//! The empirical CDF of per-user downtime over affected users, with the p50, p95 and p99
+//! (nearest rank) marked by labelled lines.
+
+use plotters::prelude::{Color, DrawingBackend};
+
+use super::kit::{
+    simplify, text_width, thousands, Align, Canvas, Drawn, TextLook, HEIGHT, LABEL_SIZE, MARGIN,
+    WIDTH,
+};
+use super::layout::{
+    draw_heading, draw_line_labels, draw_message, place_line_labels, LineLabel, MARKER_ROW_HEIGHT,
+};
+use super::palette::{CDF_LINE, GRID, INK, MUTED, PERCENTILE_COLOUR, WHITE};
+use super::scale::{proportional_px, time_step, CountScale, TimeScale};
+use super::Chart;
+use crate::time::{format_duration_whole_seconds, format_minutes_seconds};
+
+/// Points of the downtime CDF drawn exactly; above this the CDF is sampled on a grid of
+/// [`CDF_GRID`] steps, finer than one pixel.
+const CDF_EXACT_MAX: usize = 5_000;
+const CDF_GRID: u64 = 4_000;
+
+/// Input of [`render_downtime`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DowntimeInput {
+    /// Chart title.
+    pub title: String,
+    /// Downtime of each affected user, in any order. Empty: the chart says that no user
+    /// was affected.
+    pub downtimes_ms: Vec<u64>,
+}
+
+/// Nearest-rank percentile of sorted values: the smallest value with at least
+/// `permille / 1000` of the values at or below it.
+pub(super) fn percentile_ms(sorted: &[u64], permille: u64) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let n = sorted.len() as u64;
+    let rank = (permille * n).div_ceil(1_000).clamp(1, n);
+    Some(sorted[(rank - 1) as usize])
+}
+
+/// `n affected users · mean … · max …` over sorted downtimes.
+fn subtitle(sorted: &[u64]) -> String {
+    let n = sorted.len() as u64;
+    match (sorted.first(), sorted.last()) {
+        (Some(_), Some(&max)) => {
+            let sum: u128 = sorted.iter().map(|&d| u128::from(d)).sum();
+            let mean = (sum / u128::from(n)) as u64;
+            format!(
+                "{} affected {} · mean {} · max {}",
+                thousands(n),
+                if n == 1 { "user" } else { "users" },
+                format_duration_whole_seconds(mean),
+                format_duration_whole_seconds(max)
+            )
+        }
+        _ => "0 affected users".to_string(),
+    }
+}
+
+/// The downtime axis from `left` to `right` for downtimes up to `max_ms`, and its tick
+/// spacing.
+fn downtime_scale(max_ms: u64, (left, right): (i32, i32)) -> (TimeScale, u64) {
+    // At least one minute wide, so tiny downtimes get readable ticks.
+    let span_ms = max_ms.max(60_000);
+    let tick_w = (text_width(&format_minutes_seconds(span_ms), LABEL_SIZE) + 24).max(90);
+    let max_ticks = ((right - left) / tick_w).max(1) as u64;
+    let step = time_step(span_ms, max_ticks);
+    // Strictly past the longest downtime, so the last step is not hidden by the edge.
+    let end_ms = (span_ms / step).saturating_add(1).saturating_mul(step);
+    let ts = TimeScale {
+        left,
+        right,
+        end_ms,
+    };
+    (ts, step)
+}
+
+/// The p50, p95 and p99 of sorted downtimes as `(permille, value)`, and their labels;
+/// equal percentiles share one label: `p95 = p99 = 48m 13s`.
+fn percentile_labels(sorted: &[u64], ts: TimeScale) -> (Vec<(u64, u64)>, Vec<LineLabel>) {
+    let percentiles: Vec<(u64, u64)> = [500u64, 950, 990]
+        .iter()
+        .filter_map(|&permille| percentile_ms(sorted, permille).map(|v| (permille, v)))
+        .collect();
+    let mut labels: Vec<LineLabel> = Vec::new();
+    let mut k = 0;
+    while k < percentiles.len() {
+        let value = percentiles[k].1;
+        let mut names = Vec::new();
+        while k < percentiles.len() && percentiles[k].1 == value {
+            names.push(format!("p{}", percentiles[k].0 / 10));
+            k += 1;
+        }
+        let text = format!(
+            "{} = {}",
+            names.join(" = "),
+            format_duration_whole_seconds(value)
+        );
+        labels.push(LineLabel::new(ts.x(value), text, PERCENTILE_COLOUR, (8, 5)));
+    }
+    (percentiles, labels)
+}
+
+/// Gridlines, ticks and labels of the share axis, every 20 %.
+fn draw_share_ticks<DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    ts: TimeScale,
+    ys: CountScale,
+) -> Drawn {
+    let (left, right, top, bottom) = (ts.left, ts.right, ys.top, ys.bottom);
+    for pct in (0..=100u64).step_by(20) {
+        let y = bottom - proportional_px(pct, 100, bottom - top);
+        if pct > 0 {
+            canvas.line(vec![(left, y), (right, y)], GRID.to_rgba(), 1)?;
+        }
+        canvas.line(vec![(left - 6, y), (left, y)], INK.to_rgba(), 1)?;
+        canvas.text(
+            &format!("{pct} %"),
+            (left - 10, y),
+            TextLook::new(LABEL_SIZE, INK).align(Align::Right).middle(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Gridlines, ticks and labels of the downtime axis, `step` apart: whole minutes, or
+/// `m:ss` when the step is shorter than a minute.
+fn draw_downtime_ticks<DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    ts: TimeScale,
+    ys: CountScale,
+    step: u64,
+) -> Drawn {
+    let mut t = 0;
+    while t <= ts.end_ms {
+        let x = ts.x(t);
+        if t > 0 {
+            canvas.line(vec![(x, ys.top), (x, ys.bottom)], GRID.to_rgba(), 1)?;
+        }
+        canvas.line(vec![(x, ys.bottom), (x, ys.bottom + 6)], INK.to_rgba(), 1)?;
+        let label = if step % 60_000 == 0 {
+            (t / 60_000).to_string()
+        } else {
+            format_minutes_seconds(t)
+        };
+        canvas.text(
+            &label,
+            (x, ys.bottom + 10),
+            TextLook::new(LABEL_SIZE, INK).align(Align::Center),
+        )?;
+        let Some(next) = t.checked_add(step) else {
+            break;
+        };
+        t = next;
+    }
+    Ok(())
+}
+
+/// Both axes with their grids, ticks and titles.
+fn draw_axes<DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    ts: TimeScale,
+    ys: CountScale,
+    step: u64,
+) -> Drawn {
+    let (left, right, top, bottom) = (ts.left, ts.right, ys.top, ys.bottom);
+    draw_share_ticks(canvas, ts, ys)?;
+    draw_downtime_ticks(canvas, ts, ys, step)?;
+    canvas.line(vec![(left, top), (left, bottom)], INK.to_rgba(), 1)?;
+    canvas.line(vec![(left, bottom), (right, bottom)], INK.to_rgba(), 1)?;
+    let x_title = if step % 60_000 == 0 {
+        "downtime per affected user (minutes)"
+    } else {
+        "downtime per affected user (m:ss)"
+    };
+    canvas.text(
+        x_title,
+        ((left + right) / 2, bottom + 40),
+        TextLook::new(LABEL_SIZE, MUTED).align(Align::Center),
+    )?;
+    canvas.text(
+        "share of affected users",
+        (MARGIN + 10, (top + bottom) / 2),
+        TextLook::new(LABEL_SIZE, MUTED)
+            .align(Align::Center)
+            .middle()
+            .upright(),
+    )
+}
+
+/// The empirical CDF of sorted downtimes as a step line: exact steps for small inputs,
+/// otherwise the share at or below each of [`CDF_GRID`] evenly spaced downtimes.
+fn cdf_points(sorted: &[u64], ts: TimeScale, ys: CountScale) -> Vec<(i32, i32)> {
+    let mut points = vec![(ts.x(0), ys.y(0))];
+    if sorted.len() <= CDF_EXACT_MAX {
+        let mut i = 0;
+        while i < sorted.len() {
+            let value = sorted[i];
+            let mut j = i;
+            while j < sorted.len() && sorted[j] == value {
+                j += 1;
+            }
+            let x = ts.x(value);
+            points.push((x, ys.y(i as u64)));
+            points.push((x, ys.y(j as u64)));
+            i = j;
+        }
+    } else {
+        let mut previous = 0u64;
+        for g in 0..=CDF_GRID {
+            let at = ts.end_ms.saturating_mul(g) / CDF_GRID;
+            let count = sorted.partition_point(|&d| d <= at) as u64;
+            let x = ts.x(at);
+            points.push((x, ys.y(previous)));
+            points.push((x, ys.y(count)));
+            previous = count;
+        }
+    }
+    points.push((ts.x(ts.end_ms), ys.y(sorted.len() as u64)));
+    simplify(&points)
+}
+
+impl Chart for DowntimeInput {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Drawn {
+        let (width, height) = (WIDTH as i32, HEIGHT as i32);
+        canvas.fill_rect((0, 0), (width, height), WHITE.to_rgba())?;
+        let mut sorted = self.downtimes_ms.clone();
+        sorted.sort_unstable();
+        let n = sorted.len() as u64;
+        let heading_bottom = draw_heading(canvas, &self.title, &subtitle(&sorted), width)?;
+        let bottom = height - 84;
+        let left = MARGIN + 30 + text_width("100 %", LABEL_SIZE) + 14;
+        let right = width - MARGIN - 40;
+
+        let Some(&max) = sorted.last() else {
+            let top = heading_bottom + 16;
+            canvas.outline_rect((left, top), (right, bottom), GRID.to_rgba(), 1)?;
+            return draw_message(
+                canvas,
+                "no user was affected",
+                ((left + right) / 2, (top + bottom) / 2),
+            );
+        };
+        let (ts, step) = downtime_scale(max, (left, right));
+
+        // Percentiles: labelled in rows above the plot, like timeline markers.
+        let (percentiles, mut labels) = percentile_labels(&sorted, ts);
+        let rows = place_line_labels(&mut labels, (MARGIN, width - MARGIN), 3);
+        let rows_bottom = heading_bottom + rows as i32 * MARKER_ROW_HEIGHT;
+        let top = rows_bottom + 16;
+        let ys = CountScale {
+            top,
+            bottom,
+            max: n,
+        };
+
+        draw_axes(canvas, ts, ys, step)?;
+        canvas.line(cdf_points(&sorted, ts, ys), CDF_LINE.to_rgba(), 3)?;
+
+        // Percentile lines over the curve, with a dot where each meets it.
+        draw_line_labels(canvas, &labels, rows_bottom, (top, bottom))?;
+        for &(permille, value) in &percentiles {
+            let rank = (permille * n).div_ceil(1_000).clamp(1, n);
+            canvas.dot((ts.x(value), ys.y(rank)), 6, PERCENTILE_COLOUR.to_rgba())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let sorted: Vec<u64> = (1..=100).collect();
+        assert_eq!(percentile_ms(&sorted, 500), Some(50));
+        assert_eq!(percentile_ms(&sorted, 950), Some(95));
+        assert_eq!(percentile_ms(&sorted, 990), Some(99));
+        assert_eq!(percentile_ms(&[7], 990), Some(7));
+        assert_eq!(percentile_ms(&[1, 2, 3], 500), Some(2));
+        assert_eq!(percentile_ms(&[], 500), None);
+    }
+}

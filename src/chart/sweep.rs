@@ -1,0 +1,371 @@
+//! The sweep chart (`sweep.svg`, `sweep.png`): the mean of one metric against the first
+//! varied parameter, one line per value of the other varied parameters, each with a shaded
+//! 95 % confidence band, and the scenario's `[[expect]]` bounds on that metric as dashed
+//! lines.
+//!
+//! The sweep fills a [`SweepInput`] in display units (x positions, means in minutes for
+//! `*_ms` metrics, tick labels as the values were given); this file only lays it out and
+//! draws it, through the same kit as the run charts, so it has their size, fonts and
+//! palette: 1600 x 800, the bundled DejaVu Sans measured and rasterised with `ab_glyph`
+//! (never a system font), Okabe-Ito colours. Pixel positions come from `+ - * /` and
+//! rounding only, so the files are byte-identical on every machine.
+
+use plotters::prelude::{Color, DrawingBackend};
+use plotters::style::RGBColor;
+
+use super::kit::{
+    fit_text, text_width, Align, Canvas, Drawn, TextLook, HEIGHT, LABEL_SIZE, MARGIN, MESSAGE_SIZE,
+    SMALL_SIZE, SUBTITLE_SIZE, TITLE_SIZE, WIDTH,
+};
+use super::palette::{
+    CONFIDENCE_BAND_OPACITY, EXPECT_BOUND, GRID, INK, MUTED, SWEEP_LINE_COLOURS, WHITE,
+};
+use super::scale::{decimals, nice_step, ValueScale};
+use super::Chart;
+
+/// Dash pattern (on, off) of the `[[expect]]` bound lines, in pixels.
+const BOUND_DASH: (i32, i32) = (12, 6);
+
+/// One point of a line: x position, mean and 95 % confidence interval, in display units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SweepPoint {
+    /// Position on the x axis (a value of the first varied parameter, its length in
+    /// minutes, or its index for categorical values).
+    pub x: f64,
+    /// Mean of the metric over the point's runs.
+    pub mean: f64,
+    /// 95 % confidence interval `(low, high)`, when there were enough runs.
+    pub ci: Option<(f64, f64)>,
+}
+
+/// One line: a combination of the values of the second and later varied parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepLine {
+    /// Legend text, e.g. `0.9, 30s`.
+    pub label: String,
+    /// One entry per x value; `None` where the metric never had a value.
+    pub points: Vec<Option<SweepPoint>>,
+}
+
+/// Input of [`render_sweep`](super::render_sweep): everything the chart shows, in display
+/// units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepInput {
+    /// Chart title, e.g. `downtime_p95_ms by dns.ttl`.
+    pub title: String,
+    /// Line under the title.
+    pub subtitle: String,
+    /// Title of the x axis (the first varied parameter's path).
+    pub x_title: String,
+    /// Title of the y axis (the metric and its display unit).
+    pub y_title: String,
+    /// Tick position and label of each x value.
+    pub x_ticks: Vec<(f64, String)>,
+    /// Legend heading (the paths the lines stand for); empty with one line.
+    pub legend_title: String,
+    /// The lines, drawn in order, coloured in [`SWEEP_LINE_COLOURS`] order.
+    pub lines: Vec<SweepLine>,
+    /// `(y, legend label)` of each `[[expect]]` bound.
+    pub bounds: Vec<(f64, String)>,
+    /// Shown instead of the plot when no point has a value.
+    pub empty_message: Option<String>,
+}
+
+const LEGEND_SWATCH: i32 = 36;
+const LEGEND_ROW: i32 = 32;
+const LEGEND_MAX_WIDTH: i32 = 360;
+
+impl Chart for SweepInput {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>) -> Drawn {
+        c.area.fill(&WHITE).map_err(|e| e.to_string())?;
+        let width = WIDTH as i32;
+        let height = HEIGHT as i32;
+        let inner = width - 2 * MARGIN;
+        c.text(
+            &fit_text(&self.title, TITLE_SIZE, inner),
+            (MARGIN, 16),
+            TextLook::new(TITLE_SIZE, INK),
+        )?;
+        c.text(
+            &fit_text(&self.subtitle, SUBTITLE_SIZE, inner),
+            (MARGIN, 66),
+            TextLook::new(SUBTITLE_SIZE, MUTED),
+        )?;
+        let top = 124;
+        if let Some(message) = &self.empty_message {
+            return c.text(
+                &fit_text(message, MESSAGE_SIZE, inner),
+                (width / 2, (top + height) / 2),
+                TextLook::new(MESSAGE_SIZE, MUTED)
+                    .align(Align::Center)
+                    .middle(),
+            );
+        }
+
+        // Legend entries: lines, the band, the bounds.
+        let mut legend: Vec<(LegendSwatch, String)> = Vec::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            legend.push((
+                LegendSwatch::Line(SWEEP_LINE_COLOURS[i % SWEEP_LINE_COLOURS.len()]),
+                line.label.clone(),
+            ));
+        }
+        legend.push((LegendSwatch::Band, "95 % confidence interval".to_string()));
+        for (_, label) in &self.bounds {
+            legend.push((LegendSwatch::Bound, label.clone()));
+        }
+        let label_w = legend
+            .iter()
+            .map(|(_, l)| text_width(l, SMALL_SIZE))
+            .chain(std::iter::once(text_width(&self.legend_title, SMALL_SIZE)))
+            .max()
+            .unwrap_or(0);
+        let legend_w = (LEGEND_SWATCH + 12 + label_w).min(LEGEND_MAX_WIDTH);
+
+        // Y range in display units, from zero unless values are negative.
+        let mut y_lo = 0.0f64;
+        let mut y_hi = 0.0f64;
+        for line in &self.lines {
+            for p in line.points.iter().flatten() {
+                let (lo, hi) = p.ci.unwrap_or((p.mean, p.mean));
+                y_lo = y_lo.min(lo.min(p.mean));
+                y_hi = y_hi.max(hi.max(p.mean));
+            }
+        }
+        for (b, _) in &self.bounds {
+            y_lo = y_lo.min(*b);
+            y_hi = y_hi.max(*b);
+        }
+        if y_hi <= y_lo {
+            y_hi = y_lo + 1.0;
+        }
+        let step = nice_step(y_hi - y_lo, 8.0);
+        let y_lo = (y_lo / step).floor() * step;
+        let y_hi = (y_hi / step).ceil() * step;
+        let digits = decimals(step);
+        let tick_labels: Vec<(f64, String)> = {
+            let count = ((y_hi - y_lo) / step).round() as i64;
+            (0..=count)
+                .map(|k| {
+                    let v = y_lo + k as f64 * step;
+                    let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
+                    (v, format!("{v:.digits$}"))
+                })
+                .collect()
+        };
+        let y_label_w = tick_labels
+            .iter()
+            .map(|(_, l)| text_width(l, LABEL_SIZE))
+            .max()
+            .unwrap_or(0);
+
+        let plot_left = MARGIN + 40 + y_label_w + 12;
+        let plot_right = width - MARGIN - legend_w - 32;
+        let plot_top = top;
+        let plot_bottom = height - MARGIN - 84;
+        let y = ValueScale {
+            lo: y_lo,
+            hi: y_hi,
+            from_px: plot_bottom,
+            to_px: plot_top,
+        };
+        let (x_lo, x_hi) = self
+            .x_ticks
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (x, _)| {
+                (lo.min(*x), hi.max(*x))
+            });
+        // Keep the outermost points and their labels off the plot's edges.
+        let pad = ((plot_right - plot_left) / 16).max(40);
+        let x = ValueScale {
+            lo: x_lo,
+            hi: x_hi,
+            from_px: plot_left + pad,
+            to_px: plot_right - pad,
+        };
+
+        // Grid and axes.
+        for (v, label) in &tick_labels {
+            let py = y.px(*v);
+            c.line(vec![(plot_left, py), (plot_right, py)], GRID.to_rgba(), 1)?;
+            c.text(
+                label,
+                (plot_left - 10, py),
+                TextLook::new(LABEL_SIZE, INK).align(Align::Right).middle(),
+            )?;
+        }
+        let mut last_label_right = i32::MIN;
+        for (i, (v, label)) in self.x_ticks.iter().enumerate() {
+            let px = x.px(*v);
+            c.line(vec![(px, plot_top), (px, plot_bottom)], GRID.to_rgba(), 1)?;
+            c.line(
+                vec![(px, plot_bottom), (px, plot_bottom + 6)],
+                INK.to_rgba(),
+                1,
+            )?;
+            // Labels that would overlap their left neighbour are left out (never the last).
+            let w = text_width(label, LABEL_SIZE);
+            let is_last = i + 1 == self.x_ticks.len();
+            let fits = px - w / 2 > last_label_right + 12;
+            if fits || (is_last && px - w / 2 > last_label_right + 4) {
+                c.text(
+                    label,
+                    (px, plot_bottom + 10),
+                    TextLook::new(LABEL_SIZE, INK).align(Align::Center),
+                )?;
+                last_label_right = px + w - w / 2;
+            }
+        }
+        c.line(
+            vec![
+                (plot_left, plot_top),
+                (plot_left, plot_bottom),
+                (plot_right, plot_bottom),
+            ],
+            INK.to_rgba(),
+            1,
+        )?;
+        c.text(
+            &fit_text(&self.x_title, LABEL_SIZE, plot_right - plot_left),
+            ((plot_left + plot_right) / 2, plot_bottom + 48),
+            TextLook::new(LABEL_SIZE, INK).align(Align::Center),
+        )?;
+        c.text(
+            &fit_text(&self.y_title, LABEL_SIZE, plot_bottom - plot_top),
+            (MARGIN, (plot_top + plot_bottom) / 2),
+            TextLook::new(LABEL_SIZE, INK)
+                .align(Align::Center)
+                .upright(),
+        )?;
+
+        // Bounds, then bands under every line, then lines and points.
+        for (b, _) in &self.bounds {
+            c.dashed_hline(
+                (plot_left, plot_right),
+                y.px(*b),
+                EXPECT_BOUND.to_rgba(),
+                2,
+                BOUND_DASH,
+            )?;
+        }
+        for (i, line) in self.lines.iter().enumerate() {
+            let colour = SWEEP_LINE_COLOURS[i % SWEEP_LINE_COLOURS.len()];
+            for run in contiguous(&line.points, |p| p.ci.is_some()) {
+                let mut band: Vec<(i32, i32)> = run
+                    .iter()
+                    .map(|p| (x.px(p.x), y.px(p.ci.expect("filtered").1)))
+                    .collect();
+                band.extend(
+                    run.iter()
+                        .rev()
+                        .map(|p| (x.px(p.x), y.px(p.ci.expect("filtered").0))),
+                );
+                if run.len() == 1 {
+                    // A lone interval: a short bar.
+                    let (px, (lo, hi)) = (x.px(run[0].x), run[0].ci.expect("filtered"));
+                    c.fill_rect(
+                        (px - 8, y.px(hi)),
+                        (px + 8, y.px(lo)),
+                        colour.mix(CONFIDENCE_BAND_OPACITY),
+                    )?;
+                } else {
+                    c.polygon(band, colour.mix(CONFIDENCE_BAND_OPACITY))?;
+                }
+            }
+        }
+        for (i, line) in self.lines.iter().enumerate() {
+            let colour = SWEEP_LINE_COLOURS[i % SWEEP_LINE_COLOURS.len()];
+            for run in contiguous(&line.points, |_| true) {
+                let path: Vec<(i32, i32)> = run.iter().map(|p| (x.px(p.x), y.px(p.mean))).collect();
+                if path.len() > 1 {
+                    c.line(path.clone(), colour.to_rgba(), 3)?;
+                }
+                for p in path {
+                    c.dot(p, 5, colour.to_rgba())?;
+                }
+            }
+        }
+
+        // Legend, right of the plot.
+        let lx = width - MARGIN - legend_w;
+        let mut ly = plot_top;
+        if !self.legend_title.is_empty() {
+            c.text(
+                &fit_text(&self.legend_title, SMALL_SIZE, legend_w),
+                (lx, ly),
+                TextLook::new(SMALL_SIZE, MUTED),
+            )?;
+            ly += LEGEND_ROW;
+        }
+        for (swatch, label) in &legend {
+            let mid = ly + LEGEND_ROW / 2 - 4;
+            match swatch {
+                LegendSwatch::Line(colour) => {
+                    c.line(
+                        vec![(lx, mid), (lx + LEGEND_SWATCH, mid)],
+                        colour.to_rgba(),
+                        3,
+                    )?;
+                    c.dot((lx + LEGEND_SWATCH / 2, mid), 5, colour.to_rgba())?;
+                }
+                LegendSwatch::Band => {
+                    c.fill_rect(
+                        (lx, mid - 9),
+                        (lx + LEGEND_SWATCH, mid + 9),
+                        SWEEP_LINE_COLOURS[0].mix(CONFIDENCE_BAND_OPACITY),
+                    )?;
+                }
+                LegendSwatch::Bound => {
+                    c.dashed_hline(
+                        (lx, lx + LEGEND_SWATCH),
+                        mid,
+                        EXPECT_BOUND.to_rgba(),
+                        2,
+                        BOUND_DASH,
+                    )?;
+                }
+            }
+            c.text(
+                &fit_text(label, SMALL_SIZE, legend_w - LEGEND_SWATCH - 12),
+                (lx + LEGEND_SWATCH + 12, mid),
+                TextLook::new(SMALL_SIZE, INK).middle(),
+            )?;
+            ly += LEGEND_ROW;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum LegendSwatch {
+    Line(RGBColor),
+    Band,
+    Bound,
+}
+
+/// Maximal runs of consecutive present points satisfying `keep`.
+fn contiguous(
+    points: &[Option<SweepPoint>],
+    keep: impl Fn(&SweepPoint) -> bool,
+) -> Vec<Vec<SweepPoint>> {
+    let mut runs = Vec::new();
+    let mut current = Vec::new();
+    for p in points {
+        match p {
+            Some(p) if keep(p) => current.push(*p),
+            _ => {
+                if !current.is_empty() {
+                    runs.push(std::mem::take(&mut current));
+                }
+            }
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    runs
+}
