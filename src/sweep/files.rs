@@ -46,24 +46,27 @@ impl Layout {
         }
     }
 
+    /// Columns of `sweep.csv`: point, replication, seed, one per `--vary`, every metric.
     pub(super) fn sweep_header(&self) -> Vec<String> {
-        let mut h: Vec<String> = vec!["point".into(), "replication".into(), "seed".into()];
-        h.extend(self.vary.iter().map(|v| v.path.clone()));
-        h.extend(metrics().map(|m| m.name().to_string()));
-        h
+        let mut header: Vec<String> = vec!["point".into(), "replication".into(), "seed".into()];
+        header.extend(self.vary.iter().map(|v| v.path.clone()));
+        header.extend(metrics().map(|m| m.name().to_string()));
+        header
     }
 
+    /// Columns of `sweep_summary.csv`: point, one per `--vary`, runs, then mean, interval
+    /// and count of every metric.
     pub(super) fn summary_header(&self) -> Vec<String> {
-        let mut h: Vec<String> = vec!["point".into()];
-        h.extend(self.vary.iter().map(|v| v.path.clone()));
-        h.push("runs".into());
-        for m in metrics() {
-            h.push(format!("{m}_mean"));
-            h.push(format!("{m}_ci95_low"));
-            h.push(format!("{m}_ci95_high"));
-            h.push(format!("{m}_n"));
+        let mut header: Vec<String> = vec!["point".into()];
+        header.extend(self.vary.iter().map(|v| v.path.clone()));
+        header.push("runs".into());
+        for metric in metrics() {
+            header.push(format!("{metric}_mean"));
+            header.push(format!("{metric}_ci95_low"));
+            header.push(format!("{metric}_ci95_high"));
+            header.push(format!("{metric}_n"));
         }
-        h
+        header
     }
 
     /// Number of grid points.
@@ -71,6 +74,7 @@ impl Layout {
         self.vary.iter().map(|v| v.values.len()).product()
     }
 
+    /// The grid the manifest's `--vary` entries span (see [`grid`]).
     pub(super) fn grid(&self) -> Vec<Vec<String>> {
         let vary: Vec<Vary> = self
             .vary
