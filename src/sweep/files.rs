@@ -2,8 +2,8 @@
 //! `sweep_summary.csv`, the summary and chart, `sweep.csv` written row by row, and the
 //! `<DIR>.partial/` directory a sweep is assembled in.
 
-use super::manifest::{self, Manifest};
-use super::{chart, grid, io_error, metrics, stats, PointStats, SweepError, Vary};
+use super::manifest::Manifest;
+use super::{chart, format3, grid, io_error, metrics, PointStats, SweepError, Vary, VaryEntry};
 use super::{CHART_STEM, SUMMARY_CSV};
 use crate::metric::Metric;
 use crate::output::{self, OutputError, MARKER};
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// Column layout and chart settings derived from a manifest, so that a sweep and a merge
 /// write the same bytes.
 pub(super) struct Layout {
-    pub(super) vary: Vec<manifest::VaryEntry>,
+    pub(super) vary: Vec<VaryEntry>,
     pub(super) replications: u32,
     pub(super) metric: Metric,
     pub(super) formats: Vec<ImageFormat>,
@@ -104,9 +104,9 @@ pub(super) fn write_summary_and_chart(
             record.extend(p.values.iter().cloned());
             record.push(p.runs.to_string());
             for s in &p.metrics {
-                record.push(s.mean.map(stats::format3).unwrap_or_default());
+                record.push(s.mean.map(format3).unwrap_or_default());
                 let (lo, hi) = match s.ci95 {
-                    Some((lo, hi)) => (stats::format3(lo), stats::format3(hi)),
+                    Some((lo, hi)) => (format3(lo), format3(hi)),
                     None => (String::new(), String::new()),
                 };
                 record.push(lo);

@@ -78,6 +78,10 @@ pub use merge::merge;
 pub use outcome::SweepOutcome;
 pub use plan::{grid, parse_metric, Point, RunId, Shard, Sweep, SweepOptions, Vary};
 pub use stats::{t_quantile_975, MetricStats, PointStats};
+// For the chart, which reads the manifest's `--vary` entries and formats statistics as the
+// summary does.
+pub(crate) use manifest::VaryEntry;
+pub(crate) use stats::format3;
 
 /// Replications per point when `--replications` is not given.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
