@@ -502,7 +502,7 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
         let r = args.replications;
         let base = plan.base_seed();
         println!("seed: {base} (replication r uses seed {base} + r at every point)");
-        println!("scenario: {}", plan.points()[0].model.name);
+        println!("scenario: {}", plan.points()[0].scenario.name);
         println!(
             "runs: {} ({} point{} x {r} replication{})",
             outcome.total_runs,

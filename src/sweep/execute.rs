@@ -43,7 +43,7 @@ impl Sweep {
         let work = |k: usize| -> Vec<String> {
             let run = self.shard_run(k);
             let point = &points[run.point];
-            let summary = simulate_summary(&point.model, run.seed);
+            let summary = simulate_summary(&point.scenario, run.seed);
             run_record(run, &point.values, &summary, vary_count)
         };
         ordered_parallel(run_count, self.options.jobs, work, &mut sink)?;
@@ -79,10 +79,10 @@ impl Sweep {
 }
 
 /// Runs one simulation and returns its summary only (no timeline, series or traces kept).
-pub fn simulate_summary(model: &Scenario, seed: u64) -> Summary {
+pub fn simulate_summary(scenario: &Scenario, seed: u64) -> Summary {
     let mut recorder = DiscardRecorder;
     let (users, control) = simulate_into(
-        model,
+        scenario,
         &RunOptions {
             seed,
             trace_users: 0,

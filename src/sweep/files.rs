@@ -2,8 +2,8 @@
 //! `sweep_summary.csv`, the summary and chart, `sweep.csv` written row by row, and the
 //! `<DIR>.partial/` directory a sweep is assembled in.
 
-use super::manifest::{self, Manifest};
-use super::{chart, grid, io_error, metrics, stats, PointStats, SweepError, Vary};
+use super::manifest::Manifest;
+use super::{chart, format3, grid, io_error, metrics, PointStats, SweepError, Vary, VaryEntry};
 use super::{CHART_STEM, SUMMARY_CSV};
 use crate::chart::ImageFormat;
 use crate::metric::Metric;
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// Column layout and chart settings derived from a manifest, so that a sweep and a merge
 /// write the same bytes.
 pub(super) struct Layout {
-    pub(super) vary: Vec<manifest::VaryEntry>,
+    pub(super) vary: Vec<VaryEntry>,
     pub(super) replications: u32,
     pub(super) metric: Metric,
     pub(super) formats: Vec<ImageFormat>,
@@ -46,24 +46,27 @@ impl Layout {
         }
     }
 
+    /// Columns of `sweep.csv`: point, replication, seed, one per `--vary`, every metric.
     pub(super) fn sweep_header(&self) -> Vec<String> {
-        let mut h: Vec<String> = vec!["point".into(), "replication".into(), "seed".into()];
-        h.extend(self.vary.iter().map(|v| v.path.clone()));
-        h.extend(metrics().map(|m| m.name().to_string()));
-        h
+        let mut header: Vec<String> = vec!["point".into(), "replication".into(), "seed".into()];
+        header.extend(self.vary.iter().map(|v| v.path.clone()));
+        header.extend(metrics().map(|m| m.name().to_string()));
+        header
     }
 
+    /// Columns of `sweep_summary.csv`: point, one per `--vary`, runs, then mean, interval
+    /// and count of every metric.
     pub(super) fn summary_header(&self) -> Vec<String> {
-        let mut h: Vec<String> = vec!["point".into()];
-        h.extend(self.vary.iter().map(|v| v.path.clone()));
-        h.push("runs".into());
-        for m in metrics() {
-            h.push(format!("{m}_mean"));
-            h.push(format!("{m}_ci95_low"));
-            h.push(format!("{m}_ci95_high"));
-            h.push(format!("{m}_n"));
+        let mut header: Vec<String> = vec!["point".into()];
+        header.extend(self.vary.iter().map(|v| v.path.clone()));
+        header.push("runs".into());
+        for metric in metrics() {
+            header.push(format!("{metric}_mean"));
+            header.push(format!("{metric}_ci95_low"));
+            header.push(format!("{metric}_ci95_high"));
+            header.push(format!("{metric}_n"));
         }
-        h
+        header
     }
 
     /// Number of grid points.
@@ -71,6 +74,7 @@ impl Layout {
         self.vary.iter().map(|v| v.values.len()).product()
     }
 
+    /// The grid the manifest's `--vary` entries span (see [`grid`]).
     pub(super) fn grid(&self) -> Vec<Vec<String>> {
         let vary: Vec<Vary> = self
             .vary
@@ -100,9 +104,9 @@ pub(super) fn write_summary_and_chart(
             record.extend(p.values.iter().cloned());
             record.push(p.runs.to_string());
             for s in &p.metrics {
-                record.push(s.mean.map(stats::format3).unwrap_or_default());
+                record.push(s.mean.map(format3).unwrap_or_default());
                 let (lo, hi) = match s.ci95 {
-                    Some((lo, hi)) => (stats::format3(lo), stats::format3(hi)),
+                    Some((lo, hi)) => (format3(lo), format3(hi)),
                     None => (String::new(), String::new()),
                 };
                 record.push(lo);

@@ -49,6 +49,13 @@
 //! A run keeps only its summary (no timeline, series or traced users), rows are streamed to
 //! `sweep.csv` and statistics are accumulated point by point, so memory grows with the
 //! number of grid points (one validated scenario each), not with the number of runs.
+//!
+//! # Layout of this module
+//! `plan.rs` turns the options into a [`Sweep`] (grid, run list, seeds, every point's
+//! scenario loaded); `execute.rs` runs it and streams the rows; `merge.rs` joins shards;
+//! `files.rs` holds what both write (column layout, summary and chart, the partial
+//! directory); `stats.rs` the statistics; `manifest.rs` the manifest; `outcome.rs` the table
+//! printed on stdout. Directory safety and atomic replacement come from [`crate::output`].
 
 mod chart;
 mod execute;
@@ -71,6 +78,10 @@ pub use merge::merge;
 pub use outcome::SweepOutcome;
 pub use plan::{grid, parse_metric, Point, RunId, Shard, Sweep, SweepOptions, Vary};
 pub use stats::{t_quantile_975, MetricStats, PointStats};
+// For the chart, which reads the manifest's `--vary` entries and formats statistics as the
+// summary does.
+pub(crate) use manifest::VaryEntry;
+pub(crate) use stats::format3;
 
 /// Replications per point when `--replications` is not given.
 pub const DEFAULT_REPLICATIONS: u32 = 10;

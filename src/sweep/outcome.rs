@@ -37,7 +37,7 @@ impl SweepOutcome {
     /// interval; `*_ms` metrics as durations), with a column saying whether the mean meets
     /// the scenario's `[[expect]]` bounds on that metric when it has any.
     pub fn table(&self) -> String {
-        let m = metrics()
+        let column = metrics()
             .position(|x| x == self.metric)
             .expect("the charted metric is one of the sweep's metrics");
         let is_ms = self.metric.is_duration();
@@ -59,7 +59,7 @@ impl SweepOutcome {
         }
         let mut rows = vec![header];
         for p in &self.points {
-            let s = &p.metrics[m];
+            let s = &p.metrics[column];
             let mut row = vec![p.point.to_string()];
             row.extend(p.values.iter().cloned());
             row.push(s.mean.map(show).unwrap_or_else(|| "-".into()));

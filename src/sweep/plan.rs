@@ -243,7 +243,7 @@ pub struct Point {
     /// One value per `--vary`.
     pub values: Vec<String>,
     /// The scenario with `--set` and the point's values applied.
-    pub model: Scenario,
+    pub scenario: Scenario,
 }
 
 /// A validated sweep: every point's scenario loaded, ready to [`Sweep::execute`].
@@ -406,14 +406,14 @@ fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, Sw
     // Each value alone first: the error then names the culprit.
     let mut single: Vec<Vec<Scenario>> = Vec::with_capacity(options.vary.len());
     for v in &options.vary {
-        let mut models = Vec::with_capacity(v.values.len());
+        let mut scenarios = Vec::with_capacity(v.values.len());
         for value in &v.values {
             let assignment = v.assignment(value);
-            let model = load_with(std::slice::from_ref(&assignment))
+            let scenario = load_with(std::slice::from_ref(&assignment))
                 .map_err(|source| SweepError::Vary { assignment, source })?;
-            models.push(model);
+            scenarios.push(scenario);
         }
-        single.push(models);
+        single.push(scenarios);
     }
     let grid = grid(&options.vary);
     let count = grid.len();
@@ -422,7 +422,7 @@ fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, Sw
         .ok_or_else(|| SweepError::Usage("the sweep has too many runs".to_string()))?;
     let mut points = Vec::with_capacity(count);
     for (index, values) in grid.into_iter().enumerate() {
-        let model = match options.vary.len() {
+        let scenario = match options.vary.len() {
             0 => base.clone(),
             1 => {
                 let k = options.vary[0]
@@ -449,7 +449,7 @@ fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, Sw
         points.push(Point {
             index,
             values,
-            model,
+            scenario,
         });
     }
     Ok(points)

@@ -110,10 +110,10 @@ fn every_point_uses_the_same_seeds() {
         assert_eq!(r.replication as usize, i % 3);
         assert_eq!(r.seed, 5 + (i % 3) as u64, "common random numbers");
     }
-    // The points carry their values into the model.
+    // The points carry their values into the scenario.
     assert_eq!(sweep.points()[3].values, vec!["300s", "60"]);
-    assert_eq!(sweep.points()[3].model.dns.ttl_ms, 300_000);
-    assert_eq!(sweep.points()[2].model.user_count(), 40);
+    assert_eq!(sweep.points()[3].scenario.dns.ttl_ms, 300_000);
+    assert_eq!(sweep.points()[2].scenario.user_count(), 40);
     assert_eq!(
         sweep.point_assignments(1),
         vec!["dns.ttl=30s", "users.staff.count=60"]
@@ -229,7 +229,7 @@ fn sweep_writes_rows_in_run_order_and_statistics_from_them() {
         assert_eq!(row[2], (5 + i % 3).to_string());
         assert_eq!(&row[3..5], &expected_values[..]);
         // The row is the run's summary.
-        let summary = simulate_summary(&sweep.points()[i / 3].model, 5 + (i % 3) as u64);
+        let summary = simulate_summary(&sweep.points()[i / 3].scenario, 5 + (i % 3) as u64);
         let expected: Vec<String> = summary
             .values
             .iter()
