@@ -56,10 +56,11 @@ mod stats;
 
 use crate::metric::Metric;
 use crate::model::{simulate_into, RunOptions};
+use crate::model::{Observation, Recorder, Sample};
 use crate::output::{self, OutputError, MARKER};
 use crate::report::charts::ImageFormat;
 use crate::report::summary::summarize;
-use crate::report::{Recorder, SeriesRow, Summary, TimelineEvent};
+use crate::report::Summary;
 use crate::scenario::{self, overrides::split_assignment, LoadError, Scenario};
 use crate::time::format_human;
 use manifest::Manifest;
@@ -648,7 +649,7 @@ impl Sweep {
 /// Runs one simulation and returns its summary only (no timeline, series or traces kept).
 pub fn simulate_summary(model: &Scenario, seed: u64) -> Summary {
     let mut recorder = DiscardRecorder;
-    let (users, control) = simulate_into(
+    let outcome = simulate_into(
         model,
         &RunOptions {
             seed,
@@ -656,15 +657,15 @@ pub fn simulate_summary(model: &Scenario, seed: u64) -> Summary {
         },
         &mut recorder,
     );
-    summarize(seed, &users, &control)
+    summarize(seed, &outcome.users, &outcome.control)
 }
 
 /// A recorder that keeps nothing: a sweep needs only the summary.
 struct DiscardRecorder;
 
 impl Recorder for DiscardRecorder {
-    fn timeline(&mut self, _event: TimelineEvent) {}
-    fn series(&mut self, _row: SeriesRow) {}
+    fn observe(&mut self, _time_ms: u64, _observation: Observation) {}
+    fn sample(&mut self, _sample: &Sample<'_>) {}
 }
 
 /// The `sweep.csv` record of one run.

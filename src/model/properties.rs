@@ -1,6 +1,7 @@
 //! Property tests: invariants of the model over random scenarios and seeds (proptest).
 
 use super::*;
+use crate::report::TimelineKind;
 use crate::scenario::load_str;
 use proptest::prelude::*;
 
@@ -126,8 +127,7 @@ fn answer_away(report: &Report, region: &str) -> Vec<(u64, u64)> {
     let mut out = Vec::new();
     let mut away_since = None;
     for e in report
-        .timeline
-        .iter()
+        .timeline_rows()
         .filter(|e| e.kind == TimelineKind::DnsAnswer)
     {
         match (e.value == region, away_since) {
@@ -186,7 +186,7 @@ proptest! {
         p.client_cache = "none";
         let (model, report) = run(&p, 0.0);
         let away = answer_away(&report, "a");
-        for e in report.timeline.iter().filter(|e| e.kind == TimelineKind::User && e.value == "launching:a") {
+        for e in report.timeline_rows().filter(|e| e.kind == TimelineKind::User && e.value == "launching:a") {
             for &(from, to) in &away {
                 let late = from + model.dns.ttl_ms;
                 prop_assert!(!(e.time_ms >= late && e.time_ms < to), "{} launched into a at {} (answer away since {})", e.subject, e.time_ms, from);
