@@ -41,25 +41,9 @@ pub fn not_redirected_reasons(report: &Report) -> Vec<(String, usize)> {
     .collect()
 }
 
-/// The story, ending with a newline.
-pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
-    let mut s = String::new();
-    let sum = &report.summary;
-    let n = |k: Metric| thousands(sum.get(k).unwrap_or(0.0) as u64);
-    let _ = writeln!(s, "seed: {}", report.seed);
-    let _ = writeln!(
-        s,
-        "{} — {} users over {}",
-        report.scenario,
-        n(Metric::Users),
-        format_human(report.duration_ms)
-    );
-    let origin = report.control.first_fault_ms;
-    let rel = |t: u64| match origin {
-        Some(o) if t >= o => format!("+{}", format_human(t - o)),
-        Some(o) => format!("-{}", format_human(o - t)),
-        None => format_clock(t),
-    };
+/// Faults beginning and ending, health-check and DNS answer changes and operator actions
+/// after time 0, in timeline order (faults first).
+fn what_happened(report: &Report) -> Vec<(u64, String)> {
     let mut events: Vec<(u64, String)> = Vec::new();
     for f in &report.faults {
         events.push((f.start_ms, format!("{} begins", f.label)));
@@ -87,6 +71,29 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
         };
         events.push((e.time_ms, text));
     }
+    events
+}
+
+/// The story, ending with a newline.
+pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
+    let mut s = String::new();
+    let sum = &report.summary;
+    let n = |k: Metric| thousands(sum.get(k).unwrap_or(0.0) as u64);
+    let _ = writeln!(s, "seed: {}", report.seed);
+    let _ = writeln!(
+        s,
+        "{} — {} users over {}",
+        report.scenario,
+        n(Metric::Users),
+        format_human(report.duration_ms)
+    );
+    let origin = report.control.first_fault_ms;
+    let rel = |t: u64| match origin {
+        Some(o) if t >= o => format!("+{}", format_human(t - o)),
+        Some(o) => format!("-{}", format_human(o - t)),
+        None => format_clock(t),
+    };
+    let mut events = what_happened(report);
     if let (Some(o), Some(t)) = (origin, sum.get(Metric::Recovered50Ms)) {
         events.push((o + t as u64, "50 % of affected users working again".into()));
     }

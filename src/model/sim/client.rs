@@ -94,7 +94,14 @@ impl<R: Recorder> Sim<'_, R> {
     pub(super) fn schedule_user(&mut self, u: usize, at_ms: u64, step: Step) {
         let g = self.users[u].generation;
         if at_ms <= self.scenario.duration_ms {
-            self.scheduler.at(at_ms, Event::User(u as u32, g, step));
+            self.scheduler.at(
+                at_ms,
+                Event::UserStep {
+                    user: u as u32,
+                    generation: g,
+                    step,
+                },
+            );
         }
     }
 
@@ -127,8 +134,14 @@ impl<R: Recorder> Sim<'_, R> {
                         .relogin_delay;
                     let think = self.user_sample(u, g);
                     let gen = self.users[u].generation;
-                    self.scheduler
-                        .after(think, Event::User(u as u32, gen, Step::Relogin));
+                    self.scheduler.after(
+                        think,
+                        Event::UserStep {
+                            user: u as u32,
+                            generation: gen,
+                            step: Step::Relogin,
+                        },
+                    );
                 }
             }
             Step::Relogin => {
@@ -153,7 +166,7 @@ impl<R: Recorder> Sim<'_, R> {
             // The first login happens exactly at the start of the working window.
             let end = now + g.session_ms;
             if end <= scenario.duration_ms {
-                self.scheduler.at(end, Event::WorkEnd(u as u32));
+                self.scheduler.at(end, Event::WorkEnd { user: u as u32 });
             }
         }
         if self.users[u].state != ClientState::LoggingIn {
@@ -176,8 +189,14 @@ impl<R: Recorder> Sim<'_, R> {
                 .failed_login_time;
             let wait = self.user_sample(u, d);
             let gen = self.users[u].generation;
-            self.scheduler
-                .after(wait, Event::User(u as u32, gen, Step::LoginFailed));
+            self.scheduler.after(
+                wait,
+                Event::UserStep {
+                    user: u as u32,
+                    generation: gen,
+                    step: Step::LoginFailed,
+                },
+            );
             return;
         }
         let region = target.expect("checked above");
@@ -209,8 +228,14 @@ impl<R: Recorder> Sim<'_, R> {
             self.users[u].flags |= flag::WARMED_ELSEWHERE;
         }
         let gen = self.users[u].generation;
-        self.scheduler
-            .after(t, Event::LaunchDone(u as u32, gen, region));
+        self.scheduler.after(
+            t,
+            Event::LaunchDone {
+                user: u as u32,
+                generation: gen,
+                region,
+            },
+        );
     }
 
     pub(super) fn launch_done(&mut self, now: u64, u: usize, generation: u32, region: u8) {

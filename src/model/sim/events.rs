@@ -112,7 +112,7 @@ impl<R: Recorder> Sim<'_, R> {
                 let mut r = self.streams.stream(EntityKind::Scenario, 1000 + i as u64);
                 let delay = rng::uniform_ms(&mut r, 0, scenario.dns.edit_propagation_ms);
                 self.scheduler
-                    .after(delay, Event::RecordEditApplied(i as u16));
+                    .after(delay, Event::RecordEditApplied { event: i as u16 });
             }
             EventAction::DisableHealthCheck { health_check } => {
                 self.disabled[health_check] = true;

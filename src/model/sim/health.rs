@@ -29,9 +29,15 @@ impl<R: Recorder> Sim<'_, R> {
         } else {
             e.protocol.connect_timeout_ms()
         };
-        self.scheduler.after(took, Event::ProbeResult(c as u32, ok));
+        self.scheduler.after(
+            took,
+            Event::ProbeResult {
+                checker: c as u32,
+                ok,
+            },
+        );
         self.scheduler
-            .after(took + e.interval_ms, Event::Probe(c as u32));
+            .after(took + e.interval_ms, Event::Probe { checker: c as u32 });
     }
 
     pub(super) fn probe_result(&mut self, now: u64, c: usize, ok: bool) {
@@ -99,7 +105,10 @@ impl<R: Recorder> Sim<'_, R> {
         }
         self.scheduler.after(
             scenario.dns.health_propagation_ms,
-            Event::DnsSeesCheck(check as u16, effective),
+            Event::DnsSeesCheck {
+                check: check as u16,
+                healthy: effective,
+            },
         );
         for parent in 0..scenario.health_checks.len() {
             if let HealthCheckType::Calculated { children, .. } =

@@ -35,6 +35,8 @@
 //! (`scripts/compare-binaries.sh`) catches it.
 
 mod client;
+#[cfg(test)]
+mod client_tests;
 mod cloudwatch;
 mod dns;
 mod events;
@@ -73,16 +75,35 @@ enum Step {
 /// Engine events. Kept small (16 bytes) and `Copy`: a million are pending at once.
 #[derive(Clone, Copy, Debug)]
 enum Event {
-    FaultStart(u16),
-    FaultEnd(u16),
-    RecordEditApplied(u16),
-    Probe(u32),
-    ProbeResult(u32, bool),
-    DnsSeesCheck(u16, bool),
-    User(u32, u32, Step),
-    LaunchDone(u32, u32, u8),
-    WorkEnd(u32),
+    /// A scenario `[[event]]` (fault or operator action) starts.
+    ScenarioEventStarts { event: u16 },
+    /// A scenario `[[event]]` with a duration ends.
+    ScenarioEventEnds { event: u16 },
+    /// A `set_record` edit has reached all name servers.
+    RecordEditApplied { event: u16 },
+    /// A health checker sends a probe.
+    Probe { checker: u32 },
+    /// A probe's response or timeout arrives.
+    ProbeResult { checker: u32, ok: bool },
+    /// A health check's status change reaches DNS (after `health_propagation`).
+    DnsSeesCheck { check: u16, healthy: bool },
+    /// A user's next step, if the user is still in `generation`.
+    UserStep {
+        user: u32,
+        generation: u32,
+        step: Step,
+    },
+    /// A session launch finished (the slot is released whatever the generation).
+    LaunchDone {
+        user: u32,
+        generation: u32,
+        region: u8,
+    },
+    /// The user's working day ends.
+    WorkEnd { user: u32 },
+    /// Sample the population (every `series_step`).
     SeriesTick,
+    /// Publish metrics and evaluate alarms (see `cloudwatch`).
     ControlTick,
 }
 
@@ -189,29 +210,37 @@ impl<R: Recorder> Sim<'_, R> {
 
     fn handle(&mut self, now: u64, event: Event) {
         match event {
-            Event::FaultStart(i) => self.event_start(now, i as usize),
-            Event::FaultEnd(i) => self.event_end(now, i as usize),
-            Event::RecordEditApplied(i) => {
-                if let EventAction::SetRecord { region } = self.scenario.events[i as usize].action {
+            Event::ScenarioEventStarts { event } => self.event_start(now, event as usize),
+            Event::ScenarioEventEnds { event } => self.event_end(now, event as usize),
+            Event::RecordEditApplied { event } => {
+                if let EventAction::SetRecord { region } =
+                    self.scenario.events[event as usize].action
+                {
                     self.manual_record = Some(region as u8);
                     self.refresh_answer(now);
                 }
             }
-            Event::Probe(c) => self.probe(c as usize),
-            Event::ProbeResult(c, ok) => self.probe_result(now, c as usize, ok),
-            Event::DnsSeesCheck(c, healthy) => {
-                self.dns_view[c as usize] = healthy;
+            Event::Probe { checker } => self.probe(checker as usize),
+            Event::ProbeResult { checker, ok } => self.probe_result(now, checker as usize, ok),
+            Event::DnsSeesCheck { check, healthy } => {
+                self.dns_view[check as usize] = healthy;
                 self.refresh_answer(now);
             }
-            Event::User(u, generation, step) => {
+            Event::UserStep {
+                user: u,
+                generation,
+                step,
+            } => {
                 if self.users[u as usize].generation == generation {
                     self.user_step(now, u as usize, step);
                 }
             }
-            Event::LaunchDone(u, generation, region) => {
-                self.launch_done(now, u as usize, generation, region)
-            }
-            Event::WorkEnd(u) => self.work_end(now, u as usize),
+            Event::LaunchDone {
+                user: u,
+                generation,
+                region,
+            } => self.launch_done(now, u as usize, generation, region),
+            Event::WorkEnd { user } => self.work_end(now, user as usize),
             Event::ControlTick => {
                 self.control_tick(now);
                 let next = now + self.control_tick_ms;

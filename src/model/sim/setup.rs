@@ -9,56 +9,13 @@ impl<'m, R: Recorder> Sim<'m, R> {
     pub(in crate::model) fn new(
         scenario: &'m Scenario,
         options: &RunOptions,
-        rec: &'m mut R,
+        recorder: &'m mut R,
     ) -> Self {
         let streams = Streams::new(options.seed);
         let n_checks = scenario.health_checks.len();
-        let mut checkers = Vec::new();
-        let mut checker_ranges = Vec::new();
-        for (ci, hc) in scenario.health_checks.iter().enumerate() {
-            let start = checkers.len() as u32;
-            if let HealthCheckType::Endpoint(e) = &hc.kind {
-                for &cr in &e.checker_regions {
-                    for k in 0..e.checkers_per_region {
-                        let global = checkers.len() as u64;
-                        checkers.push(Checker {
-                            check: ci as u16,
-                            region: cr as u8,
-                            index_in_region: k as u8,
-                            verdict: CheckerVerdict::NEW,
-                            rng: streams.stream(EntityKind::Checker, global),
-                        });
-                    }
-                }
-            }
-            checker_ranges.push((start, checkers.len() as u32));
-        }
+        let (checkers, checker_ranges) = build_checkers(scenario, &streams);
         let healthy_checkers = checker_ranges.iter().map(|(a, b)| b - a).collect();
-        let mut resolvers = Vec::new();
-        let mut resolver_base = Vec::new();
-        for (si, spec) in scenario.resolvers.iter().enumerate() {
-            resolver_base.push(resolvers.len() as u32);
-            let n = if spec.population.is_some() {
-                spec.instances
-            } else {
-                1
-            };
-            for _ in 0..n {
-                // Instance behaviour: the spec itself, or one draw from the population mixture
-                // on the instance's own stream (facts §6); lookups continue that stream.
-                let mut r = streams.stream(EntityKind::Resolver, resolvers.len() as u64);
-                let behaviour = match &spec.population {
-                    Some(p) => population::behaviour(p, &mut r).expect("validated population"),
-                    None => ResolverBehaviour::from(spec),
-                };
-                resolvers.push(ResolverInstance {
-                    spec: si as u16,
-                    cache: ResolverCache::new(behaviour),
-                    rng: Streams::close(&r),
-                    down: 0,
-                });
-            }
-        }
+        let (resolvers, resolver_base) = build_resolvers(scenario, &streams);
         let primary_region = scenario.dns.routing.primary_region() as u8;
         let primary_check = scenario.dns.routing.primary_check();
         let raw_status = vec![true; n_checks];
@@ -66,7 +23,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             scenario,
             streams: streams.clone(),
             scheduler: Scheduler::new(),
-            recorder: rec,
+            recorder,
             regions: scenario
                 .regions
                 .iter()
@@ -198,8 +155,14 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 self.users.push(user);
                 self.counts.offline += 1;
                 if work_start_ms < scenario.duration_ms {
-                    self.scheduler
-                        .at(work_start_ms, Event::User(u, 0, Step::Login));
+                    self.scheduler.at(
+                        work_start_ms,
+                        Event::UserStep {
+                            user: u,
+                            generation: 0,
+                            step: Step::Login,
+                        },
+                    );
                 }
                 global += 1;
             }
@@ -237,16 +200,18 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let answer = self.answer.clone();
         self.observe(0, Observation::AnswerChanged { answer });
         for (i, e) in scenario.events.iter().enumerate() {
-            self.scheduler.at(e.at_ms, Event::FaultStart(i as u16));
+            self.scheduler
+                .at(e.at_ms, Event::ScenarioEventStarts { event: i as u16 });
             if let Some(end_ms) = e.end_ms {
-                self.scheduler.at(end_ms, Event::FaultEnd(i as u16));
+                self.scheduler
+                    .at(end_ms, Event::ScenarioEventEnds { event: i as u16 });
             }
         }
         for c in 0..self.checkers.len() {
             let interval = self.endpoint(self.checkers[c].check as usize).interval_ms;
             // Each checker starts at its own random phase within one interval.
             let phase = rng::uniform_ms(&mut self.checkers[c].rng, 0, interval - 1);
-            self.scheduler.at(phase, Event::Probe(c as u32));
+            self.scheduler.at(phase, Event::Probe { checker: c as u32 });
         }
         self.scheduler.at(0, Event::SeriesTick);
     }
@@ -313,6 +278,63 @@ impl<'m, R: Recorder> Sim<'m, R> {
             control: self.control,
         }
     }
+}
+
+/// The checkers of every endpoint health check, each on its own random stream, and the range
+/// of each check's checkers in that list.
+fn build_checkers(scenario: &Scenario, streams: &Streams) -> (Vec<Checker>, Vec<(u32, u32)>) {
+    let mut checkers = Vec::new();
+    let mut checker_ranges = Vec::new();
+    for (check, spec) in scenario.health_checks.iter().enumerate() {
+        let start = checkers.len() as u32;
+        if let HealthCheckType::Endpoint(e) = &spec.kind {
+            for &region in &e.checker_regions {
+                for index_in_region in 0..e.checkers_per_region {
+                    let global = checkers.len() as u64;
+                    checkers.push(Checker {
+                        check: check as u16,
+                        region: region as u8,
+                        index_in_region: index_in_region as u8,
+                        verdict: CheckerVerdict::NEW,
+                        rng: streams.stream(EntityKind::Checker, global),
+                    });
+                }
+            }
+        }
+        checker_ranges.push((start, checkers.len() as u32));
+    }
+    (checkers, checker_ranges)
+}
+
+/// Resolver instances (one per explicit resolver, `instances` per population) and the first
+/// instance of each resolver.
+fn build_resolvers(scenario: &Scenario, streams: &Streams) -> (Vec<ResolverInstance>, Vec<u32>) {
+    let mut resolvers = Vec::new();
+    let mut resolver_base = Vec::new();
+    for (index, spec) in scenario.resolvers.iter().enumerate() {
+        resolver_base.push(resolvers.len() as u32);
+        let count = if spec.population.is_some() {
+            spec.instances
+        } else {
+            1
+        };
+        for _ in 0..count {
+            // Instance behaviour: the spec itself, or one draw from the population mixture
+            // on the instance's own stream (facts §6); lookups continue that stream.
+            let mut rng = streams.stream(EntityKind::Resolver, resolvers.len() as u64);
+            let behaviour = match &spec.population {
+                Some(p) => population::behaviour(p, &mut rng).expect("validated population"),
+                None => ResolverBehaviour::from(spec),
+            };
+            resolvers.push(ResolverInstance {
+                spec: index as u16,
+                cache: ResolverCache::new(behaviour),
+                rng: Streams::close(&rng),
+                down: 0,
+            });
+        }
+    }
+    (resolvers, resolver_base)
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
