@@ -419,7 +419,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     if !args.quiet {
         print!(
             "{}",
-            failsim::report::story::story(&model, &report, &out.display().to_string(), &files)
+            failsim::report::story::story(&report, &out.display().to_string(), &files)
         );
     }
     let events = report.control.events_processed;
