@@ -2,6 +2,7 @@
 
 use super::raw::*;
 use super::*;
+use crate::dist::Dist;
 use crate::time::parse_duration;
 use std::collections::BTreeSet;
 
