@@ -3,8 +3,9 @@
 //! and checks nothing again. Each default is defined once, here, as a constant or a `Default`
 //! on the type that holds it; validation applies it and the key reference renders it.
 
-use super::raw::{self, InsufficientData, MetricSource, Plane, Protocol, Standby, Zone};
+use super::raw::{InsufficientData, MetricSource, Plane, Protocol, Standby, Zone};
 use crate::dist::Dist;
+use crate::model::alarm::{AlarmSpec, Statistic, TreatMissingData};
 
 /// Route 53 health-checker Regions (API enum, facts §1.2). Endpoint checks use all eight
 /// unless `regions` narrows them.
@@ -38,7 +39,7 @@ pub struct Scenario {
     /// Metrics in file order.
     pub metrics: Vec<MetricSpec>,
     /// Alarms in file order.
-    pub alarms: Vec<AlarmSpecModel>,
+    pub alarms: Vec<MetricAlarm>,
     /// Health checks in file order.
     pub health_checks: Vec<HealthCheckSpec>,
     /// The record.
@@ -104,27 +105,23 @@ pub struct MetricSpec {
     pub datapoints: Vec<(u64, f64)>,
 }
 
-/// `[[alarm]]`.
+/// `[[alarm]]`: a CloudWatch metric alarm on one of the scenario's metrics.
 #[derive(Clone, Debug)]
-pub struct AlarmSpecModel {
+pub struct MetricAlarm {
     /// Name.
     pub name: String,
     /// Metric index.
     pub metric: usize,
-    /// Statistic (default average).
-    pub statistic: raw::RawStatistic,
-    /// Period: 10, 20, 30 s or a multiple of 60 s.
-    pub period_ms: u64,
-    /// N.
-    pub evaluation_periods: u32,
-    /// M (default N).
-    pub datapoints_to_alarm: u32,
-    /// Comparison.
-    pub comparison: raw::RawComparison,
-    /// Threshold.
-    pub threshold: f64,
-    /// Missing-data treatment (default `missing`).
-    pub treat_missing_data: raw::RawTreatMissingData,
+    /// Period, N, M, statistic, comparison, threshold and missing-data treatment, within
+    /// CloudWatch's limits ([`AlarmSpec::violations`] is empty).
+    pub rule: AlarmSpec,
+}
+
+impl MetricAlarm {
+    /// `statistic` when not given.
+    pub const DEFAULT_STATISTIC: Statistic = Statistic::Average;
+    /// `treat_missing_data` when not given (CloudWatch's own default).
+    pub const DEFAULT_TREAT_MISSING_DATA: TreatMissingData = TreatMissingData::Missing;
 }
 
 /// `[[health_check]]`.

@@ -3,6 +3,9 @@
 use super::raw::*;
 use super::*;
 use crate::dist::Dist;
+use crate::model::alarm::{
+    is_metric_resolution, AlarmSpec, Comparison, InvalidAlarmSpec, Statistic, TreatMissingData,
+};
 use crate::time::parse_duration;
 use std::collections::BTreeSet;
 
@@ -374,7 +377,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 .unwrap_or(60_000),
             None => 60_000,
         };
-        if ![1_000, 5_000, 10_000, 30_000].contains(&resolution_ms) && resolution_ms % 60_000 != 0 {
+        if !is_metric_resolution(resolution_ms) {
             v.err(
                 at(&base, &[k("resolution")]),
                 "allowed: 1s, 5s, 10s, 30s or a multiple of 60s (CloudWatch resolutions)",
@@ -436,43 +439,34 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         let period_ms = v
             .positive_dur(at(&base, &[k("period")]), &a.period)
             .unwrap_or(60_000);
-        if ![10_000, 20_000, 30_000].contains(&period_ms) && period_ms % 60_000 != 0 {
-            v.err(at(&base, &[k("period")]), format!("{} is not a CloudWatch alarm period; allowed: 10s, 20s, 30s or a multiple of 60s", a.period));
-        }
-        if a.evaluation_periods < 1 {
-            v.err(at(&base, &[k("evaluation_periods")]), "allowed: 1 or more");
-        }
-        let cap = if period_ms < 3_600_000 {
-            86_400_000
-        } else {
-            604_800_000
-        };
-        if period_ms.saturating_mul(u64::from(a.evaluation_periods)) > cap {
-            v.err(at(&base, &[k("evaluation_periods")]), "period x evaluation_periods exceeds CloudWatch's limit (1 day for periods under 1 h, else 7 days)");
-        }
-        let m = a.datapoints_to_alarm.unwrap_or(a.evaluation_periods);
-        if m < 1 || m > a.evaluation_periods {
-            v.err(
-                at(&base, &[k("datapoints_to_alarm")]),
-                format!(
-                    "{m} is out of range; allowed: 1 to evaluation_periods ({})",
-                    a.evaluation_periods
-                ),
-            );
-        }
-        if !a.threshold.is_finite() {
-            v.err(at(&base, &[k("threshold")]), "allowed: a finite number");
-        }
-        alarms.push(AlarmSpecModel {
-            name: a.name.clone(),
-            metric,
-            statistic: a.statistic.unwrap_or(RawStatistic::Average),
+        let rule = AlarmSpec {
             period_ms,
             evaluation_periods: a.evaluation_periods,
-            datapoints_to_alarm: m,
-            comparison: a.comparison,
+            datapoints_to_alarm: a.datapoints_to_alarm.unwrap_or(a.evaluation_periods),
+            statistic: a
+                .statistic
+                .map_or(MetricAlarm::DEFAULT_STATISTIC, Statistic::from),
+            comparison: a.comparison.into(),
             threshold: a.threshold,
-            treat_missing_data: a.treat_missing_data.unwrap_or(RawTreatMissingData::Missing),
+            treat_missing_data: a.treat_missing_data.map_or(
+                MetricAlarm::DEFAULT_TREAT_MISSING_DATA,
+                TreatMissingData::from,
+            ),
+        };
+        for problem in rule.violations() {
+            let (key, message) = match problem {
+                InvalidAlarmSpec::Period { .. } => ("period", format!("{} is not a CloudWatch alarm period; allowed: 10s, 20s, 30s or a multiple of 60s", a.period)),
+                InvalidAlarmSpec::EvaluationPeriods => ("evaluation_periods", "allowed: 1 or more".to_string()),
+                InvalidAlarmSpec::EvaluationInterval { .. } => ("evaluation_periods", "period x evaluation_periods exceeds CloudWatch's limit (1 day for periods under 1 h, else 7 days)".to_string()),
+                InvalidAlarmSpec::DatapointsToAlarm { datapoints_to_alarm, evaluation_periods } => ("datapoints_to_alarm", format!("{datapoints_to_alarm} is out of range; allowed: 1 to evaluation_periods ({evaluation_periods})")),
+                InvalidAlarmSpec::Threshold => ("threshold", "allowed: a finite number".to_string()),
+            };
+            v.err(at(&base, &[k(key)]), message);
+        }
+        alarms.push(MetricAlarm {
+            name: a.name.clone(),
+            metric,
+            rule,
         });
     }
 
@@ -649,11 +643,11 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 };
                 if let Some(ai) = alarm {
                     if let Some(a) = alarms.get(ai) {
-                        if a.period_ms < 60_000 {
-                            v.err(at(&base, &[k("alarm")]), format!("alarm `{}` has a {} period; Route 53 only supports alarms on standard-resolution metrics (period of 60s or more)", a.name, crate::time::format_ms(a.period_ms)));
+                        if a.rule.period_ms < 60_000 {
+                            v.err(at(&base, &[k("alarm")]), format!("alarm `{}` has a {} period; Route 53 only supports alarms on standard-resolution metrics (period of 60s or more)", a.name, crate::time::format_ms(a.rule.period_ms)));
                         }
-                        if a.datapoints_to_alarm < a.evaluation_periods {
-                            v.err(at(&base, &[k("alarm")]), format!("alarm `{}` is an M-out-of-N alarm ({} of {}); Route 53 health checks do not support M-out-of-N alarms: set datapoints_to_alarm = evaluation_periods", a.name, a.datapoints_to_alarm, a.evaluation_periods));
+                        if a.rule.datapoints_to_alarm < a.rule.evaluation_periods {
+                            v.err(at(&base, &[k("alarm")]), format!("alarm `{}` is an M-out-of-N alarm ({} of {}); Route 53 health checks do not support M-out-of-N alarms: set datapoints_to_alarm = evaluation_periods", a.name, a.rule.datapoints_to_alarm, a.rule.evaluation_periods));
                         }
                     }
                 }
@@ -1343,4 +1337,40 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         events,
         expectations,
     })
+}
+
+impl From<RawStatistic> for Statistic {
+    fn from(raw: RawStatistic) -> Self {
+        match raw {
+            RawStatistic::Average => Statistic::Average,
+            RawStatistic::Minimum => Statistic::Minimum,
+            RawStatistic::Maximum => Statistic::Maximum,
+            RawStatistic::Sum => Statistic::Sum,
+            RawStatistic::SampleCount => Statistic::SampleCount,
+        }
+    }
+}
+
+impl From<RawComparison> for Comparison {
+    fn from(raw: RawComparison) -> Self {
+        match raw {
+            RawComparison::LessThanThreshold => Comparison::LessThanThreshold,
+            RawComparison::LessThanOrEqualToThreshold => Comparison::LessThanOrEqualToThreshold,
+            RawComparison::GreaterThanThreshold => Comparison::GreaterThanThreshold,
+            RawComparison::GreaterThanOrEqualToThreshold => {
+                Comparison::GreaterThanOrEqualToThreshold
+            }
+        }
+    }
+}
+
+impl From<RawTreatMissingData> for TreatMissingData {
+    fn from(raw: RawTreatMissingData) -> Self {
+        match raw {
+            RawTreatMissingData::Missing => TreatMissingData::Missing,
+            RawTreatMissingData::NotBreaching => TreatMissingData::NotBreaching,
+            RawTreatMissingData::Breaching => TreatMissingData::Breaching,
+            RawTreatMissingData::Ignore => TreatMissingData::Ignore,
+        }
+    }
 }
