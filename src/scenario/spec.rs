@@ -3,7 +3,7 @@
 //! and checks nothing again. Each default is defined once, here, as a constant or a `Default`
 //! on the type that holds it; validation applies it and the key reference renders it.
 
-use super::raw::{InsufficientData, MetricSource, Plane, Protocol, Standby, Zone};
+use super::raw::{EventKind, InsufficientData, MetricSource, Plane, Protocol, Standby, Zone};
 use crate::dist::Dist;
 use crate::model::alarm::{AlarmSpec, Statistic, TreatMissingData};
 
@@ -55,6 +55,11 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// `scenario.seed` when not given.
+    pub const DEFAULT_SEED: u64 = 1;
+    /// `scenario.series_step` when not given.
+    pub const DEFAULT_SERIES_STEP_MS: u64 = 10_000;
+
     /// Total number of users.
     pub fn user_count(&self) -> u64 {
         self.groups.iter().map(|g| u64::from(g.count)).sum()
@@ -86,6 +91,23 @@ pub struct RegionSpec {
     pub resume_time: Dist,
 }
 
+impl RegionSpec {
+    /// `launch_concurrency` when not given: unlimited.
+    pub const DEFAULT_LAUNCH_CONCURRENCY: u32 = 0;
+    /// `launch_time` when not given: log-normal, median 40 s, p95 2 min.
+    pub const DEFAULT_LAUNCH_TIME: Dist = Dist::LogNormal {
+        median_ms: 40_000,
+        p95_ms: 120_000,
+    };
+    /// `standby` when not given.
+    pub const DEFAULT_STANDBY: Standby = Standby::Running;
+    /// `resume_time` when not given: uniform 30 s - 90 s.
+    pub const DEFAULT_RESUME_TIME: Dist = Dist::Uniform {
+        min_ms: 30_000,
+        max_ms: 90_000,
+    };
+}
+
 /// `[[metric]]`.
 #[derive(Clone, Debug)]
 pub struct MetricSpec {
@@ -103,6 +125,13 @@ pub struct MetricSpec {
     pub delay_ms: u64,
     /// Scripted datapoints `(at_ms, value)`, sorted by time.
     pub datapoints: Vec<(u64, f64)>,
+}
+
+impl MetricSpec {
+    /// `resolution` when not given: CloudWatch's standard resolution.
+    pub const DEFAULT_RESOLUTION_MS: u64 = 60_000;
+    /// `delay` when not given.
+    pub const DEFAULT_DELAY_MS: u64 = 0;
 }
 
 /// `[[alarm]]`: a CloudWatch metric alarm on one of the scenario's metrics.
@@ -135,6 +164,11 @@ pub struct HealthCheckSpec {
     pub inverted: bool,
     /// `disabled` (default false): always healthy.
     pub disabled: bool,
+}
+
+impl HealthCheckSpec {
+    /// `insufficient_data` of an alarm check when not given (Route 53's default).
+    pub const DEFAULT_INSUFFICIENT_DATA: InsufficientData = InsufficientData::LastKnownStatus;
 }
 
 /// Type-specific health-check settings.
@@ -175,6 +209,17 @@ pub struct EndpointCheck {
     pub checkers_per_region: u32,
 }
 
+impl EndpointCheck {
+    /// `protocol` when not given.
+    pub const DEFAULT_PROTOCOL: Protocol = Protocol::Https;
+    /// `interval` when not given: the standard 30 s.
+    pub const DEFAULT_INTERVAL_MS: u64 = 30_000;
+    /// `failure_threshold` when not given (Route 53's default).
+    pub const DEFAULT_FAILURE_THRESHOLD: u32 = 3;
+    /// `checkers_per_region` when not given (a modelling choice: AWS does not publish it).
+    pub const DEFAULT_CHECKERS_PER_REGION: u32 = 2;
+}
+
 impl Protocol {
     /// Time after which a probe to an unreachable endpoint counts as failed (facts §1.3):
     /// HTTP/HTTPS 4 s connect; string matching fails on the same connect timeout; TCP 10 s.
@@ -201,6 +246,17 @@ pub struct DnsSpec {
     pub edit_propagation_ms: u64,
     /// Routing policy.
     pub routing: Routing,
+}
+
+impl DnsSpec {
+    /// `ttl` when not given: the Route 53 console default.
+    pub const DEFAULT_TTL_MS: u64 = 300_000;
+    /// `zone` when not given.
+    pub const DEFAULT_ZONE: Zone = Zone::Public;
+    /// `health_propagation` when not given (not published by AWS).
+    pub const DEFAULT_HEALTH_PROPAGATION_MS: u64 = 10_000;
+    /// `edit_propagation` when not given (Route 53: changes reach all name servers within 60 s).
+    pub const DEFAULT_EDIT_PROPAGATION_MS: u64 = 60_000;
 }
 
 /// A record of a failover chain or weighted set.
@@ -276,6 +332,28 @@ pub struct ResolverSpec {
     pub instances: u32,
 }
 
+impl ResolverSpec {
+    /// `serve_stale` when not given: off.
+    pub const DEFAULT_SERVE_STALE_MS: u64 = 0;
+    /// `instances` of a population when not given.
+    pub const DEFAULT_INSTANCES: u32 = 100;
+    /// The name of the resolver assumed when the scenario defines none.
+    pub const IMPLICIT_NAME: &'static str = "default";
+
+    /// The one honouring resolver assumed when the scenario defines none.
+    pub fn implicit() -> Self {
+        ResolverSpec {
+            name: Self::IMPLICIT_NAME.into(),
+            ttl_policy: TtlPolicySpec::Honor,
+            serve_stale_ms: Self::DEFAULT_SERVE_STALE_MS,
+            stale_first: false,
+            prefetch: false,
+            population: None,
+            instances: 1,
+        }
+    }
+}
+
 /// Resolver TTL policy with its parameter.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TtlPolicySpec {
@@ -287,6 +365,14 @@ pub enum TtlPolicySpec {
     Extend(Dist),
     /// Cache for min(TTL, cap).
     MaxTtl(u64),
+}
+
+impl TtlPolicySpec {
+    /// `extension` of an `extend` resolver when not given: log-normal, median 10 min, p95 2 h.
+    pub const DEFAULT_EXTENSION: Dist = Dist::LogNormal {
+        median_ms: 600_000,
+        p95_ms: 7_200_000,
+    };
 }
 
 /// Client-side DNS cache of the WorkSpaces client host.
@@ -340,6 +426,25 @@ pub struct GroupSpec {
     pub session_ms: u64,
     /// Client and user behaviour.
     pub behaviour: Behaviour,
+}
+
+impl GroupSpec {
+    /// `registration.fqdn` when `registration` is not given: everyone uses the FQDN.
+    pub const DEFAULT_FQDN_SHARE: f64 = 1.0;
+    /// The client version of the whole group when `client_versions` is not given.
+    pub const DEFAULT_CLIENT_VERSION: &'static str = "5.22.0";
+    /// `on_vpn` when not given.
+    pub const DEFAULT_ON_VPN: f64 = 1.0;
+    /// `failover_workspaces` when not given.
+    pub const DEFAULT_FAILOVER_WORKSPACES: f64 = 1.0;
+    /// `client_cache` when not given (glibc has no cache).
+    pub const DEFAULT_CLIENT_CACHE: ClientCache = ClientCache::None;
+    /// `schedule.start` when not given.
+    pub const DEFAULT_START_MS: u64 = 0;
+    /// `schedule.ramp` when not given: 30 min.
+    pub const DEFAULT_RAMP_MS: u64 = 30 * 60_000;
+    /// `schedule.session` when not given: 8 h.
+    pub const DEFAULT_SESSION_MS: u64 = 8 * 3_600_000;
 }
 
 /// `[users.behaviour]`; defaults in [`Behaviour::default`].
@@ -450,6 +555,15 @@ pub struct EventSpec {
     pub action: EventAction,
 }
 
+impl EventSpec {
+    /// `planes` of a `region_outage` when not given.
+    pub const DEFAULT_PLANES: PlaneSet = PlaneSet::ALL;
+    /// `severity` of a `region_outage` when not given: a hard outage.
+    pub const DEFAULT_SEVERITY: f64 = 1.0;
+    /// `hijacked` of a `domain_lapse` when not given.
+    pub const DEFAULT_HIJACKED: bool = false;
+}
+
 /// Kinds of events with their validated parameters.
 #[derive(Clone, Debug)]
 pub enum EventAction {
@@ -504,15 +618,24 @@ pub enum EventAction {
 }
 
 impl EventAction {
-    /// Faults (as opposed to operator actions).
+    /// The file's kind of this event.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            EventAction::RegionOutage { .. } => EventKind::RegionOutage,
+            EventAction::CheckerPartition { .. } => EventKind::CheckerPartition,
+            EventAction::DnsOutage => EventKind::DnsOutage,
+            EventAction::ResolverOutage { .. } => EventKind::ResolverOutage,
+            EventAction::SetRecord { .. } => EventKind::SetRecord,
+            EventAction::DisableHealthCheck { .. } => EventKind::DisableHealthCheck,
+            EventAction::InvertHealthCheck { .. } => EventKind::InvertHealthCheck,
+            EventAction::DisconnectUsers { .. } => EventKind::DisconnectUsers,
+            EventAction::DomainLapse { .. } => EventKind::DomainLapse,
+        }
+    }
+
+    /// Faults (as opposed to operator actions), as the event-kind table says.
     pub fn is_fault(&self) -> bool {
-        matches!(
-            self,
-            EventAction::RegionOutage { .. }
-                | EventAction::CheckerPartition { .. }
-                | EventAction::DnsOutage
-                | EventAction::ResolverOutage { .. }
-        )
+        self.kind().row().is_fault
     }
 }
 
