@@ -42,7 +42,7 @@ pub fn json_schema() -> String {
         ) {
             node.insert(
                 "description".into(),
-                format!("{} Default: {}.", doc.meaning, doc.default).into(),
+                format!("{} Default: {}.", doc.meaning, doc.default_text()).into(),
             );
         }
     }

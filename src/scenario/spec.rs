@@ -447,7 +447,7 @@ impl GroupSpec {
     pub const DEFAULT_SESSION_MS: u64 = 8 * 3_600_000;
 }
 
-/// `[users.behaviour]`; defaults in [`Behaviour::default`].
+/// `[users.behaviour]`; defaults in [`Behaviour::DEFAULT`].
 #[derive(Clone, Debug)]
 pub struct Behaviour {
     /// Time for the client to notice a dropped session (default uniform 5-30 s).
@@ -473,32 +473,37 @@ pub struct Behaviour {
     pub failed_login_time: Dist,
 }
 
+impl Behaviour {
+    /// Every behaviour key's default.
+    pub const DEFAULT: Behaviour = Behaviour {
+        detect_disconnect: Dist::Uniform {
+            min_ms: 5_000,
+            max_ms: 30_000,
+        },
+        resume_window_ms: 20 * 60_000,
+        relogin_delay: Dist::LogNormal {
+            median_ms: 60_000,
+            p95_ms: 300_000,
+        },
+        backoff_initial_ms: 30_000,
+        backoff_max_ms: 300_000,
+        restart_probability: 0.0,
+        restart_after_failures: 2,
+        restart_time: Dist::Uniform {
+            min_ms: 20_000,
+            max_ms: 60_000,
+        },
+        reauth_every_ms: 0,
+        failed_login_time: Dist::Uniform {
+            min_ms: 10_000,
+            max_ms: 30_000,
+        },
+    };
+}
+
 impl Default for Behaviour {
     fn default() -> Self {
-        Behaviour {
-            detect_disconnect: Dist::Uniform {
-                min_ms: 5_000,
-                max_ms: 30_000,
-            },
-            resume_window_ms: 20 * 60_000,
-            relogin_delay: Dist::LogNormal {
-                median_ms: 60_000,
-                p95_ms: 300_000,
-            },
-            backoff_initial_ms: 30_000,
-            backoff_max_ms: 300_000,
-            restart_probability: 0.0,
-            restart_after_failures: 2,
-            restart_time: Dist::Uniform {
-                min_ms: 20_000,
-                max_ms: 60_000,
-            },
-            reauth_every_ms: 0,
-            failed_login_time: Dist::Uniform {
-                min_ms: 10_000,
-                max_ms: 30_000,
-            },
-        }
+        Behaviour::DEFAULT
     }
 }
 
