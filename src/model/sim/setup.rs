@@ -71,7 +71,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             alarms: scenario
                 .alarms
                 .iter()
-                .map(|a| alarm::AlarmEvaluator::new(alarm_spec(a)))
+                .map(|a| alarm::AlarmEvaluator::new(a.rule.clone()))
                 .collect(),
             last_known: vec![true; n_checks],
             control_tick_ms: control_tick_ms(scenario),
@@ -356,38 +356,9 @@ fn control_tick_ms(scenario: &Scenario) -> u64 {
         }
     }
     for a in &scenario.alarms {
-        tick = gcd(tick, alarm_spec(a).evaluation_cadence_ms());
+        tick = gcd(tick, a.rule.evaluation_cadence_ms());
     }
     tick
-}
-
-fn alarm_spec(a: &crate::scenario::AlarmSpecModel) -> alarm::AlarmSpec {
-    use crate::scenario::raw::{RawComparison as C, RawStatistic as S, RawTreatMissingData as T};
-    alarm::AlarmSpec {
-        period_ms: a.period_ms,
-        evaluation_periods: a.evaluation_periods,
-        datapoints_to_alarm: a.datapoints_to_alarm,
-        statistic: match a.statistic {
-            S::Average => alarm::Statistic::Average,
-            S::Minimum => alarm::Statistic::Minimum,
-            S::Maximum => alarm::Statistic::Maximum,
-            S::Sum => alarm::Statistic::Sum,
-            S::SampleCount => alarm::Statistic::SampleCount,
-        },
-        comparison: match a.comparison {
-            C::LessThanThreshold => alarm::Comparison::LessThanThreshold,
-            C::LessThanOrEqualToThreshold => alarm::Comparison::LessThanOrEqualToThreshold,
-            C::GreaterThanThreshold => alarm::Comparison::GreaterThanThreshold,
-            C::GreaterThanOrEqualToThreshold => alarm::Comparison::GreaterThanOrEqualToThreshold,
-        },
-        threshold: a.threshold,
-        treat_missing_data: match a.treat_missing_data {
-            T::Missing => alarm::TreatMissingData::Missing,
-            T::NotBreaching => alarm::TreatMissingData::NotBreaching,
-            T::Breaching => alarm::TreatMissingData::Breaching,
-            T::Ignore => alarm::TreatMissingData::Ignore,
-        },
-    }
 }
 
 fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
