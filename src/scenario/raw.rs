@@ -1,9 +1,10 @@
 //! Raw scenario structs: a mirror of the TOML file (INTERFACE §2), nothing more.
 //!
 //! Every table denies unknown keys. Values stay as written (durations are strings, references
-//! are names); [`super::validate`] turns them into a [`super::Scenario`] in one pass. Defaults
-//! are applied during validation and documented on the `Scenario` types, so they live in one
-//! place.
+//! are names); validation turns them into a [`super::Scenario`] in one pass. Defaults are
+//! constants on the validated types in [`super::spec`], so they live in one place. The one
+//! rule table kept here is [`EVENT_KINDS`]: which keys each event kind takes, whether it is a
+//! fault and whether it reverts.
 //!
 //! Field docs are omitted on purpose: each field is the file key of the same name, documented
 //! in the README's scenario reference and in `failsim schema`.
