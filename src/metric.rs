@@ -71,6 +71,8 @@ metrics! {
     LoginFailures => "login_failures", Count, "Failed login attempts of all users.";
     ClientRestarts => "client_restarts", Count, "Client restarts of all users.";
     PeakLaunchQueue => "peak_launch_queue", Count, "Largest launch queue seen in any Region.";
+    LaunchWaitMaxMs => "launch_wait_max_ms", Milliseconds, "Longest time one user spent waiting in launch queues (capacity), added up over the run.";
+    LaunchQueueGiveUps => "launch_queue_give_ups", Count, "Queued launches given up: after `launch_queue_timeout`, or because DNS stopped answering the queue's Region.";
     EventsProcessed => "events_processed", Count, "Events processed by the engine.";
 }
 

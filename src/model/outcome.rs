@@ -69,6 +69,9 @@ pub struct ControlFacts {
     pub answer_back_on_primary_ms: Option<u64>,
     /// Largest launch queue seen in any Region.
     pub peak_launch_queue: u64,
+    /// Queued launches given up: the client waited `launch_queue_timeout`, or DNS stopped
+    /// answering the queue's Region.
+    pub launch_queue_give_ups: u64,
     /// Events processed by the engine.
     pub events_processed: u64,
 }

@@ -289,6 +289,7 @@ pub(crate) mod fixture {
             answer_left_primary_ms: Some(3_710_000),
             answer_back_on_primary_ms: None,
             peak_launch_queue: 0,
+            launch_queue_give_ups: 0,
             events_processed: 100,
         };
         Report {

@@ -74,6 +74,30 @@ fn what_happened(report: &Report) -> Vec<(u64, String)> {
     events
 }
 
+/// A line when failover capacity made things worse than staying: some users waited in launch
+/// queues and the p95 downtime is longer than DNS pointed away from the primary (a user who
+/// stayed home would have been back soon after DNS returned).
+pub fn capacity_worse_than_staying(report: &Report) -> Option<String> {
+    let sum = &report.summary;
+    let p95 = sum.get(Metric::DowntimeP95Ms)? as u64;
+    let away = sum.get(Metric::FailbackMs)? as u64;
+    let queued = report
+        .users
+        .iter()
+        .filter(|u| u.affected() && u.launch_wait_ms > 0)
+        .count();
+    if queued == 0 || p95 <= away {
+        return None;
+    }
+    Some(format!(
+        "capacity: p95 downtime {} is longer than DNS pointed away from the primary ({}); {} users waited in launch queues (longest {}): for them failing over was slower than staying",
+        format_human(p95),
+        format_human(away),
+        thousands(queued as u64),
+        format_human(sum.get(Metric::LaunchWaitMaxMs).unwrap_or(0.0) as u64)
+    ))
+}
+
 /// The story, ending with a newline.
 pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
     let mut s = String::new();
@@ -158,6 +182,9 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             human(report, Metric::DowntimeP99Ms),
             human(report, Metric::DowntimeMaxMs)
         );
+    }
+    if let Some(line) = capacity_worse_than_staying(report) {
+        let _ = writeln!(s, "{line}");
     }
     let away: u64 = report.users.iter().map(|u| u.non_home_ms).sum();
     if away > 0 {

@@ -134,6 +134,18 @@ pub fn summarize(seed: u64, users: &[UserRecord], control: &ControlFacts) -> Sum
             Some(control.peak_launch_queue as f64),
         ),
         (
+            Metric::LaunchWaitMaxMs,
+            users
+                .iter()
+                .map(|u| u.launch_wait_ms)
+                .max()
+                .map(|x| x as f64),
+        ),
+        (
+            Metric::LaunchQueueGiveUps,
+            Some(control.launch_queue_give_ups as f64),
+        ),
+        (
             Metric::EventsProcessed,
             Some(control.events_processed as f64),
         ),

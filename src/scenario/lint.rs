@@ -55,7 +55,61 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
     record_lints(model, &mut out);
     health_check_lints(model, &mut out);
     group_lints(model, &mut out);
+    capacity_lints(model, &mut out);
     out
+}
+
+/// A failover Region whose launch capacity needs longer to start every redirected user's
+/// session than the longest outage of their home Region: for many users, failing over is
+/// slower than staying (the users at the back of the launch queue would have been home
+/// sooner). The estimate is the queue's drain time: users x median launch (plus the median
+/// AutoStop resume) / `launch_concurrency`.
+fn capacity_lints(model: &Scenario, out: &mut Vec<Lint>) {
+    use super::{EventAction, Standby};
+    for (r, region) in model.regions.iter().enumerate() {
+        if region.launch_concurrency == 0 {
+            continue;
+        }
+        let arriving: f64 = model
+            .groups
+            .iter()
+            .filter(|g| g.home != r)
+            .map(|g| f64::from(g.count) * g.fqdn_share * g.failover_workspaces)
+            .sum();
+        let homes: Vec<usize> = model
+            .groups
+            .iter()
+            .filter(|g| g.home != r)
+            .map(|g| g.home)
+            .collect();
+        let longest_outage = model
+            .events
+            .iter()
+            .filter_map(|e| match (&e.action, e.end_ms) {
+                (EventAction::RegionOutage { region, .. }, Some(end)) if homes.contains(region) => {
+                    Some(end - e.at_ms)
+                }
+                _ => None,
+            })
+            .max();
+        let Some(outage) = longest_outage else {
+            continue;
+        };
+        let mut launch = region.launch_time.median_ms();
+        if region.standby == Standby::Autostop {
+            launch += region.resume_time.median_ms();
+        }
+        let drain = (arriving * launch as f64 / f64::from(region.launch_concurrency)) as u64;
+        if drain > outage {
+            push(
+                out,
+                "failover-capacity-slower-than-staying",
+                format!("region.{}.launch_concurrency", region.name),
+                format!("starting sessions for the {:.0} users who would fail over to {} takes about {} at {} launches at once (median {} each), longer than the {} outage: for the users at the back of the queue, staying would be quicker than failing over", arriving, region.name, format_ms(drain), region.launch_concurrency, format_ms(launch), format_ms(outage)),
+                format!("raise region.{}.launch_concurrency, keep standby WorkSpaces running, or fail over only for outages expected to last longer than {}", region.name, format_ms(drain)),
+            );
+        }
+    }
 }
 
 fn push(out: &mut Vec<Lint>, code: &'static str, field: String, message: String, fix: String) {

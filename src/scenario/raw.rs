@@ -360,6 +360,7 @@ pub struct RawBehaviour {
     pub restart_time: Option<RawDist>,
     pub reauth_every: Option<String>,
     pub failed_login_time: Option<RawDist>,
+    pub launch_queue_timeout: Option<String>,
 }
 
 /// Retry back-off after failed logins.

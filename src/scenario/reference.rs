@@ -242,6 +242,7 @@ pub const KEYS: &[KeyDoc] = &[
     value("users.behaviour.restart_probability", DefaultValue::Share(BEHAVIOUR.restart_probability), "Share of clients that keep their connection identifier until restarted."),
     value("users.behaviour.restart_after_failures", DefaultValue::Integer(BEHAVIOUR.restart_after_failures as u64), "Failed logins before such a user restarts the client."),
     value("users.behaviour.restart_time", DefaultValue::Dist(BEHAVIOUR.restart_time), "Client restart time."),
+    value("users.behaviour.launch_queue_timeout", DefaultValue::Noted(&DefaultValue::Duration(BEHAVIOUR.launch_queue_timeout_ms), "0 = never"), "Time a login waits in a launch queue before the user gives up and logs in again (following DNS afresh); 0 = waits for ever."),
     value("users.behaviour.reauth_every", DefaultValue::Noted(&DefaultValue::Duration(BEHAVIOUR.reauth_every_ms), "never"), "Periodic re-authentication, e.g. SAML `60m`."),
     key("event", "none", "Faults and operator actions."),
     key("event.name", "required", "Event name."),

@@ -155,6 +155,7 @@ impl<R: Recorder> Sim<'_, R> {
                 }
             }
             Step::Reauth => self.reauth(now, u),
+            Step::QueueTimedOut => self.give_up_queued_launch(now, u, false),
         }
     }
 
@@ -210,6 +211,57 @@ impl<R: Recorder> Sim<'_, R> {
             rs.queue.push_back((u as u32, self.users[u].generation));
             let q = rs.queue.len() as u64;
             self.control.peak_launch_queue = self.control.peak_launch_queue.max(q);
+            let timeout = scenario.groups[self.users[u].group as usize]
+                .behaviour
+                .launch_queue_timeout_ms;
+            if timeout > 0 {
+                self.schedule_user(u, now + timeout, Step::QueueTimedOut);
+            }
+        }
+    }
+
+    /// A queued launch is given up: after `launch_queue_timeout` the user sees the launch
+    /// fail and retries like after any failed login (back-off, then a new login that resolves
+    /// the FQDN again, so the user goes home once DNS answers home). When DNS stops answering
+    /// the queue's Region (`unanswered`), the launch request is abandoned and the user logs in
+    /// again after the re-login think time. AWS documents neither a launch queue nor a client timeout: both are
+    /// failsim's modelling choices, so that capacity shortfalls cannot keep users waiting in
+    /// a failover Region for hours after their home Region is back.
+    pub(super) fn give_up_queued_launch(&mut self, now: u64, u: usize, unanswered: bool) {
+        let user = &mut self.users[u];
+        debug_assert_eq!(user.state, ClientState::Launching);
+        user.launch_wait_ms += now - user.login_started_ms;
+        self.control.launch_queue_give_ups += 1;
+        if unanswered {
+            // The user sees the launch fail and logs in again after a think time, like
+            // after a dropped session. The queue entry becomes stale with the state change
+            // (lazy removal).
+            self.start_downtime(u, self.users[u].login_started_ms);
+            self.set_state(now, u, ClientState::Waiting, NO_REGION);
+            let think = self.scenario.groups[self.users[u].group as usize]
+                .behaviour
+                .relogin_delay;
+            let t = self.user_sample(u, think);
+            self.schedule_user(u, now + t, Step::Relogin);
+        } else {
+            self.login_failed(now, u);
+        }
+    }
+
+    /// The authoritative answer changed: launches still queued in a Region the answer no
+    /// longer includes are abandoned (see [`Self::give_up_queued_launch`]).
+    pub(super) fn abandon_unanswered_launches(&mut self, now: u64) {
+        for r in 0..self.regions.len() {
+            if self.answer.includes(r as u8) || self.regions[r].queue.is_empty() {
+                continue;
+            }
+            let queued: Vec<(u32, u32)> = self.regions[r].queue.drain(..).collect();
+            for (u, g) in queued {
+                let u = u as usize;
+                if self.users[u].generation == g && self.users[u].state == ClientState::Launching {
+                    self.give_up_queued_launch(now, u, true);
+                }
+            }
         }
     }
 
@@ -246,6 +298,8 @@ impl<R: Recorder> Sim<'_, R> {
                 let user = &mut self.users[next as usize];
                 // A user joins a launch queue in the instant its login starts.
                 user.launch_wait_ms += now - user.login_started_ms;
+                // Leaving the queue cancels the pending queue timeout.
+                user.generation = user.generation.wrapping_add(1);
                 self.regions[region as usize].launching += 1;
                 self.start_launch(now, next as usize, region);
                 break;

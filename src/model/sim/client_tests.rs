@@ -170,3 +170,75 @@ fn reauthentication_brings_users_home_after_failback() {
         away(&never)
     );
 }
+
+/// Two launches at once, 2 minutes each, in the failover Region: 300 users need 5 hours
+/// there, far longer than the 1-hour outage.
+fn starved_failover(timeout: &str) -> String {
+    client_scenario(
+        &format!("[users.behaviour]\nlaunch_queue_timeout = \"{timeout}\""),
+        OUTAGE_1H,
+        "",
+    )
+    .replace(
+        "[[region]]\nname = \"b\"\n",
+        "[[region]]\nname = \"b\"\nlaunch_concurrency = 2\nlaunch_time = \"2m\"\n",
+    )
+}
+
+#[test]
+fn queued_launches_are_abandoned_when_dns_answers_home_again() {
+    // No client timeout: only the answer returning to `a` ends the waits in b's queue.
+    let r = run_text(&starved_failover("0s"), 11);
+    let back = r.summary.get(Metric::FailbackMs).unwrap();
+    let give_ups = r.summary.get(Metric::LaunchQueueGiveUps).unwrap();
+    assert!(give_ups > 100.0, "{give_ups} queued launches abandoned");
+    assert!(
+        give_ups <= 300.0,
+        "each user abandons at most once: {give_ups}"
+    );
+    // Before the fix users waited in b's queue for hours after a was back.
+    let max_wait = r.summary.get(Metric::LaunchWaitMaxMs).unwrap();
+    assert!(
+        max_wait <= back,
+        "no wait outlives the answer: {max_wait} vs {back}"
+    );
+    let max = r.summary.get(Metric::DowntimeMaxMs).unwrap();
+    assert!(
+        max <= back + 20.0 * 60_000.0,
+        "everyone works again soon after DNS answers home: {max} vs {back}"
+    );
+    assert!(r.users.iter().all(|u| u.reconnect_ms.is_some()));
+}
+
+#[test]
+fn a_queue_timeout_makes_users_retry_and_bounds_each_wait() {
+    let never = run_text(&starved_failover("0s"), 12);
+    let five = run_text(&starved_failover("5m"), 12);
+    let give_ups = |r: &Report| r.summary.get(Metric::LaunchQueueGiveUps).unwrap();
+    assert!(
+        give_ups(&five) > give_ups(&never) + 100.0,
+        "{} vs {}",
+        give_ups(&five),
+        give_ups(&never)
+    );
+    // A give-up counts as a failed login and the retry follows DNS again.
+    let failures = |r: &Report| r.summary.get(Metric::LoginFailures).unwrap();
+    assert!(failures(&five) > failures(&never));
+    // Each stint in the queue lasts at most 5 minutes, separated by back-off, so the time
+    // users spend queueing shrinks.
+    let total_wait = |r: &Report| r.users.iter().map(|u| u.launch_wait_ms).sum::<u64>();
+    assert!(
+        total_wait(&five) < total_wait(&never),
+        "{} vs {}",
+        total_wait(&five),
+        total_wait(&never)
+    );
+}
+
+#[test]
+fn the_default_queue_timeout_is_ten_minutes() {
+    assert_eq!(
+        crate::scenario::Behaviour::DEFAULT.launch_queue_timeout_ms,
+        10 * 60_000
+    );
+}

@@ -24,6 +24,7 @@ impl<R: Recorder> Sim<'_, R> {
         self.answer = new;
         let answer = self.answer.clone();
         self.observe(now, Observation::AnswerChanged { answer });
+        self.abandon_unanswered_launches(now);
         let on_primary = self.answer.includes(self.primary_region);
         if !on_primary && self.control.first_fault_ms.is_some() && !self.answer_left_primary {
             self.answer_left_primary = true;

@@ -70,6 +70,8 @@ enum Step {
     Relogin,
     Resume,
     Reauth,
+    /// The user has waited `launch_queue_timeout` in a launch queue and gives up.
+    QueueTimedOut,
 }
 
 /// Engine events. Kept small (16 bytes) and `Copy`: a million are pending at once.

@@ -99,6 +99,10 @@ pub struct Behaviour {
     /// Time until a login attempt against a failed Region reports failure (default uniform
     /// 10-30 s; a modelling choice, not published).
     pub failed_login_time: Dist,
+    /// How long a client waits in a Region's launch queue (capacity) before the user gives
+    /// up and logs in again, following DNS afresh (default 10 min; 0 = waits for ever).
+    /// AWS publishes no launch queue and no client timeout: a modelling choice.
+    pub launch_queue_timeout_ms: u64,
 }
 
 impl Behaviour {
@@ -126,6 +130,7 @@ impl Behaviour {
             min_ms: 10_000,
             max_ms: 30_000,
         },
+        launch_queue_timeout_ms: 10 * 60_000,
     };
 }
 

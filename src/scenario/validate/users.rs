@@ -287,6 +287,11 @@ fn behaviour(validator: &mut Validator, base: &FieldPath, raw: Option<&RawBehavi
         raw.failed_login_time.as_ref(),
         default.failed_login_time,
     );
+    behaviour.launch_queue_timeout_ms = validator.duration_or(
+        at(&path, &[key("launch_queue_timeout")]),
+        raw.launch_queue_timeout.as_ref(),
+        default.launch_queue_timeout_ms,
+    );
     behaviour
 }
 
