@@ -63,7 +63,7 @@ pub struct SweepInput {
     pub x_ticks: Vec<(f64, String)>,
     /// Legend heading (the paths the lines stand for); empty with one line.
     pub legend_title: String,
-    /// The lines, drawn in order, coloured in [`SWEEP_LINE_COLOURS`] order.
+    /// The lines, drawn in order, coloured in the sweep palette's order, cycling.
     pub lines: Vec<SweepLine>,
     /// `(y, legend label)` of each `[[expect]]` bound.
     pub bounds: Vec<(f64, String)>,

@@ -96,7 +96,7 @@ pub struct Lane {
     pub segments: Vec<LaneSegment>,
 }
 
-/// Input of [`render_users`].
+/// Input of [`render_users`](super::render_users).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsersInput {
     /// Chart title.
