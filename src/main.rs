@@ -234,7 +234,7 @@ struct StalenessArgs {
 }
 
 fn parse_duration_ms(text: &str) -> Result<u64, String> {
-    failsim::time::parse_duration(text).map(|d| d.ms())
+    failsim::time::parse_duration(text)
 }
 
 /// `failsim staleness`: the curve as CSV on stdout or in `--out`; the seed on stderr (stdout
