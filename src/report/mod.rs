@@ -206,6 +206,7 @@ pub(crate) mod fixture {
             failover_workspace: true,
             on_vpn: true,
             launch_wait_ms: 0,
+            data_age_ms: None,
         }
     }
 
@@ -290,6 +291,9 @@ pub(crate) mod fixture {
             answer_back_on_primary_ms: None,
             peak_launch_queue: 0,
             launch_queue_give_ups: 0,
+            standby_workspaces: 0,
+            standby_ms: 0,
+            users_over_rpo: 0,
             events_processed: 100,
         };
         Report {

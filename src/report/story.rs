@@ -186,6 +186,17 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
     if let Some(line) = capacity_worse_than_staying(report) {
         let _ = writeln!(s, "{line}");
     }
+    if sum.get(Metric::DataAgeMaxMs).is_some() {
+        let _ = writeln!(
+            s,
+            "replicated data on standby WorkSpaces: p50 {} old, p95 {}, max {}; {} users over the RPO, {} redirected without their data",
+            human(report, Metric::DataAgeP50Ms),
+            human(report, Metric::DataAgeP95Ms),
+            human(report, Metric::DataAgeMaxMs),
+            n(Metric::UsersOverRpo),
+            n(Metric::UsersRedirectedWithoutData)
+        );
+    }
     let away: u64 = report.users.iter().map(|u| u.non_home_ms).sum();
     if away > 0 {
         let _ = writeln!(

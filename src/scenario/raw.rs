@@ -79,6 +79,11 @@ pub struct RawRegion {
     pub launch_time: Option<RawDist>,
     pub standby: Option<Standby>,
     pub resume_time: Option<RawDist>,
+    pub activation_time: Option<RawDist>,
+    pub data_replication: Option<bool>,
+    pub snapshot_every: Option<String>,
+    pub snapshot_copy: Option<RawDist>,
+    pub rpo: Option<String>,
 }
 
 /// State of standby WorkSpaces in a failover Region.
@@ -87,6 +92,8 @@ pub struct RawRegion {
 pub enum Standby {
     Running,
     Autostop,
+    /// Multi-Region Resilience standby WorkSpaces: kept stopped, activated at first use.
+    Mrr,
 }
 
 /// `[[metric]]`

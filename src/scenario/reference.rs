@@ -5,8 +5,8 @@
 //! a changed default.
 
 use super::spec::{
-    Behaviour, DnsSpec, EndpointCheck, EventSpec, GroupSpec, MetricSpec, RegionSpec, ResolverSpec,
-    Scenario, TtlPolicySpec,
+    Behaviour, DnsSpec, EndpointCheck, EventSpec, GroupSpec, MetricSpec, RegionSpec, Replication,
+    ResolverSpec, Scenario, TtlPolicySpec,
 };
 use crate::dist::Dist;
 
@@ -148,8 +148,13 @@ pub const KEYS: &[KeyDoc] = &[
     key("region.name", "required", "Region name, e.g. `us-west-2`."),
     value("region.launch_concurrency", DefaultValue::Noted(&DefaultValue::Integer(RegionSpec::DEFAULT_LAUNCH_CONCURRENCY as u64), "unlimited"), "Session launches in progress at once; a FIFO queue forms beyond it."),
     value("region.launch_time", DefaultValue::Dist(RegionSpec::DEFAULT_LAUNCH_TIME), "Time to launch a session (distribution)."),
-    key("region.standby", "`running`", "`running` or `autostop`: AutoStop adds `resume_time` to a user's first launch in a non-home Region."),
+    key("region.standby", "`running`", "`running`, `autostop` or `mrr`: AutoStop adds `resume_time` to a user's first launch in a non-home Region; `mrr` (Multi-Region Resilience standby WorkSpaces, kept stopped) adds `activation_time`."),
     value("region.resume_time", DefaultValue::Dist(RegionSpec::DEFAULT_RESUME_TIME), "AutoStop resume delay (distribution)."),
+    value("region.activation_time", DefaultValue::Dist(RegionSpec::DEFAULT_ACTIVATION_TIME), "`standby = \"mrr\"`: time for a stopped standby WorkSpace to become usable at its first launch (AWS advises waiting 15-30 minutes after a failover)."),
+    value("region.data_replication", DefaultValue::Flag(false), "`standby = \"mrr\"`: replicate the primary WorkSpaces' volumes to the standbys (snapshots), so redirected users arrive on their data, of a known age."),
+    value("region.snapshot_every", DefaultValue::Duration(Replication::DEFAULT_EVERY_MS), "`data_replication`: snapshot cadence (AWS's internal schedule: 12 h)."),
+    value("region.snapshot_copy", DefaultValue::Dist(Replication::DEFAULT_COPY), "`data_replication`: time until a snapshot is usable in the standby Region (12 h reproduces the documented 12-24 h data age)."),
+    value("region.rpo", DefaultValue::Duration(RegionSpec::DEFAULT_RPO_MS), "Recovery point objective: users arriving on replicated data older than this count in `users_over_rpo`."),
     key("metric", "none", "CloudWatch metrics."),
     key("metric.name", "required", "Metric name."),
     key("metric.source", "required", "`canary`, `connected_users`, `login_failures` or `scripted`."),

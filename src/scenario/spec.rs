@@ -92,6 +92,34 @@ pub struct RegionSpec {
     pub standby: Standby,
     /// Extra time to start an AutoStop WorkSpace (default uniform 30 s - 90 s).
     pub resume_time: Dist,
+    /// Extra time before a Multi-Region Resilience standby WorkSpace is usable at its first
+    /// launch (default uniform 15-30 min: AWS advises waiting 15-30 minutes after a failover
+    /// before connecting).
+    pub activation_time: Dist,
+    /// Data replication to the standby WorkSpaces (`standby = "mrr"` only), if on.
+    pub replication: Option<Replication>,
+    /// Recovery point objective: users arriving on data older than this are counted
+    /// (`users_over_rpo`; default 24 h, the top of AWS's published 12-24 h).
+    pub rpo_ms: u64,
+}
+
+/// Multi-Region Resilience data replication: EBS snapshots of the primary WorkSpace's volumes
+/// on a fixed cadence, each usable in the standby Region once copied
+/// (https://docs.aws.amazon.com/workspaces/latest/adminguide/multi-region-resilience.html).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replication {
+    /// Snapshot cadence (default 12 h; AWS's internal schedule).
+    pub every_ms: u64,
+    /// Time from a snapshot until it is usable in the standby Region (default 12 h: with a
+    /// 12 h cadence this reproduces the documented 12-24 h data age).
+    pub copy: Dist,
+}
+
+impl Replication {
+    /// `snapshot_every` when not given: 12 h.
+    pub const DEFAULT_EVERY_MS: u64 = 12 * 3_600_000;
+    /// `snapshot_copy` when not given: 12 h.
+    pub const DEFAULT_COPY: Dist = Dist::Fixed(12 * 3_600_000);
 }
 
 impl RegionSpec {
@@ -109,6 +137,13 @@ impl RegionSpec {
         min_ms: 30_000,
         max_ms: 90_000,
     };
+    /// `activation_time` when not given: uniform 15-30 min.
+    pub const DEFAULT_ACTIVATION_TIME: Dist = Dist::Uniform {
+        min_ms: 15 * 60_000,
+        max_ms: 30 * 60_000,
+    };
+    /// `rpo` when not given: 24 h.
+    pub const DEFAULT_RPO_MS: u64 = 24 * 3_600_000;
 }
 
 /// `[[metric]]`.

@@ -68,6 +68,9 @@ impl<R: Recorder> Sim<'_, R> {
         {
             let since = self.users[u].connected_since_ms;
             self.users[u].non_home_ms += now - since;
+            if self.scenario.regions[old_r as usize].standby == Standby::Mrr {
+                self.control.standby_ms += now - since;
+            }
         }
         let user = &mut self.users[u];
         user.state = s;
@@ -270,9 +273,15 @@ impl<R: Recorder> Sim<'_, R> {
         let rspec = &scenario.regions[region as usize];
         let user = &self.users[u];
         let cold = region != user.home
-            && rspec.standby == Standby::Autostop
+            && matches!(rspec.standby, Standby::Autostop | Standby::Mrr)
             && !user.has(flag::WARMED_ELSEWHERE);
-        let (launch, resume) = (rspec.launch_time, rspec.resume_time);
+        // A stopped standby WorkSpace (Multi-Region Resilience) takes its activation time to
+        // become usable at its first launch; an AutoStop WorkSpace its resume time.
+        let resume = match rspec.standby {
+            Standby::Mrr => rspec.activation_time,
+            _ => rspec.resume_time,
+        };
+        let launch = rspec.launch_time;
         let t = self.draw(u, |r| {
             launch.sample(r) + if cold { resume.sample(r) } else { 0 }
         });
@@ -340,6 +349,32 @@ impl<R: Recorder> Sim<'_, R> {
         }
         if reauth > 0 {
             self.schedule_user(u, now + reauth, Step::Reauth);
+        }
+        if region != self.users[u].home && self.users[u].data_age_ms == NO_DATA_AGE {
+            self.arrive_on_replica(now, u, region);
+        }
+    }
+
+    /// The user's first session on a standby WorkSpace with data replication: the data there
+    /// is the newest snapshot copied before the primary was lost (`model::client::data_age_ms`).
+    /// The WorkSpace's point on the snapshot schedule and the copy time are drawn now, so runs
+    /// without replication draw nothing extra.
+    fn arrive_on_replica(&mut self, now: u64, u: usize, region: u8) {
+        let rspec = &self.scenario.regions[region as usize];
+        let Some(replication) = rspec.replication.clone() else {
+            return;
+        };
+        let rpo = rspec.rpo_ms;
+        let every = replication.every_ms;
+        let (phase, copy) = self.draw(u, |r| {
+            (rng::uniform_ms(r, 0, every - 1), replication.copy.sample(r))
+        });
+        let user = &self.users[u];
+        let lost = user.first_disconnect_ms.min(now);
+        let age = crate::model::client::data_age_ms(now, lost, phase, every, copy);
+        self.users[u].data_age_ms = u32::try_from(age).unwrap_or(NO_DATA_AGE - 1);
+        if age > rpo {
+            self.control.users_over_rpo += 1;
         }
     }
 

@@ -43,9 +43,11 @@ mod events;
 mod health;
 mod setup;
 #[cfg(test)]
+mod standby_tests;
+#[cfg(test)]
 mod tests;
 
-use super::client::{flag, ClientState, User, NEVER, NO_REGION};
+use super::client::{flag, ClientState, User, NEVER, NO_DATA_AGE, NO_REGION};
 use super::dns::DnsAnswer;
 use super::health::CheckerVerdict;
 use super::observe::{Observation, Recorder, Sample, StateCounts};
