@@ -17,6 +17,8 @@ pub mod chart;
 pub mod dist;
 pub mod engine;
 pub mod expect;
+#[cfg(test)]
+pub(crate) mod fixture;
 pub mod metric;
 pub mod model;
 pub mod output;

@@ -168,22 +168,3 @@ fn every_bundled_scenario_is_valid() {
     }
     assert!(n >= 1);
 }
-
-#[test]
-fn run_prints_each_lint_once_on_stderr() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = failsim()
-        .arg("run")
-        .arg(repo("scenarios/workspaces-failover.toml"))
-        .args(["--set", "users.staff.count=20", "--no-charts", "--out"])
-        .arg(dir.path().join("o"))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        err.matches("warning[users-on-region-codes]").count(),
-        1,
-        "{err}"
-    );
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("warning["));
-}

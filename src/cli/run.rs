@@ -159,7 +159,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     } else if !args.quiet {
         print!(
             "{}",
-            failsim::report::story::story(&model, &report, &out.display().to_string(), &files)
+            failsim::report::story::story(&report, &out.display().to_string(), &files)
         );
     }
     if !args.quiet {

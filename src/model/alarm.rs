@@ -338,27 +338,27 @@ impl AlarmSpec {
         }
     }
 
-    /// Checks the limits CloudWatch's PutMetricAlarm enforces (facts §4.2): period 10, 20 or
-    /// 30 s or a multiple of 60 s; `N >= 1`; `1 <= M <= N`; a finite threshold; and
-    /// Period x N at most 86 400 s when the period is under 3 600 s, else at most 604 800 s.
+    /// Checks the limits CloudWatch's PutMetricAlarm enforces (facts §4.2) and returns the
+    /// first one broken, in the order of [`AlarmSpec::violations`].
     pub fn validate(&self) -> Result<(), InvalidAlarmSpec> {
+        match self.violations().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// Every CloudWatch PutMetricAlarm limit (facts §4.2) this spec breaks, in a fixed order:
+    /// period 10, 20 or 30 s or a multiple of 60 s; `N >= 1`; Period x N at most 86 400 s when
+    /// the period is under 3 600 s, else at most 604 800 s; `1 <= M <= N`; a finite threshold.
+    /// Scenario validation reports each of them against its own key.
+    pub fn violations(&self) -> Vec<InvalidAlarmSpec> {
         let period_ms = self.period_ms;
-        let period_ok = matches!(period_ms, 10_000 | 20_000 | 30_000)
-            || (period_ms > 0 && period_ms % 60_000 == 0);
-        if !period_ok {
-            return Err(InvalidAlarmSpec::Period { period_ms });
+        let mut problems = Vec::new();
+        if !is_alarm_period(period_ms) {
+            problems.push(InvalidAlarmSpec::Period { period_ms });
         }
         if self.evaluation_periods == 0 {
-            return Err(InvalidAlarmSpec::EvaluationPeriods);
-        }
-        if !(1..=self.evaluation_periods).contains(&self.datapoints_to_alarm) {
-            return Err(InvalidAlarmSpec::DatapointsToAlarm {
-                datapoints_to_alarm: self.datapoints_to_alarm,
-                evaluation_periods: self.evaluation_periods,
-            });
-        }
-        if !self.threshold.is_finite() {
-            return Err(InvalidAlarmSpec::Threshold);
+            problems.push(InvalidAlarmSpec::EvaluationPeriods);
         }
         let max_ms = if period_ms < 3_600_000 {
             86_400_000
@@ -367,13 +367,35 @@ impl AlarmSpec {
         };
         let interval_ms = period_ms.saturating_mul(u64::from(self.evaluation_periods));
         if interval_ms > max_ms {
-            return Err(InvalidAlarmSpec::EvaluationInterval {
+            problems.push(InvalidAlarmSpec::EvaluationInterval {
                 interval_ms,
                 max_ms,
             });
         }
-        Ok(())
+        if !(1..=self.evaluation_periods).contains(&self.datapoints_to_alarm) {
+            problems.push(InvalidAlarmSpec::DatapointsToAlarm {
+                datapoints_to_alarm: self.datapoints_to_alarm,
+                evaluation_periods: self.evaluation_periods,
+            });
+        }
+        if !self.threshold.is_finite() {
+            problems.push(InvalidAlarmSpec::Threshold);
+        }
+        problems
     }
+}
+
+/// Whether CloudWatch accepts `period_ms` as an alarm period: 10, 20 or 30 s (high
+/// resolution) or a multiple of 60 s (facts §4.2).
+pub fn is_alarm_period(period_ms: u64) -> bool {
+    matches!(period_ms, 10_000 | 20_000 | 30_000) || (period_ms > 0 && period_ms % 60_000 == 0)
+}
+
+/// Whether CloudWatch stores a metric at `resolution_ms`: 1, 5, 10 or 30 s (high resolution)
+/// or a multiple of 60 s (standard resolution).
+pub fn is_metric_resolution(resolution_ms: u64) -> bool {
+    matches!(resolution_ms, 1_000 | 5_000 | 10_000 | 30_000)
+        || (resolution_ms > 0 && resolution_ms % 60_000 == 0)
 }
 
 /// The datapoints of one period, reduced to what the five statistics need.

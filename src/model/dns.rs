@@ -8,8 +8,14 @@
 //!   records only when every non-zero one is unhealthy; when all are unhealthy, all are
 //!   considered (§3.2-3.3). All-zero weights: equal shares.
 //! - Simple: one Region, no health check.
+//!
+//! [`authoritative_answer`] combines these with lapsed domains and manual record edits into
+//! the [`DnsAnswer`] the name servers give.
 
-use crate::scenario::RecordSpec;
+use super::resolver::{Answer, ANSWER_HIJACKED, ANSWER_NONE};
+use crate::rng;
+use crate::scenario::{RecordSpec, Routing};
+use rand_chacha::ChaCha8Rng;
 
 /// Healthy per the DNS view of the checks; records without a check are healthy.
 fn record_healthy(r: &RecordSpec, check_healthy: &[bool]) -> bool {
@@ -54,6 +60,100 @@ pub fn weighted_candidates(records: &[RecordSpec], check_healthy: &[bool]) -> Ve
     pool.into_iter()
         .map(|i| (i, if all_zero { 1 } else { records[i].weight }))
         .collect()
+}
+
+/// What the authoritative name servers answer for the FQDN's TXT record.
+///
+/// Kept typed (Region indices, not names) so the simulation never formats it; the report
+/// renders it (`dns_answer` timeline rows and the `answer` column of `series.csv`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DnsAnswer {
+    /// One Region's connection identifier.
+    Region(u8),
+    /// No TXT record: the domain lapsed and nobody answers for it (NXDOMAIN).
+    NxDomain,
+    /// A stranger controls the lapsed domain and answers with their own identifier.
+    Hijacked,
+    /// Weighted routing over several records: `(Region, weight)` in record order; each query
+    /// draws one in proportion to the weights.
+    Weighted(Vec<(u8, u32)>),
+}
+
+impl DnsAnswer {
+    /// Whether a query can be answered with `region`.
+    pub fn includes(&self, region: u8) -> bool {
+        match self {
+            DnsAnswer::Region(r) => *r == region,
+            DnsAnswer::Weighted(c) => c.iter().any(|(r, _)| *r == region),
+            DnsAnswer::NxDomain | DnsAnswer::Hijacked => false,
+        }
+    }
+
+    /// Whether answering a query draws randomness (weighted answers do).
+    pub fn draws_randomness(&self) -> bool {
+        matches!(self, DnsAnswer::Weighted(_))
+    }
+
+    /// The answer to one query, in the resolvers' compact form; weighted answers draw the
+    /// record from `rng` (one draw), the others draw nothing.
+    pub fn draw(&self, rng: &mut ChaCha8Rng) -> Answer {
+        match self {
+            DnsAnswer::Region(r) => *r,
+            DnsAnswer::NxDomain => ANSWER_NONE,
+            DnsAnswer::Hijacked => ANSWER_HIJACKED,
+            DnsAnswer::Weighted(c) => {
+                let mut acc = 0.0;
+                let cum: Vec<f64> = c
+                    .iter()
+                    .map(|(_, w)| {
+                        acc += f64::from(*w);
+                        acc
+                    })
+                    .collect();
+                c[rng::pick_cumulative(rng, &cum)].0
+            }
+        }
+    }
+}
+
+/// The authoritative answer, from the strongest cause down: a lapsed domain (§4.7 of the
+/// design: nobody or a stranger answers), a manual record edit that has propagated
+/// (`set_record`), then the routing policy over the health-check status DNS currently sees
+/// (`check_healthy`, after `health_propagation`).
+pub fn authoritative_answer(
+    routing: &Routing,
+    lapsed: Option<bool>,
+    manual_record: Option<u8>,
+    check_healthy: &[bool],
+) -> DnsAnswer {
+    if let Some(hijacked) = lapsed {
+        return if hijacked {
+            DnsAnswer::Hijacked
+        } else {
+            DnsAnswer::NxDomain
+        };
+    }
+    if let Some(r) = manual_record {
+        return DnsAnswer::Region(r);
+    }
+    match routing {
+        Routing::Simple(r) => DnsAnswer::Region(*r as u8),
+        Routing::Failover(chain) => {
+            DnsAnswer::Region(chain[failover_answer(chain, check_healthy)].region as u8)
+        }
+        Routing::Weighted(records) => {
+            let c = weighted_candidates(records, check_healthy);
+            if c.len() == 1 {
+                DnsAnswer::Region(records[c[0].0].region as u8)
+            } else {
+                DnsAnswer::Weighted(
+                    c.iter()
+                        .map(|&(i, w)| (records[i].region as u8, w))
+                        .collect(),
+                )
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -118,5 +218,27 @@ mod tests {
         );
         let zeros = [rec(0, None, 0), rec(1, None, 0)];
         assert_eq!(weighted_candidates(&zeros, &[]), vec![(0, 1), (1, 1)]);
+    }
+
+    #[test]
+    fn a_lapsed_domain_beats_a_manual_record_which_beats_routing() {
+        let routing = Routing::Failover(vec![rec(0, Some(0), 0), rec(1, None, 0)]);
+        let answer = |lapsed, manual| authoritative_answer(&routing, lapsed, manual, &[false]);
+        assert_eq!(answer(None, None), DnsAnswer::Region(1));
+        assert_eq!(answer(None, Some(2)), DnsAnswer::Region(2));
+        assert_eq!(answer(Some(false), Some(2)), DnsAnswer::NxDomain);
+        assert_eq!(answer(Some(true), None), DnsAnswer::Hijacked);
+    }
+
+    #[test]
+    fn one_weighted_candidate_is_a_plain_region_answer() {
+        let routing = Routing::Weighted(vec![rec(0, Some(0), 1), rec(1, Some(1), 3)]);
+        assert_eq!(
+            authoritative_answer(&routing, None, None, &[false, true]),
+            DnsAnswer::Region(1)
+        );
+        let both = authoritative_answer(&routing, None, None, &[true, true]);
+        assert_eq!(both, DnsAnswer::Weighted(vec![(0, 1), (1, 3)]));
+        assert!(both.includes(1) && !both.includes(2) && both.draws_randomness());
     }
 }

@@ -1,6 +1,7 @@
 //! Property tests: invariants of the model over random scenarios and seeds (proptest).
 
 use super::*;
+use crate::report::TimelineKind;
 use crate::scenario::load_str;
 use proptest::prelude::*;
 
@@ -58,7 +59,7 @@ fn params() -> impl Strategy<Value = Params> {
         )
 }
 
-fn scenario(p: &Params, restart_probability: f64) -> String {
+fn scenario_text(p: &Params, restart_probability: f64) -> String {
     format!(
         r#"[scenario]
 name = "prop"
@@ -110,15 +111,16 @@ duration = "{}m"
 }
 
 fn run(p: &Params, restart_probability: f64) -> (Scenario, Report) {
-    let model = load_str(&scenario(p, restart_probability), "prop.toml", &[]).expect("valid");
+    let scenario =
+        load_str(&scenario_text(p, restart_probability), "prop.toml", &[]).expect("valid");
     let report = simulate(
-        &model,
+        &scenario,
         &RunOptions {
             seed: p.seed,
             trace_users: u32::MAX,
         },
     );
-    (model, report)
+    (scenario, report)
 }
 
 /// Intervals `[from, to)` during which the authoritative answer was not `region`.
@@ -126,8 +128,7 @@ fn answer_away(report: &Report, region: &str) -> Vec<(u64, u64)> {
     let mut out = Vec::new();
     let mut away_since = None;
     for e in report
-        .timeline
-        .iter()
+        .timeline_rows()
         .filter(|e| e.kind == TimelineKind::DnsAnswer)
     {
         match (e.value == region, away_since) {
@@ -150,7 +151,7 @@ proptest! {
 
     #[test]
     fn invariants_hold(p in params()) {
-        let (model, report) = run(&p, 0.1);
+        let (scenario, report) = run(&p, 0.1);
         let (start, end) = (p.outage_start_min * 60_000, (p.outage_start_min + p.outage_min) * 60_000);
         // Nobody is connected to a Region whose sessions plane is down.
         for row in &report.series {
@@ -161,7 +162,7 @@ proptest! {
             prop_assert_eq!(total, p.users);
         }
         // 0 <= downtime <= scheduled time.
-        let scheduled = (p.session_min * 60_000).min(model.duration_ms);
+        let scheduled = (p.session_min * 60_000).min(scenario.duration_ms);
         for u in &report.users {
             prop_assert!(u.downtime_ms <= scheduled, "downtime {} > scheduled {}", u.downtime_ms, scheduled);
             if !u.affected() {
@@ -184,11 +185,11 @@ proptest! {
     #[test]
     fn no_login_reaches_the_primary_after_ttl_once_dns_moved(mut p in params()) {
         p.client_cache = "none";
-        let (model, report) = run(&p, 0.0);
+        let (scenario, report) = run(&p, 0.0);
         let away = answer_away(&report, "a");
-        for e in report.timeline.iter().filter(|e| e.kind == TimelineKind::User && e.value == "launching:a") {
+        for e in report.timeline_rows().filter(|e| e.kind == TimelineKind::User && e.value == "launching:a") {
             for &(from, to) in &away {
-                let late = from + model.dns.ttl_ms;
+                let late = from + scenario.dns.ttl_ms;
                 prop_assert!(!(e.time_ms >= late && e.time_ms < to), "{} launched into a at {} (answer away since {})", e.subject, e.time_ms, from);
             }
         }

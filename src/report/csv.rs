@@ -3,6 +3,7 @@
 //! in a deterministic order. Files are written through buffered writers; `users.csv` formats
 //! integers straight into a reused row buffer, since it can have a million rows.
 
+use super::timeline::status_label;
 use super::{Report, Summary};
 use std::io::{self, Write};
 
@@ -96,12 +97,12 @@ pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
 pub fn write_timeline<W: Write>(report: &Report, w: W) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(["time_ms", "kind", "subject", "value"])?;
-    for e in &report.timeline {
+    for row in report.timeline_rows() {
         out.write_record([
-            e.time_ms.to_string().as_str(),
-            e.kind.as_str(),
-            &e.subject,
-            &e.value,
+            row.time_ms.to_string().as_str(),
+            row.kind.as_str(),
+            &row.subject,
+            &row.value,
         ])?;
     }
     out.flush()
@@ -130,12 +131,8 @@ pub fn write_series<W: Write>(report: &Report, w: W) -> io::Result<()> {
         rec.push(row.disconnected.to_string());
         rec.push(row.logging_in.to_string());
         rec.push(row.offline.to_string());
-        rec.push(match row.primary_check_healthy {
-            Some(true) => "healthy".into(),
-            Some(false) => "unhealthy".into(),
-            None => String::new(),
-        });
-        rec.push(row.answer.clone());
+        rec.push(row.primary_check_healthy.map_or("", status_label).into());
+        rec.push(report.answer_label(&row.answer));
         out.write_record(&rec)?;
     }
     out.flush()

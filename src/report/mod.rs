@@ -1,183 +1,33 @@
-//! What a run produces: the [`Recorder`] trait the simulation pushes typed events into, the
-//! finished [`Report`], and the summary statistics computed from it. CSV files and charts
-//! are views over a finished `Report` (see [`csv`]); nothing here touches the file system.
+//! What a run produced, ready for people and files: [`Report::new`] assembles, from the
+//! validated scenario and the simulation's [`Outcome`] and recorded observations, everything
+//! a view needs — names, per-user records, the typed timeline, the series, fault windows with
+//! their labels, and the summary statistics. The story, the CSV writers and the chart inputs
+//! read the `Report` alone (DESIGN §2); nothing here touches the file system.
 
 pub mod csv;
 pub mod story;
 pub mod summary;
+pub mod timeline;
 pub mod views;
 
+pub use crate::model::{ControlFacts, SeriesRow, TimelineEntry, UserRecord};
 pub use summary::Summary;
+pub use timeline::TimelineKind;
 
-/// The charts moved to [`crate::chart`]; these aliases keep `report::charts` and
-/// `report::chart_kit` paths compiling until their users import from `crate::chart`.
-pub use crate::chart as charts;
-pub(crate) use crate::chart::kit as chart_kit;
+use crate::model::{MemoryRecorder, Outcome};
+use crate::scenario::{EventAction, PlaneSet, Scenario, Zone};
 
-/// Kinds of `timeline.csv` rows (INTERFACE §3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TimelineKind {
-    /// A Region's failing planes changed (value: planes or `ok`).
-    Region,
-    /// One health checker flipped (subject `check/region#i`).
-    Checker,
-    /// A health check's status changed.
-    HealthCheck,
-    /// An alarm's state changed.
-    Alarm,
-    /// A metric datapoint (value or `missing`).
-    Datapoint,
-    /// The authoritative answer changed.
-    DnsAnswer,
-    /// A fault or operator action started or ended.
-    Action,
-    /// A traced user's client changed state.
-    User,
-}
-
-impl TimelineKind {
-    /// The `kind` column value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TimelineKind::Region => "region",
-            TimelineKind::Checker => "checker",
-            TimelineKind::HealthCheck => "health_check",
-            TimelineKind::Alarm => "alarm",
-            TimelineKind::Datapoint => "datapoint",
-            TimelineKind::DnsAnswer => "dns_answer",
-            TimelineKind::Action => "action",
-            TimelineKind::User => "user",
-        }
-    }
-}
-
-/// One `timeline.csv` row.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TimelineEvent {
-    /// When.
-    pub time_ms: u64,
-    /// What kind of thing changed.
-    pub kind: TimelineKind,
-    /// Which thing.
-    pub subject: String,
-    /// Its new value.
-    pub value: String,
-}
-
-/// Counts sampled every `series_step`.
+/// A fault's window, for charts and the story.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SeriesRow {
-    /// Sample time.
-    pub time_ms: u64,
-    /// Users connected, per Region (model order).
-    pub connected: Vec<u32>,
-    /// In their schedule, not connected and not logging in (dropped, error shown, back-off).
-    pub disconnected: u32,
-    /// Logging in or launching a session.
-    pub logging_in: u32,
-    /// Outside their working schedule.
-    pub offline: u32,
-    /// Status of the primary record's health check (None without one).
-    pub primary_check_healthy: Option<bool>,
-    /// The authoritative answer, as written in `dns_answer` timeline rows.
-    pub answer: String,
-}
-
-/// Receives what the simulation observes, as it happens.
-pub trait Recorder {
-    /// A control-plane change or a traced user's state change.
-    fn timeline(&mut self, event: TimelineEvent);
-    /// A periodic sample of the population.
-    fn series(&mut self, row: SeriesRow);
-}
-
-/// A recorder that keeps everything in memory (used to build a [`Report`]).
-#[derive(Default, Debug)]
-pub struct MemoryRecorder {
-    /// Timeline rows in the order they happened.
-    pub timeline: Vec<TimelineEvent>,
-    /// Series rows in time order.
-    pub series: Vec<SeriesRow>,
-}
-
-impl Recorder for MemoryRecorder {
-    fn timeline(&mut self, event: TimelineEvent) {
-        self.timeline.push(event);
-    }
-    fn series(&mut self, row: SeriesRow) {
-        self.series.push(row);
-    }
-}
-
-/// Per-user outcome (`users.csv`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserRecord {
-    /// Group index.
-    pub group: u16,
-    /// Home Region index.
-    pub home: u8,
-    /// Registered with the FQDN (else a Region code).
-    pub fqdn: bool,
-    /// Client version index within the group.
-    pub client_version: u8,
-    /// Resolver spec index.
-    pub resolver: u16,
-    /// Resolver instance within a population.
-    pub resolver_instance: u32,
-    /// First dropped session or failed login.
-    pub first_disconnect_ms: Option<u64>,
-    /// First connection after the first interruption.
-    pub reconnect_ms: Option<u64>,
-    /// Region of that connection.
-    pub reconnect_region: Option<u8>,
-    /// Time in schedule without a session, from the first interruption on.
-    pub downtime_ms: u64,
-    /// Times the user went from working to down.
-    pub interruptions: u32,
-    /// Failed login attempts.
-    pub login_failures: u32,
-    /// Client restarts.
-    pub restarts: u32,
-    /// Worked in a non-home Region at some point.
-    pub redirected: bool,
-    /// First return home after working elsewhere.
-    pub failback_ms: Option<u64>,
-    /// Time connected in non-home Regions.
-    pub non_home_ms: u64,
-    /// Got a hijacked domain's answer.
-    pub misdirected: bool,
-    /// Follows DNS redirection (FQDN registration and client >= 3.0.9).
-    pub redirectable: bool,
-    /// Has a WorkSpace in the failover Regions.
-    pub failover_workspace: bool,
-    /// On the VPN (matters for private zones).
-    pub on_vpn: bool,
-    /// Time spent waiting in launch queues (capacity).
-    pub launch_wait_ms: u64,
-}
-
-impl UserRecord {
-    /// Had at least one interruption.
-    pub fn affected(&self) -> bool {
-        self.first_disconnect_ms.is_some()
-    }
-}
-
-/// Control-plane facts the summary needs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ControlFacts {
-    /// Start of the first fault.
-    pub first_fault_ms: Option<u64>,
-    /// First unhealthy status of the primary record's check at or after the first fault.
-    pub primary_unhealthy_ms: Option<u64>,
-    /// First time the authoritative answer left the primary at or after the first fault.
-    pub answer_left_primary_ms: Option<u64>,
-    /// First time the answer returned to the primary after leaving it.
-    pub answer_back_on_primary_ms: Option<u64>,
-    /// Largest launch queue seen in any Region.
-    pub peak_launch_queue: u64,
-    /// Events processed by the engine.
-    pub events_processed: u64,
+pub struct Fault {
+    /// Index of the `[[event]]`.
+    pub event: u16,
+    /// Start.
+    pub start_ms: u64,
+    /// End (the scenario end when it does not end earlier).
+    pub end_ms: u64,
+    /// What failed, for people (`us-west-2 outage (all planes)`).
+    pub label: String,
 }
 
 /// Everything one run produced.
@@ -199,16 +49,274 @@ pub struct Report {
     pub resolvers: Vec<String>,
     /// Whether each resolver is a population (instances are then named `name#i`).
     pub resolver_is_population: Vec<bool>,
+    /// Health check names.
+    pub health_checks: Vec<String>,
+    /// Alarm names.
+    pub alarms: Vec<String>,
+    /// Metric names.
+    pub metrics: Vec<String>,
+    /// `[[event]]` names.
+    pub events: Vec<String>,
+    /// The FQDN users register with.
+    pub fqdn: String,
+    /// The hosted zone is private (users off the VPN cannot resolve the FQDN).
+    pub private_zone: bool,
     /// One record per user, in user order.
     pub users: Vec<UserRecord>,
-    /// Timeline rows, ordered by time then occurrence.
-    pub timeline: Vec<TimelineEvent>,
+    /// Observations, ordered by time then occurrence.
+    pub timeline: Vec<TimelineEntry>,
     /// Series rows.
     pub series: Vec<SeriesRow>,
     /// Control-plane facts.
     pub control: ControlFacts,
-    /// Fault windows `(start, end, label)` in scenario order, for charts and stories.
-    pub faults: Vec<(u64, u64, String)>,
+    /// Fault windows in scenario order.
+    pub faults: Vec<Fault>,
     /// Summary statistics.
     pub summary: Summary,
+}
+
+impl Report {
+    /// Assembles the report of a run of `scenario` from its outcome and what `recorded` kept.
+    pub fn new(scenario: &Scenario, outcome: Outcome, recorded: MemoryRecorder) -> Report {
+        let Outcome {
+            seed,
+            users,
+            control,
+        } = outcome;
+        let summary = summary::summarize(seed, &users, &control);
+        let mut timeline = recorded.timeline;
+        // Stable sort: events at the same millisecond keep the order they happened in.
+        timeline.sort_by_key(|e| e.time_ms);
+        let names = |it: &mut dyn Iterator<Item = &String>| it.cloned().collect::<Vec<_>>();
+        Report {
+            scenario: scenario.name.clone(),
+            seed,
+            duration_ms: scenario.duration_ms,
+            regions: names(&mut scenario.regions.iter().map(|r| &r.name)),
+            groups: names(&mut scenario.groups.iter().map(|g| &g.name)),
+            client_versions: scenario
+                .groups
+                .iter()
+                .map(|g| names(&mut g.client_versions.iter().map(|v| &v.version)))
+                .collect(),
+            resolvers: names(&mut scenario.resolvers.iter().map(|r| &r.name)),
+            resolver_is_population: scenario
+                .resolvers
+                .iter()
+                .map(|r| r.population.is_some())
+                .collect(),
+            health_checks: names(&mut scenario.health_checks.iter().map(|h| &h.name)),
+            alarms: names(&mut scenario.alarms.iter().map(|a| &a.name)),
+            metrics: names(&mut scenario.metrics.iter().map(|m| &m.name)),
+            events: names(&mut scenario.events.iter().map(|e| &e.name)),
+            fqdn: scenario.dns.fqdn.clone(),
+            private_zone: scenario.dns.zone == Zone::Private,
+            users,
+            timeline,
+            series: recorded.series,
+            control,
+            faults: faults(scenario),
+            summary,
+        }
+    }
+}
+
+/// Fault windows with a label saying what failed.
+fn faults(scenario: &Scenario) -> Vec<Fault> {
+    scenario
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.action.is_fault())
+        .map(|(i, e)| Fault {
+            event: i as u16,
+            start_ms: e.at_ms,
+            end_ms: e.end_ms.unwrap_or(scenario.duration_ms),
+            label: fault_label(scenario, &e.action).unwrap_or_else(|| e.name.clone()),
+        })
+        .collect()
+}
+
+/// What a fault breaks, in words; `None` for operator actions.
+fn fault_label(scenario: &Scenario, action: &EventAction) -> Option<String> {
+    Some(match action {
+        EventAction::RegionOutage {
+            region,
+            planes,
+            severity,
+        } => {
+            let planes = if *planes == PlaneSet::ALL {
+                "all planes".to_string()
+            } else {
+                planes.label().replace('+', ", ")
+            };
+            let partial = if *severity < 1.0 {
+                format!(", {:.0} % of requests", severity * 100.0)
+            } else {
+                String::new()
+            };
+            format!(
+                "{} outage ({planes}{partial})",
+                scenario.regions[*region].name
+            )
+        }
+        EventAction::CheckerPartition {
+            checker_regions,
+            target,
+        } => format!(
+            "{} checker Region(s) cut off from {}",
+            checker_regions.len(),
+            scenario.regions[*target].name
+        ),
+        EventAction::DnsOutage => "authoritative DNS unreachable".to_string(),
+        EventAction::ResolverOutage { resolver } => {
+            format!("resolver {} down", scenario.resolvers[*resolver].name)
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod fixture {
+    //! A hand-built report, for testing views without running the simulator.
+    use super::*;
+    use crate::model::dns::DnsAnswer;
+    use crate::model::Observation;
+
+    fn user(home: u8, affected: bool) -> UserRecord {
+        UserRecord {
+            group: 0,
+            home,
+            fqdn: true,
+            client_version: 0,
+            resolver: 0,
+            resolver_instance: 0,
+            first_disconnect_ms: affected.then_some(3_600_000),
+            reconnect_ms: affected.then_some(3_900_000),
+            reconnect_region: affected.then_some(1),
+            downtime_ms: if affected { 300_000 } else { 0 },
+            interruptions: u32::from(affected),
+            login_failures: 0,
+            restarts: 0,
+            redirected: affected,
+            failback_ms: None,
+            non_home_ms: if affected { 3_600_000 } else { 0 },
+            misdirected: false,
+            redirectable: true,
+            failover_workspace: true,
+            on_vpn: true,
+            launch_wait_ms: 0,
+        }
+    }
+
+    /// Two Regions `west` (primary) and `east`; a fault `fault_name` on `west` from 1h to 2h,
+    /// and the operator action `action_name` (a `disable_health_check`) at 1h 30m; three users,
+    /// two of them affected.
+    pub(crate) fn report(fault_name: &str, action_name: &str) -> Report {
+        let at = |time_ms: u64, observation: Observation| TimelineEntry {
+            time_ms,
+            observation,
+        };
+        let timeline = vec![
+            at(
+                0,
+                Observation::HealthCheckChanged {
+                    check: 0,
+                    healthy: true,
+                },
+            ),
+            at(
+                0,
+                Observation::AnswerChanged {
+                    answer: DnsAnswer::Region(0),
+                },
+            ),
+            at(3_600_000, Observation::FaultStarted { event: 0 }),
+            at(
+                3_600_000,
+                Observation::RegionPlanesChanged {
+                    region: 0,
+                    failing: PlaneSet::ALL,
+                },
+            ),
+            at(
+                3_600_000,
+                Observation::ClientStateChanged {
+                    user: 1,
+                    state: crate::model::client::ClientState::Disconnected,
+                    region: Some(0),
+                },
+            ),
+            at(
+                3_700_000,
+                Observation::HealthCheckChanged {
+                    check: 0,
+                    healthy: false,
+                },
+            ),
+            at(
+                3_710_000,
+                Observation::AnswerChanged {
+                    answer: DnsAnswer::Region(1),
+                },
+            ),
+            at(
+                3_900_000,
+                Observation::ClientStateChanged {
+                    user: 1,
+                    state: crate::model::client::ClientState::Connected,
+                    region: Some(1),
+                },
+            ),
+            at(5_400_000, Observation::ActionTaken { event: 1 }),
+            at(7_200_000, Observation::FaultEnded { event: 0 }),
+        ];
+        let series = (0..=4)
+            .map(|k| SeriesRow {
+                time_ms: k * 3_600_000,
+                connected: if k == 1 { vec![1, 0] } else { vec![1, 2] },
+                disconnected: if k == 1 { 2 } else { 0 },
+                logging_in: 0,
+                offline: 0,
+                primary_check_healthy: Some(k != 1),
+                answer: DnsAnswer::Region(u8::from(k == 1)),
+            })
+            .collect();
+        let users = vec![user(0, false), user(0, true), user(0, true)];
+        let control = ControlFacts {
+            first_fault_ms: Some(3_600_000),
+            primary_unhealthy_ms: Some(3_700_000),
+            answer_left_primary_ms: Some(3_710_000),
+            answer_back_on_primary_ms: None,
+            peak_launch_queue: 0,
+            events_processed: 100,
+        };
+        Report {
+            scenario: "hand-built".into(),
+            seed: 42,
+            duration_ms: 4 * 3_600_000,
+            regions: vec!["west".into(), "east".into()],
+            groups: vec!["staff".into()],
+            client_versions: vec![vec!["5.0".into()]],
+            resolvers: vec!["corp".into()],
+            resolver_is_population: vec![false],
+            health_checks: vec!["primary".into()],
+            alarms: vec![],
+            metrics: vec![],
+            events: vec![fault_name.into(), action_name.into()],
+            fqdn: "desktop.example.com".into(),
+            private_zone: false,
+            summary: summary::summarize(42, &users, &control),
+            users,
+            timeline,
+            series,
+            control,
+            faults: vec![Fault {
+                event: 0,
+                start_ms: 3_600_000,
+                end_ms: 7_200_000,
+                label: "west outage (all planes)".into(),
+            }],
+        }
+    }
 }

@@ -2,24 +2,25 @@
 //! order, with times from the first fault, who could not be redirected and why, and where the
 //! files are. Written for the person at the terminal; the files hold the exact numbers.
 
-use super::chart_kit::thousands;
+use super::timeline::status_label;
 use super::views::human;
-use super::{Report, TimelineKind, UserRecord};
+use super::Report;
+use crate::chart::kit::thousands;
 use crate::metric::Metric;
-use crate::scenario::{Scenario, Zone};
+use crate::model::Observation;
 use crate::time::{format_clock, format_human};
 use std::fmt::Write;
 
 /// Counts of affected users who could not be redirected, by reason (a user counts once, for
 /// the first reason that applies in this order).
-pub fn not_redirected_reasons(model: &Scenario, users: &[UserRecord]) -> Vec<(String, usize)> {
+pub fn not_redirected_reasons(report: &Report) -> Vec<(String, usize)> {
     let (mut codes, mut old, mut off_vpn, mut no_ws) = (0, 0, 0, 0);
-    for u in users.iter().filter(|u| u.affected()) {
+    for u in report.users.iter().filter(|u| u.affected()) {
         if !u.fqdn {
             codes += 1;
         } else if !u.redirectable {
             old += 1;
-        } else if model.dns.zone == Zone::Private && !u.on_vpn {
+        } else if report.private_zone && !u.on_vpn {
             off_vpn += 1;
         } else if !u.failover_workspace && !u.redirected {
             no_ws += 1;
@@ -40,8 +41,41 @@ pub fn not_redirected_reasons(model: &Scenario, users: &[UserRecord]) -> Vec<(St
     .collect()
 }
 
+/// Faults beginning and ending, health-check and DNS answer changes and operator actions
+/// after time 0, in timeline order (faults first).
+fn what_happened(report: &Report) -> Vec<(u64, String)> {
+    let mut events: Vec<(u64, String)> = Vec::new();
+    for f in &report.faults {
+        events.push((f.start_ms, format!("{} begins", f.label)));
+        if f.end_ms < report.duration_ms {
+            events.push((f.end_ms, format!("{} ends", f.label)));
+        }
+    }
+    for e in &report.timeline {
+        if e.time_ms == 0 {
+            continue;
+        }
+        let text = match &e.observation {
+            Observation::HealthCheckChanged { check, healthy } => format!(
+                "health check `{}` {}",
+                report.health_checks[*check as usize],
+                status_label(*healthy)
+            ),
+            Observation::AnswerChanged { answer } => {
+                format!("DNS answer now {}", report.answer_label(answer))
+            }
+            Observation::ActionTaken { event } => {
+                format!("operator action `{}`", report.events[*event as usize])
+            }
+            _ => continue,
+        };
+        events.push((e.time_ms, text));
+    }
+    events
+}
+
 /// The story, ending with a newline.
-pub fn story(model: &Scenario, report: &Report, out_dir: &str, files: &[String]) -> String {
+pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
     let mut s = String::new();
     let sum = &report.summary;
     let n = |k: Metric| thousands(sum.get(k).unwrap_or(0.0) as u64);
@@ -59,37 +93,7 @@ pub fn story(model: &Scenario, report: &Report, out_dir: &str, files: &[String])
         Some(o) => format!("-{}", format_human(o - t)),
         None => format_clock(t),
     };
-    let mut events: Vec<(u64, String)> = Vec::new();
-    for (start, end, label) in &report.faults {
-        events.push((*start, format!("{label} begins")));
-        if *end < report.duration_ms {
-            events.push((*end, format!("{label} ends")));
-        }
-    }
-    for e in &report.timeline {
-        if e.time_ms == 0 {
-            continue;
-        }
-        match e.kind {
-            TimelineKind::HealthCheck => events.push((
-                e.time_ms,
-                format!("health check `{}` {}", e.subject, e.value),
-            )),
-            TimelineKind::DnsAnswer => {
-                events.push((e.time_ms, format!("DNS answer now {}", e.value)))
-            }
-            TimelineKind::Action
-                if e.value == "start"
-                    && !model
-                        .events
-                        .iter()
-                        .any(|x| x.name == e.subject && x.action.is_fault()) =>
-            {
-                events.push((e.time_ms, format!("operator action `{}`", e.subject)))
-            }
-            _ => {}
-        }
-    }
+    let mut events = what_happened(report);
     if let (Some(o), Some(t)) = (origin, sum.get(Metric::Recovered50Ms)) {
         events.push((o + t as u64, "50 % of affected users working again".into()));
     }
@@ -130,7 +134,7 @@ pub fn story(model: &Scenario, report: &Report, out_dir: &str, files: &[String])
         n(Metric::UsersNeverReconnected),
         n(Metric::UsersMisdirected)
     );
-    let reasons = not_redirected_reasons(model, &report.users);
+    let reasons = not_redirected_reasons(report);
     if !reasons.is_empty() {
         let total: usize = reasons.iter().map(|r| r.1).sum();
         let parts: Vec<String> = reasons
@@ -165,4 +169,48 @@ pub fn story(model: &Scenario, report: &Report, out_dir: &str, files: &[String])
     }
     let _ = writeln!(s, "output: {out_dir}/ ({})", files.join(", "));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn the_story_tells_what_happened_in_order() {
+        let report = fixture::report("big-bang", "ignore-check");
+        let text = story(&report, "out", &["summary.csv".to_string()]);
+        let expected = "\
+seed: 42
+hand-built — 3 users over 4h
+what happened (times from the first fault at 1:00:00):
+        +0s  west outage (all planes) begins
+    +1m 40s  health check `primary` unhealthy
+    +1m 50s  DNS answer now east
+        +5m  50 % of affected users working again
+        +5m  95 % of affected users working again
+       +30m  operator action `ignore-check`
+        +1h  west outage (all planes) ends
+users: 2 affected, 2 redirected, 0 never reconnected, 0 misdirected
+downtime of affected users: mean 5m, p50 5m, p95 5m, p99 5m, max 5m
+time worked outside the home Region (user data is not carried across Regions): 2.0 user-hours
+output: out/ (summary.csv)
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn users_off_the_vpn_of_a_private_zone_are_a_reason() {
+        let mut report = fixture::report("outage", "ignore-check");
+        assert!(not_redirected_reasons(&report).is_empty());
+        report.private_zone = true;
+        report.users[1].on_vpn = false;
+        assert_eq!(
+            not_redirected_reasons(&report),
+            vec![(
+                "off the VPN (private zone: the name does not resolve)".to_string(),
+                1
+            )]
+        );
+    }
 }

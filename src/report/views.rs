@@ -1,23 +1,26 @@
 //! Chart inputs built from a finished [`Report`]: the report is the single source, charts
 //! are views over it (DESIGN §2).
 
-use super::chart_kit::thousands;
-use super::charts::{
+use super::timeline::status_label;
+use super::{Report, Summary};
+use crate::chart::kit::thousands;
+use crate::chart::{
     DowntimeInput, FaultWindow, Lane, LaneSegment, LaneState, Marker, MarkerKind, StackedSeries,
     TimelineInput, UsersInput,
 };
-use super::{Report, Summary, TimelineKind};
 use crate::metric::Metric;
+use crate::model::client::ClientState;
+use crate::model::Observation;
 use crate::time::format_human as format_ms;
 
 fn faults(report: &Report) -> Vec<FaultWindow> {
     report
         .faults
         .iter()
-        .map(|(start_ms, end_ms, label)| FaultWindow {
-            start_ms: *start_ms,
-            end_ms: *end_ms,
-            label: label.clone(),
+        .map(|f| FaultWindow {
+            start_ms: f.start_ms,
+            end_ms: f.end_ms,
+            label: f.label.clone(),
         })
         .collect()
 }
@@ -75,21 +78,26 @@ pub fn timeline(report: &Report) -> TimelineInput {
         .iter()
         .filter(|e| e.time_ms > 0)
         .filter_map(|e| {
-            let (kind, label) = match e.kind {
-                TimelineKind::HealthCheck => (
+            let (kind, label) = match &e.observation {
+                Observation::HealthCheckChanged { check, healthy } => (
                     MarkerKind::HealthCheck,
-                    format!("{} {}", e.subject, e.value),
+                    format!(
+                        "{} {}",
+                        report.health_checks[*check as usize],
+                        status_label(*healthy)
+                    ),
                 ),
-                TimelineKind::Alarm => (MarkerKind::Alarm, format!("{} {}", e.subject, e.value)),
-                TimelineKind::DnsAnswer => (MarkerKind::DnsAnswer, format!("DNS -> {}", e.value)),
-                TimelineKind::Action
-                    if e.value == "start"
-                        && !report
-                            .faults
-                            .iter()
-                            .any(|f| f.0 == e.time_ms && f.2.contains(&e.subject)) =>
-                {
-                    (MarkerKind::Action, e.subject.clone())
+                Observation::AlarmChanged { alarm, state } => (
+                    MarkerKind::Alarm,
+                    format!("{} {}", report.alarms[*alarm as usize], state.as_str()),
+                ),
+                Observation::AnswerChanged { answer } => (
+                    MarkerKind::DnsAnswer,
+                    format!("DNS -> {}", report.answer_label(answer)),
+                ),
+                // Faults are drawn as shaded windows; only operator actions get a marker.
+                Observation::ActionTaken { event } => {
+                    (MarkerKind::Action, report.events[*event as usize].clone())
                 }
                 _ => return None,
             };
@@ -125,44 +133,37 @@ pub fn downtime(report: &Report) -> DowntimeInput {
     }
 }
 
-/// Swimlanes of the traced users, from their `user` timeline rows.
+/// Swimlanes of the traced users, from their client state changes.
 pub fn users(report: &Report) -> UsersInput {
-    let mut lanes: Vec<(u64, Lane)> = Vec::new();
-    for e in report
-        .timeline
-        .iter()
-        .filter(|e| e.kind == TimelineKind::User)
-    {
-        let Some(id) = e
-            .subject
-            .strip_prefix("user")
-            .and_then(|n| n.parse::<u64>().ok())
+    let mut lanes: Vec<(u32, Lane)> = Vec::new();
+    for e in &report.timeline {
+        let Observation::ClientStateChanged {
+            user,
+            state,
+            region,
+        } = e.observation
         else {
             continue;
         };
-        let (state, region) = match e.value.split_once(':') {
-            Some((s, r)) => (s, Some(r.to_string())),
-            None => (e.value.as_str(), None),
-        };
         let state = match state {
-            "connected" => LaneState::Connected,
-            "disconnected" => LaneState::Disconnected,
-            "logging_in" | "launching" => LaneState::LoggingIn,
-            "waiting" => LaneState::Waiting,
-            _ => LaneState::Offline,
+            ClientState::Connected => LaneState::Connected,
+            ClientState::Disconnected => LaneState::Disconnected,
+            ClientState::LoggingIn | ClientState::Launching => LaneState::LoggingIn,
+            ClientState::Waiting => LaneState::Waiting,
+            ClientState::Offline | ClientState::Done => LaneState::Offline,
         };
-        let lane = match lanes.iter_mut().find(|(u, _)| *u == id) {
-            Some((_, lane)) => lane,
+        let lane = match lanes.iter_mut().position(|(u, _)| *u == user) {
+            Some(i) => &mut lanes[i].1,
             None => {
                 let group = report
                     .users
-                    .get(id as usize)
+                    .get(user as usize)
                     .map(|u| report.groups[u.group as usize].as_str())
                     .unwrap_or("");
                 lanes.push((
-                    id,
+                    user,
                     Lane {
-                        label: format!("user {id} ({group})"),
+                        label: format!("user {user} ({group})"),
                         segments: Vec::new(),
                     },
                 ));
@@ -176,10 +177,11 @@ pub fn users(report: &Report) -> UsersInput {
             start_ms: e.time_ms,
             end_ms: report.duration_ms,
             state,
-            region: if state == LaneState::Connected {
-                region
-            } else {
-                None
+            region: match region {
+                Some(r) if state == LaneState::Connected => {
+                    Some(report.regions[r as usize].clone())
+                }
+                _ => None,
             },
         });
     }
@@ -201,5 +203,93 @@ pub fn human(report: &Report, metric: Metric) -> String {
     match report.summary.get(metric) {
         Some(v) if metric.is_duration() => format_ms(v as u64),
         v => Summary::format_value(v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    fn action_markers(report: &Report) -> Vec<(u64, String)> {
+        timeline(report)
+            .markers
+            .into_iter()
+            .filter(|m| m.kind == MarkerKind::Action)
+            .map(|m| (m.at_ms, m.label))
+            .collect()
+    }
+
+    /// Regression: a fault whose name does not appear in its label (`big-bang`, not `outage`)
+    /// drew a spurious "operator action" marker on `timeline.svg`.
+    #[test]
+    fn a_renamed_fault_draws_no_operator_action_marker() {
+        for fault in ["big-bang", "outage", "west"] {
+            let report = fixture::report(fault, "ignore-check");
+            assert_eq!(
+                action_markers(&report),
+                vec![(5_400_000, "ignore-check".to_string())],
+                "fault named {fault}"
+            );
+            assert_eq!(timeline(&report).faults.len(), 1);
+        }
+    }
+
+    #[test]
+    fn markers_name_checks_answers_and_actions() {
+        let input = timeline(&fixture::report("big-bang", "ignore-check"));
+        let labels: Vec<(u64, &str)> = input
+            .markers
+            .iter()
+            .map(|m| (m.at_ms, m.label.as_str()))
+            .collect();
+        // Initial states at time 0 are not markers.
+        assert_eq!(
+            labels,
+            vec![
+                (3_700_000, "primary unhealthy"),
+                (3_710_000, "DNS -> east"),
+                (5_400_000, "ignore-check"),
+            ]
+        );
+        assert_eq!(input.times_ms.len(), 5);
+        let labels: Vec<&str> = input.bands.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "connected west",
+                "connected east",
+                "disconnected",
+                "logging in",
+                "offline"
+            ]
+        );
+        assert_eq!(input.bands[2].values, vec![0, 2, 0, 0, 0]);
+    }
+
+    #[test]
+    fn swimlanes_follow_a_traced_user() {
+        let input = users(&fixture::report("outage", "ignore-check"));
+        assert_eq!(input.lanes.len(), 1);
+        let lane = &input.lanes[0];
+        assert_eq!(lane.label, "user 1 (staff)");
+        let segments: Vec<(u64, u64, LaneState, Option<&str>)> = lane
+            .segments
+            .iter()
+            .map(|s| (s.start_ms, s.end_ms, s.state, s.region.as_deref()))
+            .collect();
+        assert_eq!(
+            segments,
+            vec![
+                (3_600_000, 3_900_000, LaneState::Disconnected, None),
+                (3_900_000, 14_400_000, LaneState::Connected, Some("east")),
+            ]
+        );
+    }
+
+    #[test]
+    fn downtime_is_over_affected_users() {
+        let input = downtime(&fixture::report("outage", "ignore-check"));
+        assert_eq!(input.downtimes_ms, vec![300_000, 300_000]);
     }
 }

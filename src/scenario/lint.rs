@@ -48,17 +48,27 @@ fn pct(x: f64) -> String {
     format!("{:.0} %", x * 100.0)
 }
 
-/// Every lint that applies to `model`, in a fixed order.
+/// Every lint that applies to `model`, in a fixed order: the record, then health checks, then
+/// user groups.
 pub fn lint(model: &Scenario) -> Vec<Lint> {
     let mut out = Vec::new();
-    let mut push = |code, field: String, message: String, fix: String| {
-        out.push(Lint {
-            code,
-            field,
-            message,
-            fix,
-        })
-    };
+    record_lints(model, &mut out);
+    health_check_lints(model, &mut out);
+    group_lints(model, &mut out);
+    out
+}
+
+fn push(out: &mut Vec<Lint>, code: &'static str, field: String, message: String, fix: String) {
+    out.push(Lint {
+        code,
+        field,
+        message,
+        fix,
+    });
+}
+
+/// The TTL and the health checks of the failover records.
+fn record_lints(model: &Scenario, out: &mut Vec<Lint>) {
     let records: Vec<(usize, Option<usize>, &str)> = match &model.dns.routing {
         Routing::Failover(chain) => chain
             .iter()
@@ -79,6 +89,7 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
     };
     if model.dns.ttl_ms > 60_000 && records.iter().any(|r| r.1.is_some()) {
         push(
+ out,
             "ttl-above-60s",
             "dns.ttl".into(),
             format!("the record has health checks but a TTL of {}; resolvers keep sending users to a failed Region for up to that long after DNS fails over", format_ms(model.dns.ttl_ms)),
@@ -88,6 +99,7 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
     if let Routing::Failover(chain) = &model.dns.routing {
         if chain[0].health_check.is_none() {
             push(
+ out,
                 "primary-without-health-check",
                 "dns.routing.primary".into(),
                 "the primary failover record has no health check, so Route 53 always answers with it: failover never happens".into(),
@@ -97,6 +109,7 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
         for (i, r) in chain.iter().enumerate().skip(1) {
             if r.health_check.is_none() {
                 push(
+ out,
                     "secondary-without-health-check",
                     format!("dns.routing.secondary{}", if chain.len() > 2 { format!("[{}]", i - 1) } else { String::new() }),
                     format!("the secondary record ({}) has no health check, so Route 53 answers with it whenever the primary is unhealthy, even if {} is down too", model.regions[r.region].name, model.regions[r.region].name),
@@ -105,6 +118,10 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
             }
         }
     }
+}
+
+/// Alarm checks that cannot see their metric when the primary fails; too few checker Regions.
+fn health_check_lints(model: &Scenario, out: &mut Vec<Lint>) {
     let primary = model.dns.routing.primary_region();
     for hc in &model.health_checks {
         if let HealthCheckType::Alarm {
@@ -116,6 +133,7 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
             let m = &model.metrics[a.metric];
             if m.region == primary {
                 push(
+ out,
                     "alarm-metric-in-primary",
                     format!("health_check.{}.insufficient_data", hc.name),
                     format!(
@@ -129,6 +147,7 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
         if let HealthCheckType::Endpoint(e) = &hc.kind {
             if e.checker_regions.len() < 3 {
                 push(
+ out,
                     "fewer-than-3-checker-regions",
                     format!("health_check.{}.regions", hc.name),
                     format!("{} checker Region(s): Route 53 requires at least 3, and with fewer one network partition can fail (or hold up) the check", e.checker_regions.len()),
@@ -137,9 +156,15 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
             }
         }
     }
+}
+
+/// Users who cannot be redirected, or cannot work or resolve the alias after failover.
+fn group_lints(model: &Scenario, out: &mut Vec<Lint>) {
+    let primary = model.dns.routing.primary_region();
     for g in &model.groups {
         if g.fqdn_share < 1.0 {
             push(
+ out,
                 "users-on-region-codes",
                 format!("users.{}.registration", g.name),
                 format!("{} of `{}` register with a Region code; they always connect to {} and are never redirected", pct(1.0 - g.fqdn_share), g.name, model.regions[g.home].name),
@@ -154,6 +179,7 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
             .sum();
         if old > 0.0 {
             push(
+ out,
                 "clients-older-than-3.0.9",
                 format!("users.{}.client_versions", g.name),
                 format!("{} of `{}` run WorkSpaces clients older than 3.0.9, which do not follow FQDN redirection", pct(old), g.name),
@@ -162,6 +188,7 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
         }
         if g.failover_workspaces < 1.0 && g.home == primary {
             push(
+ out,
                 "failover-workspaces-short",
                 format!("users.{}.failover_workspaces", g.name),
                 format!("only {} of `{}` have a WorkSpace in the failover Region; the others cannot work there and wait for {} to return", pct(g.failover_workspaces), g.name, model.regions[primary].name),
@@ -170,6 +197,7 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
         }
         if model.dns.zone == Zone::Private && g.on_vpn < 1.0 {
             push(
+ out,
                 "private-zone-off-vpn",
                 format!("users.{}.on_vpn", g.name),
                 format!("the zone is private and {} of `{}` are off the VPN: their clients cannot resolve {} and cannot register or log in at all", pct(1.0 - g.on_vpn), g.name, model.dns.fqdn),
@@ -177,7 +205,6 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
             );
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,14 @@
 //! The scenario key reference: every key, its default and meaning, in one place. It feeds the
 //! descriptions of `failsim schema` and the README's reference table; tests keep the three
-//! (schema, this table, README) from drifting apart.
+//! (schema, this table, README) from drifting apart. Defaults with a value are rendered from
+//! the constants in [`super::spec`] that validation applies, so the README's sync test catches
+//! a changed default.
+
+use super::spec::{
+    Behaviour, DnsSpec, EndpointCheck, EventSpec, GroupSpec, MetricSpec, RegionSpec, ResolverSpec,
+    Scenario, TtlPolicySpec,
+};
+use crate::dist::Dist;
 
 /// One documented key.
 #[derive(Clone, Copy, Debug)]
@@ -8,12 +16,120 @@ pub struct KeyDoc {
     /// Dotted path, arrays of tables without an index (`users.behaviour.resume_window`).
     pub path: &'static str,
     /// Default, or `required`.
-    pub default: &'static str,
+    pub default: DefaultValue,
     /// What it means and what is allowed.
     pub meaning: &'static str,
 }
 
+impl KeyDoc {
+    /// The default column as the README and the schema show it.
+    pub fn default_text(&self) -> String {
+        self.default.render()
+    }
+}
+
+/// A key's default: a value taken from the constant validation applies (so the reference
+/// cannot drift from it), or words where there is no single value.
+#[derive(Clone, Copy, Debug)]
+pub enum DefaultValue {
+    /// Written out: `required`, `none`, a rule such as `N`, an enum value.
+    Text(&'static str),
+    /// A whole number.
+    Integer(u64),
+    /// A share or fraction: `0`, else with a decimal point (`1.0`).
+    Share(f64),
+    /// `true` or `false`.
+    Flag(bool),
+    /// A duration in its largest whole unit: `30s`, `2m`, `8h`.
+    Duration(u64),
+    /// A duration in whole seconds, as AWS and DNS state these values: `60s`, `300s`.
+    Seconds(u64),
+    /// A distribution: `{ min = "30s", max = "90s" }` or `{ median = "40s", p95 = "2m" }`.
+    Dist(Dist),
+    /// An inline table.
+    Table(&'static [(&'static str, DefaultValue)]),
+    /// A value and a note on what it means: `0 (unlimited)`.
+    Noted(&'static DefaultValue, &'static str),
+}
+
+impl DefaultValue {
+    /// The README form: durations and tables in backticks, numbers bare.
+    pub fn render(&self) -> String {
+        match self {
+            DefaultValue::Text(text) => text.to_string(),
+            DefaultValue::Integer(_) | DefaultValue::Share(_) | DefaultValue::Flag(_) => {
+                self.toml()
+            }
+            DefaultValue::Noted(value, note) => format!("{} ({note})", value.render()),
+            DefaultValue::Duration(_) | DefaultValue::Seconds(_) => {
+                format!("`{}`", self.toml().trim_matches('"'))
+            }
+            DefaultValue::Dist(_) | DefaultValue::Table(_) => format!("`{}`", self.toml()),
+        }
+    }
+
+    /// The value as TOML would write it.
+    fn toml(&self) -> String {
+        match *self {
+            DefaultValue::Text(text) => text.to_string(),
+            DefaultValue::Integer(n) => n.to_string(),
+            DefaultValue::Share(0.0) => "0".to_string(),
+            DefaultValue::Share(x) => format!("{x:?}"),
+            DefaultValue::Flag(b) => b.to_string(),
+            DefaultValue::Duration(ms) => format!("\"{}\"", largest_unit(ms)),
+            DefaultValue::Seconds(ms) => format!("\"{}s\"", ms / 1000),
+            DefaultValue::Dist(Dist::Fixed(ms)) => DefaultValue::Duration(ms).toml(),
+            DefaultValue::Dist(Dist::Uniform { min_ms, max_ms }) => inline_table(&[
+                ("min", DefaultValue::Duration(min_ms)),
+                ("max", DefaultValue::Duration(max_ms)),
+            ]),
+            DefaultValue::Dist(Dist::LogNormal { median_ms, p95_ms }) => inline_table(&[
+                ("median", DefaultValue::Duration(median_ms)),
+                ("p95", DefaultValue::Duration(p95_ms)),
+            ]),
+            DefaultValue::Table(entries) => inline_table(entries),
+            DefaultValue::Noted(value, _) => value.toml(),
+        }
+    }
+}
+
+/// `{ key = value, ... }`, quoting keys that are not bare TOML keys.
+fn inline_table(entries: &[(&str, DefaultValue)]) -> String {
+    let entries: Vec<String> = entries
+        .iter()
+        .map(|(key, value)| {
+            let bare = key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            let key = if bare {
+                key.to_string()
+            } else {
+                format!("\"{key}\"")
+            };
+            format!("{key} = {}", value.toml())
+        })
+        .collect();
+    format!("{{ {} }}", entries.join(", "))
+}
+
+/// `0s`, or the duration in the largest unit that divides it: `90s`, `2m`, `8h`, `250ms`.
+fn largest_unit(ms: u64) -> String {
+    match ms {
+        0 => "0s".to_string(),
+        _ if ms % 3_600_000 == 0 => format!("{}h", ms / 3_600_000),
+        _ if ms % 60_000 == 0 => format!("{}m", ms / 60_000),
+        _ if ms % 1000 == 0 => format!("{}s", ms / 1000),
+        _ => format!("{ms}ms"),
+    }
+}
+
+const BEHAVIOUR: Behaviour = Behaviour::DEFAULT;
+
 const fn key(path: &'static str, default: &'static str, meaning: &'static str) -> KeyDoc {
+    value(path, DefaultValue::Text(default), meaning)
+}
+
+const fn value(path: &'static str, default: DefaultValue, meaning: &'static str) -> KeyDoc {
     KeyDoc {
         path,
         default,
@@ -25,22 +141,22 @@ const fn key(path: &'static str, default: &'static str, meaning: &'static str) -
 pub const KEYS: &[KeyDoc] = &[
     key("scenario", "required", "Scenario metadata."),
     key("scenario.name", "required", "Title, used in charts and the story."),
-    key("scenario.seed", "1", "Master seed; `--seed` overrides it."),
+    value("scenario.seed", DefaultValue::Integer(Scenario::DEFAULT_SEED), "Master seed; `--seed` overrides it."),
     key("scenario.duration", "required", "Simulated time span."),
-    key("scenario.series_step", "`10s`", "Resolution of series.csv and the timeline chart."),
+    value("scenario.series_step", DefaultValue::Duration(Scenario::DEFAULT_SERIES_STEP_MS), "Resolution of series.csv and the timeline chart."),
     key("region", "required", "AWS Regions (at least one)."),
     key("region.name", "required", "Region name, e.g. `us-west-2`."),
-    key("region.launch_concurrency", "0 (unlimited)", "Session launches in progress at once; a FIFO queue forms beyond it."),
-    key("region.launch_time", "`{ median = \"40s\", p95 = \"2m\" }`", "Time to launch a session (distribution)."),
+    value("region.launch_concurrency", DefaultValue::Noted(&DefaultValue::Integer(RegionSpec::DEFAULT_LAUNCH_CONCURRENCY as u64), "unlimited"), "Session launches in progress at once; a FIFO queue forms beyond it."),
+    value("region.launch_time", DefaultValue::Dist(RegionSpec::DEFAULT_LAUNCH_TIME), "Time to launch a session (distribution)."),
     key("region.standby", "`running`", "`running` or `autostop`: AutoStop adds `resume_time` to a user's first launch in a non-home Region."),
-    key("region.resume_time", "`{ min = \"30s\", max = \"90s\" }`", "AutoStop resume delay (distribution)."),
+    value("region.resume_time", DefaultValue::Dist(RegionSpec::DEFAULT_RESUME_TIME), "AutoStop resume delay (distribution)."),
     key("metric", "none", "CloudWatch metrics."),
     key("metric.name", "required", "Metric name."),
     key("metric.source", "required", "`canary`, `connected_users`, `login_failures` or `scripted`."),
     key("metric.region", "required", "Region whose CloudWatch stores it (its `metrics` plane)."),
     key("metric.target", "`region` (canary: required)", "Region the canary probes, or whose users are counted."),
-    key("metric.resolution", "`60s`", "Publishing resolution: 1s, 5s, 10s, 30s or a multiple of 60s."),
-    key("metric.delay", "`0s`", "Delay before a datapoint is visible to alarms."),
+    value("metric.resolution", DefaultValue::Seconds(MetricSpec::DEFAULT_RESOLUTION_MS), "Publishing resolution: 1s, 5s, 10s, 30s or a multiple of 60s."),
+    value("metric.delay", DefaultValue::Duration(MetricSpec::DEFAULT_DELAY_MS), "Delay before a datapoint is visible to alarms."),
     key("metric.datapoints", "required for `scripted`", "Scripted datapoints `[{ at = \"5m\", value = 1.0 }]`."),
     key("metric.datapoints.at", "required", "Datapoint timestamp."),
     key("metric.datapoints.value", "required", "Datapoint value."),
@@ -59,22 +175,22 @@ pub const KEYS: &[KeyDoc] = &[
     key("health_check.type", "required", "`endpoint`, `calculated` or `alarm`."),
     key("health_check.target", "required (endpoint)", "Region whose `endpoint` plane is probed."),
     key("health_check.protocol", "`https`", "`http`, `https`, `http_str_match`, `https_str_match` or `tcp` (decides the probe timeout: 4 s, TCP 10 s)."),
-    key("health_check.interval", "`30s`", "Request interval: `10s` or `30s`."),
-    key("health_check.failure_threshold", "3", "Consecutive results (1-10) that flip a checker, both ways."),
+    value("health_check.interval", DefaultValue::Duration(EndpointCheck::DEFAULT_INTERVAL_MS), "Request interval: `10s` or `30s`."),
+    value("health_check.failure_threshold", DefaultValue::Integer(EndpointCheck::DEFAULT_FAILURE_THRESHOLD as u64), "Consecutive results (1-10) that flip a checker, both ways."),
     key("health_check.regions", "all 8", "Checker Regions: us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1 (Route 53 requires 3 or more)."),
-    key("health_check.checkers_per_region", "2", "Checkers in each checker Region (AWS does not publish the count)."),
+    value("health_check.checkers_per_region", DefaultValue::Integer(EndpointCheck::DEFAULT_CHECKERS_PER_REGION as u64), "Checkers in each checker Region (AWS does not publish the count)."),
     key("health_check.children", "required (calculated)", "Child health checks (not calculated ones)."),
     key("health_check.healthy_threshold", "number of children", "Healthy children needed (0 = always healthy; more than the children = never)."),
     key("health_check.alarm", "required (alarm)", "The CloudWatch alarm followed (period >= 60 s, M = N)."),
     key("health_check.insufficient_data", "`last_known_status`", "Status while the alarm has insufficient data: `healthy`, `unhealthy` or `last_known_status`."),
-    key("health_check.inverted", "false", "Flip the status."),
-    key("health_check.disabled", "false", "Always healthy (then `inverted` flips it)."),
+    value("health_check.inverted", DefaultValue::Flag(false), "Flip the status."),
+    value("health_check.disabled", DefaultValue::Flag(false), "Always healthy (then `inverted` flips it)."),
     key("dns", "required", "The connection alias record."),
     key("dns.fqdn", "required", "The connection alias (FQDN)."),
-    key("dns.ttl", "`300s`", "Record TTL (console default 300 s; AWS advises 60 s or less with health checks)."),
+    value("dns.ttl", DefaultValue::Seconds(DnsSpec::DEFAULT_TTL_MS), "Record TTL (console default 300 s; AWS advises 60 s or less with health checks)."),
     key("dns.zone", "`public`", "`public` or `private` (off-VPN users cannot resolve a private zone)."),
-    key("dns.health_propagation", "`10s`", "Delay from a health status change to DNS answers (not published by AWS)."),
-    key("dns.edit_propagation", "`60s`", "Upper bound of the uniform delay before a record edit reaches all name servers."),
+    value("dns.health_propagation", DefaultValue::Duration(DnsSpec::DEFAULT_HEALTH_PROPAGATION_MS), "Delay from a health status change to DNS answers (not published by AWS)."),
+    value("dns.edit_propagation", DefaultValue::Seconds(DnsSpec::DEFAULT_EDIT_PROPAGATION_MS), "Upper bound of the uniform delay before a record edit reaches all name servers."),
     key("dns.routing", "required", "Routing policy: `{ policy = \"failover\" | \"weighted\" | \"simple\", ... }`."),
     key("dns.routing.policy", "required", "`failover`, `weighted` or `simple`."),
     key("dns.routing.primary", "required (failover)", "Primary record `{ region, health_check }`."),
@@ -93,40 +209,40 @@ pub const KEYS: &[KeyDoc] = &[
     key("resolver.ttl_policy", "`honor`", "`honor`, `min_ttl`, `max_ttl` or `extend`."),
     key("resolver.min_ttl", "required (min_ttl)", "Floor on the cache lifetime."),
     key("resolver.max_ttl", "required (max_ttl)", "Cap on the cache lifetime."),
-    key("resolver.extension", "`{ median = \"10m\", p95 = \"2h\" }`", "Extension added to the TTL by an `extend` resolver (distribution)."),
-    key("resolver.serve_stale", "`0s` (off)", "RFC 8767 window: stale answers only while the authoritative cannot be reached."),
-    key("resolver.stale_first", "false", "Serve an expired answer once, refresh in the background (dnsmasq, Pi-hole)."),
-    key("resolver.prefetch", "false", "Refresh an entry about to expire when it is used."),
+    value("resolver.extension", DefaultValue::Dist(TtlPolicySpec::DEFAULT_EXTENSION), "Extension added to the TTL by an `extend` resolver (distribution)."),
+    value("resolver.serve_stale", DefaultValue::Noted(&DefaultValue::Duration(ResolverSpec::DEFAULT_SERVE_STALE_MS), "off"), "RFC 8767 window: stale answers only while the authoritative cannot be reached."),
+    value("resolver.stale_first", DefaultValue::Flag(false), "Serve an expired answer once, refresh in the background (dnsmasq, Pi-hole)."),
+    value("resolver.prefetch", DefaultValue::Flag(false), "Refresh an entry about to expire when it is used."),
     key("resolver.population", "none", "`internet`: the entry stands for many resolver instances with a documented behaviour mixture."),
-    key("resolver.instances", "100", "Instances of a population."),
+    value("resolver.instances", DefaultValue::Integer(ResolverSpec::DEFAULT_INSTANCES as u64), "Instances of a population."),
     key("users", "required", "User groups."),
     key("users.name", "required", "Group name."),
     key("users.count", "required", "Users in the group (1 or more)."),
     key("users.home", "required", "Home Region."),
-    key("users.registration", "`{ fqdn = 1.0 }`", "Shares registered with the FQDN and with a Region code (sum to 1)."),
-    key("users.registration.fqdn", "1.0", "Share registered with the connection alias."),
-    key("users.registration.region_code", "0", "Share registered with a Region code (never redirected)."),
-    key("users.client_versions", "`{ \"5.22.0\" = 1.0 }`", "Shares by client version (sum to 1); older than 3.0.9 never redirects."),
+    value("users.registration", DefaultValue::Table(&[("fqdn", DefaultValue::Share(GroupSpec::DEFAULT_FQDN_SHARE))]), "Shares registered with the FQDN and with a Region code (sum to 1)."),
+    value("users.registration.fqdn", DefaultValue::Share(GroupSpec::DEFAULT_FQDN_SHARE), "Share registered with the connection alias."),
+    value("users.registration.region_code", DefaultValue::Share(0.0), "Share registered with a Region code (never redirected)."),
+    value("users.client_versions", DefaultValue::Table(&[(GroupSpec::DEFAULT_CLIENT_VERSION, DefaultValue::Share(1.0))]), "Shares by client version (sum to 1); older than 3.0.9 never redirects."),
     key("users.resolvers", "the only resolver", "Shares by resolver name (sum to 1)."),
-    key("users.on_vpn", "1.0", "Share on the VPN (private zones)."),
-    key("users.failover_workspaces", "1.0", "Share with a WorkSpace in the failover Regions."),
+    value("users.on_vpn", DefaultValue::Share(GroupSpec::DEFAULT_ON_VPN), "Share on the VPN (private zones)."),
+    value("users.failover_workspaces", DefaultValue::Share(GroupSpec::DEFAULT_FAILOVER_WORKSPACES), "Share with a WorkSpace in the failover Regions."),
     key("users.client_cache", "`none`", "`none`, `honor`, or a fixed lifetime such as `\"30s\"`."),
     key("users.schedule", "see keys", "Working schedule."),
-    key("users.schedule.start", "`0s`", "When the group starts logging in."),
-    key("users.schedule.ramp", "`30m`", "Logins spread uniformly over this span."),
-    key("users.schedule.session", "`8h`", "Working time after login."),
+    value("users.schedule.start", DefaultValue::Duration(GroupSpec::DEFAULT_START_MS), "When the group starts logging in."),
+    value("users.schedule.ramp", DefaultValue::Duration(GroupSpec::DEFAULT_RAMP_MS), "Logins spread uniformly over this span."),
+    value("users.schedule.session", DefaultValue::Duration(GroupSpec::DEFAULT_SESSION_MS), "Working time after login."),
     key("users.behaviour", "see keys", "Client and user behaviour."),
-    key("users.behaviour.detect_disconnect", "`{ min = \"5s\", max = \"30s\" }`", "Time for the client to notice a dropped session."),
-    key("users.behaviour.resume_window", "`20m`", "A dropped session can resume in the same Region within this window."),
-    key("users.behaviour.relogin_delay", "`{ median = \"1m\", p95 = \"5m\" }`", "Think time before logging in again after the error."),
-    key("users.behaviour.retry_backoff", "`{ initial = \"30s\", max = \"5m\" }`", "Doubling back-off after failed logins."),
-    key("users.behaviour.retry_backoff.initial", "`30s`", "First back-off."),
-    key("users.behaviour.retry_backoff.max", "`5m`", "Back-off cap."),
-    key("users.behaviour.failed_login_time", "`{ min = \"10s\", max = \"30s\" }`", "Time for a failed login to report failure."),
-    key("users.behaviour.restart_probability", "0", "Share of clients that keep their connection identifier until restarted."),
-    key("users.behaviour.restart_after_failures", "2", "Failed logins before such a user restarts the client."),
-    key("users.behaviour.restart_time", "`{ min = \"20s\", max = \"1m\" }`", "Client restart time."),
-    key("users.behaviour.reauth_every", "`0s` (never)", "Periodic re-authentication, e.g. SAML `60m`."),
+    value("users.behaviour.detect_disconnect", DefaultValue::Dist(BEHAVIOUR.detect_disconnect), "Time for the client to notice a dropped session."),
+    value("users.behaviour.resume_window", DefaultValue::Duration(BEHAVIOUR.resume_window_ms), "A dropped session can resume in the same Region within this window."),
+    value("users.behaviour.relogin_delay", DefaultValue::Dist(BEHAVIOUR.relogin_delay), "Think time before logging in again after the error."),
+    value("users.behaviour.retry_backoff", DefaultValue::Table(&[("initial", DefaultValue::Duration(BEHAVIOUR.backoff_initial_ms)), ("max", DefaultValue::Duration(BEHAVIOUR.backoff_max_ms))]), "Doubling back-off after failed logins."),
+    value("users.behaviour.retry_backoff.initial", DefaultValue::Duration(BEHAVIOUR.backoff_initial_ms), "First back-off."),
+    value("users.behaviour.retry_backoff.max", DefaultValue::Duration(BEHAVIOUR.backoff_max_ms), "Back-off cap."),
+    value("users.behaviour.failed_login_time", DefaultValue::Dist(BEHAVIOUR.failed_login_time), "Time for a failed login to report failure."),
+    value("users.behaviour.restart_probability", DefaultValue::Share(BEHAVIOUR.restart_probability), "Share of clients that keep their connection identifier until restarted."),
+    value("users.behaviour.restart_after_failures", DefaultValue::Integer(BEHAVIOUR.restart_after_failures as u64), "Failed logins before such a user restarts the client."),
+    value("users.behaviour.restart_time", DefaultValue::Dist(BEHAVIOUR.restart_time), "Client restart time."),
+    value("users.behaviour.reauth_every", DefaultValue::Noted(&DefaultValue::Duration(BEHAVIOUR.reauth_every_ms), "never"), "Periodic re-authentication, e.g. SAML `60m`."),
     key("event", "none", "Faults and operator actions."),
     key("event.name", "required", "Event name."),
     key("event.kind", "required", "`region_outage`, `checker_partition`, `dns_outage`, `resolver_outage`, `set_record`, `disable_health_check`, `invert_health_check`, `disconnect_users` or `domain_lapse`."),
@@ -135,12 +251,12 @@ pub const KEYS: &[KeyDoc] = &[
     key("event.until", "lasts to the end", "End of a fault or reverting action (or give `duration`)."),
     key("event.region", "required (region_outage, set_record, disconnect_users)", "Region concerned."),
     key("event.planes", "all four", "`region_outage`: `sessions`, `logins`, `endpoint`, `metrics`."),
-    key("event.severity", "1.0", "`region_outage`: fraction of requests failing, in (0, 1]."),
+    value("event.severity", DefaultValue::Share(EventSpec::DEFAULT_SEVERITY), "`region_outage`: fraction of requests failing, in (0, 1]."),
     key("event.checker_regions", "required (checker_partition)", "Checker Regions cut off."),
     key("event.target", "required (checker_partition)", "Region they cannot reach."),
     key("event.resolver", "required (resolver_outage)", "Resolver that fails."),
     key("event.health_check", "required (disable/invert)", "Health check concerned."),
-    key("event.hijacked", "false", "`domain_lapse`: a stranger controls the domain."),
+    value("event.hijacked", DefaultValue::Flag(EventSpec::DEFAULT_HIJACKED), "`domain_lapse`: a stranger controls the domain."),
     key("expect", "none", "Bounds on summary metrics (exit 1 when one fails)."),
     key("expect.metric", "required", "Any summary.csv metric."),
     key("expect.min", "none", "Lower bound (durations allowed for `*_ms` metrics)."),
@@ -150,7 +266,7 @@ pub const KEYS: &[KeyDoc] = &[
 /// The reference as markdown table rows (`| key | default | meaning |`), for the README.
 pub fn markdown_rows() -> String {
     KEYS.iter()
-        .map(|k| format!("| `{}` | {} | {} |\n", k.path, k.default, k.meaning))
+        .map(|k| format!("| `{}` | {} | {} |\n", k.path, k.default_text(), k.meaning))
         .collect()
 }
 
@@ -255,6 +371,51 @@ mod tests {
         for row in markdown_rows().lines() {
             assert!(readme.contains(row), "README.md is missing or has a stale row:\n{row}\n(the table is `failsim schema --markdown`)");
         }
+    }
+
+    #[test]
+    fn defaults_render_in_the_units_the_reference_uses() {
+        assert_eq!(largest_unit(0), "0s");
+        assert_eq!(largest_unit(90_000), "90s");
+        assert_eq!(largest_unit(120_000), "2m");
+        assert_eq!(largest_unit(8 * 3_600_000), "8h");
+        assert_eq!(largest_unit(250), "250ms");
+        assert_eq!(DefaultValue::Seconds(300_000).render(), "`300s`");
+        assert_eq!(DefaultValue::Share(0.0).render(), "0");
+        assert_eq!(DefaultValue::Share(1.0).render(), "1.0");
+        assert_eq!(
+            DefaultValue::Noted(&DefaultValue::Duration(0), "off").render(),
+            "`0s` (off)"
+        );
+        assert_eq!(
+            DefaultValue::Table(&[("5.22.0", DefaultValue::Share(1.0))]).render(),
+            "`{ \"5.22.0\" = 1.0 }`"
+        );
+        assert_eq!(
+            DefaultValue::Dist(Dist::Uniform {
+                min_ms: 30_000,
+                max_ms: 90_000
+            })
+            .render(),
+            "`{ min = \"30s\", max = \"90s\" }`"
+        );
+    }
+
+    #[test]
+    fn the_default_column_comes_from_the_constants_validation_applies() {
+        let default_of = |path: &str| KEYS.iter().find(|k| k.path == path).unwrap().default_text();
+        assert_eq!(
+            default_of("dns.ttl"),
+            format!("`{}s`", DnsSpec::DEFAULT_TTL_MS / 1000)
+        );
+        assert_eq!(
+            default_of("users.schedule.ramp"),
+            format!("`{}m`", GroupSpec::DEFAULT_RAMP_MS / 60_000)
+        );
+        assert_eq!(
+            default_of("resolver.instances"),
+            ResolverSpec::DEFAULT_INSTANCES.to_string()
+        );
     }
 
     #[test]

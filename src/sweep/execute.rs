@@ -8,9 +8,10 @@ use super::stats::Aggregate;
 use super::{partial_dir, Sweep, SweepError, SweepOutcome, MANIFEST, SWEEP_CSV};
 use crate::metric::Metric;
 use crate::model::{simulate_into, RunOptions};
+use crate::model::{Observation, Recorder, Sample};
 use crate::output;
 use crate::report::summary::summarize;
-use crate::report::{Recorder, SeriesRow, Summary, TimelineEvent};
+use crate::report::Summary;
 use crate::scenario::Scenario;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -81,7 +82,7 @@ impl Sweep {
 /// Runs one simulation and returns its summary only (no timeline, series or traces kept).
 pub fn simulate_summary(scenario: &Scenario, seed: u64) -> Summary {
     let mut recorder = DiscardRecorder;
-    let (users, control) = simulate_into(
+    let outcome = simulate_into(
         scenario,
         &RunOptions {
             seed,
@@ -89,15 +90,15 @@ pub fn simulate_summary(scenario: &Scenario, seed: u64) -> Summary {
         },
         &mut recorder,
     );
-    summarize(seed, &users, &control)
+    summarize(seed, &outcome.users, &outcome.control)
 }
 
 /// A recorder that keeps nothing: a sweep needs only the summary.
 struct DiscardRecorder;
 
 impl Recorder for DiscardRecorder {
-    fn timeline(&mut self, _event: TimelineEvent) {}
-    fn series(&mut self, _row: SeriesRow) {}
+    fn observe(&mut self, _time_ms: u64, _observation: Observation) {}
+    fn sample(&mut self, _sample: &Sample<'_>) {}
 }
 
 /// The `sweep.csv` record of one run.

@@ -1,0 +1,394 @@
+//! The WorkSpaces client of every user in the run (DESIGN §4.6): logins through DNS,
+//! session launches and launch queues, dropped sessions, resume attempts, re-logins with
+//! back-off, client restarts, periodic re-authentication and the end of the working day.
+//! Per-user state is in `model::client`.
+
+use super::*;
+
+impl<R: Recorder> Sim<'_, R> {
+    // ----- users ---------------------------------------------------------------------------
+
+    pub(super) fn user_rng(&self, u: usize) -> ChaCha8Rng {
+        let user = &self.users[u];
+        let idx = self.scenario.groups[..user.group as usize]
+            .iter()
+            .map(|g| u64::from(g.count))
+            .sum::<u64>();
+        let stream_index = (u64::from(user.group) << 32) | (u as u64 - idx);
+        self.streams.open(EntityKind::User, stream_index, user.rng)
+    }
+
+    /// True with probability `p`, drawn from the user's stream. Certain outcomes (p = 0 or 1,
+    /// the common case) draw nothing, which saves reopening the stream; the outcome is the
+    /// same as `rng::chance` would give.
+    pub(super) fn user_chance(&mut self, u: usize, p: f64) -> bool {
+        if p <= 0.0 {
+            false
+        } else if p >= 1.0 {
+            true
+        } else {
+            self.draw(u, |r| rng::chance(r, p))
+        }
+    }
+
+    /// One draw from `dist` on the user's stream; a fixed duration opens nothing.
+    pub(super) fn user_sample(&mut self, u: usize, dist: crate::dist::Dist) -> u64 {
+        match dist {
+            crate::dist::Dist::Fixed(ms) => ms,
+            d => self.draw(u, |r| d.sample(r)),
+        }
+    }
+
+    pub(super) fn draw<T>(&mut self, u: usize, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
+        let mut r = self.user_rng(u);
+        let out = f(&mut r);
+        self.users[u].rng = Streams::close(&r);
+        out
+    }
+
+    /// The count a user in state `s` (in `region`) is counted in.
+    fn count_of(&mut self, s: ClientState, region: u8) -> &mut u32 {
+        match s {
+            ClientState::Connected => &mut self.connected[region as usize],
+            ClientState::Disconnected | ClientState::Waiting => &mut self.counts.disconnected,
+            ClientState::LoggingIn | ClientState::Launching => &mut self.counts.logging_in,
+            ClientState::Offline | ClientState::Done => &mut self.counts.offline,
+        }
+    }
+
+    /// Moves a user to a new state, keeping series counts and traces in step.
+    pub(super) fn set_state(&mut self, now: u64, u: usize, s: ClientState, region: u8) {
+        let (old_s, old_r) = (self.users[u].state, self.users[u].region);
+        *self.count_of(old_s, old_r) -= 1;
+        *self.count_of(s, region) += 1;
+        // Leaving a non-home session: account the time worked away from home.
+        if old_s == ClientState::Connected
+            && old_r != self.users[u].home
+            && !(s == ClientState::Connected && region == old_r)
+        {
+            let since = self.users[u].connected_since_ms;
+            self.users[u].non_home_ms += now - since;
+        }
+        let user = &mut self.users[u];
+        user.state = s;
+        user.region = region;
+        user.generation = user.generation.wrapping_add(1);
+        if user.has(flag::TRACED) {
+            // Only a session, a launch and a dropped session are tied to a Region.
+            let has_region = region != NO_REGION
+                && matches!(
+                    s,
+                    ClientState::Connected | ClientState::Launching | ClientState::Disconnected
+                );
+            self.observe(
+                now,
+                Observation::ClientStateChanged {
+                    user: u as u32,
+                    state: s,
+                    region: has_region.then_some(region),
+                },
+            );
+        }
+    }
+
+    pub(super) fn schedule_user(&mut self, u: usize, at_ms: u64, step: Step) {
+        let g = self.users[u].generation;
+        if at_ms <= self.scenario.duration_ms {
+            self.scheduler.at(
+                at_ms,
+                Event::UserStep {
+                    user: u as u32,
+                    generation: g,
+                    step,
+                },
+            );
+        }
+    }
+
+    /// The user stops working: a downtime interval (if any) closes.
+    pub(super) fn start_downtime(&mut self, u: usize, since: u64) {
+        let user = &mut self.users[u];
+        if user.down_since_ms == NEVER {
+            user.down_since_ms = since;
+            user.interruptions += 1;
+            if user.first_disconnect_ms == NEVER {
+                user.first_disconnect_ms = since;
+            }
+        }
+    }
+
+    pub(super) fn user_step(&mut self, now: u64, u: usize, step: Step) {
+        match step {
+            Step::Login => self.login(now, u),
+            Step::LoginFailed => self.login_failed(now, u),
+            Step::Detect => {
+                // The client has noticed the drop. If the Region's sessions already came back,
+                // the session resumes; otherwise the user sees "can't connect" and will log
+                // in again after a think time, while the client keeps trying to resume.
+                let region = self.users[u].region;
+                if self.severity(region, Plane::Sessions) == 0.0 {
+                    self.connected(now, u, region);
+                } else {
+                    let g = self.scenario.groups[self.users[u].group as usize]
+                        .behaviour
+                        .relogin_delay;
+                    let think = self.user_sample(u, g);
+                    let gen = self.users[u].generation;
+                    self.scheduler.after(
+                        think,
+                        Event::UserStep {
+                            user: u as u32,
+                            generation: gen,
+                            step: Step::Relogin,
+                        },
+                    );
+                }
+            }
+            Step::Relogin => {
+                self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
+                self.login(now, u);
+            }
+            Step::Resume => {
+                let region = self.users[u].region;
+                if self.severity(region, Plane::Sessions) == 0.0 {
+                    self.connected(now, u, region);
+                }
+            }
+            Step::Reauth => self.reauth(now, u),
+        }
+    }
+
+    pub(super) fn login(&mut self, now: u64, u: usize) {
+        let scenario = self.scenario;
+        let first = self.users[u].state == ClientState::Offline;
+        if first {
+            let g = &scenario.groups[self.users[u].group as usize];
+            // The first login happens exactly at the start of the working window.
+            let end = now + g.session_ms;
+            if end <= scenario.duration_ms {
+                self.scheduler.at(end, Event::WorkEnd { user: u as u32 });
+            }
+        }
+        if self.users[u].state != ClientState::LoggingIn {
+            self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
+        }
+        self.users[u].login_started_ms = now;
+        let target = self.resolve(now, u);
+        let fail = match target {
+            Err(_) => true,
+            Ok(region) => {
+                let user = &self.users[u];
+                let no_workspace = region != user.home && !user.has(flag::FAILOVER_WS);
+                let severity = self.severity(region, Plane::Logins);
+                no_workspace || self.user_chance(u, severity)
+            }
+        };
+        if fail {
+            let d = scenario.groups[self.users[u].group as usize]
+                .behaviour
+                .failed_login_time;
+            let wait = self.user_sample(u, d);
+            let gen = self.users[u].generation;
+            self.scheduler.after(
+                wait,
+                Event::UserStep {
+                    user: u as u32,
+                    generation: gen,
+                    step: Step::LoginFailed,
+                },
+            );
+            return;
+        }
+        let region = target.expect("checked above");
+        self.set_state(now, u, ClientState::Launching, region);
+        let rs = &mut self.regions[region as usize];
+        let limit = scenario.regions[region as usize].launch_concurrency;
+        if limit == 0 || rs.launching < limit {
+            rs.launching += 1;
+            self.start_launch(now, u, region);
+        } else {
+            rs.queue.push_back((u as u32, self.users[u].generation));
+            let q = rs.queue.len() as u64;
+            self.control.peak_launch_queue = self.control.peak_launch_queue.max(q);
+        }
+    }
+
+    pub(super) fn start_launch(&mut self, _now: u64, u: usize, region: u8) {
+        let scenario = self.scenario;
+        let rspec = &scenario.regions[region as usize];
+        let user = &self.users[u];
+        let cold = region != user.home
+            && rspec.standby == Standby::Autostop
+            && !user.has(flag::WARMED_ELSEWHERE);
+        let (launch, resume) = (rspec.launch_time, rspec.resume_time);
+        let t = self.draw(u, |r| {
+            launch.sample(r) + if cold { resume.sample(r) } else { 0 }
+        });
+        if cold {
+            self.users[u].flags |= flag::WARMED_ELSEWHERE;
+        }
+        let gen = self.users[u].generation;
+        self.scheduler.after(
+            t,
+            Event::LaunchDone {
+                user: u as u32,
+                generation: gen,
+                region,
+            },
+        );
+    }
+
+    pub(super) fn launch_done(&mut self, now: u64, u: usize, generation: u32, region: u8) {
+        // The slot is released whatever happened to the user meanwhile.
+        self.regions[region as usize].launching -= 1;
+        while let Some((next, g)) = self.regions[region as usize].queue.pop_front() {
+            if self.users[next as usize].generation == g {
+                let user = &mut self.users[next as usize];
+                // A user joins a launch queue in the instant its login starts.
+                user.launch_wait_ms += now - user.login_started_ms;
+                self.regions[region as usize].launching += 1;
+                self.start_launch(now, next as usize, region);
+                break;
+            }
+        }
+        if self.users[u].generation != generation {
+            return;
+        }
+        // A launch fails if the Region's sessions or logins failed meanwhile.
+        let severity = self
+            .severity(region, Plane::Sessions)
+            .max(self.severity(region, Plane::Logins));
+        if self.user_chance(u, severity) {
+            self.login_failed(now, u);
+            return;
+        }
+        self.connected(now, u, region);
+    }
+
+    pub(super) fn connected(&mut self, now: u64, u: usize, region: u8) {
+        self.set_state(now, u, ClientState::Connected, region);
+        let reauth = self.scenario.groups[self.users[u].group as usize]
+            .behaviour
+            .reauth_every_ms;
+        let user = &mut self.users[u];
+        user.connected_since_ms = now;
+        user.failed_streak = 0;
+        if user.down_since_ms != NEVER {
+            user.downtime_ms += now - user.down_since_ms;
+            user.down_since_ms = NEVER;
+        }
+        if user.first_disconnect_ms != NEVER && user.reconnect_ms == NEVER {
+            user.reconnect_ms = now;
+            user.reconnect_region = region;
+        }
+        if region == user.home && user.failback_ms == NEVER && user.non_home_ms > 0 {
+            user.failback_ms = now;
+        }
+        if reauth > 0 {
+            self.schedule_user(u, now + reauth, Step::Reauth);
+        }
+    }
+
+    /// Periodic re-authentication (e.g. SAML session duration): the client logs in again and
+    /// follows the current DNS answer; if it names another Region the user moves there.
+    pub(super) fn reauth(&mut self, now: u64, u: usize) {
+        let current = self.users[u].region;
+        match self.resolve(now, u) {
+            Ok(r) if r == current => {
+                let every = self.scenario.groups[self.users[u].group as usize]
+                    .behaviour
+                    .reauth_every_ms;
+                self.schedule_user(u, now + every, Step::Reauth);
+            }
+            _ => {
+                self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
+                self.start_downtime(u, now);
+                self.login(now, u);
+            }
+        }
+    }
+
+    pub(super) fn login_failed(&mut self, now: u64, u: usize) {
+        let scenario = self.scenario;
+        let b = &scenario.groups[self.users[u].group as usize].behaviour;
+        let started = self.users[u].login_started_ms;
+        self.start_downtime(u, started);
+        let user = &mut self.users[u];
+        user.login_failures += 1;
+        user.failed_streak = user.failed_streak.saturating_add(1);
+        let sticky_restart = user.has(flag::STICKY)
+            && user.held != NO_REGION
+            && u32::from(user.failed_streak) >= b.restart_after_failures;
+        self.set_state(now, u, ClientState::Waiting, NO_REGION);
+        if sticky_restart {
+            // The user quits and restarts the client, which forgets the identifier it held.
+            let rt = b.restart_time;
+            let t = self.user_sample(u, rt);
+            let user = &mut self.users[u];
+            user.restarts += 1;
+            user.held = NO_REGION;
+            user.failed_streak = 0;
+            self.schedule_user(u, now + t, Step::Login);
+            return;
+        }
+        let k = u32::from(self.users[u].failed_streak - 1).min(20);
+        let backoff = (b.backoff_initial_ms << k).min(b.backoff_max_ms);
+        self.schedule_user(u, now + backoff, Step::Login);
+    }
+
+    /// Sessions in `region` drop (each with probability `severity`).
+    pub(super) fn drop_sessions(&mut self, now: u64, region: u8, severity: f64, forced: bool) {
+        for u in 0..self.users.len() {
+            let user = &self.users[u];
+            if user.state != ClientState::Connected || user.region != region {
+                continue;
+            }
+            if !self.user_chance(u, severity) {
+                continue;
+            }
+            if forced {
+                // A forced disconnect (fail-back): the user logs in again right away and
+                // follows DNS.
+                self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
+                self.start_downtime(u, now);
+                self.login(now, u);
+                continue;
+            }
+            self.set_state(now, u, ClientState::Disconnected, region);
+            self.users[u].dropped_ms = now;
+            self.start_downtime(u, now);
+            let d = self.scenario.groups[self.users[u].group as usize]
+                .behaviour
+                .detect_disconnect;
+            let t = self.user_sample(u, d);
+            self.schedule_user(u, now + t, Step::Detect);
+        }
+    }
+
+    /// Sessions in `region` work again: clients still trying to resume (within the resume
+    /// window) reconnect after they notice.
+    pub(super) fn sessions_recovered(&mut self, now: u64, region: u8) {
+        for u in 0..self.users.len() {
+            let user = &self.users[u];
+            if user.state != ClientState::Disconnected || user.region != region {
+                continue;
+            }
+            let b = &self.scenario.groups[user.group as usize].behaviour;
+            if now >= user.dropped_ms + b.resume_window_ms {
+                continue;
+            }
+            let d = b.detect_disconnect;
+            let t = self.user_sample(u, d);
+            self.schedule_user(u, now + t, Step::Resume);
+        }
+    }
+
+    pub(super) fn work_end(&mut self, now: u64, u: usize) {
+        let user = &mut self.users[u];
+        if user.down_since_ms != NEVER {
+            user.downtime_ms += now - user.down_since_ms;
+            user.down_since_ms = NEVER;
+        }
+        self.set_state(now, u, ClientState::Done, NO_REGION);
+    }
+}

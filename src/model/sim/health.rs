@@ -1,0 +1,123 @@
+//! Route 53 health checks in the run (DESIGN §4.3, facts §1-2): each endpoint checker's
+//! probes and verdict, the 18 % rule, calculated and alarm checks, disable/invert, and the
+//! propagation of a status change to DNS. The rules themselves are in `model::health`.
+
+use super::*;
+
+impl<R: Recorder> Sim<'_, R> {
+    pub(super) fn endpoint(&self, check: usize) -> &crate::scenario::EndpointCheck {
+        match &self.scenario.health_checks[check].kind {
+            HealthCheckType::Endpoint(e) => e,
+            _ => unreachable!("checkers exist only for endpoint checks"),
+        }
+    }
+
+    /// A checker sends a probe. Its outcome is decided when it is sent: a failing endpoint
+    /// (with probability = severity) or a partition makes it time out after the protocol's
+    /// connect timeout; a healthy endpoint answers within a round trip (20-200 ms, a
+    /// modelling choice). The next probe goes out `interval` after the response or timeout
+    /// (facts §1.1: the interval runs from response to next request).
+    pub(super) fn probe(&mut self, c: usize) {
+        let check = self.checkers[c].check as usize;
+        let e = self.endpoint(check).clone();
+        let partitioned = self.partitions[self.checkers[c].region as usize][e.target] > 0;
+        let severity = self.regions[e.target].severity[plane_slot(Plane::Endpoint)];
+        let r = &mut self.checkers[c].rng;
+        let ok = !partitioned && !rng::chance(r, severity);
+        let took = if ok {
+            rng::uniform_ms(r, 20, 200)
+        } else {
+            e.protocol.connect_timeout_ms()
+        };
+        self.scheduler.after(
+            took,
+            Event::ProbeResult {
+                checker: c as u32,
+                ok,
+            },
+        );
+        self.scheduler
+            .after(took + e.interval_ms, Event::Probe { checker: c as u32 });
+    }
+
+    pub(super) fn probe_result(&mut self, now: u64, c: usize, ok: bool) {
+        let check = self.checkers[c].check as usize;
+        let threshold = self.endpoint(check).failure_threshold;
+        if !self.checkers[c].verdict.observe(ok, threshold) {
+            return;
+        }
+        let healthy = self.checkers[c].verdict.healthy;
+        let checker = &self.checkers[c];
+        let observation = Observation::CheckerFlipped {
+            check: check as u16,
+            checker_region: checker.region,
+            index_in_region: checker.index_in_region,
+            healthy,
+        };
+        self.observe(now, observation);
+        if healthy {
+            self.healthy_checkers[check] += 1;
+        } else {
+            self.healthy_checkers[check] -= 1;
+        }
+        self.recompute_check(check, now);
+    }
+
+    /// Recomputes a check's raw and effective status; on a change, records it, updates
+    /// calculated parents and schedules DNS to see it after `health_propagation`.
+    pub(super) fn recompute_check(&mut self, check: usize, now: u64) {
+        let scenario = self.scenario;
+        let hc = &scenario.health_checks[check];
+        let raw = match &hc.kind {
+            HealthCheckType::Endpoint(_) => {
+                let (a, b) = self.checker_ranges[check];
+                crate::model::health::endpoint_healthy(self.healthy_checkers[check], b - a)
+            }
+            HealthCheckType::Calculated {
+                children,
+                healthy_threshold,
+            } => {
+                let healthy = children.iter().filter(|&&c| self.status[c]).count() as u32;
+                crate::model::health::calculated_healthy(healthy, *healthy_threshold)
+            }
+            HealthCheckType::Alarm { .. } => self.raw_status[check],
+        };
+        self.raw_status[check] = raw;
+        let effective =
+            crate::model::health::effective_status(raw, self.disabled[check], self.inverted[check]);
+        if effective == self.status[check] {
+            return;
+        }
+        self.status[check] = effective;
+        self.observe(
+            now,
+            Observation::HealthCheckChanged {
+                check: check as u16,
+                healthy: effective,
+            },
+        );
+        if Some(check) == self.primary_check
+            && !effective
+            && self.control.first_fault_ms.is_some()
+            && self.control.primary_unhealthy_ms.is_none()
+        {
+            self.control.primary_unhealthy_ms = Some(now);
+        }
+        self.scheduler.after(
+            scenario.dns.health_propagation_ms,
+            Event::DnsSeesCheck {
+                check: check as u16,
+                healthy: effective,
+            },
+        );
+        for parent in 0..scenario.health_checks.len() {
+            if let HealthCheckType::Calculated { children, .. } =
+                &scenario.health_checks[parent].kind
+            {
+                if children.contains(&check) {
+                    self.recompute_check(parent, now);
+                }
+            }
+        }
+    }
+}

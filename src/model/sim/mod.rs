@@ -1,0 +1,293 @@
+//! The simulation proper: the state of one run and its event loop, split by subsystem —
+//! [`setup`] (building the state, first events, per-user outcomes), [`events`] (faults and
+//! operator actions), [`health`] (Route 53 checkers and health checks), [`cloudwatch`]
+//! (metrics and alarms), [`dns`] (the authoritative answer and each login's resolution) and
+//! [`client`] (the WorkSpaces client state machine of every user).
+//!
+//! # Order of events within one millisecond
+//!
+//! The engine pops events by `(time, seq)`: events due at the same millisecond run in the
+//! order they were scheduled. For the model that means:
+//!
+//! 1. Set-up, before time 0 runs: every user's first login is scheduled (users in scenario
+//!    order), so logins due at 0 run before anything else at 0. Then, at time 0, in this
+//!    order: the initial status of every health check, the initial INSUFFICIENT_DATA of every
+//!    alarm and the initial DNS answer are observed; the first control tick is scheduled;
+//!    every `[[event]]` start (and end, if it has one) is scheduled in scenario order; every
+//!    checker's first probe (random phase); the first series sample.
+//! 2. Events in scenario order: when a fault and an action (or two faults) start at the same
+//!    millisecond, the one listed first in the scenario happens first. A start scheduled at
+//!    set-up runs before anything the run schedules later for the same millisecond
+//!    (probes, user steps, DNS propagation) — unless those were scheduled earlier still.
+//! 3. One control tick runs as one event in a fixed order: publish the metric periods that
+//!    ended, run canary probes, hand visible datapoints to their alarms, evaluate the alarms
+//!    due, update the health checks that follow them (see `cloudwatch`).
+//! 4. A status change reaches DNS `health_propagation` later, as its own event; a record
+//!    edit `edit_propagation` (drawn) later. The answer is recomputed when they run.
+//! 5. Periodic ticks (control, series sample) schedule their successor when they run, so at
+//!    a tick's time they run after the events scheduled before the previous tick ran and
+//!    before those scheduled after it. A sample therefore sees every change made by events
+//!    scheduled earlier for its millisecond.
+//! 6. A user's steps are cancelled, not removed, when the user's state changes: every
+//!    user event carries the generation it was scheduled in and is ignored when stale.
+//!
+//! Any change to these rules changes outputs; the byte-identity check
+//! (`scripts/compare-binaries.sh`) catches it.
+
+mod client;
+#[cfg(test)]
+mod client_tests;
+mod cloudwatch;
+mod dns;
+mod events;
+mod health;
+mod setup;
+#[cfg(test)]
+mod tests;
+
+use super::client::{flag, ClientState, User, NEVER, NO_REGION};
+use super::dns::DnsAnswer;
+use super::health::CheckerVerdict;
+use super::observe::{Observation, Recorder, Sample, StateCounts};
+use super::outcome::{ControlFacts, Outcome, UserRecord};
+use super::resolver::{Resolution, ResolverBehaviour, ResolverCache, ANSWER_HIJACKED, ANSWER_NONE};
+use super::{alarm, population, RunOptions};
+use crate::engine::Scheduler;
+use crate::rng::{self, EntityKind, StreamPos, Streams};
+use crate::scenario::{
+    ClientCache, EventAction, HealthCheckType, InsufficientData, MetricSource, Plane, PlaneSet,
+    Scenario, Standby, Zone, CHECKER_REGIONS,
+};
+use rand_chacha::ChaCha8Rng;
+use std::collections::VecDeque;
+
+/// What happens next to a user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Login,
+    LoginFailed,
+    Detect,
+    Relogin,
+    Resume,
+    Reauth,
+}
+
+/// Engine events. Kept small (16 bytes) and `Copy`: a million are pending at once.
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    /// A scenario `[[event]]` (fault or operator action) starts.
+    ScenarioEventStarts { event: u16 },
+    /// A scenario `[[event]]` with a duration ends.
+    ScenarioEventEnds { event: u16 },
+    /// A `set_record` edit has reached all name servers.
+    RecordEditApplied { event: u16 },
+    /// A health checker sends a probe.
+    Probe { checker: u32 },
+    /// A probe's response or timeout arrives.
+    ProbeResult { checker: u32, ok: bool },
+    /// A health check's status change reaches DNS (after `health_propagation`).
+    DnsSeesCheck { check: u16, healthy: bool },
+    /// A user's next step, if the user is still in `generation`.
+    UserStep {
+        user: u32,
+        generation: u32,
+        step: Step,
+    },
+    /// A session launch finished (the slot is released whatever the generation).
+    LaunchDone {
+        user: u32,
+        generation: u32,
+        region: u8,
+    },
+    /// The user's working day ends.
+    WorkEnd { user: u32 },
+    /// Sample the population (every `series_step`).
+    SeriesTick,
+    /// Publish metrics and evaluate alarms (see `cloudwatch`).
+    ControlTick,
+}
+
+struct Checker {
+    check: u16,
+    region: u8,
+    index_in_region: u8,
+    verdict: CheckerVerdict,
+    rng: ChaCha8Rng,
+}
+
+struct RegionState {
+    /// Severity in force on each plane (max over active faults), index by plane bit order.
+    severity: [f64; 4],
+    launching: u32,
+    queue: VecDeque<(u32, u32)>,
+}
+
+fn plane_slot(p: Plane) -> usize {
+    match p {
+        Plane::Sessions => 0,
+        Plane::Logins => 1,
+        Plane::Endpoint => 2,
+        Plane::Metrics => 3,
+    }
+}
+
+/// A metric's running state (DESIGN §4.2).
+struct MetricState {
+    /// Canary probes in the current resolution period.
+    canary_ok: u32,
+    canary_total: u32,
+    /// Failed logins attributed to the observed Region in the current period.
+    login_failures: u32,
+    /// Published datapoints not yet visible to alarms: (visible_at, timestamp, value).
+    pending: VecDeque<(u64, u64, f64)>,
+    /// Next scripted datapoint.
+    next_scripted: usize,
+    rng: ChaCha8Rng,
+}
+
+struct ResolverInstance {
+    spec: u16,
+    cache: ResolverCache,
+    rng: StreamPos,
+    down: u32,
+}
+
+pub(super) struct Sim<'m, R: Recorder> {
+    scenario: &'m Scenario,
+    streams: Streams,
+    scheduler: Scheduler<Event>,
+    recorder: &'m mut R,
+    regions: Vec<RegionState>,
+    checkers: Vec<Checker>,
+    /// Checkers of each health check (range into `checkers`).
+    checker_ranges: Vec<(u32, u32)>,
+    healthy_checkers: Vec<u32>,
+    /// Raw (pre disable/invert) status, effective status, and what DNS currently sees.
+    raw_status: Vec<bool>,
+    status: Vec<bool>,
+    dns_view: Vec<bool>,
+    disabled: Vec<bool>,
+    inverted: Vec<bool>,
+    /// Partitions in force: `[checker region][target region]` count.
+    partitions: Vec<Vec<u32>>,
+    manual_record: Option<u8>,
+    lapsed: Option<bool>,
+    dns_outages: u32,
+    /// The authoritative answer in force.
+    answer: DnsAnswer,
+    resolvers: Vec<ResolverInstance>,
+    /// First instance of each resolver spec.
+    resolver_base: Vec<u32>,
+    users: Vec<User>,
+    /// Users connected, per Region.
+    connected: Vec<u32>,
+    /// Users not connected, by state.
+    counts: StateCounts,
+    control: ControlFacts,
+    primary_region: u8,
+    primary_check: Option<usize>,
+    answer_left_primary: bool,
+    metrics: Vec<MetricState>,
+    alarms: Vec<alarm::AlarmEvaluator>,
+    /// Last status an alarm check had while its alarm had data (`last_known_status`).
+    last_known: Vec<bool>,
+    /// Step of the control tick that publishes metrics and evaluates alarms (0 = none).
+    control_tick_ms: u64,
+    /// Passed to lookups that draw nothing (never actually read).
+    idle_rng: ChaCha8Rng,
+}
+
+impl<R: Recorder> Sim<'_, R> {
+    pub(in crate::model) fn run(&mut self) {
+        self.start();
+        let end = self.scenario.duration_ms;
+        while let Some((now, event)) = self.scheduler.next_until(end) {
+            self.handle(now, event);
+        }
+    }
+
+    // ----- dispatch -----------------------------------------------------------------------
+
+    fn handle(&mut self, now: u64, event: Event) {
+        match event {
+            Event::ScenarioEventStarts { event } => self.event_start(now, event as usize),
+            Event::ScenarioEventEnds { event } => self.event_end(now, event as usize),
+            Event::RecordEditApplied { event } => {
+                if let EventAction::SetRecord { region } =
+                    self.scenario.events[event as usize].action
+                {
+                    self.manual_record = Some(region as u8);
+                    self.refresh_answer(now);
+                }
+            }
+            Event::Probe { checker } => self.probe(checker as usize),
+            Event::ProbeResult { checker, ok } => self.probe_result(now, checker as usize, ok),
+            Event::DnsSeesCheck { check, healthy } => {
+                self.dns_view[check as usize] = healthy;
+                self.refresh_answer(now);
+            }
+            Event::UserStep {
+                user: u,
+                generation,
+                step,
+            } => {
+                if self.users[u as usize].generation == generation {
+                    self.user_step(now, u as usize, step);
+                }
+            }
+            Event::LaunchDone {
+                user: u,
+                generation,
+                region,
+            } => self.launch_done(now, u as usize, generation, region),
+            Event::WorkEnd { user } => self.work_end(now, user as usize),
+            Event::ControlTick => {
+                self.control_tick(now);
+                let next = now + self.control_tick_ms;
+                if next <= self.scenario.duration_ms {
+                    self.scheduler.at(next, Event::ControlTick);
+                }
+            }
+            Event::SeriesTick => {
+                self.sample(now);
+                let next = now + self.scenario.series_step_ms;
+                if next <= self.scenario.duration_ms {
+                    self.scheduler.at(next, Event::SeriesTick);
+                }
+            }
+        }
+    }
+
+    /// Passes an observation at `time_ms` to the recorder.
+    pub(super) fn observe(&mut self, time_ms: u64, observation: Observation) {
+        self.recorder.observe(time_ms, observation);
+    }
+
+    /// Samples the population. The counts of users by state add up to every user.
+    pub(super) fn sample(&mut self, now: u64) {
+        let counts = self.counts;
+        let total = self.connected.iter().sum::<u32>()
+            + counts.disconnected
+            + counts.logging_in
+            + counts.offline;
+        assert_eq!(
+            total as usize,
+            self.users.len(),
+            "users by state do not add up at {now} ms"
+        );
+        let sample = Sample {
+            time_ms: now,
+            connected: &self.connected,
+            counts,
+            primary_check_healthy: self.primary_check.map(|c| self.status[c]),
+            answer: &self.answer,
+        };
+        self.recorder.sample(&sample);
+    }
+}
+
+#[derive(Debug)]
+enum LoginFailure {
+    Dns,
+    Misdirected,
+}

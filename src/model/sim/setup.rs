@@ -1,0 +1,387 @@
+//! Setting a run up and closing it: the simulation state built from the scenario (checkers,
+//! resolver instances, metrics, alarms, every user with their own random stream), the
+//! initial observations and first events, and the per-user records at the end.
+
+use super::cloudwatch::CANARY_INTERVAL_MS;
+use super::*;
+
+impl<'m, R: Recorder> Sim<'m, R> {
+    pub(in crate::model) fn new(
+        scenario: &'m Scenario,
+        options: &RunOptions,
+        recorder: &'m mut R,
+    ) -> Self {
+        let streams = Streams::new(options.seed);
+        let n_checks = scenario.health_checks.len();
+        let (checkers, checker_ranges) = build_checkers(scenario, &streams);
+        let healthy_checkers = checker_ranges.iter().map(|(a, b)| b - a).collect();
+        let (resolvers, resolver_base) = build_resolvers(scenario, &streams);
+        let primary_region = scenario.dns.routing.primary_region() as u8;
+        let primary_check = scenario.dns.routing.primary_check();
+        let raw_status = vec![true; n_checks];
+        let mut sim = Sim {
+            scenario,
+            streams: streams.clone(),
+            scheduler: Scheduler::new(),
+            recorder,
+            regions: scenario
+                .regions
+                .iter()
+                .map(|_| RegionState {
+                    severity: [0.0; 4],
+                    launching: 0,
+                    queue: VecDeque::new(),
+                })
+                .collect(),
+            checkers,
+            checker_ranges,
+            healthy_checkers,
+            raw_status,
+            status: vec![true; n_checks],
+            dns_view: vec![true; n_checks],
+            disabled: scenario.health_checks.iter().map(|h| h.disabled).collect(),
+            inverted: scenario.health_checks.iter().map(|h| h.inverted).collect(),
+            partitions: vec![vec![0; scenario.regions.len()]; CHECKER_REGIONS.len()],
+            manual_record: None,
+            lapsed: None,
+            dns_outages: 0,
+            answer: DnsAnswer::Region(primary_region),
+            resolvers,
+            resolver_base,
+            users: Vec::with_capacity(scenario.user_count() as usize),
+            connected: vec![0; scenario.regions.len()],
+            counts: StateCounts::default(),
+            control: ControlFacts::default(),
+            primary_region,
+            primary_check,
+            answer_left_primary: false,
+            metrics: scenario
+                .metrics
+                .iter()
+                .enumerate()
+                .map(|(i, _)| MetricState {
+                    canary_ok: 0,
+                    canary_total: 0,
+                    login_failures: 0,
+                    pending: VecDeque::new(),
+                    next_scripted: 0,
+                    rng: streams.stream(EntityKind::Metric, i as u64),
+                })
+                .collect(),
+            alarms: scenario
+                .alarms
+                .iter()
+                .map(|a| alarm::AlarmEvaluator::new(a.rule.clone()))
+                .collect(),
+            last_known: vec![true; n_checks],
+            control_tick_ms: control_tick_ms(scenario),
+            idle_rng: streams.stream(EntityKind::Scenario, u64::MAX >> 8),
+        };
+        crate::model::client::advise_huge_pages(&sim.users);
+        sim.init_users(options.trace_users);
+        sim
+    }
+
+    pub(super) fn init_users(&mut self, trace: u32) {
+        let scenario = self.scenario;
+        let total = scenario.user_count();
+        let mut global: u64 = 0;
+        for (gi, g) in scenario.groups.iter().enumerate() {
+            let version_cum = cumulative(g.client_versions.iter().map(|v| v.share));
+            let resolver_cum = cumulative(g.resolvers.iter().map(|r| r.1));
+            for i in 0..g.count {
+                // A user's stream is numbered by (group, index in group): adding users to one
+                // group leaves every other group's draws unchanged.
+                let stream_index = ((gi as u64) << 32) | u64::from(i);
+                let mut r = self.streams.stream(EntityKind::User, stream_index);
+                let mut flags = 0u8;
+                if rng::chance(&mut r, g.fqdn_share) {
+                    flags |= flag::FQDN;
+                }
+                let version = rng::pick_cumulative(&mut r, &version_cum);
+                if g.client_versions[version].redirects {
+                    flags |= flag::REDIRECTS;
+                }
+                let (spec, _) = g.resolvers[rng::pick_cumulative(&mut r, &resolver_cum)];
+                let rs = &scenario.resolvers[spec];
+                let instance = if rs.population.is_some() {
+                    rng::uniform_ms(&mut r, 0, u64::from(rs.instances) - 1) as u32
+                } else {
+                    0
+                };
+                if rng::chance(&mut r, g.on_vpn) {
+                    flags |= flag::ON_VPN;
+                }
+                if rng::chance(&mut r, g.failover_workspaces) {
+                    flags |= flag::FAILOVER_WS;
+                }
+                if rng::chance(&mut r, g.behaviour.restart_probability) {
+                    flags |= flag::STICKY;
+                }
+                if trace > 0 && is_traced(global, total, u64::from(trace)) {
+                    flags |= flag::TRACED;
+                }
+                let work_start_ms = g.start_ms + rng::uniform_ms(&mut r, 0, g.ramp_ms);
+                let user = User {
+                    generation: 0,
+                    rng: Streams::close(&r),
+                    resolver: self.resolver_base[spec] + instance,
+                    group: gi as u16,
+                    version: version as u8,
+                    home: g.home as u8,
+                    flags,
+                    state: ClientState::Offline,
+                    region: NO_REGION,
+                    held: NO_REGION,
+                    cached_answer: NO_REGION,
+                    reconnect_region: NO_REGION,
+                    failed_streak: 0,
+                    interruptions: 0,
+                    login_failures: 0,
+                    restarts: 0,
+                    cache_expires_ms: 0,
+                    login_started_ms: 0,
+                    dropped_ms: 0,
+                    down_since_ms: NEVER,
+                    downtime_ms: 0,
+                    connected_since_ms: 0,
+                    non_home_ms: 0,
+                    first_disconnect_ms: NEVER,
+                    reconnect_ms: NEVER,
+                    failback_ms: NEVER,
+                    launch_wait_ms: 0,
+                };
+                let u = self.users.len() as u32;
+                self.users.push(user);
+                self.counts.offline += 1;
+                if work_start_ms < scenario.duration_ms {
+                    self.scheduler.at(
+                        work_start_ms,
+                        Event::UserStep {
+                            user: u,
+                            generation: 0,
+                            step: Step::Login,
+                        },
+                    );
+                }
+                global += 1;
+            }
+        }
+    }
+
+    /// Observes the initial states and schedules the first events (see the ordering rules in
+    /// the module docs of `sim`).
+    pub(super) fn start(&mut self) {
+        let scenario = self.scenario;
+        // Initial states at time 0 (INTERFACE §3).
+        for (i, hc) in scenario.health_checks.iter().enumerate() {
+            let s = crate::model::health::effective_status(true, hc.disabled, hc.inverted);
+            self.raw_status[i] = true;
+            self.status[i] = s;
+            self.dns_view[i] = s;
+            let check = i as u16;
+            self.observe(0, Observation::HealthCheckChanged { check, healthy: s });
+        }
+        // Calculated checks depend on their children's initial status.
+        for i in 0..scenario.health_checks.len() {
+            if let HealthCheckType::Calculated { .. } = scenario.health_checks[i].kind {
+                self.recompute_check(i, 0);
+            }
+        }
+        for alarm in 0..scenario.alarms.len() as u16 {
+            // A new alarm starts in INSUFFICIENT_DATA (facts §4.1).
+            let state = alarm::AlarmState::InsufficientData;
+            self.observe(0, Observation::AlarmChanged { alarm, state });
+        }
+        if self.control_tick_ms > 0 {
+            self.scheduler.at(0, Event::ControlTick);
+        }
+        self.answer = self.compute_answer();
+        let answer = self.answer.clone();
+        self.observe(0, Observation::AnswerChanged { answer });
+        for (i, e) in scenario.events.iter().enumerate() {
+            self.scheduler
+                .at(e.at_ms, Event::ScenarioEventStarts { event: i as u16 });
+            if let Some(end_ms) = e.end_ms {
+                self.scheduler
+                    .at(end_ms, Event::ScenarioEventEnds { event: i as u16 });
+            }
+        }
+        for c in 0..self.checkers.len() {
+            let interval = self.endpoint(self.checkers[c].check as usize).interval_ms;
+            // Each checker starts at its own random phase within one interval.
+            let phase = rng::uniform_ms(&mut self.checkers[c].rng, 0, interval - 1);
+            self.scheduler.at(phase, Event::Probe { checker: c as u32 });
+        }
+        self.scheduler.at(0, Event::SeriesTick);
+    }
+
+    /// Closes the books at the scenario end: per-user records (open downtime and non-home
+    /// intervals run to the end) and control-plane facts.
+    pub(in crate::model) fn finish(mut self, seed: u64) -> Outcome {
+        let scenario = self.scenario;
+        let end = scenario.duration_ms;
+        let users = self
+            .users
+            .iter()
+            .map(|u| {
+                let mut downtime = u.downtime_ms;
+                let mut non_home = u.non_home_ms;
+                let in_schedule = !matches!(u.state, ClientState::Offline | ClientState::Done);
+                if in_schedule && u.down_since_ms != NEVER {
+                    downtime += end.saturating_sub(u.down_since_ms);
+                }
+                if u.state == ClientState::Connected && u.region != u.home {
+                    non_home += end.saturating_sub(u.connected_since_ms);
+                }
+                // Downtime is only counted inside the user's working window.
+                let window = scenario.groups[u.group as usize].session_ms.min(end);
+                assert!(
+                    downtime <= window,
+                    "downtime {downtime} ms exceeds the working window of {window} ms"
+                );
+                let opt = |t: u64| (t != NEVER).then_some(t);
+                UserRecord {
+                    group: u.group,
+                    home: u.home,
+                    fqdn: u.has(flag::FQDN),
+                    client_version: u.version,
+                    resolver: self.resolvers[u.resolver as usize].spec,
+                    resolver_instance: u.resolver
+                        - self.resolver_base[self.resolvers[u.resolver as usize].spec as usize],
+                    first_disconnect_ms: opt(u.first_disconnect_ms),
+                    reconnect_ms: opt(u.reconnect_ms),
+                    reconnect_region: (u.reconnect_region != NO_REGION)
+                        .then_some(u.reconnect_region),
+                    downtime_ms: downtime,
+                    interruptions: u.interruptions,
+                    login_failures: u.login_failures,
+                    restarts: u.restarts,
+                    redirected: u.redirectable()
+                        && (u.non_home_ms > 0
+                            || non_home > 0
+                            || u.reconnect_region != NO_REGION && u.reconnect_region != u.home),
+                    failback_ms: opt(u.failback_ms),
+                    non_home_ms: non_home,
+                    misdirected: u.has(flag::MISDIRECTED),
+                    redirectable: u.redirectable(),
+                    failover_workspace: u.has(flag::FAILOVER_WS),
+                    launch_wait_ms: u.launch_wait_ms,
+                    on_vpn: u.has(flag::ON_VPN),
+                }
+            })
+            .collect();
+        self.control.events_processed = self.scheduler.processed();
+        Outcome {
+            seed,
+            users,
+            control: self.control,
+        }
+    }
+}
+
+/// The checkers of every endpoint health check, each on its own random stream, and the range
+/// of each check's checkers in that list.
+fn build_checkers(scenario: &Scenario, streams: &Streams) -> (Vec<Checker>, Vec<(u32, u32)>) {
+    let mut checkers = Vec::new();
+    let mut checker_ranges = Vec::new();
+    for (check, spec) in scenario.health_checks.iter().enumerate() {
+        let start = checkers.len() as u32;
+        if let HealthCheckType::Endpoint(e) = &spec.kind {
+            for &region in &e.checker_regions {
+                for index_in_region in 0..e.checkers_per_region {
+                    let global = checkers.len() as u64;
+                    checkers.push(Checker {
+                        check: check as u16,
+                        region: region as u8,
+                        index_in_region: index_in_region as u8,
+                        verdict: CheckerVerdict::NEW,
+                        rng: streams.stream(EntityKind::Checker, global),
+                    });
+                }
+            }
+        }
+        checker_ranges.push((start, checkers.len() as u32));
+    }
+    (checkers, checker_ranges)
+}
+
+/// Resolver instances (one per explicit resolver, `instances` per population) and the first
+/// instance of each resolver.
+fn build_resolvers(scenario: &Scenario, streams: &Streams) -> (Vec<ResolverInstance>, Vec<u32>) {
+    let mut resolvers = Vec::new();
+    let mut resolver_base = Vec::new();
+    for (index, spec) in scenario.resolvers.iter().enumerate() {
+        resolver_base.push(resolvers.len() as u32);
+        let count = if spec.population.is_some() {
+            spec.instances
+        } else {
+            1
+        };
+        for _ in 0..count {
+            // Instance behaviour: the spec itself, or one draw from the population mixture
+            // on the instance's own stream (facts §6); lookups continue that stream.
+            let mut rng = streams.stream(EntityKind::Resolver, resolvers.len() as u64);
+            let behaviour = match &spec.population {
+                Some(p) => population::behaviour(p, &mut rng).expect("validated population"),
+                None => ResolverBehaviour::from(spec),
+            };
+            resolvers.push(ResolverInstance {
+                spec: index as u16,
+                cache: ResolverCache::new(behaviour),
+                rng: Streams::close(&rng),
+                down: 0,
+            });
+        }
+    }
+    (resolvers, resolver_base)
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// The control tick divides every metric resolution, canary probe interval and alarm
+/// evaluation cadence, so each of them happens exactly on a tick.
+fn control_tick_ms(scenario: &Scenario) -> u64 {
+    let mut tick = 0;
+    for m in &scenario.metrics {
+        tick = gcd(tick, m.resolution_ms);
+        if m.source == MetricSource::Canary {
+            tick = gcd(tick, CANARY_INTERVAL_MS);
+        }
+    }
+    for a in &scenario.alarms {
+        tick = gcd(tick, a.rule.evaluation_cadence_ms());
+    }
+    tick
+}
+
+fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut acc = 0.0;
+    let v: Vec<f64> = shares
+        .map(|s| {
+            acc += s;
+            acc
+        })
+        .collect();
+    if v.is_empty() {
+        vec![1.0]
+    } else {
+        v
+    }
+}
+
+/// Whether user `i` of `total` is among `n` traced users spread evenly over all users.
+pub(super) fn is_traced(i: u64, total: u64, n: u64) -> bool {
+    if n >= total {
+        return true;
+    }
+    // User i is traced when it is the first user of one of n equal slices.
+    let slice_of = |x: u64| x * n / total;
+    i == 0 || slice_of(i) != slice_of(i - 1)
+}

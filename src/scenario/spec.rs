@@ -1,0 +1,527 @@
+//! The validated scenario: [`Scenario`] and the types it holds. Names are resolved to indices,
+//! durations are milliseconds and every value is in range, so the simulator looks nothing up
+//! and checks nothing again. Each default is defined once, here, as a constant or a `Default`
+//! on the type that holds it; validation applies it and the key reference renders it.
+
+use super::raw::{EventKind, InsufficientData, MetricSource, Plane, Protocol, Standby, Zone};
+use crate::dist::Dist;
+use crate::model::alarm::{AlarmSpec, Statistic, TreatMissingData};
+
+mod users;
+pub use users::{Behaviour, ClientCache, ClientVersion, GroupSpec};
+
+/// Route 53 health-checker Regions (API enum, facts §1.2). Endpoint checks use all eight
+/// unless `regions` narrows them.
+pub const CHECKER_REGIONS: [&str; 8] = [
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+];
+
+/// The first WorkSpaces client version that follows FQDN redirection (facts §5.2).
+pub const MIN_REDIRECT_CLIENT: (u32, u32, u32) = (3, 0, 9);
+
+/// A validated scenario, ready to simulate.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// `scenario.name`.
+    pub name: String,
+    /// `scenario.seed` (default 1); `--seed` overrides it.
+    pub seed: u64,
+    /// `scenario.duration`.
+    pub duration_ms: u64,
+    /// `scenario.series_step` (default 10 s): resolution of `series.csv` and charts.
+    pub series_step_ms: u64,
+    /// Regions in file order.
+    pub regions: Vec<RegionSpec>,
+    /// Metrics in file order.
+    pub metrics: Vec<MetricSpec>,
+    /// Alarms in file order.
+    pub alarms: Vec<MetricAlarm>,
+    /// Health checks in file order.
+    pub health_checks: Vec<HealthCheckSpec>,
+    /// The record.
+    pub dns: DnsSpec,
+    /// Resolvers in file order (an implicit honouring resolver `default` when none is given).
+    pub resolvers: Vec<ResolverSpec>,
+    /// User groups in file order.
+    pub groups: Vec<GroupSpec>,
+    /// Faults and operator actions, sorted by start time (ties: file order).
+    pub events: Vec<EventSpec>,
+    /// `[[expect]]` bounds.
+    pub expectations: Vec<Expectation>,
+}
+
+impl Scenario {
+    /// `scenario.seed` when not given.
+    pub const DEFAULT_SEED: u64 = 1;
+    /// `scenario.series_step` when not given.
+    pub const DEFAULT_SERIES_STEP_MS: u64 = 10_000;
+
+    /// Total number of users.
+    pub fn user_count(&self) -> u64 {
+        self.groups.iter().map(|g| u64::from(g.count)).sum()
+    }
+
+    /// Whether any event is a fault.
+    pub fn has_faults(&self) -> bool {
+        self.events.iter().any(|e| e.action.is_fault())
+    }
+
+    /// Index of the Region named `name`.
+    pub fn region_index(&self, name: &str) -> Option<usize> {
+        self.regions.iter().position(|r| r.name == name)
+    }
+}
+
+/// `[[region]]`.
+#[derive(Clone, Debug)]
+pub struct RegionSpec {
+    /// Region name, e.g. `us-west-2`.
+    pub name: String,
+    /// Session launches in progress at once; 0 (default) = unlimited.
+    pub launch_concurrency: u32,
+    /// Time to launch (or resume) a session (default log-normal, median 40 s, p95 2 min).
+    pub launch_time: Dist,
+    /// Standby WorkSpaces state (default `running`).
+    pub standby: Standby,
+    /// Extra time to start an AutoStop WorkSpace (default uniform 30 s - 90 s).
+    pub resume_time: Dist,
+}
+
+impl RegionSpec {
+    /// `launch_concurrency` when not given: unlimited.
+    pub const DEFAULT_LAUNCH_CONCURRENCY: u32 = 0;
+    /// `launch_time` when not given: log-normal, median 40 s, p95 2 min.
+    pub const DEFAULT_LAUNCH_TIME: Dist = Dist::LogNormal {
+        median_ms: 40_000,
+        p95_ms: 120_000,
+    };
+    /// `standby` when not given.
+    pub const DEFAULT_STANDBY: Standby = Standby::Running;
+    /// `resume_time` when not given: uniform 30 s - 90 s.
+    pub const DEFAULT_RESUME_TIME: Dist = Dist::Uniform {
+        min_ms: 30_000,
+        max_ms: 90_000,
+    };
+}
+
+/// `[[metric]]`.
+#[derive(Clone, Debug)]
+pub struct MetricSpec {
+    /// Name.
+    pub name: String,
+    /// Source of values.
+    pub source: MetricSource,
+    /// Region whose CloudWatch stores it.
+    pub region: usize,
+    /// Region observed: the canary's target, or whose users are counted (default: `region`).
+    pub target: Option<usize>,
+    /// Publishing resolution (default 60 s).
+    pub resolution_ms: u64,
+    /// Delay before a datapoint is visible to alarms (default 0 s).
+    pub delay_ms: u64,
+    /// Scripted datapoints `(at_ms, value)`, sorted by time.
+    pub datapoints: Vec<(u64, f64)>,
+}
+
+impl MetricSpec {
+    /// `resolution` when not given: CloudWatch's standard resolution.
+    pub const DEFAULT_RESOLUTION_MS: u64 = 60_000;
+    /// `delay` when not given.
+    pub const DEFAULT_DELAY_MS: u64 = 0;
+}
+
+/// `[[alarm]]`: a CloudWatch metric alarm on one of the scenario's metrics.
+#[derive(Clone, Debug)]
+pub struct MetricAlarm {
+    /// Name.
+    pub name: String,
+    /// Metric index.
+    pub metric: usize,
+    /// Period, N, M, statistic, comparison, threshold and missing-data treatment, within
+    /// CloudWatch's limits ([`AlarmSpec::violations`] is empty).
+    pub rule: AlarmSpec,
+}
+
+impl MetricAlarm {
+    /// `statistic` when not given.
+    pub const DEFAULT_STATISTIC: Statistic = Statistic::Average;
+    /// `treat_missing_data` when not given (CloudWatch's own default).
+    pub const DEFAULT_TREAT_MISSING_DATA: TreatMissingData = TreatMissingData::Missing;
+}
+
+/// `[[health_check]]`.
+#[derive(Clone, Debug)]
+pub struct HealthCheckSpec {
+    /// Name.
+    pub name: String,
+    /// What it watches.
+    pub kind: HealthCheckType,
+    /// `inverted` (default false): status flipped.
+    pub inverted: bool,
+    /// `disabled` (default false): always healthy.
+    pub disabled: bool,
+}
+
+impl HealthCheckSpec {
+    /// `insufficient_data` of an alarm check when not given (Route 53's default).
+    pub const DEFAULT_INSUFFICIENT_DATA: InsufficientData = InsufficientData::LastKnownStatus;
+}
+
+/// Type-specific health-check settings.
+#[derive(Clone, Debug)]
+pub enum HealthCheckType {
+    /// Probes a Region's endpoint plane from checker Regions.
+    Endpoint(EndpointCheck),
+    /// Healthy iff at least `healthy_threshold` children are healthy.
+    Calculated {
+        /// Child check indices.
+        children: Vec<usize>,
+        /// Required healthy children.
+        healthy_threshold: u32,
+    },
+    /// Follows a CloudWatch alarm's data.
+    Alarm {
+        /// Alarm index.
+        alarm: usize,
+        /// Status while the alarm has insufficient data.
+        insufficient_data: InsufficientData,
+    },
+}
+
+/// Endpoint health-check settings (facts §1).
+#[derive(Clone, Debug)]
+pub struct EndpointCheck {
+    /// Region whose `endpoint` plane is probed.
+    pub target: usize,
+    /// Protocol (default https).
+    pub protocol: Protocol,
+    /// Request interval, 10 s or 30 s (default 30 s).
+    pub interval_ms: u64,
+    /// Consecutive results to flip a checker, 1-10 (default 3).
+    pub failure_threshold: u32,
+    /// Indices into [`CHECKER_REGIONS`] (default all eight).
+    pub checker_regions: Vec<usize>,
+    /// Checkers in each checker Region (default 2, a modelling choice: AWS does not publish it).
+    pub checkers_per_region: u32,
+}
+
+impl EndpointCheck {
+    /// `protocol` when not given.
+    pub const DEFAULT_PROTOCOL: Protocol = Protocol::Https;
+    /// `interval` when not given: the standard 30 s.
+    pub const DEFAULT_INTERVAL_MS: u64 = 30_000;
+    /// `failure_threshold` when not given (Route 53's default).
+    pub const DEFAULT_FAILURE_THRESHOLD: u32 = 3;
+    /// `checkers_per_region` when not given (a modelling choice: AWS does not publish it).
+    pub const DEFAULT_CHECKERS_PER_REGION: u32 = 2;
+}
+
+impl Protocol {
+    /// Time after which a probe to an unreachable endpoint counts as failed (facts §1.3):
+    /// HTTP/HTTPS 4 s connect; string matching fails on the same connect timeout; TCP 10 s.
+    pub fn connect_timeout_ms(self) -> u64 {
+        match self {
+            Protocol::Tcp => 10_000,
+            _ => 4_000,
+        }
+    }
+}
+
+/// `[dns]`.
+#[derive(Clone, Debug)]
+pub struct DnsSpec {
+    /// The connection alias.
+    pub fqdn: String,
+    /// Record TTL (default 300 s, the Route 53 console default).
+    pub ttl_ms: u64,
+    /// Zone (default public).
+    pub zone: Zone,
+    /// Delay from a health-status change to DNS answers (default 10 s; not published by AWS).
+    pub health_propagation_ms: u64,
+    /// Upper bound of the uniform record-edit propagation delay (default 60 s).
+    pub edit_propagation_ms: u64,
+    /// Routing policy.
+    pub routing: Routing,
+}
+
+impl DnsSpec {
+    /// `ttl` when not given: the Route 53 console default.
+    pub const DEFAULT_TTL_MS: u64 = 300_000;
+    /// `zone` when not given.
+    pub const DEFAULT_ZONE: Zone = Zone::Public;
+    /// `health_propagation` when not given (not published by AWS).
+    pub const DEFAULT_HEALTH_PROPAGATION_MS: u64 = 10_000;
+    /// `edit_propagation` when not given (Route 53: changes reach all name servers within 60 s).
+    pub const DEFAULT_EDIT_PROPAGATION_MS: u64 = 60_000;
+}
+
+/// A record of a failover chain or weighted set.
+#[derive(Clone, Debug)]
+pub struct RecordSpec {
+    /// Region whose connection identifier the record holds.
+    pub region: usize,
+    /// Associated health check.
+    pub health_check: Option<usize>,
+    /// Weight (weighted routing only).
+    pub weight: u32,
+}
+
+/// `dns.routing`.
+#[derive(Clone, Debug)]
+pub enum Routing {
+    /// Primary first, then the secondaries in order.
+    Failover(Vec<RecordSpec>),
+    /// Weighted records.
+    Weighted(Vec<RecordSpec>),
+    /// One Region, no health check.
+    Simple(usize),
+}
+
+impl Routing {
+    /// The primary Region: failover primary, simple Region, heaviest weighted record.
+    pub fn primary_region(&self) -> usize {
+        match self {
+            Routing::Failover(chain) => chain[0].region,
+            Routing::Simple(r) => *r,
+            Routing::Weighted(recs) => {
+                recs.iter()
+                    .fold(
+                        &recs[0],
+                        |best, r| if r.weight > best.weight { r } else { best },
+                    )
+                    .region
+            }
+        }
+    }
+
+    /// The health check of the primary record, if any.
+    pub fn primary_check(&self) -> Option<usize> {
+        match self {
+            Routing::Failover(chain) => chain[0].health_check,
+            Routing::Simple(_) => None,
+            Routing::Weighted(recs) => {
+                let p = self.primary_region();
+                recs.iter()
+                    .find(|r| r.region == p)
+                    .and_then(|r| r.health_check)
+            }
+        }
+    }
+}
+
+/// `[[resolver]]`.
+#[derive(Clone, Debug)]
+pub struct ResolverSpec {
+    /// Name.
+    pub name: String,
+    /// TTL policy (default honor).
+    pub ttl_policy: TtlPolicySpec,
+    /// RFC 8767 serve-stale window (default 0 = off).
+    pub serve_stale_ms: u64,
+    /// Serve an expired answer once and refresh in the background (default false).
+    pub stale_first: bool,
+    /// Refresh popular answers shortly before expiry (default false).
+    pub prefetch: bool,
+    /// `population` name, when this entry stands for many resolvers.
+    pub population: Option<String>,
+    /// Instances of a population (default 100).
+    pub instances: u32,
+}
+
+impl ResolverSpec {
+    /// `serve_stale` when not given: off.
+    pub const DEFAULT_SERVE_STALE_MS: u64 = 0;
+    /// `instances` of a population when not given.
+    pub const DEFAULT_INSTANCES: u32 = 100;
+    /// The name of the resolver assumed when the scenario defines none.
+    pub const IMPLICIT_NAME: &'static str = "default";
+
+    /// The one honouring resolver assumed when the scenario defines none.
+    pub fn implicit() -> Self {
+        ResolverSpec {
+            name: Self::IMPLICIT_NAME.into(),
+            ttl_policy: TtlPolicySpec::Honor,
+            serve_stale_ms: Self::DEFAULT_SERVE_STALE_MS,
+            stale_first: false,
+            prefetch: false,
+            population: None,
+            instances: 1,
+        }
+    }
+}
+
+/// Resolver TTL policy with its parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TtlPolicySpec {
+    /// Cache for exactly the TTL.
+    Honor,
+    /// Cache for max(TTL, floor).
+    MinTtl(u64),
+    /// Cache for TTL plus a drawn extension.
+    Extend(Dist),
+    /// Cache for min(TTL, cap).
+    MaxTtl(u64),
+}
+
+impl TtlPolicySpec {
+    /// `extension` of an `extend` resolver when not given: log-normal, median 10 min, p95 2 h.
+    pub const DEFAULT_EXTENSION: Dist = Dist::LogNormal {
+        median_ms: 600_000,
+        p95_ms: 7_200_000,
+    };
+}
+
+/// A set of Region planes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlaneSet(pub u8);
+
+impl PlaneSet {
+    /// All four planes.
+    pub const ALL: PlaneSet = PlaneSet(0b1111);
+
+    /// Bit of one plane.
+    pub fn bit(p: Plane) -> u8 {
+        match p {
+            Plane::Sessions => 1,
+            Plane::Logins => 2,
+            Plane::Endpoint => 4,
+            Plane::Metrics => 8,
+        }
+    }
+
+    /// Whether `p` is in the set.
+    pub fn contains(self, p: Plane) -> bool {
+        self.0 & Self::bit(p) != 0
+    }
+
+    /// `sessions+logins` style label in fixed plane order.
+    pub fn label(self) -> String {
+        let names = [
+            (Plane::Sessions, "sessions"),
+            (Plane::Logins, "logins"),
+            (Plane::Endpoint, "endpoint"),
+            (Plane::Metrics, "metrics"),
+        ];
+        names
+            .iter()
+            .filter(|(p, _)| self.contains(*p))
+            .map(|(_, n)| *n)
+            .collect::<Vec<_>>()
+            .join("+")
+    }
+}
+
+/// A fault or operator action.
+#[derive(Clone, Debug)]
+pub struct EventSpec {
+    /// Name.
+    pub name: String,
+    /// Start.
+    pub at_ms: u64,
+    /// End (faults, reverting actions); `None` = lasts to the end.
+    pub end_ms: Option<u64>,
+    /// What happens.
+    pub action: EventAction,
+}
+
+impl EventSpec {
+    /// `planes` of a `region_outage` when not given.
+    pub const DEFAULT_PLANES: PlaneSet = PlaneSet::ALL;
+    /// `severity` of a `region_outage` when not given: a hard outage.
+    pub const DEFAULT_SEVERITY: f64 = 1.0;
+    /// `hijacked` of a `domain_lapse` when not given.
+    pub const DEFAULT_HIJACKED: bool = false;
+}
+
+/// Kinds of events with their validated parameters.
+#[derive(Clone, Debug)]
+pub enum EventAction {
+    /// Region planes fail with `severity` (fraction of requests failing).
+    RegionOutage {
+        /// Region.
+        region: usize,
+        /// Planes affected.
+        planes: PlaneSet,
+        /// In (0, 1].
+        severity: f64,
+    },
+    /// Checkers in these checker Regions cannot reach `target`.
+    CheckerPartition {
+        /// Indices into [`CHECKER_REGIONS`].
+        checker_regions: Vec<usize>,
+        /// Region whose endpoint they cannot reach.
+        target: usize,
+    },
+    /// Authoritative DNS unreachable.
+    DnsOutage,
+    /// A resolver fails.
+    ResolverOutage {
+        /// Resolver index.
+        resolver: usize,
+    },
+    /// Manual record edit.
+    SetRecord {
+        /// Region answered afterwards.
+        region: usize,
+    },
+    /// Health check disabled (always healthy) for the event's duration.
+    DisableHealthCheck {
+        /// Check index.
+        health_check: usize,
+    },
+    /// Health check inverted for the event's duration.
+    InvertHealthCheck {
+        /// Check index.
+        health_check: usize,
+    },
+    /// Everyone connected in `region` is disconnected.
+    DisconnectUsers {
+        /// Region.
+        region: usize,
+    },
+    /// The FQDN's domain lapses.
+    DomainLapse {
+        /// A stranger controls it.
+        hijacked: bool,
+    },
+}
+
+impl EventAction {
+    /// The file's kind of this event.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            EventAction::RegionOutage { .. } => EventKind::RegionOutage,
+            EventAction::CheckerPartition { .. } => EventKind::CheckerPartition,
+            EventAction::DnsOutage => EventKind::DnsOutage,
+            EventAction::ResolverOutage { .. } => EventKind::ResolverOutage,
+            EventAction::SetRecord { .. } => EventKind::SetRecord,
+            EventAction::DisableHealthCheck { .. } => EventKind::DisableHealthCheck,
+            EventAction::InvertHealthCheck { .. } => EventKind::InvertHealthCheck,
+            EventAction::DisconnectUsers { .. } => EventKind::DisconnectUsers,
+            EventAction::DomainLapse { .. } => EventKind::DomainLapse,
+        }
+    }
+
+    /// Faults (as opposed to operator actions), as the event-kind table says.
+    pub fn is_fault(&self) -> bool {
+        self.kind().row().is_fault
+    }
+}
+
+/// An `[[expect]]` bound on a summary metric.
+#[derive(Clone, Debug)]
+pub struct Expectation {
+    /// The summary metric bounded.
+    pub metric: crate::metric::Metric,
+    /// Inclusive lower bound.
+    pub min: Option<f64>,
+    /// Inclusive upper bound.
+    pub max: Option<f64>,
+}

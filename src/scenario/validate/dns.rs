@@ -1,0 +1,365 @@
+//! `[dns]` and `[[resolver]]`: the connection alias record with its routing policy, and the
+//! recursive resolvers users go through.
+
+use super::fields::{at, entry, key, FieldPath, Validator};
+use crate::scenario::raw::{OneOrMany, RawDns, RawResolver, RawRouting, TtlPolicy};
+use crate::scenario::{DnsSpec, PathSeg, RecordSpec, ResolverSpec, Routing, TtlPolicySpec};
+use std::collections::BTreeSet;
+
+pub(super) fn dns(validator: &mut Validator, raw: &RawDns) -> DnsSpec {
+    let base: FieldPath = vec![key("dns")];
+    let fqdn_ok = !raw.fqdn.is_empty()
+        && raw.fqdn.len() <= 255
+        && raw
+            .fqdn
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    if !fqdn_ok {
+        validator.report(
+            at(&base, &[key("fqdn")]),
+            "allowed: 1-255 letters, digits, `.` and `-` (WorkSpaces connection string)",
+        );
+    }
+    let ttl_ms = validator.duration_or(
+        at(&base, &[key("ttl")]),
+        raw.ttl.as_ref(),
+        DnsSpec::DEFAULT_TTL_MS,
+    );
+    if ttl_ms % 1000 != 0 {
+        validator.report(at(&base, &[key("ttl")]), "DNS TTLs are whole seconds");
+    }
+    let health_propagation_ms = validator.duration_or(
+        at(&base, &[key("health_propagation")]),
+        raw.health_propagation.as_ref(),
+        DnsSpec::DEFAULT_HEALTH_PROPAGATION_MS,
+    );
+    let edit_propagation_ms = validator.duration_or(
+        at(&base, &[key("edit_propagation")]),
+        raw.edit_propagation.as_ref(),
+        DnsSpec::DEFAULT_EDIT_PROPAGATION_MS,
+    );
+    DnsSpec {
+        fqdn: raw.fqdn.clone(),
+        ttl_ms,
+        zone: raw.zone.unwrap_or(DnsSpec::DEFAULT_ZONE),
+        health_propagation_ms,
+        edit_propagation_ms,
+        routing: routing(validator, &at(&base, &[key("routing")]), &raw.routing),
+    }
+}
+
+fn record(
+    validator: &mut Validator,
+    path: FieldPath,
+    region: &str,
+    health_check: Option<&String>,
+    weight: u32,
+) -> RecordSpec {
+    RecordSpec {
+        region: validator
+            .region(at(&path, &[key("region")]), region)
+            .unwrap_or(0),
+        health_check: health_check
+            .and_then(|h| validator.health_check(at(&path, &[key("health_check")]), h)),
+        weight,
+    }
+}
+
+fn routing(validator: &mut Validator, base: &FieldPath, raw: &RawRouting) -> Routing {
+    match raw {
+        RawRouting::Failover { primary, secondary } => {
+            let primary_path = at(base, &[key("primary")]);
+            let mut chain = vec![record(
+                validator,
+                primary_path,
+                &primary.region,
+                primary.health_check.as_ref(),
+                0,
+            )];
+            for (j, s) in secondary.as_slice().iter().enumerate() {
+                let path = match secondary {
+                    OneOrMany::One(_) => at(base, &[key("secondary")]),
+                    OneOrMany::Many(_) => at(base, &[key("secondary"), PathSeg::Index(j)]),
+                };
+                chain.push(record(
+                    validator,
+                    path,
+                    &s.region,
+                    s.health_check.as_ref(),
+                    0,
+                ));
+            }
+            if secondary.as_slice().is_empty() {
+                validator.report(
+                    at(base, &[key("secondary")]),
+                    "failover routing needs at least one secondary record",
+                );
+            }
+            let mut seen = BTreeSet::new();
+            for r in &chain {
+                if !seen.insert(r.region) {
+                    let message = format!(
+                        "Region `{}` appears twice in the failover chain",
+                        validator.regions[r.region]
+                    );
+                    validator.report(base.clone(), message);
+                }
+            }
+            Routing::Failover(chain)
+        }
+        RawRouting::Weighted { records } => {
+            let mut weighted = Vec::new();
+            for (j, r) in records.iter().enumerate() {
+                let path = at(base, &[key("records"), PathSeg::Index(j)]);
+                if r.weight > 255 {
+                    validator.report(
+                        at(&path, &[key("weight")]),
+                        format!("{} is out of range; allowed: 0 to 255", r.weight),
+                    );
+                }
+                let health_check = r.health_check.as_ref();
+                weighted.push(record(validator, path, &r.region, health_check, r.weight));
+            }
+            if weighted.is_empty() {
+                validator.report(
+                    at(base, &[key("records")]),
+                    "weighted routing needs at least one record",
+                );
+            }
+            Routing::Weighted(weighted)
+        }
+        RawRouting::Simple { region } => Routing::Simple(
+            validator
+                .region(at(base, &[key("region")]), region)
+                .unwrap_or(0),
+        ),
+    }
+}
+
+/// The resolvers in file order, or the implicit honouring one when none is given.
+pub(super) fn resolvers(validator: &mut Validator, raw: &[RawResolver]) -> Vec<ResolverSpec> {
+    let mut resolvers = Vec::new();
+    for (i, resolver) in raw.iter().enumerate() {
+        let base = entry("resolver", i);
+        let ttl_policy = ttl_policy(validator, &base, resolver);
+        if resolver.population.is_some() {
+            population_keys(validator, &base, resolver);
+        }
+        if let Some(population) = &resolver.population {
+            if population != "internet" {
+                validator.report(
+                    at(&base, &[key("population")]),
+                    format!("unknown population `{population}`; allowed: \"internet\""),
+                );
+            }
+        } else if resolver.instances.is_some() {
+            validator.report(
+                at(&base, &[key("instances")]),
+                "`instances` is only used with `population`",
+            );
+        }
+        let instances = resolver
+            .instances
+            .unwrap_or(ResolverSpec::DEFAULT_INSTANCES);
+        if !(1..=1_000_000).contains(&instances) {
+            validator.report(at(&base, &[key("instances")]), "allowed: 1 to 1,000,000");
+        }
+        resolvers.push(ResolverSpec {
+            name: resolver.name.clone(),
+            ttl_policy,
+            serve_stale_ms: validator.duration_or(
+                at(&base, &[key("serve_stale")]),
+                resolver.serve_stale.as_ref(),
+                ResolverSpec::DEFAULT_SERVE_STALE_MS,
+            ),
+            stale_first: resolver.stale_first.unwrap_or(false),
+            prefetch: resolver.prefetch.unwrap_or(false),
+            population: resolver.population.clone(),
+            instances,
+        });
+    }
+    if resolvers.is_empty() {
+        resolvers.push(ResolverSpec::implicit());
+        validator.resolvers = vec![ResolverSpec::IMPLICIT_NAME.into()];
+    }
+    resolvers
+}
+
+/// `ttl_policy` with the one parameter its policy takes.
+fn ttl_policy(validator: &mut Validator, base: &FieldPath, raw: &RawResolver) -> TtlPolicySpec {
+    let policy = raw.ttl_policy.unwrap_or(TtlPolicy::Honor);
+    for (present, field, wanted, name) in [
+        (
+            raw.min_ttl.is_some(),
+            "min_ttl",
+            TtlPolicy::MinTtl,
+            "min_ttl",
+        ),
+        (
+            raw.max_ttl.is_some(),
+            "max_ttl",
+            TtlPolicy::MaxTtl,
+            "max_ttl",
+        ),
+        (
+            raw.extension.is_some(),
+            "extension",
+            TtlPolicy::Extend,
+            "extend",
+        ),
+    ] {
+        if present && policy != wanted {
+            validator.report(
+                at(base, &[key(field)]),
+                format!("`{field}` is only used with ttl_policy = \"{name}\""),
+            );
+        }
+    }
+    match policy {
+        TtlPolicy::Honor => TtlPolicySpec::Honor,
+        TtlPolicy::MinTtl => match &raw.min_ttl {
+            Some(t) => TtlPolicySpec::MinTtl(
+                validator
+                    .duration(at(base, &[key("min_ttl")]), t)
+                    .unwrap_or(0),
+            ),
+            None => {
+                validator.report(
+                    base.clone(),
+                    "ttl_policy = \"min_ttl\" needs `min_ttl`, e.g. \"5m\"",
+                );
+                TtlPolicySpec::Honor
+            }
+        },
+        TtlPolicy::MaxTtl => match &raw.max_ttl {
+            Some(t) => TtlPolicySpec::MaxTtl(
+                validator
+                    .duration(at(base, &[key("max_ttl")]), t)
+                    .unwrap_or(0),
+            ),
+            None => {
+                validator.report(
+                    base.clone(),
+                    "ttl_policy = \"max_ttl\" needs `max_ttl`, e.g. \"1m\"",
+                );
+                TtlPolicySpec::Honor
+            }
+        },
+        TtlPolicy::Extend => TtlPolicySpec::Extend(validator.dist_or(
+            at(base, &[key("extension")]),
+            raw.extension.as_ref(),
+            TtlPolicySpec::DEFAULT_EXTENSION,
+        )),
+    }
+}
+
+/// A population draws each instance's behaviour from its mixture: no per-resolver keys.
+fn population_keys(validator: &mut Validator, base: &FieldPath, raw: &RawResolver) {
+    for (present, field) in [
+        (raw.ttl_policy.is_some(), "ttl_policy"),
+        (raw.min_ttl.is_some(), "min_ttl"),
+        (raw.max_ttl.is_some(), "max_ttl"),
+        (raw.extension.is_some(), "extension"),
+        (raw.serve_stale.is_some(), "serve_stale"),
+        (raw.stale_first.is_some(), "stale_first"),
+        (raw.prefetch.is_some(), "prefetch"),
+    ] {
+        if present {
+            validator.report(at(base, &[key(field)]), format!("a population draws each instance's `{field}` from its documented mixture; remove it (or drop `population` to describe one resolver)"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{problems_of, BASE};
+    use crate::scenario::TtlPolicySpec;
+
+    #[test]
+    fn a_ttl_must_be_whole_seconds() {
+        let text = BASE.replace("fqdn = ", "ttl = \"1500ms\"\nfqdn = ");
+        let problems = problems_of(&text);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "dns.ttl");
+        assert_eq!(problems[0].message, "DNS TTLs are whole seconds");
+    }
+
+    #[test]
+    fn a_ttl_without_a_unit_says_how_to_write_one() {
+        let text = BASE.replace("fqdn = ", "ttl = \"30\"\nfqdn = ");
+        let problems = problems_of(&text);
+        assert_eq!(problems[0].field, "dns.ttl");
+        assert!(
+            problems[0].message.ends_with(
+                "allowed: a duration with a unit such as \"250ms\", \"30s\", \"5m\", \"1h 30m\""
+            ),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn a_region_twice_in_the_failover_chain_is_reported() {
+        let text = BASE.replace(
+            "secondary = { region = \"east\" }",
+            "secondary = { region = \"west\" }",
+        );
+        let problems = problems_of(&text);
+        assert_eq!(problems[0].field, "dns.routing");
+        assert_eq!(
+            problems[0].message,
+            "Region `west` appears twice in the failover chain"
+        );
+    }
+
+    #[test]
+    fn weighted_records_take_weights_up_to_255() {
+        let text = BASE.replace("{ policy = \"failover\", primary = { region = \"west\" }, secondary = { region = \"east\" } }", "{ policy = \"weighted\", records = [{ region = \"west\", weight = 256 }] }");
+        let problems = problems_of(&text);
+        assert_eq!(problems[0].field, "dns.routing.records[0].weight");
+        assert_eq!(
+            problems[0].message,
+            "256 is out of range; allowed: 0 to 255"
+        );
+    }
+
+    #[test]
+    fn a_policy_parameter_needs_its_policy() {
+        let text = format!("{BASE}\n[[resolver]]\nname = \"corp\"\nmin_ttl = \"5m\"\n[[resolver]]\nname = \"isp\"\nttl_policy = \"extend\"\n");
+        let problems = problems_of(&text.replace(
+            "home = \"west\"",
+            "home = \"west\"\nresolvers = { corp = 1.0 }",
+        ));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "resolver.corp.min_ttl");
+        assert_eq!(
+            problems[0].message,
+            "`min_ttl` is only used with ttl_policy = \"min_ttl\""
+        );
+        let scenario = crate::scenario::load_str(
+            &text.replace("min_ttl = \"5m\"\n", "").replace(
+                "home = \"west\"",
+                "home = \"west\"\nresolvers = { corp = 1.0 }",
+            ),
+            "t.toml",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            scenario.resolvers[1].ttl_policy,
+            TtlPolicySpec::Extend(TtlPolicySpec::DEFAULT_EXTENSION)
+        );
+    }
+
+    #[test]
+    fn a_population_takes_no_per_resolver_keys() {
+        let text = format!(
+            "{BASE}\n[[resolver]]\nname = \"isps\"\npopulation = \"internet\"\nprefetch = true\n"
+        );
+        let problems = problems_of(&text);
+        assert_eq!(problems[0].field, "resolver.isps.prefetch");
+        assert!(problems[0]
+            .message
+            .starts_with("a population draws each instance's `prefetch`"));
+    }
+}

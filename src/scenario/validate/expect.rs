@@ -1,0 +1,107 @@
+//! `[[expect]]`: bounds on summary metrics, checked after a run (exit 1 when one fails).
+
+use super::fields::{at, entry, key, FieldPath, Validator};
+use crate::metric::Metric;
+use crate::scenario::raw::{NumberOrDuration, RawExpect};
+use crate::scenario::Expectation;
+
+pub(super) fn expectations(validator: &mut Validator, raw: &[RawExpect]) -> Vec<Expectation> {
+    let mut expectations = Vec::new();
+    for (i, expect) in raw.iter().enumerate() {
+        let base = entry("expect", i);
+        let metric = Metric::from_name(&expect.metric);
+        if metric.is_none() {
+            validator.report(
+                at(&base, &[key("metric")]),
+                format!(
+                    "unknown summary metric `{}`; allowed: {}",
+                    expect.metric,
+                    Metric::names()
+                ),
+            );
+        }
+        let in_ms = expect.metric.ends_with("_ms");
+        let min = bound(validator, &base, "min", expect.min.as_ref(), in_ms);
+        let max = bound(validator, &base, "max", expect.max.as_ref(), in_ms);
+        if expect.min.is_none() && expect.max.is_none() {
+            validator.report(base.clone(), "an expectation needs `min`, `max` or both");
+        }
+        if let (Some(min), Some(max)) = (min, max) {
+            if min > max {
+                validator.report(at(&base, &[key("max")]), "max is below min");
+            }
+        }
+        if let Some(metric) = metric {
+            expectations.push(Expectation { metric, min, max });
+        }
+    }
+    expectations
+}
+
+/// A bound as a number; a duration string only for a metric in milliseconds.
+fn bound(
+    validator: &mut Validator,
+    base: &FieldPath,
+    field: &'static str,
+    raw: Option<&NumberOrDuration>,
+    in_ms: bool,
+) -> Option<f64> {
+    match raw? {
+        NumberOrDuration::Int(n) => Some(*n as f64),
+        NumberOrDuration::Float(f) => Some(*f),
+        NumberOrDuration::Text(t) if in_ms => validator
+            .duration(at(base, &[key(field)]), t)
+            .map(|ms| ms as f64),
+        NumberOrDuration::Text(t) => {
+            validator.report(
+                at(base, &[key(field)]),
+                format!("`{t}`: durations are only allowed for *_ms metrics; give a number"),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{problems_of, BASE};
+
+    #[test]
+    fn an_unknown_metric_lists_the_summary_metrics() {
+        let problems = problems_of(&format!(
+            "{BASE}\n[[expect]]\nmetric = \"downtime\"\nmax = 1\n"
+        ));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "expect[0].metric");
+        assert!(problems[0]
+            .message
+            .starts_with("unknown summary metric `downtime`; allowed: seed, users,"));
+    }
+
+    #[test]
+    fn durations_bound_only_millisecond_metrics() {
+        let text = format!("{BASE}\n[[expect]]\nmetric = \"downtime_p95_ms\"\nmax = \"15m\"\n");
+        let scenario = crate::scenario::load_str(&text, "t.toml", &[]).unwrap();
+        assert_eq!(scenario.expectations[0].max, Some(900_000.0));
+        let problems = problems_of(&format!(
+            "{BASE}\n[[expect]]\nmetric = \"users\"\nmin = \"5m\"\n"
+        ));
+        assert_eq!(problems[0].field, "expect[0].min");
+        assert_eq!(
+            problems[0].message,
+            "`5m`: durations are only allowed for *_ms metrics; give a number"
+        );
+    }
+
+    #[test]
+    fn an_expectation_needs_a_bound_in_order() {
+        let problems = problems_of(&format!("{BASE}\n[[expect]]\nmetric = \"users\"\n[[expect]]\nmetric = \"users\"\nmin = 5\nmax = 1\n"));
+        assert_eq!(problems[0].field, "expect[0]");
+        assert_eq!(
+            problems[0].message,
+            "an expectation needs `min`, `max` or both"
+        );
+        assert_eq!(problems[1].field, "expect[1].max");
+        assert_eq!(problems[1].message, "max is below min");
+    }
+}
