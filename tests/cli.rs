@@ -425,3 +425,83 @@ fn completions_man_page_and_version_come_from_the_clap_definition() {
         assert!(stdout.contains("(commit "), "{stdout}");
     }
 }
+
+/// Issue 11, items 3-5: errors an override causes name the override, the key, what is
+/// allowed and a did-you-mean; map-valued keys can be set and swept.
+#[test]
+fn override_errors_blame_the_override_and_suggest() {
+    let s = repo("scenarios/workspaces-failover.toml");
+    let check = |set: &str| output(failsim().arg("check").arg(&s).args(["--set", set]));
+    let (code, _, err) = check("dns.tll=30s");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with(
+            "error: --set dns.tll=30s: `dns.tll`: unknown key `tll`; did you mean `ttl`?"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("workspaces-failover.toml:"), "{err}");
+    let (_, _, err) = check("dns.ttl=30");
+    assert!(
+        err.starts_with(
+            "error: --set dns.ttl=30: `dns.ttl`: 30 is a number; write a duration such as \"30s\""
+        ),
+        "{err}"
+    );
+    let (_, _, err) = check("event.outage.kind=region-outage");
+    assert!(err.contains("did you mean `region_outage`?"), "{err}");
+    let (_, _, err) = output(
+        failsim()
+            .arg("sweep")
+            .arg(&s)
+            .args(["--vary", "dns.ttl=30s,60"]),
+    );
+    assert!(
+        err.starts_with("error: --vary dns.ttl=60: `dns.ttl`: 60 is a number"),
+        "{err}"
+    );
+    let (_, _, err) = output(
+        failsim()
+            .arg("sweep")
+            .arg(&s)
+            .args(["--metric", "dowtime_p95_ms"]),
+    );
+    assert!(err.contains("did you mean `downtime_p95_ms`?"), "{err}");
+}
+
+#[test]
+fn map_valued_keys_can_be_set_and_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = repo("scenarios/workspaces-failover.toml");
+    let (code, stdout, err) = output(
+        failsim()
+            .arg("check")
+            .arg(&s)
+            .args(["--set", r#"users.staff.client_versions={"5.22.0"=1.0}"#]),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        !stdout.contains("clients-without-fqdn-redirection") || !stdout.contains("3.0.8"),
+        "{stdout}"
+    );
+    let (code, stdout, err) = output(
+        failsim()
+            .arg("sweep")
+            .arg(&s)
+            .args([
+                "--set",
+                "users.staff.count=40",
+                "--vary",
+                r#"users.staff.client_versions={"5.22.0"=1.0},{"5.22.0"=0.5,"3.0.8"=0.5}"#,
+                "-r",
+                "1",
+                "--no-charts",
+                "--json",
+                "--out",
+            ])
+            .arg(dir.path().join("sw")),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let doc = json_of(&stdout);
+    assert_eq!(doc["points"].as_array().unwrap().len(), 2, "{doc}");
+}
