@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         Command::Staleness(a) => cli::staleness(a),
         Command::Schema { markdown } => {
             if markdown {
-                print!("{}", scenario::reference::markdown_rows());
+                print!("{}", scenario::reference::markdown_table());
             } else {
                 print!("{}", scenario::json_schema());
             }

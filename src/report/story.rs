@@ -167,7 +167,9 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             away as f64 / 3_600_000.0
         );
     }
-    let _ = writeln!(s, "output: {out_dir}/ ({})", files.join(", "));
+    // The platform's separator: `output\\name\\` on Windows, `output/name/` elsewhere.
+    let sep = std::path::MAIN_SEPARATOR;
+    let _ = writeln!(s, "output: {out_dir}{sep} ({})", files.join(", "));
     s
 }
 
