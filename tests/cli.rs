@@ -505,3 +505,24 @@ fn map_valued_keys_can_be_set_and_swept() {
     let doc = json_of(&stdout);
     assert_eq!(doc["points"].as_array().unwrap().len(), 2, "{doc}");
 }
+
+#[test]
+fn overrides_show_in_the_story_and_the_chart_subtitle() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let out = dir.path().join("o");
+    let stdout = run_ok(&s, &out, &["--set", "dns.ttl=30s", "--format", "svg"]);
+    assert_eq!(
+        stdout.lines().nth(1),
+        Some("overrides: --set dns.ttl=30s"),
+        "{stdout}"
+    );
+    let svg = fs::read_to_string(out.join("timeline.svg")).unwrap();
+    assert!(
+        svg.contains("--set dns.ttl=30s"),
+        "subtitle names the override"
+    );
+    // Without overrides, the story is as before.
+    let plain = run_ok(&s, &dir.path().join("p"), &["--no-charts"]);
+    assert!(!plain.contains("overrides:"), "{plain}");
+}

@@ -109,7 +109,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         );
     }
     let started = Instant::now();
-    let report = simulate(
+    let mut report = simulate(
         &model,
         &RunOptions {
             seed,
@@ -117,6 +117,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         },
     );
     let sim_wall = started.elapsed();
+    report.overrides = args.set.clone();
     let manifest = RunManifest {
         failsim_version: VERSION.to_string(),
         scenario: args.scenario.display().to_string(),

@@ -80,6 +80,9 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
     let sum = &report.summary;
     let n = |k: Metric| thousands(sum.get(k).unwrap_or(0.0) as u64);
     let _ = writeln!(s, "seed: {}", report.seed);
+    if !report.overrides.is_empty() {
+        let _ = writeln!(s, "overrides: --set {}", report.overrides.join(" --set "));
+    }
     let _ = writeln!(
         s,
         "{} — {} users over {}",
