@@ -270,5 +270,5 @@ pub struct StalenessArgs {
 }
 
 fn parse_duration_ms(text: &str) -> Result<u64, String> {
-    failsim::time::parse_duration(text).map(|d| d.ms())
+    failsim::time::parse_duration(text)
 }

@@ -121,7 +121,7 @@ fn x_positions(x_values: &[String]) -> Vec<f64> {
         .enumerate()
         .map(|(i, v)| match kind {
             XKind::Numeric => parse_number(v).expect("checked by x_kind"),
-            XKind::Minutes => parse_duration(v).expect("checked by x_kind").ms() as f64 / 60_000.0,
+            XKind::Minutes => parse_duration(v).expect("checked by x_kind") as f64 / 60_000.0,
             XKind::Categorical => i as f64,
         })
         .collect()
