@@ -22,6 +22,7 @@ pub(crate) mod fixture;
 pub mod metric;
 pub mod model;
 pub mod output;
+pub mod platform;
 pub mod report;
 pub mod rng;
 pub mod scenario;
