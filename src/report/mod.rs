@@ -15,7 +15,7 @@ pub use summary::Summary;
 pub use timeline::TimelineKind;
 
 use crate::model::{MemoryRecorder, Outcome};
-use crate::scenario::{EventAction, PlaneSet, Scenario, Zone};
+use crate::scenario::{DirectoryTarget, EventAction, PlaneSet, Scenario, Zone};
 
 /// A fault's window, for charts and the story.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,6 +177,26 @@ fn fault_label(scenario: &Scenario, action: &EventAction) -> Option<String> {
         EventAction::ResolverOutage { resolver } => {
             format!("resolver {} down", scenario.resolvers[*resolver].name)
         }
+        EventAction::DirectoryOutage {
+            target: DirectoryTarget::Directory(d),
+        } => {
+            let d = &scenario.directories[*d];
+            format!(
+                "directory {} ({}) down",
+                d.name, scenario.regions[d.region].name
+            )
+        }
+        EventAction::DirectoryOutage {
+            target: DirectoryTarget::OnPremises(d),
+        } => format!(
+            "on-premises directory {} down (every AD Connector to it)",
+            scenario.on_premises[*d]
+        ),
+        EventAction::IdpOutage => "SAML identity provider down".to_string(),
+        EventAction::NetworkOutage { region } => format!(
+            "{} link to on-premises (VPN / Direct Connect) down",
+            scenario.regions[*region].name
+        ),
         _ => return None,
     })
 }

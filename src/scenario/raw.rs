@@ -31,6 +31,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub resolver: Vec<RawResolver>,
     #[serde(default)]
+    pub directory: Vec<RawDirectory>,
+    #[serde(default)]
     pub users: Vec<RawUsers>,
     #[serde(default)]
     pub event: Vec<RawEvent>,
@@ -320,6 +322,29 @@ pub enum TtlPolicy {
     MaxTtl,
 }
 
+/// `[[directory]]`: the directory WorkSpaces in one Region authenticate against.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDirectory {
+    pub name: String,
+    pub region: String,
+    #[serde(rename = "type")]
+    pub kind: DirectoryType,
+    pub on_premises: Option<String>,
+    pub saml: Option<bool>,
+    pub saml_session: Option<String>,
+}
+
+/// How a Region's directory reaches its users' identities.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryType {
+    /// AD Connector: forwards to an on-premises Active Directory over VPN or Direct Connect.
+    AdConnector,
+    /// A directory in the Region itself (AWS Managed Microsoft AD, Simple AD).
+    Managed,
+}
+
 /// `[[users]]`
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -395,6 +420,7 @@ pub struct RawEvent {
     pub resolver: Option<String>,
     pub health_check: Option<String>,
     pub hijacked: Option<bool>,
+    pub directory: Option<String>,
 }
 
 /// Event kinds (faults and operator actions).
@@ -410,6 +436,9 @@ pub enum EventKind {
     InvertHealthCheck,
     DisconnectUsers,
     DomainLapse,
+    DirectoryOutage,
+    IdpOutage,
+    NetworkOutage,
 }
 
 /// What an event kind takes and does: one row per kind in [`EVENT_KINDS`].
@@ -426,7 +455,7 @@ pub struct EventKindRow {
 
 /// The event-kind table. Validation rejects any key of [`EVENT_KEYS`] a kind does not list,
 /// and `duration`/`until` on a kind that is neither a fault nor reverts.
-pub const EVENT_KINDS: [EventKindRow; 9] = [
+pub const EVENT_KINDS: [EventKindRow; 12] = [
     event_kind(
         EventKind::RegionOutage,
         &["region", "planes", "severity"],
@@ -451,10 +480,13 @@ pub const EVENT_KINDS: [EventKindRow; 9] = [
     event_kind(EventKind::InvertHealthCheck, &["health_check"], false, true),
     event_kind(EventKind::DisconnectUsers, &["region"], false, false),
     event_kind(EventKind::DomainLapse, &["hijacked"], false, false),
+    event_kind(EventKind::DirectoryOutage, &["directory"], true, false),
+    event_kind(EventKind::IdpOutage, &[], true, false),
+    event_kind(EventKind::NetworkOutage, &["region"], true, false),
 ];
 
 /// The kind-specific keys of `[[event]]`, in the order validation checks them.
-pub const EVENT_KEYS: [&str; 8] = [
+pub const EVENT_KEYS: [&str; 9] = [
     "region",
     "planes",
     "severity",
@@ -463,6 +495,7 @@ pub const EVENT_KEYS: [&str; 8] = [
     "resolver",
     "health_check",
     "hijacked",
+    "directory",
 ];
 
 const fn event_kind(
@@ -501,6 +534,7 @@ impl RawEvent {
             "resolver" => self.resolver.is_some(),
             "health_check" => self.health_check.is_some(),
             "hijacked" => self.hijacked.is_some(),
+            "directory" => self.directory.is_some(),
             _ => false,
         }
     }

@@ -5,8 +5,8 @@
 //! a changed default.
 
 use super::spec::{
-    Behaviour, DnsSpec, EndpointCheck, EventSpec, GroupSpec, MetricSpec, RegionSpec, Replication,
-    ResolverSpec, Scenario, TtlPolicySpec,
+    Behaviour, DirectorySpec, DnsSpec, EndpointCheck, EventSpec, GroupSpec, MetricSpec, RegionSpec,
+    Replication, ResolverSpec, Scenario, TtlPolicySpec,
 };
 use crate::dist::Dist;
 
@@ -249,19 +249,27 @@ pub const KEYS: &[KeyDoc] = &[
     value("users.behaviour.restart_time", DefaultValue::Dist(BEHAVIOUR.restart_time), "Client restart time."),
     value("users.behaviour.launch_queue_timeout", DefaultValue::Noted(&DefaultValue::Duration(BEHAVIOUR.launch_queue_timeout_ms), "0 = never"), "Time a login waits in a launch queue before the user gives up and logs in again (following DNS afresh); 0 = waits for ever."),
     value("users.behaviour.reauth_every", DefaultValue::Noted(&DefaultValue::Duration(BEHAVIOUR.reauth_every_ms), "never"), "Periodic re-authentication, e.g. SAML `60m`."),
+    key("directory", "none", "The directory each Region's WorkSpaces authenticate against (at most one per Region); without one, identity never fails."),
+    key("directory.name", "required", "Directory name (a `directory_outage` target)."),
+    key("directory.region", "required", "Region whose WorkSpaces use it."),
+    key("directory.type", "required", "`ad_connector` (forwards to an on-premises Active Directory over the Region's VPN or Direct Connect link) or `managed` (a directory in the Region)."),
+    key("directory.on_premises", "`on-premises`", "`ad_connector`: the on-premises directory it forwards to; AD Connectors naming the same one share it (a `directory_outage` target)."),
+    value("directory.saml", DefaultValue::Flag(false), "Logins go through a SAML 2.0 identity provider (an `idp_outage` fails them)."),
+    value("directory.saml_session", DefaultValue::Duration(DirectorySpec::DEFAULT_SAML_SESSION_MS), "SAML `SessionDuration`: sessions in this Region re-authenticate (and follow DNS) this often, in place of `reauth_every`."),
     key("event", "none", "Faults and operator actions."),
     key("event.name", "required", "Event name."),
-    key("event.kind", "required", "`region_outage`, `checker_partition`, `dns_outage`, `resolver_outage`, `set_record`, `disable_health_check`, `invert_health_check`, `disconnect_users` or `domain_lapse`."),
+    key("event.kind", "required", "`region_outage`, `checker_partition`, `dns_outage`, `resolver_outage`, `set_record`, `disable_health_check`, `invert_health_check`, `disconnect_users`, `domain_lapse`, `directory_outage`, `idp_outage` or `network_outage`."),
     key("event.at", "required", "Start."),
     key("event.duration", "lasts to the end", "Length of a fault or reverting action (or give `until`)."),
     key("event.until", "lasts to the end", "End of a fault or reverting action (or give `duration`)."),
-    key("event.region", "required (region_outage, set_record, disconnect_users)", "Region concerned."),
+    key("event.region", "required (region_outage, set_record, disconnect_users, network_outage)", "Region concerned (`network_outage`: its VPN / Direct Connect link to on-premises)."),
     key("event.planes", "all four", "`region_outage`: `sessions`, `logins`, `endpoint`, `metrics`."),
     value("event.severity", DefaultValue::Share(EventSpec::DEFAULT_SEVERITY), "`region_outage`: fraction of requests failing, in (0, 1]."),
     key("event.checker_regions", "required (checker_partition)", "Checker Regions cut off."),
     key("event.target", "required (checker_partition)", "Region they cannot reach."),
     key("event.resolver", "required (resolver_outage)", "Resolver that fails."),
     key("event.health_check", "required (disable/invert)", "Health check concerned."),
+    key("event.directory", "required (directory_outage)", "A `[[directory]]` name (that Region's directory) or an `on_premises` name (every AD Connector forwarding to it: failover cannot help)."),
     value("event.hijacked", DefaultValue::Flag(EventSpec::DEFAULT_HIJACKED), "`domain_lapse`: a stranger controls the domain."),
     key("expect", "none", "Bounds on summary metrics (exit 1 when one fails)."),
     key("expect.metric", "required", "Any summary.csv metric."),

@@ -49,6 +49,10 @@ pub struct Scenario {
     pub dns: DnsSpec,
     /// Resolvers in file order (an implicit honouring resolver `default` when none is given).
     pub resolvers: Vec<ResolverSpec>,
+    /// Directories in file order (at most one per Region; none = identity never fails).
+    pub directories: Vec<DirectorySpec>,
+    /// The on-premises directories AD Connectors forward to, by name, in first-use order.
+    pub on_premises: Vec<String>,
     /// User groups in file order.
     pub groups: Vec<GroupSpec>,
     /// Faults and operator actions, sorted by start time (ties: file order).
@@ -71,6 +75,11 @@ impl Scenario {
     /// Whether any event is a fault.
     pub fn has_faults(&self) -> bool {
         self.events.iter().any(|e| e.action.is_fault())
+    }
+
+    /// The directory WorkSpaces in `region` authenticate against, if any.
+    pub fn directory_of(&self, region: usize) -> Option<usize> {
+        self.directories.iter().position(|d| d.region == region)
     }
 
     /// Index of the Region named `name`.
@@ -144,6 +153,51 @@ impl RegionSpec {
     };
     /// `rpo` when not given: 24 h.
     pub const DEFAULT_RPO_MS: u64 = 24 * 3_600_000;
+}
+
+/// `[[directory]]`: identity for the WorkSpaces of one Region (AWS: an alias is associated
+/// with at most one directory per Region).
+#[derive(Clone, Debug)]
+pub struct DirectorySpec {
+    /// Name.
+    pub name: String,
+    /// Region whose WorkSpaces use it.
+    pub region: usize,
+    /// AD Connector (to an on-premises AD) or a managed directory.
+    pub kind: DirectoryKind,
+    /// SAML 2.0 session duration when SAML is on: sessions re-authenticate (and follow DNS)
+    /// this often; `None` = SAML off.
+    pub saml_session_ms: Option<u64>,
+}
+
+impl DirectorySpec {
+    /// `on_premises` when not given: one shared on-premises directory.
+    pub const DEFAULT_ON_PREMISES: &'static str = "on-premises";
+    /// `saml_session` when not given: AWS's 60 minutes when the IdP sends no
+    /// `SessionDuration` (https://docs.aws.amazon.com/workspaces/latest/adminguide/setting-up-saml.html).
+    pub const DEFAULT_SAML_SESSION_MS: u64 = 60 * 60_000;
+}
+
+/// What a directory is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectoryKind {
+    /// AD Connector forwarding to `on_premises` (index into `Scenario::on_premises`) over the
+    /// Region's VPN or Direct Connect link.
+    AdConnector {
+        /// On-premises directory.
+        on_premises: usize,
+    },
+    /// A directory living in the Region.
+    Managed,
+}
+
+/// What a `directory_outage` takes down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectoryTarget {
+    /// One Region's directory (its AD Connector or managed directory).
+    Directory(usize),
+    /// An on-premises directory, behind every AD Connector that forwards to it.
+    OnPremises(usize),
 }
 
 /// `[[metric]]`.
@@ -526,6 +580,19 @@ pub enum EventAction {
         /// A stranger controls it.
         hijacked: bool,
     },
+    /// A directory fails: logins and re-authentications through it fail.
+    DirectoryOutage {
+        /// One Region's directory or a shared on-premises one.
+        target: DirectoryTarget,
+    },
+    /// The SAML identity provider fails: logins through SAML directories fail everywhere.
+    IdpOutage,
+    /// A Region's VPN or Direct Connect link to on-premises fails: its AD Connector cannot
+    /// reach the on-premises directory.
+    NetworkOutage {
+        /// Region.
+        region: usize,
+    },
 }
 
 impl EventAction {
@@ -541,6 +608,9 @@ impl EventAction {
             EventAction::InvertHealthCheck { .. } => EventKind::InvertHealthCheck,
             EventAction::DisconnectUsers { .. } => EventKind::DisconnectUsers,
             EventAction::DomainLapse { .. } => EventKind::DomainLapse,
+            EventAction::DirectoryOutage { .. } => EventKind::DirectoryOutage,
+            EventAction::IdpOutage => EventKind::IdpOutage,
+            EventAction::NetworkOutage { .. } => EventKind::NetworkOutage,
         }
     }
 

@@ -184,7 +184,7 @@ impl<R: Recorder> Sim<'_, R> {
                 let user = &self.users[u];
                 let no_workspace = region != user.home && !user.has(flag::FAILOVER_WS);
                 let severity = self.severity(region, Plane::Logins);
-                no_workspace || self.user_chance(u, severity)
+                no_workspace || self.user_chance(u, severity) || !self.identity_ok(region)
             }
         };
         if fail {
@@ -330,9 +330,7 @@ impl<R: Recorder> Sim<'_, R> {
 
     pub(super) fn connected(&mut self, now: u64, u: usize, region: u8) {
         self.set_state(now, u, ClientState::Connected, region);
-        let reauth = self.scenario.groups[self.users[u].group as usize]
-            .behaviour
-            .reauth_every_ms;
+        let reauth = self.reauth_period(u, region);
         let user = &mut self.users[u];
         user.connected_since_ms = now;
         user.failed_streak = 0;
@@ -380,13 +378,19 @@ impl<R: Recorder> Sim<'_, R> {
 
     /// Periodic re-authentication (e.g. SAML session duration): the client logs in again and
     /// follows the current DNS answer; if it names another Region the user moves there.
+    /// A re-authentication that the directory or IdP cannot serve ends the session: the user
+    /// logs in again, which fails until identity is back.
     pub(super) fn reauth(&mut self, now: u64, u: usize) {
         let current = self.users[u].region;
+        if !self.identity_ok(current) {
+            self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
+            self.start_downtime(u, now);
+            self.login(now, u);
+            return;
+        }
         match self.resolve(now, u) {
             Ok(r) if r == current => {
-                let every = self.scenario.groups[self.users[u].group as usize]
-                    .behaviour
-                    .reauth_every_ms;
+                let every = self.reauth_period(u, current);
                 self.schedule_user(u, now + every, Step::Reauth);
             }
             _ => {

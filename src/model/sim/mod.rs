@@ -41,6 +41,9 @@ mod cloudwatch;
 mod dns;
 mod events;
 mod health;
+mod identity;
+#[cfg(test)]
+mod identity_tests;
 mod setup;
 #[cfg(test)]
 mod standby_tests;
@@ -199,6 +202,8 @@ pub(super) struct Sim<'m, R: Recorder> {
     control_tick_ms: u64,
     /// Passed to lookups that draw nothing (never actually read).
     idle_rng: ChaCha8Rng,
+    /// Directory, on-premises directory, network link and IdP faults in force.
+    identity: identity::IdentityFaults,
 }
 
 impl<R: Recorder> Sim<'_, R> {

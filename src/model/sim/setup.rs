@@ -76,6 +76,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             last_known: vec![true; n_checks],
             control_tick_ms: control_tick_ms(scenario),
             idle_rng: streams.stream(EntityKind::Scenario, u64::MAX >> 8),
+            identity: identity::IdentityFaults::new(scenario),
         };
         crate::platform::advise_huge_pages(&sim.users);
         sim.init_users(options.trace_users);

@@ -6,6 +6,7 @@
 //! that order.
 
 mod cloudwatch;
+mod directories;
 mod dns;
 mod events;
 mod expect;
@@ -29,6 +30,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms);
     let dns = dns::dns(&mut validator, &raw.dns);
     let resolvers = dns::resolvers(&mut validator, &raw.resolver);
+    let (directories, on_premises) = directories::directories(&mut validator, &raw.directory);
     let groups = users::groups(&mut validator, &raw.users, &resolvers);
     let events = events::events(&mut validator, &raw.event);
     let expectations = expect::expectations(&mut validator, &raw.expect);
@@ -46,6 +48,8 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         health_checks,
         dns,
         resolvers,
+        directories,
+        on_premises,
         groups,
         events,
         expectations,
@@ -77,6 +81,8 @@ fn names(validator: &mut Validator, raw: &RawScenario) {
     validator.health_checks =
         validator.unique_names("health_check", raw.health_check.iter().map(|h| &h.name));
     validator.resolvers = validator.unique_names("resolver", raw.resolver.iter().map(|r| &r.name));
+    validator.directories =
+        validator.unique_names("directory", raw.directory.iter().map(|d| &d.name));
     validator.unique_names("users", raw.users.iter().map(|u| &u.name));
     validator.unique_names("event", raw.event.iter().map(|e| &e.name));
     // Compact per-entity state stores these as small integers (DESIGN §6).
