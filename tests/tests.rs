@@ -7,6 +7,7 @@
 
 mod util;
 
+mod alias;
 mod charts;
 mod check;
 mod expect;

@@ -36,6 +36,8 @@ pub struct RawScenario {
     pub event: Vec<RawEvent>,
     #[serde(default)]
     pub expect: Vec<RawExpect>,
+    #[serde(default)]
+    pub alias: Vec<RawAlias>,
 }
 
 /// `[scenario]`
@@ -248,7 +250,8 @@ pub enum RawRouting {
         records: Vec<RawWeightedRecord>,
     },
     Simple {
-        region: String,
+        region: Option<String>,
+        identifier: Option<String>,
     },
 }
 
@@ -274,7 +277,8 @@ impl<T> OneOrMany<T> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRecord {
-    pub region: String,
+    pub region: Option<String>,
+    pub identifier: Option<String>,
     pub health_check: Option<String>,
 }
 
@@ -282,7 +286,8 @@ pub struct RawRecord {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWeightedRecord {
-    pub region: String,
+    pub region: Option<String>,
+    pub identifier: Option<String>,
     pub weight: u32,
     pub health_check: Option<String>,
 }
@@ -328,6 +333,7 @@ pub struct RawUsers {
     pub client_cache: Option<String>,
     pub schedule: Option<RawSchedule>,
     pub behaviour: Option<RawBehaviour>,
+    pub created_in_console: Option<bool>,
 }
 
 /// Shares of registration kinds.
@@ -524,4 +530,25 @@ pub enum NumberOrDuration {
     Int(i64),
     Float(f64),
     Text(String),
+}
+
+/// `[[alias]]`: a WorkSpaces connection alias and its associations, one per Region.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlias {
+    pub connection_string: String,
+    pub owner_account: String,
+    pub shared_account: Option<String>,
+    #[serde(default)]
+    pub association: Vec<RawAssociation>,
+}
+
+/// `[[alias.association]]`: the alias associated with one directory in one Region.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssociation {
+    pub region: String,
+    pub directory: String,
+    pub connection_identifier: String,
+    pub account: Option<String>,
 }
