@@ -50,12 +50,26 @@ enum Command {
     /// Join the output directories of a sweep run in shards (--shard K/N) into exactly the
     /// files one machine would have written.
     Merge(MergeArgs),
+    /// Build a scenario from AWS CLI JSON outputs (route53 list-resource-record-sets,
+    /// list-health-checks / get-health-check, cloudwatch describe-alarms, workspaces
+    /// describe-connection-aliases / describe-workspace-directories / describe-workspaces).
+    Import(ImportArgs),
     /// Print the JSON Schema of the scenario format (for editor completion and validation).
     Schema {
         /// Print the key reference as markdown table rows instead (as in the README).
         #[arg(long)]
         markdown: bool,
     },
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// AWS CLI JSON files; a regional WorkSpaces output as REGION=PATH (us-west-2=aliases.json).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// Write the scenario here (default: standard output). Nothing is written on error.
+    #[arg(long, value_name = "SCENARIO.toml")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -287,6 +301,7 @@ fn main() -> ExitCode {
         Command::Sweep(a) => sweep(a),
         Command::Merge(a) => merge(a),
         Command::Staleness(a) => staleness(a),
+        Command::Import(a) => import(a),
         Command::Schema { markdown } => {
             if markdown {
                 print!("{}", scenario::reference::markdown_rows());
@@ -316,6 +331,27 @@ fn install_panic_hook() {
         eprintln!("reproduce: {}", args.join(" "));
         std::process::exit(3);
     }));
+}
+
+fn import(args: ImportArgs) -> Result<(), Failure> {
+    let mut inputs = Vec::new();
+    for arg in &args.files {
+        let (region, path) = failsim::import::Input::split_arg(arg);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Failure::Usage(format!("error: cannot read {path}: {e}")))?;
+        inputs.push(failsim::import::Input { region, path, text });
+    }
+    let imported =
+        failsim::import::import(&inputs).map_err(|e| Failure::Usage(format!("error: {e}")))?;
+    for w in &imported.warnings {
+        eprintln!("warning: {w}");
+    }
+    match &args.out {
+        Some(path) => std::fs::write(path, &imported.toml)
+            .map_err(|e| Failure::Usage(format!("error: cannot write {}: {e}", path.display())))?,
+        None => print!("{}", imported.toml),
+    }
+    Ok(())
 }
 
 fn load(path: &Path, set: &[String]) -> Result<Scenario, Failure> {

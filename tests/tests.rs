@@ -11,6 +11,7 @@ mod alias;
 mod charts;
 mod check;
 mod expect;
+mod import;
 mod regression;
 mod run;
 mod scenarios;
