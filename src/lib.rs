@@ -23,6 +23,7 @@ pub mod import;
 pub mod metric;
 pub mod model;
 pub mod output;
+pub mod platform;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -10,6 +10,7 @@ mod util;
 mod alias;
 mod charts;
 mod check;
+mod cli;
 mod expect;
 mod import;
 mod regression;
