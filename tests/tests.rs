@@ -7,10 +7,12 @@
 
 mod util;
 
+mod alias;
 mod charts;
 mod check;
 mod cli;
 mod expect;
+mod import;
 mod regression;
 mod run;
 mod scenarios;

@@ -96,15 +96,21 @@ impl Report {
     }
 
     /// An answer as written in `dns_answer` rows and the `answer` column: a Region name,
-    /// `NXDOMAIN`, `hijacked`, or weighted shares `a=1;b=3`.
+    /// `unmatched` (a TXT value no association of the alias holds), `NXDOMAIN`, `hijacked`,
+    /// or weighted shares `a=1;b=3`.
     pub fn answer_label(&self, answer: &DnsAnswer) -> String {
+        let region = |r: u8| {
+            self.regions
+                .get(r as usize)
+                .map_or_else(|| "unmatched".to_string(), Clone::clone)
+        };
         match answer {
-            DnsAnswer::Region(r) => self.regions[*r as usize].clone(),
+            DnsAnswer::Region(r) => region(*r),
             DnsAnswer::NxDomain => "NXDOMAIN".to_string(),
             DnsAnswer::Hijacked => "hijacked".to_string(),
             DnsAnswer::Weighted(c) => c
                 .iter()
-                .map(|(r, w)| format!("{}={w}", self.regions[*r as usize]))
+                .map(|(r, w)| format!("{}={w}", region(*r)))
                 .collect::<Vec<_>>()
                 .join(";"),
         }

@@ -6,6 +6,8 @@ use super::{HealthCheckType, InsufficientData, Routing, Scenario, Zone};
 use crate::time::format_ms;
 use std::fmt;
 
+mod alias;
+
 /// One warning.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lint {
@@ -58,6 +60,7 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
     record_lints(model, &mut out);
     health_check_lints(model, &mut out);
     group_lints(model, &mut out);
+    alias::alias_lints(model, &mut out);
     capacity_lints(model, &mut out);
     directory_lints(model, &mut out);
     out
@@ -189,7 +192,7 @@ fn record_lints(model: &Scenario, out: &mut Vec<Lint>) {
             );
         }
         for (i, r) in chain.iter().enumerate().skip(1) {
-            if r.health_check.is_none() {
+            if r.health_check.is_none() && r.matched() {
                 push(
  out,
                     "secondary-without-health-check",
@@ -250,7 +253,10 @@ fn group_lints(model: &Scenario, out: &mut Vec<Lint>) {
                 "users-on-region-codes",
                 format!("users.{}.registration", g.name),
                 format!("{} of `{}` register with a Region code; they always connect to {} and are never redirected", pct(1.0 - g.fqdn_share), g.name, model.regions[g.home].name),
-                "re-register these users with the connection alias (FQDN) before relying on failover".into(),
+                match &model.alias {
+                    Some(alias) => format!("re-register these users with the connection string `{}` of the alias (in the client: Change Registration Code) before relying on failover", alias.connection_string),
+                    None => "re-register these users with the connection alias (FQDN) before relying on failover".into(),
+                },
             );
         }
         let old: f64 = g

@@ -38,6 +38,8 @@ pub struct RawScenario {
     pub event: Vec<RawEvent>,
     #[serde(default)]
     pub expect: Vec<RawExpect>,
+    #[serde(default)]
+    pub alias: Vec<RawAlias>,
 }
 
 /// `[scenario]`
@@ -257,7 +259,8 @@ pub enum RawRouting {
         records: Vec<RawWeightedRecord>,
     },
     Simple {
-        region: String,
+        region: Option<String>,
+        identifier: Option<String>,
     },
 }
 
@@ -283,7 +286,8 @@ impl<T> OneOrMany<T> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRecord {
-    pub region: String,
+    pub region: Option<String>,
+    pub identifier: Option<String>,
     pub health_check: Option<String>,
 }
 
@@ -291,7 +295,8 @@ pub struct RawRecord {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWeightedRecord {
-    pub region: String,
+    pub region: Option<String>,
+    pub identifier: Option<String>,
     pub weight: u32,
     pub health_check: Option<String>,
 }
@@ -360,6 +365,7 @@ pub struct RawUsers {
     pub client_cache: Option<String>,
     pub schedule: Option<RawSchedule>,
     pub behaviour: Option<RawBehaviour>,
+    pub created_in_console: Option<bool>,
 }
 
 /// Shares of registration kinds.
@@ -566,4 +572,25 @@ pub enum NumberOrDuration {
     Int(i64),
     Float(f64),
     Text(String),
+}
+
+/// `[[alias]]`: a WorkSpaces connection alias and its associations, one per Region.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlias {
+    pub connection_string: String,
+    pub owner_account: String,
+    pub shared_account: Option<String>,
+    #[serde(default)]
+    pub association: Vec<RawAssociation>,
+}
+
+/// `[[alias.association]]`: the alias associated with one directory in one Region.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssociation {
+    pub region: String,
+    pub directory: String,
+    pub connection_identifier: String,
+    pub account: Option<String>,
 }

@@ -7,7 +7,9 @@ use super::raw::{EventKind, InsufficientData, MetricSource, Plane, Protocol, Sta
 use crate::dist::Dist;
 use crate::model::alarm::{AlarmSpec, Statistic, TreatMissingData};
 
+mod alias;
 mod users;
+pub use alias::{AliasSpec, AssociationSpec, NO_REDIRECTION_REGIONS};
 pub use users::{Behaviour, ClientCache, ClientVersion, GroupSpec};
 
 /// Route 53 health-checker Regions (API enum, facts §1.2). Endpoint checks use all eight
@@ -59,6 +61,8 @@ pub struct Scenario {
     pub events: Vec<EventSpec>,
     /// `[[expect]]` bounds.
     pub expectations: Vec<Expectation>,
+    /// The connection alias of `dns.fqdn` (`[[alias]]`), if the scenario describes it.
+    pub alias: Option<AliasSpec>,
 }
 
 impl Scenario {
@@ -338,6 +342,10 @@ pub struct DnsSpec {
     pub edit_propagation_ms: u64,
     /// Routing policy.
     pub routing: Routing,
+    /// The TXT value written for each record (`identifier`), in routing order: primary then
+    /// secondaries, weighted records in order, or the simple record. `None` where the record
+    /// names a Region (the shorthand for that Region's connection identifier).
+    pub record_values: Vec<Option<String>>,
 }
 
 impl DnsSpec {
@@ -354,12 +362,24 @@ impl DnsSpec {
 /// A record of a failover chain or weighted set.
 #[derive(Clone, Debug)]
 pub struct RecordSpec {
-    /// Region whose connection identifier the record holds.
+    /// Region whose connection identifier the record holds, or [`RecordSpec::UNMATCHED`].
     pub region: usize,
     /// Associated health check.
     pub health_check: Option<usize>,
     /// Weight (weighted routing only).
     pub weight: u32,
+}
+
+impl RecordSpec {
+    /// `region` of a record whose TXT value matches no association of the alias: a client
+    /// given this answer cannot map it to a Region and its login fails. Equal to the
+    /// resolvers' compact answer `model::resolver::ANSWER_UNMATCHED`.
+    pub const UNMATCHED: usize = 253;
+
+    /// Whether the record's value maps to a Region.
+    pub fn matched(&self) -> bool {
+        self.region != Self::UNMATCHED
+    }
 }
 
 /// `dns.routing`.

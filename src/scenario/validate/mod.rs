@@ -5,6 +5,7 @@
 //! health checks, DNS and resolvers, users, events, expectations). Problems are reported in
 //! that order.
 
+mod alias;
 mod cloudwatch;
 mod directories;
 mod dns;
@@ -28,10 +29,14 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let metrics = cloudwatch::metrics(&mut validator, &raw.metric);
     let alarms = cloudwatch::alarms(&mut validator, &raw.alarm);
     let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms);
-    let dns = dns::dns(&mut validator, &raw.dns);
+    let alias = alias::alias(&mut validator, &raw.alias, &raw.dns.fqdn);
+    let dns = dns::dns(&mut validator, &raw.dns, alias.as_ref());
     let resolvers = dns::resolvers(&mut validator, &raw.resolver);
     let (directories, on_premises) = directories::directories(&mut validator, &raw.directory);
     let groups = users::groups(&mut validator, &raw.users, &resolvers);
+    if let Some(alias) = &alias {
+        alias::workspaces_behind(&mut validator, alias, &groups);
+    }
     let events = events::events(&mut validator, &raw.event);
     let expectations = expect::expectations(&mut validator, &raw.expect);
     if !validator.problems.is_empty() {
@@ -53,6 +58,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         groups,
         events,
         expectations,
+        alias,
     })
 }
 
