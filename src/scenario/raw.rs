@@ -363,6 +363,7 @@ pub struct RawUsers {
     pub on_vpn: Option<f64>,
     pub failover_workspaces: Option<f64>,
     pub client_cache: Option<String>,
+    pub client_resolves: Option<String>,
     pub schedule: Option<RawSchedule>,
     pub behaviour: Option<RawBehaviour>,
     pub created_in_console: Option<bool>,

@@ -237,6 +237,7 @@ pub const KEYS: &[KeyDoc] = &[
     value("users.failover_workspaces", DefaultValue::Share(GroupSpec::DEFAULT_FAILOVER_WORKSPACES), "Share with a WorkSpace in the failover Regions."),
     key("users.client_cache", "`none`", "`none`, `honor`, or a fixed lifetime such as `\"30s\"`."),
     value("users.created_in_console", DefaultValue::Flag(false), "Users created in the WorkSpaces console, which mails a Region-code invitation for every WorkSpace, failover ones included (a lint explains the risk)."),
+    key("users.client_resolves", "`each_login`", "When the WorkSpaces client itself re-resolves the alias: `each_login` (every login attempt; AWS's documented re-login after an outage), `restart` (only when the client starts: every client holds its identifier until restarted) or a lifetime such as `\"15m\"` (its own cache, above `client_cache`)."),
     key("users.schedule", "see keys", "Working schedule."),
     value("users.schedule.start", DefaultValue::Duration(GroupSpec::DEFAULT_START_MS), "When the group starts logging in."),
     value("users.schedule.ramp", DefaultValue::Duration(GroupSpec::DEFAULT_RAMP_MS), "Logins spread uniformly over this span."),

@@ -10,7 +10,7 @@ use crate::model::alarm::{AlarmSpec, Statistic, TreatMissingData};
 mod alias;
 mod users;
 pub use alias::{AliasSpec, AssociationSpec, NO_REDIRECTION_REGIONS};
-pub use users::{Behaviour, ClientCache, ClientVersion, GroupSpec};
+pub use users::{Behaviour, ClientCache, ClientResolves, ClientVersion, GroupSpec};
 
 /// Route 53 health-checker Regions (API enum, facts §1.2). Endpoint checks use all eight
 /// unless `regions` narrows them.

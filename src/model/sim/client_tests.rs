@@ -242,3 +242,42 @@ fn the_default_queue_timeout_is_ten_minutes() {
         10 * 60_000
     );
 }
+
+#[test]
+fn the_clients_own_cache_decides_who_follows_dns() {
+    // Users log in over the first 20 minutes; a fails at 1 h for an hour.
+    let each = run_text(&client_scenario("", OUTAGE_1H, ""), 21);
+    let lifetime = run_text(
+        &client_scenario("client_resolves = \"2h\"", OUTAGE_1H, ""),
+        21,
+    );
+    let restart = run_text(
+        &client_scenario("client_resolves = \"restart\"", OUTAGE_1H, ""),
+        21,
+    );
+    let redirected = |r: &Report| r.summary.get(Metric::UsersRedirected).unwrap();
+    assert!(redirected(&each) > 250.0, "{}", redirected(&each));
+    // A 2-hour client cache still holds a's identifier through the whole outage.
+    assert_eq!(redirected(&lifetime), 0.0);
+    // Restart-only clients fail over only after the user restarts them.
+    let restarts = restart.summary.get(Metric::ClientRestarts).unwrap();
+    assert!(restarts > 250.0, "{restarts}");
+    assert_eq!(each.summary.get(Metric::ClientRestarts), Some(0.0));
+    let p50 = |r: &Report| r.summary.get(Metric::DowntimeP50Ms).unwrap();
+    assert!(
+        p50(&restart) > p50(&each),
+        "{} vs {}",
+        p50(&restart),
+        p50(&each)
+    );
+}
+
+#[test]
+fn clients_resolve_at_each_login_by_default() {
+    let text = client_scenario("", "", "");
+    let scenario = crate::scenario::load_str(&text, "t.toml", &[]).unwrap();
+    assert_eq!(
+        scenario.groups[0].client_resolves,
+        crate::scenario::ClientResolves::EachLogin
+    );
+}

@@ -60,8 +60,8 @@ use super::{alarm, population, RunOptions};
 use crate::engine::Scheduler;
 use crate::rng::{self, EntityKind, StreamPos, Streams};
 use crate::scenario::{
-    ClientCache, EventAction, HealthCheckType, InsufficientData, MetricSource, Plane, PlaneSet,
-    Scenario, Standby, Zone, CHECKER_REGIONS,
+    ClientCache, ClientResolves, EventAction, HealthCheckType, InsufficientData, MetricSource,
+    Plane, PlaneSet, Scenario, Standby, Zone, CHECKER_REGIONS,
 };
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;

@@ -116,7 +116,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 if rng::chance(&mut r, g.failover_workspaces) {
                     flags |= flag::FAILOVER_WS;
                 }
-                if rng::chance(&mut r, g.behaviour.restart_probability) {
+                // The draw happens whatever `client_resolves` says, so other draws stay put.
+                let sticky = rng::chance(&mut r, g.behaviour.restart_probability);
+                if sticky || g.client_resolves == ClientResolves::Restart {
                     flags |= flag::STICKY;
                 }
                 if trace > 0 && is_traced(global, total, u64::from(trace)) {

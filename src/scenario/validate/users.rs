@@ -4,7 +4,8 @@
 use super::fields::{at, entry, key, FieldPath, Validator};
 use crate::scenario::raw::{RawBehaviour, RawSchedule, RawUsers};
 use crate::scenario::{
-    Behaviour, ClientCache, ClientVersion, GroupSpec, PathSeg, ResolverSpec, MIN_REDIRECT_CLIENT,
+    Behaviour, ClientCache, ClientResolves, ClientVersion, GroupSpec, PathSeg, ResolverSpec,
+    MIN_REDIRECT_CLIENT,
 };
 use crate::time::parse_duration;
 use std::collections::BTreeMap;
@@ -39,6 +40,7 @@ pub(super) fn groups(
         let client_versions = client_versions(validator, &base, group.client_versions.as_ref());
         let group_resolvers = group_resolvers(validator, &base, group, resolvers);
         let client_cache = client_cache(validator, &base, group.client_cache.as_deref());
+        let client_resolves = client_resolves(validator, &base, group.client_resolves.as_deref());
         let (start_ms, ramp_ms, session_ms) = schedule(validator, &base, group.schedule.as_ref());
         let behaviour = behaviour(validator, &base, group.behaviour.as_ref());
         groups.push(GroupSpec {
@@ -57,6 +59,7 @@ pub(super) fn groups(
                     validator.share(at(&base, &[key("failover_workspaces")]), x)
                 }),
             client_cache,
+            client_resolves,
             start_ms,
             ramp_ms,
             session_ms,
@@ -186,6 +189,25 @@ fn client_cache(validator: &mut Validator, base: &FieldPath, raw: Option<&str>) 
             Err(_) => {
                 validator.report(at(base, &[key("client_cache")]), format!("`{text}` is not a client cache; allowed: \"none\", \"honor\" or a fixed lifetime such as \"30s\""));
                 ClientCache::None
+            }
+        },
+    }
+}
+
+fn client_resolves(
+    validator: &mut Validator,
+    base: &FieldPath,
+    raw: Option<&str>,
+) -> ClientResolves {
+    match raw {
+        None => GroupSpec::DEFAULT_CLIENT_RESOLVES,
+        Some("each_login") => ClientResolves::EachLogin,
+        Some("restart") => ClientResolves::Restart,
+        Some(text) => match parse_duration(text) {
+            Ok(lifetime) if lifetime > 0 => ClientResolves::Lifetime(lifetime),
+            _ => {
+                validator.report(at(base, &[key("client_resolves")]), format!("`{text}` is not a re-resolution rule; allowed: \"each_login\", \"restart\" or a lifetime such as \"15m\""));
+                ClientResolves::EachLogin
             }
         },
     }
