@@ -39,6 +39,8 @@ pub struct Report {
     pub seed: u64,
     /// Scenario length.
     pub duration_ms: u64,
+    /// `scenario.start`: the wall-clock instant of time 0, when the scenario gives one.
+    pub start: Option<crate::time::Instant>,
     /// Region names.
     pub regions: Vec<String>,
     /// Group names.
@@ -97,6 +99,7 @@ impl Report {
             scenario: scenario.name.clone(),
             seed,
             duration_ms: scenario.duration_ms,
+            start: scenario.start,
             regions: names(&mut scenario.regions.iter().map(|r| &r.name)),
             groups: names(&mut scenario.groups.iter().map(|g| &g.name)),
             client_versions: scenario
@@ -326,6 +329,7 @@ pub(crate) mod fixture {
             scenario: "hand-built".into(),
             seed: 42,
             duration_ms: 4 * 3_600_000,
+            start: None,
             regions: vec!["west".into(), "east".into()],
             groups: vec!["staff".into()],
             client_versions: vec![vec!["5.0".into()]],

@@ -120,6 +120,18 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
         Some(o) => format!("-{}", format_human(o - t)),
         None => format_clock(t),
     };
+    // With `scenario.start`, each line also gets its wall-clock time.
+    let clock = |t: u64| {
+        report
+            .start
+            // Rounded to the second, as the offsets beside it are.
+            .map(|s| format!("{}  ", s.after(t + 500).format_hh_mm_ss()))
+            .unwrap_or_default()
+    };
+    let at_clock = |t: u64| match report.start {
+        Some(s) => s.after(t).format(),
+        None => format_clock(t),
+    };
     let mut events = what_happened(report);
     if let (Some(o), Some(t)) = (origin, sum.get(Metric::Recovered50Ms)) {
         events.push((o + t as u64, "50 % of affected users working again".into()));
@@ -134,13 +146,13 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
         let _ = writeln!(
             s,
             "what happened (times from the first fault at {}):",
-            format_clock(o)
+            at_clock(o)
         );
     } else if !events.is_empty() {
         let _ = writeln!(s, "what happened:");
     }
     for (t, text) in &events[..shown] {
-        let _ = writeln!(s, "  {:>9}  {text}", rel(*t));
+        let _ = writeln!(s, "  {:>9}  {}{text}", rel(*t), clock(*t));
     }
     if events.len() > shown {
         let _ = writeln!(s, "  ... {} more in timeline.csv", events.len() - shown);
@@ -240,6 +252,16 @@ time worked outside the home Region (user data is not carried across Regions): 2
 output: out/ (summary.csv)
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn with_a_start_instant_the_story_adds_clock_times() {
+        let mut report = fixture::report("big-bang", "ignore-check");
+        report.start = Some(crate::time::parse_instant("2026-03-02T08:40:00-08:00").unwrap());
+        let text = story(&report, "out", &["summary.csv".to_string()]);
+        assert!(text.contains(
+            "what happened (times from the first fault at 2026-03-02 09:40:00 -08:00):\n        +0s  09:40:00  west outage (all planes) begins\n    +1m 40s  09:41:40  health check `primary` unhealthy\n"
+        ), "{text}");
     }
 
     #[test]

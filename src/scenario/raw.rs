@@ -50,6 +50,7 @@ pub struct RawMeta {
     pub seed: Option<u64>,
     pub duration: String,
     pub series_step: Option<String>,
+    pub start: Option<String>,
 }
 
 /// A duration distribution: a fixed `"40s"`, `{ min, max }` (uniform) or `{ median, p95 }`
@@ -365,6 +366,8 @@ pub struct RawUsers {
     pub client_cache: Option<String>,
     pub client_resolves: Option<String>,
     pub schedule: Option<RawSchedule>,
+    pub time_zone: Option<String>,
+    pub working_hours: Option<String>,
     pub behaviour: Option<RawBehaviour>,
     pub created_in_console: Option<bool>,
 }

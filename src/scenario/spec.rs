@@ -37,6 +37,9 @@ pub struct Scenario {
     pub seed: u64,
     /// `scenario.duration`.
     pub duration_ms: u64,
+    /// `scenario.start`: the wall-clock instant of time 0 (RFC 3339 with offset), if given.
+    /// Outputs keep milliseconds since start; stories add clock times from it.
+    pub start: Option<crate::time::Instant>,
     /// `scenario.series_step` (default 10 s): resolution of `series.csv` and charts.
     pub series_step_ms: u64,
     /// Regions in file order.

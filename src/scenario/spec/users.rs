@@ -69,6 +69,8 @@ pub struct GroupSpec {
     pub ramp_ms: u64,
     /// Working session length (default 8 h).
     pub session_ms: u64,
+    /// `time_zone`: the group's UTC offset in minutes (default: `scenario.start`'s offset).
+    pub time_zone_minutes: Option<i32>,
     /// Client and user behaviour.
     pub behaviour: Behaviour,
     /// Users created in the WorkSpaces console (default false): the console mails a

@@ -23,6 +23,11 @@ use fields::{at, key, FieldPath, Validator};
 pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let mut validator = Validator::default();
     let (duration_ms, series_step_ms) = scenario_table(&mut validator, raw);
+    let start = raw.scenario.start.as_ref().and_then(|text| {
+        crate::time::parse_instant(text)
+            .map_err(|e| validator.report(vec![key("scenario"), key("start")], e))
+            .ok()
+    });
     validator.duration_ms = duration_ms;
     names(&mut validator, raw);
     let regions = regions::regions(&mut validator, &raw.region);
@@ -33,7 +38,8 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let dns = dns::dns(&mut validator, &raw.dns, alias.as_ref());
     let resolvers = dns::resolvers(&mut validator, &raw.resolver);
     let (directories, on_premises) = directories::directories(&mut validator, &raw.directory);
-    let groups = users::groups(&mut validator, &raw.users, &resolvers);
+    let mut groups = users::groups(&mut validator, &raw.users, &resolvers);
+    users::working_hours(&mut validator, &raw.users, &mut groups, start);
     if let Some(alias) = &alias {
         alias::workspaces_behind(&mut validator, alias, &groups);
     }
@@ -46,6 +52,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         name: raw.scenario.name.clone(),
         seed: raw.scenario.seed.unwrap_or(Scenario::DEFAULT_SEED),
         duration_ms,
+        start,
         series_step_ms,
         regions,
         metrics,
