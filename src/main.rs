@@ -430,7 +430,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         events as f64 / sim_wall.as_secs_f64().max(1e-9) / 1e6,
         started.elapsed().as_secs_f64()
     );
-    let results = failsim::expect::evaluate(&model.expectations, &report.summary);
+    let results = failsim::expect::evaluate(&model.expectations, |m| report.metric(m));
     if let Some(path) = &args.junit {
         let xml = failsim::expect::junit_xml(&model.name, &results, &reproduce);
         std::fs::write(path, xml)

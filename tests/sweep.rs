@@ -205,7 +205,7 @@ fn bad_sweep_arguments_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let s = write_sweep_fixture(dir.path(), "");
     let out = dir.path().join("out");
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["--vary", "users.nobody.count=1,2"],
             "--vary users.nobody.count=1: no `users` entry named `nobody`",
@@ -217,7 +217,11 @@ fn bad_sweep_arguments_are_usage_errors() {
         (&["--vary", "dns.ttl"], "expected PATH=V1,V2"),
         (&["--shard", "0/4"], "K/N"),
         (&["--shard", "5/4"], "1 <= K <= N"),
-        (&["--metric", "p95"], "--metric p95: not a summary metric"),
+        (&["--metric", "p95"], "--metric p95: unknown summary metric"),
+        (
+            &["--metric", "downtime_p95_ms{home=mars}"],
+            "no cohort `home=mars` in this scenario; allowed values of `home`:",
+        ),
     ];
     for (args, needle) in cases {
         let (code, _, err) = sweep(&s, &out, args);

@@ -9,6 +9,7 @@ mod util;
 
 mod charts;
 mod check;
+mod cohorts;
 mod expect;
 mod regression;
 mod run;

@@ -68,6 +68,7 @@ pub fn write_csvs(report: &Report, dir: &Path) -> Result<Vec<String>, OutputErro
         write_file(dir, "users.csv", |w| csv_out::write_users(report, w))?,
         write_file(dir, "timeline.csv", |w| csv_out::write_timeline(report, w))?,
         write_file(dir, "series.csv", |w| csv_out::write_series(report, w))?,
+        write_file(dir, "cohorts.csv", |w| csv_out::write_cohorts(report, w))?,
     ])
 }
 

@@ -3,10 +3,10 @@
 //! `<DIR>.partial/` directory a sweep is assembled in.
 
 use super::manifest::Manifest;
-use super::{chart, format3, grid, io_error, metrics, PointStats, SweepError, Vary, VaryEntry};
+use super::{chart, format3, grid, io_error, PointStats, SweepError, Vary, VaryEntry};
 use super::{CHART_STEM, SUMMARY_CSV};
 use crate::chart::ImageFormat;
-use crate::metric::Metric;
+use crate::metric::MetricRef;
 use crate::output::{self, OutputError, MARKER};
 use std::fs;
 use std::io::{self, BufWriter};
@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 pub(super) struct Layout {
     pub(super) vary: Vec<VaryEntry>,
     pub(super) replications: u32,
-    pub(super) metric: Metric,
+    pub(super) metric: MetricRef,
+    /// The metric columns ([`super::columns`]).
+    pub(super) columns: Vec<MetricRef>,
     pub(super) formats: Vec<ImageFormat>,
     pub(super) scenario_name: String,
     pub(super) expect_min: Vec<f64>,
@@ -26,8 +28,9 @@ pub(super) struct Layout {
 
 impl Layout {
     /// The layout a manifest describes; `metric` is its `metric`, already parsed.
-    pub(super) fn new(m: &Manifest, metric: Metric) -> Layout {
+    pub(super) fn new(m: &Manifest, metric: MetricRef) -> Layout {
         Layout {
+            columns: super::columns(&metric),
             vary: m.vary.clone(),
             replications: m.replications,
             metric,
@@ -50,7 +53,7 @@ impl Layout {
     pub(super) fn sweep_header(&self) -> Vec<String> {
         let mut header: Vec<String> = vec!["point".into(), "replication".into(), "seed".into()];
         header.extend(self.vary.iter().map(|v| v.path.clone()));
-        header.extend(metrics().map(|m| m.name().to_string()));
+        header.extend(self.columns.iter().map(|m| m.to_string()));
         header
     }
 
@@ -60,13 +63,21 @@ impl Layout {
         let mut header: Vec<String> = vec!["point".into()];
         header.extend(self.vary.iter().map(|v| v.path.clone()));
         header.push("runs".into());
-        for metric in metrics() {
+        for metric in &self.columns {
             header.push(format!("{metric}_mean"));
             header.push(format!("{metric}_ci95_low"));
             header.push(format!("{metric}_ci95_high"));
             header.push(format!("{metric}_n"));
         }
         header
+    }
+
+    /// The column of the charted metric.
+    pub(super) fn column(&self) -> usize {
+        self.columns
+            .iter()
+            .position(|c| *c == self.metric)
+            .expect("the charted metric is a column")
     }
 
     /// Number of grid points.
@@ -122,7 +133,7 @@ pub(super) fn write_summary_and_chart(
             &layout.scenario_name,
             &layout.vary,
             layout.replications,
-            layout.metric.name(),
+            (&layout.metric, layout.column()),
             stats,
             &layout.expect_min,
             &layout.expect_max,

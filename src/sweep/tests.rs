@@ -169,7 +169,10 @@ fn plan_errors_name_the_culprit() {
         "{e}"
     );
     assert!(parse_metric("seed").is_err(), "seed is a column of its own");
-    assert_eq!(parse_metric("detection_ms").unwrap(), Metric::DetectionMs);
+    assert_eq!(
+        parse_metric("detection_ms").unwrap(),
+        Metric::DetectionMs.into()
+    );
     let e = err(options(&[], 0));
     assert!(e.contains("--replications must be at least 1"), "{e}");
     let mut o = options(&[], 3);

@@ -31,7 +31,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let resolvers = dns::resolvers(&mut validator, &raw.resolver);
     let groups = users::groups(&mut validator, &raw.users, &resolvers);
     let events = events::events(&mut validator, &raw.event);
-    let expectations = expect::expectations(&mut validator, &raw.expect);
+    let expectations = expect::expectations(&mut validator, &raw.expect, &groups);
     if !validator.problems.is_empty() {
         return Err(validator.problems);
     }
