@@ -367,8 +367,9 @@ fn default_out(scenario: &Path, suffix: &str) -> PathBuf {
 
 fn run(args: RunArgs) -> Result<(), Failure> {
     let model = load(&args.scenario, &args.set)?;
+    let lints = failsim::scenario::lint::lint(&model);
     // Lints once, on stderr: stdout stays the story (scripts read it).
-    for l in failsim::scenario::lint::lint(&model) {
+    for l in &lints {
         eprintln!("{}: {l}", args.scenario.display());
     }
     let seed = args.seed.unwrap_or(model.seed);
@@ -401,26 +402,49 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         },
     );
     let sim_wall = started.elapsed();
-    let files = failsim::output::write_atomically(
+    let results = failsim::expect::evaluate(&model.expectations, |m| report.metric(m));
+    let provenance = failsim::html::Provenance {
+        scenario_path: args.scenario.display().to_string(),
+        // `load` read it a moment ago; a file that vanished since leaves the section out.
+        scenario_hash: failsim::html::fnv1a64_hex(
+            &std::fs::read(&args.scenario).unwrap_or_default(),
+        ),
+        scenario_text: std::fs::read_to_string(&args.scenario).ok(),
+        overrides: args.set.clone(),
+        command: reproduce.clone(),
+    };
+    let out_text = out.display().to_string();
+    let mut story = String::new();
+    failsim::output::write_atomically(
         &out,
         Box::new(|dir: &Path| {
             let mut names = failsim::output::write_csvs(&report, dir)?;
+            let mut charts = Vec::new();
             if !args.no_charts {
-                names.extend(failsim::output::write_charts(
-                    &report,
-                    dir,
-                    &args.format.formats(),
-                )?);
+                let (chart_names, rendered) =
+                    failsim::output::write_charts(&report, dir, &args.format.formats())?;
+                names.extend(chart_names);
+                charts = rendered.for_page();
             }
+            names.push(failsim::output::REPORT_HTML.to_string());
+            story = failsim::report::story::story(&report, &out_text, &names);
+            let page = failsim::html::run_report(&failsim::html::RunPage {
+                report: &report,
+                story: &story,
+                charts: &charts,
+                lints: &lints,
+                expectations: &results,
+                provenance: &provenance,
+            });
+            failsim::output::write_file(dir, failsim::output::REPORT_HTML, |w| {
+                std::io::Write::write_all(w, page.as_bytes())
+            })?;
             Ok(names)
         }),
     )
     .map_err(|e| Failure::Usage(format!("error: {e}")))?;
     if !args.quiet {
-        print!(
-            "{}",
-            failsim::report::story::story(&report, &out.display().to_string(), &files)
-        );
+        print!("{story}");
     }
     let events = report.control.events_processed;
     eprintln!(
@@ -430,7 +454,6 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         events as f64 / sim_wall.as_secs_f64().max(1e-9) / 1e6,
         started.elapsed().as_secs_f64()
     );
-    let results = failsim::expect::evaluate(&model.expectations, |m| report.metric(m));
     if let Some(path) = &args.junit {
         let xml = failsim::expect::junit_xml(&model.name, &results, &reproduce);
         std::fs::write(path, xml)

@@ -55,8 +55,8 @@ fn same_seed_gives_byte_identical_files_and_another_seed_differs() {
     names.sort();
     assert_eq!(
         names.len(),
-        12,
-        "5 CSVs, 3 SVGs, 3 PNGs and the marker: {names:?}"
+        13,
+        "5 CSVs, 3 SVGs, 3 PNGs, report.html and the marker: {names:?}"
     );
     for f in &names {
         assert_eq!(

@@ -51,6 +51,7 @@ fn sweep_runs_the_grid_with_shared_seeds_and_exits_0_even_when_expectations_fail
         names,
         [
             ".failsim",
+            "report.html",
             "sweep-manifest.toml",
             "sweep.csv",
             "sweep.svg",
@@ -151,7 +152,11 @@ fn jobs_1_and_jobs_2_write_byte_identical_files() {
         assert_eq!(code, Some(0), "{err}");
         outputs.push(files_of(&out));
     }
-    assert_eq!(outputs[0].len(), 6, "marker, manifest, 2 CSV, SVG, PNG");
+    assert_eq!(
+        outputs[0].len(),
+        7,
+        "marker, manifest, 2 CSV, SVG, PNG, report.html"
+    );
     assert!(outputs[0] == outputs[1], "--jobs changed the files");
 }
 

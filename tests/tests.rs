@@ -11,6 +11,7 @@ mod charts;
 mod check;
 mod cohorts;
 mod expect;
+mod html;
 mod regression;
 mod run;
 mod scenarios;

@@ -24,6 +24,8 @@ pub(super) struct Layout {
     pub(super) scenario_name: String,
     pub(super) expect_min: Vec<f64>,
     pub(super) expect_max: Vec<f64>,
+    /// The manifest it came from (provenance for `report.html`).
+    pub(super) manifest: Manifest,
 }
 
 impl Layout {
@@ -46,6 +48,7 @@ impl Layout {
             scenario_name: m.scenario_name.clone(),
             expect_min: m.expect_min.clone(),
             expect_max: m.expect_max.clone(),
+            manifest: m.clone(),
         }
     }
 
@@ -128,22 +131,37 @@ pub(super) fn write_summary_and_chart(
         }
         csv.flush()
     })?);
+    let input = chart::sweep_input(
+        &layout.scenario_name,
+        &layout.vary,
+        layout.replications,
+        (&layout.metric, layout.column()),
+        stats,
+        &layout.expect_min,
+        &layout.expect_max,
+    );
+    let mut svg = None;
     if !layout.formats.is_empty() {
-        let input = chart::sweep_input(
-            &layout.scenario_name,
-            &layout.vary,
-            layout.replications,
-            (&layout.metric, layout.column()),
-            stats,
-            &layout.expect_min,
-            &layout.expect_max,
-        );
+        let document = crate::chart::svg_document(&crate::chart::AnyChart::Sweep(&input)).map_err(
+            |reason| {
+                OutputError::Chart(crate::chart::ChartError::new(
+                    &dir.join(format!("{CHART_STEM}.svg")),
+                    reason,
+                ))
+            },
+        )?;
         for &format in &layout.formats {
             let name = format!("{CHART_STEM}.{}", format.extension());
-            chart::render(&input, format, &dir.join(&name))?;
+            match format {
+                ImageFormat::Svg => crate::chart::write_svg_document(&document, &dir.join(&name))
+                    .map_err(OutputError::Chart)?,
+                ImageFormat::Png => chart::render(&input, format, &dir.join(&name))?,
+            }
             files.push(name);
         }
+        svg = Some(document);
     }
+    files.push(super::html_page::write(dir, layout, stats, svg.as_deref())?);
     Ok(files)
 }
 

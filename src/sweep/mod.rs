@@ -60,6 +60,7 @@
 mod chart;
 mod execute;
 mod files;
+mod html_page;
 mod manifest;
 mod merge;
 mod outcome;
