@@ -34,8 +34,7 @@ pub fn run_report(p: &RunPage<'_>) -> String {
     let _ = writeln!(body, "<h1>{}</h1>", esc(&r.scenario));
     let _ = writeln!(
         body,
-        "<p class=\"sub\">failsim run · seed {} · {}</p>",
-        r.seed,
+        "<p class=\"sub\">failsim run · {}</p>",
         esc(&crate::report::views::subtitle(r))
     );
     body.push_str(&figures(&key_figures(r)));
