@@ -263,7 +263,11 @@ pub const KEYS: &[KeyDoc] = &[
     key("event.health_check", "required (disable/invert)", "Health check concerned."),
     value("event.hijacked", DefaultValue::Flag(EventSpec::DEFAULT_HIJACKED), "`domain_lapse`: a stranger controls the domain."),
     key("expect", "none", "Bounds on summary metrics (exit 1 when one fails)."),
-    key("expect.metric", "required", "Any summary.csv metric."),
+    key(
+        "expect.metric",
+        "required",
+        "Any summary.csv metric, or one of a cohort of cohorts.csv: `downtime_p95_ms{redirect=redirectable}`.",
+    ),
     key("expect.min", "none", "Lower bound (durations allowed for `*_ms` metrics)."),
     key("expect.max", "none", "Upper bound (durations allowed for `*_ms` metrics)."),
     key("alias", "none", "The WorkSpaces connection alias of `dns.fqdn` (at most one); without it, records name Regions."),

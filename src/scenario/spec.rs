@@ -538,8 +538,8 @@ impl EventAction {
 /// An `[[expect]]` bound on a summary metric.
 #[derive(Clone, Debug)]
 pub struct Expectation {
-    /// The summary metric bounded.
-    pub metric: crate::metric::Metric,
+    /// The summary metric bounded, of every user or of a cohort.
+    pub metric: crate::metric::MetricRef,
     /// Inclusive lower bound.
     pub min: Option<f64>,
     /// Inclusive upper bound.

@@ -36,7 +36,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         alias::workspaces_behind(&mut validator, alias, &groups);
     }
     let events = events::events(&mut validator, &raw.event);
-    let expectations = expect::expectations(&mut validator, &raw.expect);
+    let expectations = expect::expectations(&mut validator, &raw.expect, &groups);
     if !validator.problems.is_empty() {
         return Err(validator.problems);
     }
