@@ -75,6 +75,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 .collect(),
             last_known: vec![true; n_checks],
             control_tick_ms: control_tick_ms(scenario),
+            next_period_close_ms: control_tick_ms(scenario),
             idle_rng: streams.stream(EntityKind::Scenario, u64::MAX >> 8),
         };
         crate::model::client::advise_huge_pages(&sim.users);
