@@ -2,7 +2,10 @@
 //! warn about. Each lint says what is wrong and the fix; none makes a scenario invalid
 //! (`failsim check` still exits 0, `failsim run` prints them once on stderr).
 
-use super::{HealthCheckType, InsufficientData, Routing, Scenario, Zone};
+use super::{
+    EventAction, HealthCheckType, InsufficientData, Plane, ProbeFailure, Protocol, Routing,
+    Scenario, Zone,
+};
 use crate::time::format_ms;
 use std::fmt;
 
@@ -55,7 +58,43 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
     record_lints(model, &mut out);
     health_check_lints(model, &mut out);
     group_lints(model, &mut out);
+    event_lints(model, &mut out);
     out
+}
+
+/// Faults and actions that a health check or the record cannot follow.
+fn event_lints(model: &Scenario, out: &mut Vec<Lint>) {
+    for e in &model.events {
+        if let EventAction::RegionOutage {
+            region,
+            planes,
+            probe_failure: failure @ (ProbeFailure::Http5xx | ProbeFailure::Hang),
+            ..
+        } = e.action
+        {
+            if !planes.contains(Plane::Endpoint) {
+                continue;
+            }
+            for hc in &model.health_checks {
+                if let HealthCheckType::Endpoint(check) = &hc.kind {
+                    if check.target == region && check.protocol == Protocol::Tcp {
+                        push(
+                            out,
+                            "tcp-check-passes-failing-endpoint",
+                            format!("health_check.{}.protocol", hc.name),
+                            format!(
+                                "during `{}` the endpoint in {} accepts connections and then {}; a TCP check asks only for the connection, so it stays healthy and never fails over",
+                                e.name,
+                                model.regions[region].name,
+                                if failure == ProbeFailure::Http5xx { "answers 5xx" } else { "never answers" }
+                            ),
+                            "use protocol = \"https\" (or \"http\") with a path the service answers only when it works".into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn push(out: &mut Vec<Lint>, code: &'static str, field: String, message: String, fix: String) {
@@ -314,6 +353,13 @@ failover_workspaces = 1.0
             let found = codes(&CLEAN.replacen(from, to, 1));
             assert_eq!(found, vec![code], "replacing {from:?} with {to:?}");
         }
+        let blind = CLEAN.replacen("type = \"endpoint\"\ntarget = \"a\"", "type = \"endpoint\"\ntarget = \"a\"\nprotocol = \"tcp\"", 1)
+            + "[[event]]\nname = \"o\"\nkind = \"region_outage\"\nregion = \"a\"\nat = \"1h\"\nprobe_failure = \"http_5xx\"\n";
+        assert_eq!(codes(&blind), vec!["tcp-check-passes-failing-endpoint"]);
+        assert_eq!(
+            codes(&blind.replace("http_5xx", "refused")),
+            Vec::<&str>::new()
+        );
         let few = CLEAN.replace("target = \"a\"\n[[health_check]]\nname = \"s\"", "target = \"a\"\nregions = [\"us-east-1\", \"eu-west-1\"]\n[[health_check]]\nname = \"s\"");
         assert_eq!(codes(&few), vec!["fewer-than-3-checker-regions"]);
     }

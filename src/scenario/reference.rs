@@ -252,6 +252,7 @@ pub const KEYS: &[KeyDoc] = &[
     key("event.region", "required (region_outage, set_record, disconnect_users)", "Region concerned."),
     key("event.planes", "all four", "`region_outage`: `sessions`, `logins`, `endpoint`, `metrics`."),
     value("event.severity", DefaultValue::Share(EventSpec::DEFAULT_SEVERITY), "`region_outage`: fraction of requests failing, in (0, 1]."),
+    key("event.probe_failure", "`refused`", "`region_outage`: how the failing endpoint answers health-check probes: `timeout` (no connection: 4 s, TCP 10 s), `refused` (at once), `http_5xx` (at once; passes a TCP check), `hang` (connects, no response: fails after 2 s; passes a TCP check)."),
     key("event.checker_regions", "required (checker_partition)", "Checker Regions cut off."),
     key("event.target", "required (checker_partition)", "Region they cannot reach."),
     key("event.resolver", "required (resolver_outage)", "Resolver that fails."),

@@ -3,7 +3,9 @@
 //! and checks nothing again. Each default is defined once, here, as a constant or a `Default`
 //! on the type that holds it; validation applies it and the key reference renders it.
 
-use super::raw::{EventKind, InsufficientData, MetricSource, Plane, Protocol, Standby, Zone};
+use super::raw::{
+    EventKind, InsufficientData, MetricSource, Plane, ProbeFailure, Protocol, Standby, Zone,
+};
 use crate::dist::Dist;
 use crate::model::alarm::{AlarmSpec, Statistic, TreatMissingData};
 
@@ -436,6 +438,13 @@ impl EventSpec {
     pub const DEFAULT_PLANES: PlaneSet = PlaneSet::ALL;
     /// `severity` of a `region_outage` when not given: a hard outage.
     pub const DEFAULT_SEVERITY: f64 = 1.0;
+    /// `probe_failure` of a `region_outage` when not given: the connection is refused at once.
+    /// Most real outages fail fast — a load balancer without healthy targets resets or
+    /// answers 503, a stopped service resets — and only a dead network makes probes wait for
+    /// the connect timeout. `refused` fails every protocol (a TCP check included) and gives
+    /// the detection times published by third parties (about 30 s at 10 s x 3, about 90 s at
+    /// 30 s x 3); `timeout` gives the slow worst case.
+    pub const DEFAULT_PROBE_FAILURE: ProbeFailure = ProbeFailure::Refused;
     /// `hijacked` of a `domain_lapse` when not given.
     pub const DEFAULT_HIJACKED: bool = false;
 }
@@ -451,6 +460,8 @@ pub enum EventAction {
         planes: PlaneSet,
         /// In (0, 1].
         severity: f64,
+        /// How a failing endpoint answers health-check probes.
+        probe_failure: ProbeFailure,
     },
     /// Checkers in these checker Regions cannot reach `target`.
     CheckerPartition {

@@ -12,11 +12,13 @@ impl<R: Recorder> Sim<'_, R> {
     /// Recomputes every plane's severity from the faults active at `now`.
     pub(super) fn recompute_region(&mut self, now: u64, region: usize, ending: Option<usize>) {
         let mut in_force = [0.0f64; 4];
+        let mut endpoint_failure = EventSpec::DEFAULT_PROBE_FAILURE;
         for (i, e) in self.scenario.events.iter().enumerate() {
             if let EventAction::RegionOutage {
                 region: r,
                 planes,
                 severity,
+                probe_failure,
             } = e.action
             {
                 let active = r == region
@@ -24,6 +26,10 @@ impl<R: Recorder> Sim<'_, R> {
                     && e.end_ms.is_none_or(|end| end > now)
                     && Some(i) != ending;
                 if active {
+                    let endpoint = plane_slot(Plane::Endpoint);
+                    if planes.contains(Plane::Endpoint) && severity > in_force[endpoint] {
+                        endpoint_failure = probe_failure;
+                    }
                     for p in [
                         Plane::Sessions,
                         Plane::Logins,
@@ -39,6 +45,7 @@ impl<R: Recorder> Sim<'_, R> {
         }
         let before = self.regions[region].severity;
         self.regions[region].severity = in_force;
+        self.regions[region].endpoint_failure = endpoint_failure;
         let failing = PlaneSet(
             [
                 Plane::Sessions,

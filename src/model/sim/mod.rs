@@ -64,8 +64,8 @@ use super::{alarm, population, RunOptions};
 use crate::engine::Scheduler;
 use crate::rng::{self, EntityKind, StreamPos, Streams};
 use crate::scenario::{
-    ClientCache, EventAction, HealthCheckType, InsufficientData, MetricSource, Plane, PlaneSet,
-    Scenario, Standby, Zone, CHECKER_REGIONS,
+    ClientCache, EventAction, EventSpec, HealthCheckType, InsufficientData, MetricSource, Plane,
+    PlaneSet, ProbeFailure, Scenario, Standby, Zone, CHECKER_REGIONS,
 };
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
@@ -127,6 +127,9 @@ struct Checker {
 struct RegionState {
     /// Severity in force on each plane (max over active faults), index by plane bit order.
     severity: [f64; 4],
+    /// How the failing endpoint answers probes (the `probe_failure` of the active fault with
+    /// the highest endpoint severity; the earliest of equals).
+    endpoint_failure: ProbeFailure,
     launching: u32,
     queue: VecDeque<(u32, u32)>,
 }

@@ -29,6 +29,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 .iter()
                 .map(|_| RegionState {
                     severity: [0.0; 4],
+                    endpoint_failure: EventSpec::DEFAULT_PROBE_FAILURE,
                     launching: 0,
                     queue: VecDeque::new(),
                 })

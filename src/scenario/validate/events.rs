@@ -167,6 +167,9 @@ fn region_outage(
         region,
         planes,
         severity,
+        probe_failure: event
+            .probe_failure
+            .unwrap_or(EventSpec::DEFAULT_PROBE_FAILURE),
     })
 }
 
