@@ -183,17 +183,6 @@ fn health_check_lints(model: &Scenario, out: &mut Vec<Lint>) {
                 );
             }
         }
-        if let HealthCheckType::Endpoint(e) = &hc.kind {
-            if e.checker_regions.len() < 3 {
-                push(
- out,
-                    "fewer-than-3-checker-regions",
-                    format!("health_check.{}.regions", hc.name),
-                    format!("{} checker Region(s): Route 53 requires at least 3, and with fewer one network partition can fail (or hold up) the check", e.checker_regions.len()),
-                    "list at least 3 checker Regions, or omit `regions` to use all 8".into(),
-                );
-            }
-        }
     }
 }
 
@@ -360,8 +349,6 @@ failover_workspaces = 1.0
             codes(&blind.replace("http_5xx", "refused")),
             Vec::<&str>::new()
         );
-        let few = CLEAN.replace("target = \"a\"\n[[health_check]]\nname = \"s\"", "target = \"a\"\nregions = [\"us-east-1\", \"eu-west-1\"]\n[[health_check]]\nname = \"s\"");
-        assert_eq!(codes(&few), vec!["fewer-than-3-checker-regions"]);
     }
 
     #[test]

@@ -471,7 +471,16 @@ home = "a"
         .unwrap_err()
         .to_string();
     assert!(err.contains("do not support M-out-of-N alarms"), "{err}");
-    assert!(load_str(&text("60s", 3), "t.toml", &[]).is_ok());
+    // A standard-resolution alarm on a metric published at high resolution: refused too.
+    let err = load_str(&text("60s", 3), "t.toml", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("published at high resolution (10s); Route 53 only supports alarms on standard-resolution metrics"),
+        "{err}"
+    );
+    let standard = text("60s", 3).replace("resolution = \"10s\"", "resolution = \"60s\"");
+    assert!(load_str(&standard, "t.toml", &[]).is_ok());
 }
 
 fn dns_outage_scenario(resolver: &str) -> String {

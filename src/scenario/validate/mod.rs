@@ -26,7 +26,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let regions = regions::regions(&mut validator, &raw.region);
     let metrics = cloudwatch::metrics(&mut validator, &raw.metric);
     let alarms = cloudwatch::alarms(&mut validator, &raw.alarm);
-    let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms);
+    let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms, &metrics);
     let dns = dns::dns(&mut validator, &raw.dns);
     let resolvers = dns::resolvers(&mut validator, &raw.resolver);
     let groups = users::groups(&mut validator, &raw.users, &resolvers);
