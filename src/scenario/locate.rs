@@ -32,15 +32,28 @@ impl<'a> Locator<'a> {
         (line, column)
     }
 
-    /// A TOML syntax or type error: its own message and span.
+    /// A TOML syntax or type error: its span, the field there, and the message in the
+    /// user's words (what the value is, what is allowed, a did-you-mean).
     pub fn toml_error(&self, e: &toml::de::Error) -> Diagnostic {
         let (line, column) = e.span().map_or((0, 0), |s| self.line_col(s.start));
+        let field = match (&self.doc, e.span()) {
+            (Some(doc), Some(span)) => {
+                let mut path = Vec::new();
+                if field_at(doc.as_table(), span.start, &mut path) {
+                    path.join(".")
+                } else {
+                    String::new()
+                }
+            }
+            _ => String::new(),
+        };
         Diagnostic {
             file: self.file.to_string(),
             line,
             column,
-            field: String::new(),
-            message: plain_types(e.message().trim()),
+            message: explain(e.message().trim(), &field),
+            field,
+            origin: None,
         }
     }
 
@@ -77,8 +90,152 @@ impl<'a> Locator<'a> {
             column,
             field,
             message: p.message.clone(),
+            origin: None,
         }
     }
+}
+
+/// Finds the key or value at byte `offset`, pushing its dotted path (entries of arrays of
+/// tables by `name`, else by index) onto `path`. Returns whether it was found.
+fn field_at(table: &dyn toml_edit::TableLike, offset: usize, path: &mut Vec<String>) -> bool {
+    let inside = |span: Option<std::ops::Range<usize>>| span.is_some_and(|s| s.contains(&offset));
+    for (key, item) in table.iter() {
+        path.push(key.to_string());
+        let key_span = table.key(key).and_then(|k| k.span());
+        if inside(key_span) {
+            return true;
+        }
+        let found = match item {
+            Item::Value(toml_edit::Value::InlineTable(t)) => {
+                field_at(t, offset, path) || inside(t.span())
+            }
+            Item::Value(v) => inside(v.span()),
+            Item::Table(t) => field_at(t, offset, path) || inside(t.span()),
+            Item::ArrayOfTables(arr) => arr.iter().enumerate().any(|(i, t)| {
+                let name = t
+                    .get("name")
+                    .and_then(|n| n.as_str())
+                    .map_or_else(|| i.to_string(), str::to_string);
+                path.push(name);
+                let hit = field_at(t, offset, path) || inside(t.span());
+                if !hit {
+                    path.pop();
+                }
+                hit
+            }),
+            Item::None => false,
+        };
+        if found {
+            return true;
+        }
+        path.pop();
+    }
+    false
+}
+
+/// Keys whose values are durations (strings with a unit).
+const DURATION_KEYS: [&str; 27] = [
+    "duration",
+    "series_step",
+    "at",
+    "until",
+    "ttl",
+    "min_ttl",
+    "max_ttl",
+    "serve_stale",
+    "resolution",
+    "delay",
+    "period",
+    "interval",
+    "health_propagation",
+    "edit_propagation",
+    "resume_window",
+    "reauth_every",
+    "session",
+    "ramp",
+    "start",
+    "median",
+    "p95",
+    "initial",
+    "launch_time",
+    "resume_time",
+    "detect_disconnect",
+    "relogin_delay",
+    "restart_time",
+];
+
+/// serde's words turned into the user's: `invalid type: integer `60`, expected a string` on
+/// `dns.ttl` becomes `60 is a number; write a duration such as "60s"`; unknown keys and
+/// values get a did-you-mean and the allowed list.
+pub(crate) fn explain(message: &str, field: &str) -> String {
+    let allowed = |rest: &str| -> Vec<String> {
+        rest.split(", ")
+            .flat_map(|s| s.split(" or "))
+            .map(|s| {
+                s.trim()
+                    .trim_start_matches("expected one of ")
+                    .trim_start_matches("expected ")
+            })
+            .map(|s| s.trim_matches('`').to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    for (prefix, what) in [("unknown field `", "key"), ("unknown variant `", "value")] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let Some((word, rest)) = rest.split_once('`') else {
+                break;
+            };
+            let options = allowed(rest.trim_start_matches(','));
+            let hint = super::overrides::did_you_mean(word, options.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            let list = if options.is_empty() {
+                "none here".to_string()
+            } else {
+                options.join(", ")
+            };
+            return format!("unknown {what} `{word}`; {hint}allowed: {list}");
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            let (kind, value) = match found.split_once(' ') {
+                Some((k, v)) => (k, v.trim_matches('`')),
+                None => (found, ""),
+            };
+            let is = match kind {
+                "integer" | "float" => "a number",
+                "boolean" => "true or false",
+                "string" => "a string",
+                "sequence" => "a list",
+                "map" => "a table",
+                _ => kind,
+            };
+            let subject = if value.is_empty() {
+                "the value".to_string()
+            } else {
+                value.to_string()
+            };
+            let last = field.rsplit('.').next().unwrap_or(field);
+            let advice = if expected == "a string" && DURATION_KEYS.contains(&last) {
+                let example = if matches!(kind, "integer" | "float") && !value.is_empty() {
+                    format!("{value}s")
+                } else {
+                    "60s".to_string()
+                };
+                format!("write a duration such as \"{example}\" (units: ms, s, m, h)")
+            } else if expected == "a string" {
+                format!("write it in quotes: \"{value}\"")
+            } else {
+                format!(
+                    "expected {}",
+                    plain_types(&format!("expected {expected}")).trim_start_matches("expected ")
+                )
+            };
+            return format!("{subject} is {is}; {advice}");
+        }
+    }
+    plain_types(message)
 }
 
 /// Serde names Rust types (`i64`, `f64`); users wrote TOML, so say it in TOML's words.
@@ -136,5 +293,45 @@ fn node_span(node: Node) -> Option<usize> {
         Node::Item(Item::Table(t)) | Node::Table(t) => t.span().map(|s| s.start),
         Node::Item(Item::ArrayOfTables(a)) => a.span().map(|s| s.start),
         Node::Item(Item::None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> Diagnostic {
+        let e = toml::from_str::<super::super::raw::RawScenario>(text).unwrap_err();
+        Locator::new("s.toml", text).toml_error(&e)
+    }
+
+    #[test]
+    fn type_errors_name_the_field_and_what_to_write() {
+        let d = error_of("[dns]\nttl = 60\n");
+        assert_eq!(d.field, "dns.ttl");
+        assert_eq!(
+            d.message,
+            "60 is a number; write a duration such as \"60s\" (units: ms, s, m, h)"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_values_get_a_did_you_mean() {
+        let d = error_of("[dns]\ntll = \"60s\"\n");
+        assert_eq!(d.field, "dns.tll");
+        assert!(
+            d.message
+                .starts_with("unknown key `tll`; did you mean `ttl`? allowed: fqdn, ttl"),
+            "{}",
+            d.message
+        );
+        let d = error_of("[[event]]\nname = \"outage\"\nkind = \"region-outage\"\n");
+        assert_eq!(d.field, "event.outage.kind");
+        assert!(
+            d.message
+                .starts_with("unknown value `region-outage`; did you mean `region_outage`?"),
+            "{}",
+            d.message
+        );
     }
 }

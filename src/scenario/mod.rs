@@ -67,13 +67,16 @@ pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario
         overrides::apply_all(text, overrides)?
     };
     let located = locate::Locator::new(file, &text);
+    let blame = |mut diagnostics: Vec<Diagnostic>| {
+        overrides::attribute(&mut diagnostics, overrides);
+        LoadError::Invalid(diagnostics)
+    };
     let raw: raw::RawScenario = match toml::from_str(&text) {
         Ok(r) => r,
-        Err(e) => return Err(LoadError::Invalid(vec![located.toml_error(&e)])),
+        Err(e) => return Err(blame(vec![located.toml_error(&e)])),
     };
-    validate::validate(&raw).map_err(|problems| {
-        LoadError::Invalid(problems.iter().map(|p| located.locate(p)).collect())
-    })
+    validate::validate(&raw)
+        .map_err(|problems| blame(problems.iter().map(|p| located.locate(p)).collect()))
 }
 
 #[cfg(test)]

@@ -5,10 +5,70 @@
 //! index. VALUE is read as a TOML value when it is one (`5000`, `true`, `0.5`,
 //! `["logins"]`) and as a string otherwise (`30s`, `private`). The edit is made in place with
 //! `toml_edit`, so every other line keeps its number and diagnostics still point into the
-//! user's file.
+//! user's file. A key that holds a table, such as `users.staff.client_versions`, takes a
+//! whole inline table (`{"5.22.0" = 1.0}`) or one of its entries, quoted when the key has
+//! dots: `users.staff.client_versions."5.22.0"=1.0`.
+//!
+//! A problem that an override causes is reported against the override, not the file
+//! ([`attribute`]): `--set dns.tll=30s: `dns.tll`: unknown key `tll`; did you mean `ttl`?`.
 
-use super::LoadError;
+use super::{Diagnostic, LoadError};
 use toml_edit::{DocumentMut, Item, TableLike, Value};
+
+/// The candidate closest to `word`, when one is close enough to be a likely typo (edit
+/// distance at most a third of the word, at least 1; `-` for `_` counts as one edit).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Marks each diagnostic caused by one of `assignments` (the last that applies) with that
+/// override: its field is the override's path, lies inside it, or holds it (an unknown key
+/// the override introduced).
+pub(crate) fn attribute(diagnostics: &mut [Diagnostic], assignments: &[String]) {
+    for d in diagnostics.iter_mut() {
+        if d.field.is_empty() {
+            continue;
+        }
+        let cause = assignments.iter().rev().find(|a| {
+            let Ok((path, _)) = split_assignment(a) else {
+                return false;
+            };
+            let path = split_path(path).join(".");
+            d.field == path
+                || d.field.starts_with(&format!("{path}."))
+                || path.starts_with(&format!("{}.", d.field))
+        });
+        if let Some(a) = cause {
+            d.origin = Some(format!("--set {a}"));
+        }
+    }
+}
+
+/// The segments of a dotted path; a segment in double quotes may hold dots
+/// (`users.staff.client_versions."5.22.0"`).
+pub fn split_path(path: &str) -> Vec<String> {
+    let mut segs = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in path.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => segs.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    segs.push(current);
+    segs
+}
 
 /// Applies each `PATH=VALUE` in order and returns the edited text.
 pub fn apply_all(text: &str, assignments: &[String]) -> Result<String, LoadError> {
@@ -32,7 +92,7 @@ pub fn split_assignment(a: &str) -> Result<(&str, &str), String> {
         .split_once('=')
         .ok_or_else(|| "expected PATH=VALUE, e.g. dns.ttl=30s".to_string())?;
     let path = path.trim();
-    if path.is_empty() || path.split('.').any(str::is_empty) {
+    if path.is_empty() || split_path(path).iter().any(String::is_empty) {
         return Err(format!(
             "`{path}` is not a dotted path such as users.staff.count"
         ));
@@ -49,7 +109,8 @@ pub fn parse_value(value: &str) -> Value {
 
 fn apply(doc: &mut DocumentMut, assignment: &str) -> Result<(), String> {
     let (path, value) = split_assignment(assignment)?;
-    let segs: Vec<&str> = path.split('.').collect();
+    let segs = split_path(path);
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     set_in(doc.as_table_mut(), &segs, "", path, parse_value(value))
 }
 
@@ -68,12 +129,22 @@ fn set_in(
         format!("{walked}.{seg}")
     };
     if segs.len() == 1 {
+        let new_is_table = value.is_inline_table();
         match table.get_mut(seg) {
-            Some(existing) if existing.is_table() || existing.is_array_of_tables() => Err(format!(
-                "`{path}` is a table; set one of its fields instead"
+            // A table takes a whole new table (`client_versions={"5.22.0"=1.0}`).
+            Some(existing)
+                if new_is_table && (existing.is_table() || existing.is_inline_table()) =>
+            {
+                *existing = Item::Value(value);
+                Ok(())
+            }
+            Some(existing) if existing.is_array_of_tables() => Err(format!(
+                "`{path}` is a list of `[[{here}]]` entries; set a field of one, e.g. \
+                 `{path}.<name>.<field>`"
             )),
-            Some(Item::Value(old)) if old.is_inline_table() => Err(format!(
-                "`{path}` is a table; set one of its fields instead"
+            Some(existing) if existing.is_table() || existing.is_inline_table() => Err(format!(
+                "`{path}` is a table; set one of its keys (`{path}.<key>=...`) or the whole \
+                 table as an inline table (`{path}={{ key = ... }}`)"
             )),
             Some(existing) => {
                 let mut value = value;
@@ -104,8 +175,11 @@ fn set_in(
                     .iter()
                     .filter_map(|t| t.get("name").and_then(|n| n.as_str()))
                     .collect();
+                let hint = did_you_mean(name, names.iter().copied())
+                    .map(|n| format!("did you mean `{n}`? "))
+                    .unwrap_or_default();
                 return Err(format!(
-                    "no `{here}` entry named `{name}`; names are: {}",
+                    "no `{here}` entry named `{name}`; {hint}names are: {}",
                     if names.is_empty() {
                         "(none)".to_string()
                     } else {
@@ -189,6 +263,36 @@ count = 5
         assert!(e.contains("PATH=VALUE"), "{e}");
         let e = set("dns.routing=1").unwrap_err().to_string();
         assert!(e.contains("is a table"), "{e}");
+        let e = set("users.staf.count=1").unwrap_err().to_string();
+        assert!(e.contains("did you mean `staff`?"), "{e}");
+    }
+
+    #[test]
+    fn map_valued_keys_take_a_whole_table_or_one_quoted_entry() {
+        let doc = "[[users]]\nname = \"staff\"\nclient_versions = { \"5.22.0\" = 0.9, \"3.0.8\" = 0.1 }\n";
+        let out = apply_all(
+            doc,
+            &[r#"users.staff.client_versions={"5.22.0"=1.0}"#.to_string()],
+        )
+        .unwrap();
+        assert!(out.contains(r#"client_versions = {"5.22.0"=1.0}"#), "{out}");
+        let out = apply_all(
+            doc,
+            &[r#"users.staff.client_versions."3.0.8"=0.2"#.to_string()],
+        )
+        .unwrap();
+        assert!(out.contains(r#""3.0.8" = 0.2"#), "{out}");
+        assert_eq!(split_path(r#"a."5.22.0".b"#), ["a", "5.22.0", "b"]);
+    }
+
+    #[test]
+    fn suggestions_catch_typos_and_dashes() {
+        assert_eq!(did_you_mean("tll", ["fqdn", "ttl", "zone"]), Some("ttl"));
+        assert_eq!(
+            did_you_mean("region-outage", ["region_outage", "dns_outage"]),
+            Some("region_outage")
+        );
+        assert_eq!(did_you_mean("xyz", ["ttl", "zone"]), None);
     }
 
     #[test]

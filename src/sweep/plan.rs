@@ -458,8 +458,11 @@ fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, Sw
 /// Parses `--metric NAME`: any summary metric but `seed` (see [`metrics`]).
 pub fn parse_metric(name: &str) -> Result<Metric, SweepError> {
     metrics().find(|m| m.name() == name).ok_or_else(|| {
+        let hint = crate::scenario::overrides::did_you_mean(name, metrics().map(Metric::name))
+            .map(|m| format!("did you mean `{m}`? "))
+            .unwrap_or_default();
         SweepError::Usage(format!(
-            "--metric {name}: not a summary metric; choose one of: {}",
+            "--metric {name}: not a summary metric; {hint}choose one of: {}",
             metrics().map(Metric::name).collect::<Vec<_>>().join(", ")
         ))
     })

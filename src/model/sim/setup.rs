@@ -79,7 +79,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             next_period_close_ms: control_tick_ms(scenario),
             idle_rng: streams.stream(EntityKind::Scenario, u64::MAX >> 8),
         };
-        crate::model::client::advise_huge_pages(&sim.users);
+        crate::platform::advise_huge_pages(&sim.users);
         sim.init_users(options.trace_users);
         sim
     }
