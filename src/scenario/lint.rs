@@ -3,8 +3,8 @@
 //! (`failsim check` still exits 0, `failsim run` prints them once on stderr).
 
 use super::{
-    EventAction, HealthCheckType, InsufficientData, Plane, ProbeFailure, Protocol, Routing,
-    Scenario, Zone,
+    DnsSpec, EventAction, HealthCheckType, InsufficientData, Plane, ProbeFailure, Protocol,
+    Routing, Scenario, Zone,
 };
 use crate::time::format_ms;
 use std::fmt;
@@ -64,6 +64,22 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
 
 /// Faults and actions that a health check or the record cannot follow.
 fn event_lints(model: &Scenario, out: &mut Vec<Lint>) {
+    let primary = &model.regions[model.dns.routing.primary_region()].name;
+    if primary == DnsSpec::CONTROL_PLANE_REGION {
+        if let Some(e) = model
+            .events
+            .iter()
+            .find(|e| matches!(e.action, EventAction::SetRecord { .. }))
+        {
+            push(
+                out,
+                "set-record-needs-us-east-1",
+                format!("event.{}.kind", e.name),
+                format!("the runbook fails over by editing the record, which goes through the Route 53 control plane in {primary} — the primary Region; an event there can take the control plane with it and the edit is refused until it recovers"),
+                "fail over with a health check (or a routing control) instead: those are data plane and keep working".into(),
+            );
+        }
+    }
     for e in &model.events {
         if let EventAction::RegionOutage {
             region,

@@ -243,6 +243,9 @@ pub struct RawDns {
     pub zone: Option<Zone>,
     pub health_propagation: Option<String>,
     pub edit_propagation: Option<String>,
+    pub control_retry: Option<String>,
+    pub control_give_up: Option<String>,
+    pub accelerated_recovery: Option<bool>,
     pub routing: RawRouting,
 }
 
@@ -527,6 +530,8 @@ pub enum Plane {
     Logins,
     Endpoint,
     Metrics,
+    /// The Route 53 control plane (record and health-check changes); us-east-1 only.
+    Control,
 }
 
 /// `[[expect]]`

@@ -47,6 +47,8 @@ mod client_tests;
 mod cloudwatch;
 #[cfg(test)]
 mod cloudwatch_tests;
+#[cfg(test)]
+mod control_tests;
 mod dns;
 mod events;
 mod health;
@@ -88,6 +90,8 @@ enum Event {
     ScenarioEventStarts { event: u16 },
     /// A scenario `[[event]]` with a duration ends.
     ScenarioEventEnds { event: u16 },
+    /// An operator retries a change the control plane refused.
+    ControlRetry { event: u16 },
     /// A `set_record` edit has reached all name servers.
     RecordEditApplied { event: u16 },
     /// A health checker sends a probe.
@@ -126,7 +130,7 @@ struct Checker {
 
 struct RegionState {
     /// Severity in force on each plane (max over active faults), index by plane bit order.
-    severity: [f64; 4],
+    severity: [f64; 5],
     /// How the failing endpoint answers probes (the `probe_failure` of the active fault with
     /// the highest endpoint severity; the earliest of equals).
     endpoint_failure: ProbeFailure,
@@ -140,8 +144,18 @@ fn plane_slot(p: Plane) -> usize {
         Plane::Logins => 1,
         Plane::Endpoint => 2,
         Plane::Metrics => 3,
+        Plane::Control => 4,
     }
 }
+
+/// Every plane, in slot order.
+const PLANES: [Plane; 5] = [
+    Plane::Sessions,
+    Plane::Logins,
+    Plane::Endpoint,
+    Plane::Metrics,
+    Plane::Control,
+];
 
 /// A metric's running state (DESIGN §4.2).
 struct MetricState {
@@ -183,6 +197,12 @@ pub(super) struct Sim<'m, R: Recorder> {
     /// Partitions in force: `[checker region][target region]` count.
     partitions: Vec<Vec<u32>>,
     manual_record: Option<u8>,
+    /// The scenario's us-east-1, home of the Route 53 control plane (none: it never fails).
+    control_region: Option<u8>,
+    /// Since when us-east-1's `control` plane has been failing without a break.
+    control_failing_since: Option<u64>,
+    /// Operator actions through the control plane that were applied (by event).
+    applied: Vec<bool>,
     lapsed: Option<bool>,
     dns_outages: u32,
     /// The authoritative answer in force.
@@ -242,6 +262,7 @@ impl<R: Recorder> Sim<'_, R> {
                     self.refresh_answer(now);
                 }
             }
+            Event::ControlRetry { event } => self.control_retry(now, event as usize),
             Event::Probe { checker } => self.probe(checker as usize),
             Event::ProbeResult { checker, ok } => self.probe_result(now, checker as usize, ok),
             Event::DnsSeesCheck { check, healthy } => {
