@@ -176,6 +176,7 @@ fn fault_label(scenario: &Scenario, action: &EventAction) -> Option<String> {
             region,
             planes,
             severity,
+            ..
         } => {
             let planes = if *planes == PlaneSet::ALL {
                 "all planes".to_string()

@@ -123,6 +123,17 @@ fn what_happened(report: &Report) -> Vec<(u64, String)> {
             Observation::ActionTaken { event } => {
                 format!("operator action `{}`", report.events[*event as usize])
             }
+            Observation::ActionAccepted { event } => format!(
+                "operator action `{}` accepted by the Route 53 control plane after retries",
+                report.events[*event as usize]
+            ),
+            Observation::ActionRefused {
+                event,
+                retrying: false,
+            } => format!(
+                "operator action `{}` abandoned: the Route 53 control plane refused it",
+                report.events[*event as usize]
+            ),
             _ => continue,
         };
         events.push((e.time_ms, text));

@@ -27,7 +27,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let regions = regions::regions(&mut validator, &raw.region);
     let metrics = cloudwatch::metrics(&mut validator, &raw.metric);
     let alarms = cloudwatch::alarms(&mut validator, &raw.alarm);
-    let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms);
+    let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms, &metrics);
     let alias = alias::alias(&mut validator, &raw.alias, &raw.dns.fqdn);
     let dns = dns::dns(&mut validator, &raw.dns, alias.as_ref());
     let resolvers = dns::resolvers(&mut validator, &raw.resolver);
