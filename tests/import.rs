@@ -290,7 +290,7 @@ fn a_client_inventory_sets_the_client_versions() {
 
     let target = out.path().join("bad.toml");
     fs::write(out.path().join("c.csv"), "version,users\n5.22.0,lots\n").unwrap();
-    let mut args: Vec<String> = EXAMPLE.iter().map(|a| format!("{}", a)).collect();
+    let mut args: Vec<String> = EXAMPLE.iter().map(|a| a.to_string()).collect();
     args.extend([
         "--client-versions".into(),
         out.path().join("c.csv").display().to_string(),
