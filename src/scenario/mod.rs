@@ -70,9 +70,14 @@ pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario
         Ok(r) => r,
         Err(e) => return Err(LoadError::Invalid(vec![located.toml_error(&e)])),
     };
-    validate::validate(&raw).map_err(|problems| {
+    let scenario = validate::validate(&raw).map_err(|problems| {
         LoadError::Invalid(problems.iter().map(|p| located.locate(p)).collect())
-    })
+    })?;
+    let cost = crate::model::budget::estimate(&scenario);
+    if let Some(problem) = crate::model::budget::refusal(&cost) {
+        return Err(LoadError::Invalid(vec![located.locate(&problem)]));
+    }
+    Ok(scenario)
 }
 
 #[cfg(test)]

@@ -26,18 +26,70 @@ pub fn apply_all(text: &str, assignments: &[String]) -> Result<String, LoadError
     Ok(doc.to_string())
 }
 
-/// Splits `PATH=VALUE`.
+/// The most segments a `--set` or `--vary` PATH may have: 16.
+///
+/// Why: the deepest key of the scenario format has five (`users.NAME.behaviour.retry_backoff.
+/// initial`); sixteen leaves room for nesting the format may grow, while a path of thousands
+/// of segments would build as many nested tables and overflow the stack when the edited
+/// text is parsed again.
+pub const MAX_PATH_SEGMENTS: usize = 16;
+
+/// Splits `PATH=VALUE`, checking that PATH is a dotted path (see [`path_segments`]).
 pub fn split_assignment(a: &str) -> Result<(&str, &str), String> {
-    let (path, value) = a
-        .split_once('=')
-        .ok_or_else(|| "expected PATH=VALUE, e.g. dns.ttl=30s".to_string())?;
+    let (path, value) =
+        split_at_equals(a).ok_or_else(|| "expected PATH=VALUE, e.g. dns.ttl=30s".to_string())?;
     let path = path.trim();
-    if path.is_empty() || path.split('.').any(str::is_empty) {
-        return Err(format!(
-            "`{path}` is not a dotted path such as users.staff.count"
-        ));
-    }
+    path_segments(path)?;
     Ok((path, value.trim()))
+}
+
+/// Splits at the first `=` outside quotes, so a quoted key may contain one.
+fn split_at_equals(a: &str) -> Option<(&str, &str)> {
+    let mut quote = None;
+    for (i, c) in a.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '=') => return Some((&a[..i], &a[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The segments of a dotted PATH. A segment in double or single quotes may contain dots,
+/// as in TOML: `users.staff.client_versions."3.0.8"`.
+pub fn path_segments(path: &str) -> Result<Vec<String>, String> {
+    let bad = || format!("`{path}` is not a dotted path such as users.staff.count");
+    let mut segs = Vec::new();
+    let mut rest = path.trim();
+    loop {
+        let (seg, after) = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let end = rest[1..].find(q).ok_or_else(bad)? + 1;
+                (rest[1..end].to_string(), rest[end + 1..].trim_start())
+            }
+            _ => {
+                let end = rest.find('.').unwrap_or(rest.len());
+                let seg = rest[..end].trim();
+                if seg.is_empty() || seg.contains(['"', '\'']) {
+                    return Err(bad());
+                }
+                (seg.to_string(), &rest[end..])
+            }
+        };
+        segs.push(seg);
+        if segs.len() > MAX_PATH_SEGMENTS {
+            return Err(format!(
+                "the path has more than {MAX_PATH_SEGMENTS} segments; allowed: at most {MAX_PATH_SEGMENTS}, e.g. users.staff.count"
+            ));
+        }
+        match after.strip_prefix('.') {
+            Some(next) => rest = next.trim_start(),
+            None if after.is_empty() => return Ok(segs),
+            None => return Err(bad()),
+        }
+    }
 }
 
 /// Parses VALUE: a TOML value if it is one, else a string.
@@ -49,19 +101,19 @@ pub fn parse_value(value: &str) -> Value {
 
 fn apply(doc: &mut DocumentMut, assignment: &str) -> Result<(), String> {
     let (path, value) = split_assignment(assignment)?;
-    let segs: Vec<&str> = path.split('.').collect();
+    let segs = path_segments(path)?;
     set_in(doc.as_table_mut(), &segs, "", path, parse_value(value))
 }
 
 /// Sets `segs` (relative to `table`, reached by `walked`) to `value`.
 fn set_in(
     table: &mut dyn TableLike,
-    segs: &[&str],
+    segs: &[String],
     walked: &str,
     path: &str,
     value: Value,
 ) -> Result<(), String> {
-    let seg = segs[0];
+    let seg = segs[0].as_str();
     let here = if walked.is_empty() {
         seg.to_string()
     } else {
@@ -72,7 +124,8 @@ fn set_in(
             Some(existing) if existing.is_table() || existing.is_array_of_tables() => Err(format!(
                 "`{path}` is a table; set one of its fields instead"
             )),
-            Some(Item::Value(old)) if old.is_inline_table() => Err(format!(
+            // A distribution written as a table may become a plain duration.
+            Some(Item::Value(old)) if old.is_inline_table() && !value.is_str() => Err(format!(
                 "`{path}` is a table; set one of its fields instead"
             )),
             Some(existing) => {
@@ -94,7 +147,7 @@ fn set_in(
         }
         let item = table.get_mut(seg).expect("present or inserted above");
         if let Item::ArrayOfTables(arr) = item {
-            let name = segs[1];
+            let name = segs[1].as_str();
             let pos = arr
                 .iter()
                 .position(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
@@ -189,6 +242,38 @@ count = 5
         assert!(e.contains("PATH=VALUE"), "{e}");
         let e = set("dns.routing=1").unwrap_err().to_string();
         assert!(e.contains("is a table"), "{e}");
+    }
+
+    #[test]
+    fn dotted_keys_in_set_could_not_be_addressed() {
+        let doc = "[[users]]\nname = \"staff\"\nclient_versions = { \"5.22.0\" = 0.9, \"3.0.8\" = 0.1 }\n";
+        let out = apply_all(doc, &["users.staff.client_versions.\"3.0.8\"=0.2".into()]).unwrap();
+        assert!(out.contains("\"3.0.8\" = 0.2"), "{out}");
+        let out = apply_all(doc, &["users.staff.client_versions.'5.22.0'=0.8".into()]).unwrap();
+        assert!(out.contains("\"5.22.0\" = 0.8"), "{out}");
+        assert_eq!(path_segments("a.\"b.c\".d").unwrap(), ["a", "b.c", "d"]);
+        for bad in ["a..b", "a.\"b", "a.b\"c\"", ".a", "a."] {
+            assert!(path_segments(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_distribution_table_can_become_a_plain_duration() {
+        let doc = "[b]\ndetect = { min = \"5s\", max = \"30s\" }\n";
+        let out = apply_all(doc, &["b.detect=10s".into()]).unwrap();
+        assert!(out.contains("detect = \"10s\""), "{out}");
+    }
+
+    #[test]
+    fn set_path_depth_overflowed_the_stack() {
+        let deep = format!("{}=1", vec!["a"; 9_000].join("."));
+        let e = apply_all(DOC, &[deep]).unwrap_err().to_string();
+        assert!(
+            e.contains("more than 16 segments"),
+            "{}",
+            &e[e.len() - 120..]
+        );
+        assert!(path_segments(&vec!["a"; 16].join(".")).is_ok());
     }
 
     #[test]
