@@ -17,6 +17,7 @@ pub mod chart;
 pub mod dist;
 pub mod engine;
 pub mod expect;
+pub mod guard;
 pub mod metric;
 pub mod model;
 pub mod output;

@@ -310,6 +310,9 @@ fn main() -> ExitCode {
 /// input — bad input never panics).
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
+        if failsim::guard::is_catching() {
+            return; // a dependency's panic on bad input, reported as invalid input
+        }
         let args: Vec<String> = std::env::args().collect();
         eprintln!("failsim: internal error: {info}");
         eprintln!("this is a bug in failsim; please report it with the scenario file.");
@@ -458,11 +461,9 @@ fn sweep_failure(e: SweepError) -> Failure {
 }
 
 fn sweep(args: SweepArgs) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(&args.scenario).map_err(|e| {
-        Failure::Usage(format!(
-            "error: cannot read {}: {e}",
-            args.scenario.display()
-        ))
+    let text = scenario::read_text(&args.scenario).map_err(|e| match e {
+        LoadError::Invalid(_) => Failure::Usage(e.to_string()),
+        other => Failure::Usage(format!("error: {other}")),
     })?;
     let vary = args
         .vary

@@ -131,3 +131,120 @@ fn unbounded_scenario_duration_and_work_ran_for_ever() {
         "{err}"
     );
 }
+
+/// A five-byte file made `toml_edit` panic ("all items have spans") inside the locator: exit
+/// 3. The panic is caught and the serde parser's located error reported.
+#[test]
+fn five_byte_file_panicked_the_locator() {
+    for text in ["==\n.=", "==\n.a=1"] {
+        let (code, err) = check_text(text);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("bad.toml:1:"), "{err}");
+        assert!(!err.contains("internal error"), "{err}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_scenario(dir.path(), "x.toml", "==\n.=");
+    let out = failsim()
+        .arg("run")
+        .arg(&p)
+        .args(["--set", "dns.ttl=1s", "--out"])
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Errors with no location: invalid UTF-8, a table header nested past the parser's
+/// recursion limit, integers beyond TOML's range (accepted, after which no other error was
+/// located), a bad failover secondary (the error inside it was replaced by "a record table
+/// or an array of record tables"), and a file with no [[region]] (which panicked).
+#[test]
+fn unlocated_errors() {
+    let (code, err) = check_text("[scenario]\nname = \"a\u{0}\"\n");
+    assert_eq!(code, Some(2), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.toml");
+    fs::write(&p, b"[scenario]\nname = \"ab\xff\"\n").unwrap();
+    let (code, _, err) = output(failsim().arg("check").arg(&p));
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("bad.toml:2:11: byte 0xff is not UTF-8"),
+        "{err}"
+    );
+
+    let deep = format!("{SMALL}\n[{}]\n", vec!["a"; 200].join("."));
+    let line = SMALL.lines().count() + 2;
+    assert_invalid(&deep, line, &["nested too deeply"]);
+
+    let big = edit(SMALL, "seed = 3", "seed = 18446744073709551615");
+    let (code, err) = check_text(&big);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("integer number overflowed; allowed: integers from"),
+        "{err}"
+    );
+    assert!(err.contains("bad.toml:"), "{err}");
+
+    let routing = "routing = { policy = \"failover\", primary = { region = \"us-west-2\" }, secondary = { region = \"us-east-1\", x = 1 } }";
+    let text = regex_free_replace_line(SMALL, "routing = ", routing);
+    let (code, err) = check_text(&text);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("unknown field `x`"), "{err}");
+
+    let no_regions: String = SMALL
+        .split("\n\n")
+        .filter(|block| !block.trim_start().starts_with("[[region]]"))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let (code, err) = check_text(&no_regions);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no [[region]] defined"), "{err}");
+}
+
+/// Replaces the whole line starting with `prefix`.
+fn regex_free_replace_line(text: &str, prefix: &str, line: &str) -> String {
+    text.lines()
+        .map(|l| if l.starts_with(prefix) { line } else { l })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `check /dev/zero` read until memory ran out.
+#[test]
+fn unbounded_scenario_file_size_exhausted_memory() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    let err = refused(&["check", "/dev/zero"]);
+    assert!(err.contains("is larger than 64 MiB"), "{err}");
+}
+
+/// `--set` could not address a key containing dots even when quoted, nor replace a
+/// distribution table with a plain duration; a 9,000-segment path overflowed the stack.
+#[test]
+fn dotted_keys_and_deep_paths_in_set() {
+    let summary = summary_of(
+        "scenarios/workspaces-failover.toml",
+        &[
+            "--set",
+            "users.staff.client_versions.\"3.0.8\"=0.5",
+            "--set",
+            "users.staff.client_versions.\"5.22.0\"=0.5",
+            "--set",
+            "users.staff.behaviour.detect_disconnect=10s",
+        ],
+    );
+    assert_eq!(metric(&summary, "users"), Some(200));
+    let deep = format!("{}=1", vec!["a"; 9_000].join("."));
+    let err = refused(&[
+        "check",
+        "scenarios/workspaces-failover.toml",
+        "--set",
+        &deep,
+    ]);
+    assert!(
+        err.contains("more than 16 segments"),
+        "{}",
+        &err[err.len().saturating_sub(200)..]
+    );
+}

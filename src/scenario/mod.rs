@@ -49,13 +49,61 @@ pub fn json_schema() -> String {
     serde_json::to_string_pretty(&value).expect("a schema serialises") + "\n"
 }
 
+/// The largest scenario file failsim reads: 64 MiB.
+///
+/// Why: a scenario at every entry limit (65,535 entries per table, about a hundred bytes
+/// each) is some tens of megabytes; anything larger is not a scenario file, and reading it
+/// whole (`check /dev/zero`) would exhaust memory before the parser could say so.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
 /// Loads and validates a scenario file, applying `--set` overrides (`PATH=VALUE`) first.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let text = read_text(path)?;
+    load_str(&text, &path.display().to_string(), overrides)
+}
+
+/// Reads a scenario file: at most [`MAX_FILE_BYTES`], and UTF-8 (TOML's encoding), with the
+/// position of the first bad byte when it is not.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
+    let io = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    load_str(&text, &path.display().to_string(), overrides)
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    let file = path.display().to_string();
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::Invalid(vec![Diagnostic {
+            file,
+            line: 0,
+            column: 0,
+            field: String::new(),
+            message: format!(
+                "is larger than {} MiB; allowed: a scenario file of at most {} MiB",
+                MAX_FILE_BYTES >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+        }]));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let good = std::str::from_utf8(good).expect("valid up to here");
+        let line = good.matches('\n').count() + 1;
+        let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        LoadError::Invalid(vec![Diagnostic {
+            file,
+            line,
+            column,
+            field: String::new(),
+            message: format!(
+                "byte 0x{:02x} is not UTF-8; allowed: UTF-8 text (TOML files are UTF-8)",
+                e.as_bytes()[good.len()]
+            ),
+        }])
+    })
 }
 
 /// Like [`load`], from text; `file` names the source in diagnostics.
@@ -70,6 +118,9 @@ pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario
         Ok(r) => r,
         Err(e) => return Err(LoadError::Invalid(vec![located.toml_error(&e)])),
     };
+    if let Some(d) = located.strict_error() {
+        return Err(LoadError::Invalid(vec![d]));
+    }
     let scenario = validate::validate(&raw).map_err(|problems| {
         LoadError::Invalid(problems.iter().map(|p| located.locate(p)).collect())
     })?;

@@ -12,10 +12,12 @@ use toml_edit::{DocumentMut, Item, TableLike, Value};
 
 /// Applies each `PATH=VALUE` in order and returns the edited text.
 pub fn apply_all(text: &str, assignments: &[String]) -> Result<String, LoadError> {
-    let mut doc: DocumentMut = match text.parse() {
-        Ok(d) => d,
+    // toml_edit can panic on malformed text (`==\n.=`): treat that as a syntax error too.
+    let parsed = crate::guard::catch(|| text.parse::<DocumentMut>()).and_then(Result::ok);
+    let mut doc: DocumentMut = match parsed {
+        Some(d) => d,
         // Leave syntax errors to the real parse, which reports them with a location.
-        Err(_) => return Ok(text.to_string()),
+        None => return Ok(text.to_string()),
     };
     for a in assignments {
         apply(&mut doc, a).map_err(|message| LoadError::Override {

@@ -95,13 +95,14 @@ fn routing(validator: &mut Validator, base: &FieldPath, raw: &RawRouting) -> Rou
                     "failover routing needs at least one secondary record",
                 );
             }
+            // Compared by name: an unknown Region has no index to compare (and with no
+            // [[region]] at all, indexing the names would panic).
             let mut seen = BTreeSet::new();
-            for r in &chain {
-                if !seen.insert(r.region) {
-                    let message = format!(
-                        "Region `{}` appears twice in the failover chain",
-                        validator.regions[r.region]
-                    );
+            let names = std::iter::once(&primary.region)
+                .chain(secondary.as_slice().iter().map(|s| &s.region));
+            for name in names {
+                if !seen.insert(name) {
+                    let message = format!("Region `{name}` appears twice in the failover chain");
                     validator.report(base.clone(), message);
                 }
             }
