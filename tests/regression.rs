@@ -248,3 +248,50 @@ fn dotted_keys_and_deep_paths_in_set() {
         &err[err.len().saturating_sub(200)..]
     );
 }
+
+/// Errors were located in the text as edited by `--set`: a `--set` inserting a key shifted
+/// every later location by a line, and errors in a `--set` value pointed at columns that do
+/// not exist. Locations are now in the user's file, or name the `--set`.
+#[test]
+fn set_errors_were_located_in_the_edited_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = edit(SMALL, "count = 200", "count = 0");
+    let line = text.lines().position(|l| l == "count = 0").unwrap() + 1;
+    let p = write_scenario(dir.path(), "bad.toml", &text);
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", p.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        refused(&args)
+    };
+    let plain = check(&[]);
+    assert!(plain.contains(&format!("bad.toml:{line}:9:")), "{plain}");
+    let inserted = check(&["--set", "dns.edit_propagation=60s"]);
+    assert!(
+        inserted.contains(&format!("bad.toml:{line}:9:")),
+        "{inserted}"
+    );
+    let err = refused(&[
+        "check",
+        "scenarios/workspaces-failover.toml",
+        "--set",
+        "dns.edit_propagation=60s",
+        "--set",
+        "users.staff.count=0",
+    ]);
+    assert!(
+        err.contains("--set users.staff.count=0: `users.staff.count`"),
+        "{err}"
+    );
+    let err = refused(&[
+        "check",
+        "scenarios/workspaces-failover.toml",
+        "--set",
+        "users.staff.count=abc",
+    ]);
+    assert!(
+        err.contains(
+            "--set users.staff.count=abc: invalid type: string \"abc\", expected an integer"
+        ),
+        "{err}"
+    );
+}

@@ -14,6 +14,9 @@ pub(crate) struct Locator<'a> {
     doc: Option<Document<String>>,
     /// Why `toml_edit` could not read the text, when it could not.
     doc_error: Option<Diagnostic>,
+    /// The `--set` (or `--vary`) assignments applied on top of the text: the flag, the
+    /// assignment and its path segments.
+    overrides: Vec<(&'a str, String, Vec<String>)>,
 }
 
 impl<'a> Locator<'a> {
@@ -23,6 +26,7 @@ impl<'a> Locator<'a> {
             text,
             doc: None,
             doc_error: None,
+            overrides: Vec::new(),
         };
         // toml_edit can panic on malformed text (`==\n.=`); without a document, problems
         // are reported unlocated rather than crashing.
@@ -41,6 +45,36 @@ impl<'a> Locator<'a> {
             None => {}
         }
         locator
+    }
+
+    /// Problems in a field that a `--set` wrote (or in a field inside it) are blamed on that
+    /// `--set`, not located in the file: `text` is the user's file before the overrides, so
+    /// every other location is a line and column of the file as the user sees it.
+    pub fn with_overrides(mut self, assignments: &[String], flags: &[&'a str]) -> Self {
+        self.overrides = assignments
+            .iter()
+            .zip(flags)
+            .filter_map(|(a, flag)| {
+                let (path, _) = super::overrides::split_assignment(a).ok()?;
+                Some((
+                    *flag,
+                    a.clone(),
+                    super::overrides::path_segments(path).ok()?,
+                ))
+            })
+            .collect();
+        self
+    }
+
+    /// The diagnostic for a problem caused by `flag` (`--set`, `--vary`) `assignment`.
+    pub fn in_override(flag: &str, assignment: &str, field: String, message: String) -> Diagnostic {
+        Diagnostic {
+            file: format!("{flag} {assignment}"),
+            line: 0,
+            column: 0,
+            field,
+            message,
+        }
     }
 
     /// What the strict TOML 1.0 parser refused in text the serde parser accepted (an
@@ -112,12 +146,20 @@ impl<'a> Locator<'a> {
     pub fn locate(&self, p: &Problem) -> Diagnostic {
         let mut field = String::new();
         let mut span = None;
+        // Each segment as a `--set` may name it: a key, or an entry's name or index.
+        let mut names: Vec<[String; 2]> = Vec::new();
         let mut current: Option<Node> = self.doc.as_ref().map(|d| Node::Item(d.as_item()));
         for seg in &p.path {
             let next = current.and_then(|node| step(node, seg));
             match seg {
-                PathSeg::Key(k) => push_key(&mut field, k),
-                PathSeg::Name(n) => push_key(&mut field, n),
+                PathSeg::Key(k) => {
+                    push_key(&mut field, k);
+                    names.push([k.to_string(), k.to_string()]);
+                }
+                PathSeg::Name(n) => {
+                    push_key(&mut field, n);
+                    names.push([n.clone(), n.clone()]);
+                }
                 PathSeg::Index(i) => {
                     let name = next
                         .and_then(|n| n.get("name"))
@@ -127,12 +169,19 @@ impl<'a> Locator<'a> {
                         Some(n) => push_key(&mut field, n),
                         None => field.push_str(&format!("[{i}]")),
                     }
+                    names.push([name.unwrap_or_default().to_string(), i.to_string()]);
                 }
             }
             if let Some(s) = next.and_then(node_span) {
                 span = Some(s);
             }
             current = next;
+        }
+        let blamed = self.overrides.iter().rev().find(|(_, _, segs)| {
+            segs.len() <= names.len() && segs.iter().zip(&names).all(|(s, forms)| forms.contains(s))
+        });
+        if let Some((flag, assignment, _)) = blamed {
+            return Self::in_override(flag, assignment, field, p.message.clone());
         }
         let (line, column) = span.map_or((0, 0), |s| self.line_col(s));
         Diagnostic {
@@ -152,6 +201,11 @@ fn explain_strict(message: &str) -> String {
     } else {
         message.to_string()
     }
+}
+
+/// A TOML error's message in TOML's words (see [`plain_types`]).
+pub(crate) fn toml_message(e: &toml::de::Error) -> String {
+    plain_types(e.message().trim())
 }
 
 /// Serde names Rust types (`i64`, `f64`); users wrote TOML, so say it in TOML's words.

@@ -108,15 +108,48 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
 
 /// Like [`load`], from text; `file` names the source in diagnostics.
 pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, LoadError> {
-    let text = if overrides.is_empty() {
+    load_with(text, file, overrides, &[])
+}
+
+/// Like [`load_str`], with a sweep point's `--vary` assignments applied after the `--set`
+/// ones; problems they cause are blamed on the `--vary`.
+pub fn load_str_varying(
+    text: &str,
+    file: &str,
+    set: &[String],
+    vary: &[String],
+) -> Result<Scenario, LoadError> {
+    load_with(text, file, set, vary)
+}
+
+fn load_with(
+    text: &str,
+    file: &str,
+    set: &[String],
+    vary: &[String],
+) -> Result<Scenario, LoadError> {
+    let overrides: Vec<String> = set.iter().chain(vary).cloned().collect();
+    let labels: Vec<&str> = set
+        .iter()
+        .map(|_| "--set")
+        .chain(vary.iter().map(|_| "--vary"))
+        .collect();
+    let overrides = &overrides[..];
+    let edited = if overrides.is_empty() {
         text.to_string()
     } else {
         overrides::apply_all(text, overrides)?
     };
-    let located = locate::Locator::new(file, &text);
-    let raw: raw::RawScenario = match toml::from_str(&text) {
+    // Problems are located in the user's text, not the edited one (an inserted key would
+    // shift every later line), or blamed on the `--set` that caused them.
+    let located = locate::Locator::new(file, text).with_overrides(overrides, &labels);
+    let raw: raw::RawScenario = match toml::from_str(&edited) {
         Ok(r) => r,
-        Err(e) => return Err(LoadError::Invalid(vec![located.toml_error(&e)])),
+        Err(e) => {
+            return Err(LoadError::Invalid(vec![toml_error(
+                text, file, overrides, &labels, &e,
+            )]))
+        }
     };
     if let Some(d) = located.strict_error() {
         return Err(LoadError::Invalid(vec![d]));
@@ -129,6 +162,45 @@ pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario
         return Err(LoadError::Invalid(vec![located.locate(&problem)]));
     }
     Ok(scenario)
+}
+
+/// Locates a TOML error in the edited text: in the user's file when the file alone has
+/// it, else on the first `--set` after which the text has it.
+fn toml_error(
+    text: &str,
+    file: &str,
+    overrides: &[String],
+    labels: &[&str],
+    e: &toml::de::Error,
+) -> Diagnostic {
+    for k in 0..overrides.len() {
+        let partial = if k == 0 {
+            Ok(text.to_string())
+        } else {
+            overrides::apply_all(text, &overrides[..k])
+        };
+        let Ok(partial) = partial else { continue };
+        if let Err(e) = toml::from_str::<raw::RawScenario>(&partial) {
+            if k == 0 {
+                return locate::Locator::new(file, text).toml_error(&e);
+            }
+            return locate::Locator::in_override(
+                labels[k - 1],
+                &overrides[k - 1],
+                String::new(),
+                locate::toml_message(&e),
+            );
+        }
+    }
+    match overrides.last() {
+        Some(last) => locate::Locator::in_override(
+            labels[overrides.len() - 1],
+            last,
+            String::new(),
+            locate::toml_message(e),
+        ),
+        None => locate::Locator::new(file, text).toml_error(e),
+    }
 }
 
 #[cfg(test)]

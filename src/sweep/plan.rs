@@ -399,9 +399,7 @@ impl Sweep {
 fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, SweepError> {
     let file = options.scenario_path.display().to_string();
     let load_with = |extra: &[String]| {
-        let mut set = options.set.clone();
-        set.extend_from_slice(extra);
-        scenario::load_str(&options.scenario_text, &file, &set)
+        scenario::load_str_varying(&options.scenario_text, &file, &options.set, extra)
     };
     // Each value alone first: the error then names the culprit.
     let mut single: Vec<Vec<Scenario>> = Vec::with_capacity(options.vary.len());

@@ -156,9 +156,7 @@ fn plan_errors_name_the_culprit() {
     );
     let e = err(options(&["dns.ttl=30s,fast"], 1));
     assert!(
-        e.contains("small.toml:")
-            && e.contains("`dns.ttl`")
-            && e.contains("(with --vary dns.ttl=fast)"),
+        e.contains("--vary dns.ttl=fast: `dns.ttl`") && e.contains("(with --vary dns.ttl=fast)"),
         "{e}"
     );
     let e = err(options(&["dns.ttl=30s", "dns.ttl=60s"], 1));
