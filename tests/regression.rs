@@ -295,3 +295,73 @@ fn set_errors_were_located_in_the_edited_text() {
         "{err}"
     );
 }
+
+/// `merge` of a shard made with `--shard 1/4294967295` listed every missing shard in memory
+/// and aborted after ~45 s at 7.7 GiB.
+#[test]
+fn merge_of_a_huge_shard_count_ran_out_of_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let shard = dir.path().join("shard");
+    let (code, _, err) = output(
+        failsim()
+            .arg("sweep")
+            .arg(&s)
+            .args(["--vary", "dns.ttl=30s,60s", "--set", "users.staff.count=10"])
+            .args(["--shard", "1/4294967295", "--out"])
+            .arg(&shard),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let started = std::time::Instant::now();
+    let (code, _, err) = output(
+        failsim()
+            .arg("merge")
+            .arg(&shard)
+            .arg("--out")
+            .arg(dir.path().join("m")),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("missing shards 2/4294967295 to 4294967295/4294967295"),
+        "{err}"
+    );
+    assert!(started.elapsed().as_secs() < 10);
+}
+
+/// `[[expect]] max = inf` passed `check` and then a sweep chart looped for ever; `nan` made
+/// shards impossible to merge; a manifest's `expect_min = [inf]` looped `merge`.
+#[test]
+fn non_finite_expect_bounds_looped_for_ever() {
+    for bound in ["max = inf", "min = -inf", "max = nan"] {
+        let text = format!("{SMALL}\n[[expect]]\nmetric = \"users\"\n{bound}\n");
+        let (code, err) = check_text(&text);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("is not a finite number"), "{err}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let shard = dir.path().join("shard");
+    let (code, _, err) = output(
+        failsim()
+            .arg("sweep")
+            .arg(&s)
+            .args(["--vary", "dns.ttl=30s,60s", "--set", "users.staff.count=10"])
+            .args(["--shard", "1/1", "--out"])
+            .arg(&shard),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let manifest = shard.join("sweep-manifest.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    let text = text.replace("expect_min = []", "expect_min = [inf]");
+    assert!(text.contains("[inf]"), "{text}");
+    fs::write(&manifest, text).unwrap();
+    let (code, _, err) = output(
+        failsim()
+            .arg("merge")
+            .arg(&shard)
+            .arg("--out")
+            .arg(dir.path().join("m")),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("allowed: finite numbers"), "{err}");
+}
