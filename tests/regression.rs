@@ -365,3 +365,76 @@ fn non_finite_expect_bounds_looped_for_ever() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("allowed: finite numbers"), "{err}");
 }
+
+/// `staleness --rate 1e-20` never ended (the arrival time saturated, the end time wrapped).
+#[test]
+fn staleness_at_a_tiny_rate_never_ended() {
+    let err = refused(&[
+        "staleness",
+        "--population",
+        "internet",
+        "--ttl",
+        "20s",
+        "--rate",
+        "1e-20",
+    ]);
+    assert!(err.contains("allowed 0.01 to 10,000"), "{err}");
+}
+
+/// `sweep --jobs 100000` tried to start 100,000 threads and ran nothing; `-r 4294967295`
+/// and a 2^20-point grid started silently and ran for ever.
+#[test]
+fn sweeps_that_could_not_finish_started_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let s = s.to_str().unwrap();
+    let out = dir.path().join("o");
+    let out = out.to_str().unwrap();
+    let base = ["sweep", s, "--out", out, "--vary", "dns.ttl=30s,60s"];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        refused(&args)
+    };
+    assert!(with(&["--jobs", "100000"]).contains("--jobs 100000: allowed 1 to 1024"));
+    assert!(with(&["-r", "4294967295"]).contains("allowed 1 to 10,000"));
+    let paths = [
+        "dns.ttl",
+        "dns.health_propagation",
+        "dns.edit_propagation",
+        "users.staff.behaviour.resume_window",
+        "users.staff.schedule.ramp",
+        "users.staff.schedule.start",
+    ];
+    // Ten values each for six paths: 10^6 points.
+    let ten: Vec<String> = (1..=10).map(|i| format!("{i}s")).collect();
+    let mut big: Vec<String> = vec!["sweep".into(), s.into(), "--out".into(), out.into()];
+    for p in paths {
+        big.push("--vary".into());
+        big.push(format!("{p}={}", ten.join(",")));
+    }
+    let big: Vec<&str> = big.iter().map(String::as_str).collect();
+    let err = refused(&big);
+    assert!(
+        err.contains("make 1,000,000 grid points; allowed: at most 10,000"),
+        "{err}"
+    );
+    let err = refused(&[
+        "sweep",
+        s,
+        "--out",
+        out,
+        "--vary",
+        "users.staff.count=1000000,2000000",
+        "-r",
+        "10000",
+        "--set",
+        "scenario.series_step=1h",
+    ]);
+    assert!(
+        err.contains("runs needing an estimated")
+            && err.contains("allowed: at most 100,000,000,000 events"),
+        "{err}"
+    );
+    assert!(!std::path::Path::new(out).exists());
+}
