@@ -108,6 +108,19 @@ pub fn describe_bounds(metric: Metric, min: Option<f64>, max: Option<f64>) -> St
     }
 }
 
+/// What a JUnit report says about the run besides its expectations: the reproduce command
+/// (shell-quoted), the seed and the `--set` overrides, which become `<properties>` of the
+/// suite so that a CI page shows what was overridden.
+#[derive(Clone, Copy, Debug)]
+pub struct JunitContext<'a> {
+    /// The shell-quoted command that reproduces the run.
+    pub reproduce: &'a str,
+    /// The seed, when the run got as far as choosing one.
+    pub seed: Option<u64>,
+    /// `--set` overrides, in order.
+    pub overrides: &'a [String],
+}
+
 /// JUnit XML for a run's expectations: one `<testsuite>` named after the scenario, one
 /// `<testcase>` per expectation (name `<metric> <bound>`, class name `failsim.expect`).
 /// A failed expectation carries a `<failure>` whose message is
@@ -116,9 +129,10 @@ pub fn describe_bounds(metric: Metric, min: Option<f64>, max: Option<f64>) -> St
 pub fn junit_xml(
     scenario_name: &str,
     results: &[ExpectationResult],
-    reproduce_command: &str,
+    context: &JunitContext<'_>,
 ) -> String {
-    let mut suite = TestSuite::new(scenario_name);
+    let reproduce_command = context.reproduce;
+    let mut suite = suite(scenario_name, context);
     for r in results {
         let name = format!("{} {}", r.metric, r.bound_text());
         let status = if r.passed {
@@ -135,7 +149,38 @@ pub fn junit_xml(
         case.set_system_out(r.message.as_str());
         suite.add_test_case(case);
     }
-    suite.set_system_out(format!("reproduce: {reproduce_command}\n"));
+    render(suite)
+}
+
+/// JUnit XML for a scenario that could not be loaded: one failing test case `scenario is
+/// valid` whose text is the error, so that CI shows a failure rather than "no tests".
+pub fn junit_invalid(scenario: &str, error: &str, context: &JunitContext<'_>) -> String {
+    let mut suite = suite(scenario, context);
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    let first = error.lines().next().unwrap_or("invalid scenario");
+    status
+        .set_message(first)
+        .set_type("invalid scenario")
+        .set_description(format!("{error}\nreproduce: {}", context.reproduce));
+    let mut case = TestCase::new("scenario is valid", status);
+    case.set_classname("failsim.check");
+    suite.add_test_case(case);
+    render(suite)
+}
+
+fn suite(name: &str, context: &JunitContext<'_>) -> TestSuite {
+    let mut suite = TestSuite::new(name);
+    if let Some(seed) = context.seed {
+        suite.add_property(("seed", seed.to_string().as_str()));
+    }
+    for o in context.overrides {
+        suite.add_property(("set", o.as_str()));
+    }
+    suite.set_system_out(format!("reproduce: {}\n", context.reproduce));
+    suite
+}
+
+fn render(suite: TestSuite) -> String {
     let mut report = Report::new("failsim");
     report.add_test_suite(suite);
     // Serialising into memory fails only on a bug in quick-junit (writing to a Vec cannot
@@ -220,7 +265,17 @@ mod tests {
             ],
             &s,
         );
-        let xml = junit_xml("a <b> & \"c\"", &r, "failsim run x.toml --seed 7");
+        let context = JunitContext {
+            reproduce: "failsim run x.toml --seed 7",
+            seed: Some(7),
+            overrides: &["dns.ttl=30s".to_string()],
+        };
+        let xml = junit_xml("a <b> & \"c\"", &r, &context);
+        assert!(
+            xml.contains(r#"<property name="set" value="dns.ttl=30s"/>"#)
+                && xml.contains(r#"<property name="seed" value="7"/>"#),
+            "{xml}"
+        );
         assert!(xml.starts_with("<?xml"), "{xml}");
         assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
         assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
@@ -240,17 +295,39 @@ mod tests {
             "{xml}"
         );
         // Same input, same bytes.
-        assert_eq!(
-            xml,
-            junit_xml("a <b> & \"c\"", &r, "failsim run x.toml --seed 7")
-        );
+        assert_eq!(xml, junit_xml("a <b> & \"c\"", &r, &context));
     }
 
     #[test]
     fn junit_without_expectations_is_an_empty_suite() {
-        let xml = junit_xml("s", &[], "failsim run s.toml --seed 1");
+        let context = JunitContext {
+            reproduce: "failsim run s.toml --seed 1",
+            seed: Some(1),
+            overrides: &[],
+        };
+        let xml = junit_xml("s", &[], &context);
         assert!(
             xml.contains(r#"tests="0""#) && xml.contains("<testsuite "),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn an_invalid_scenario_is_one_failing_case() {
+        let context = JunitContext {
+            reproduce: "failsim run 'my scenario.toml'",
+            seed: None,
+            overrides: &[],
+        };
+        let xml = junit_invalid("s.toml", "s.toml:3:1: error: unknown field `tll`", &context);
+        assert!(
+            xml.contains(r#"tests="1""#) && xml.contains("<error "),
+            "{xml}"
+        );
+        assert!(xml.contains("unknown field `tll`"), "{xml}");
+        assert!(
+            xml.contains("reproduce: failsim run &apos;my scenario.toml&apos;")
+                || xml.contains("reproduce: failsim run 'my scenario.toml'"),
             "{xml}"
         );
     }

@@ -17,10 +17,13 @@ pub mod chart;
 pub mod dist;
 pub mod engine;
 pub mod expect;
+#[cfg(test)]
+pub(crate) mod fixture;
 pub mod guard;
 pub mod metric;
 pub mod model;
 pub mod output;
+pub mod platform;
 pub mod report;
 pub mod rng;
 pub mod scenario;

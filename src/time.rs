@@ -1,8 +1,9 @@
 //! Simulated time: integer milliseconds since scenario start.
 //!
-//! failsim never uses a float clock (DESIGN §3). `SimTime` is an instant, `SimDuration` a
-//! span; both wrap `u64` milliseconds so that every run on every machine orders events the
-//! same way. Durations in scenario files are strings with units (`"250ms"`, `"30s"`,
+//! failsim never uses a float clock: instants and spans are plain `u64` milliseconds, named
+//! with a `_ms` suffix (`at_ms`, `ttl_ms`), so that every run on every machine orders events
+//! the same way. (Newtypes were tried and dropped: every field already says its unit, and the
+//! hot paths do arithmetic on millions of them.) Durations in scenario files are strings with units (`"250ms"`, `"30s"`,
 //! `"1h 30m"`), parsed by [`parse_duration`].
 //!
 //! This module is also the one home of time formatting: durations for people
@@ -10,70 +11,6 @@
 //! [`format_minutes_seconds`]) and instants as clock times since scenario start
 //! ([`format_clock`], [`format_clock_minutes`], [`format_clock_compact`]), used by the
 //! stdout story, the chart labels and messages alike. All use integer arithmetic only.
-
-use std::fmt;
-
-/// An instant, in milliseconds since the scenario started.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SimTime(pub u64);
-
-/// A span of simulated time, in milliseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SimDuration(pub u64);
-
-impl SimTime {
-    /// The scenario start.
-    pub const ZERO: SimTime = SimTime(0);
-    /// A time later than any scenario end; used as "never".
-    pub const NEVER: SimTime = SimTime(u64::MAX);
-
-    /// Milliseconds since scenario start.
-    pub fn ms(self) -> u64 {
-        self.0
-    }
-
-    /// `self + d`, saturating at [`SimTime::NEVER`].
-    pub fn after(self, d: SimDuration) -> SimTime {
-        SimTime(self.0.saturating_add(d.0))
-    }
-
-    /// Time elapsed from `earlier` to `self` (zero if `earlier` is later).
-    pub fn since(self, earlier: SimTime) -> SimDuration {
-        SimDuration(self.0.saturating_sub(earlier.0))
-    }
-}
-
-impl SimDuration {
-    /// Zero length.
-    pub const ZERO: SimDuration = SimDuration(0);
-
-    /// From whole milliseconds.
-    pub const fn from_ms(ms: u64) -> Self {
-        SimDuration(ms)
-    }
-
-    /// From whole seconds.
-    pub const fn from_secs(s: u64) -> Self {
-        SimDuration(s * 1000)
-    }
-
-    /// From whole minutes.
-    pub const fn from_mins(m: u64) -> Self {
-        SimDuration(m * 60_000)
-    }
-
-    /// Length in milliseconds.
-    pub fn ms(self) -> u64 {
-        self.0
-    }
-}
-
-impl fmt::Display for SimDuration {
-    /// Human form used in messages: `1h 2m 3s`, `250ms`, `0s`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&format_ms(self.0))
-    }
-}
 
 /// Formats milliseconds as a compact human duration (`1h 2m 3.5s`, `45s`, `250ms`).
 pub fn format_ms(ms: u64) -> String {
@@ -168,7 +105,8 @@ pub fn format_minutes_seconds(ms: u64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
-/// The longest duration any scenario field or flag accepts: 100 years (365.25-day years).
+/// The longest duration any scenario field or flag accepts: 100 years (of 365.25 days, as
+/// humantime counts them).
 ///
 /// Why this bound: it is longer than anything a failover scenario needs (DNS allows TTLs up
 /// to 2^31 - 1 seconds, about 68 years: RFC 2181 §8), and small enough that the simulator
@@ -182,7 +120,7 @@ pub const MAX_DURATION_MS: u64 = 36_525 * 86_400_000;
 /// Accepts what `humantime` accepts (`"250ms"`, `"30s"`, `"5m"`, `"1h 30m"`, `"2days"`) and
 /// rejects a bare number (units are mandatory so `ttl = "60"` cannot be misread), anything
 /// finer than a millisecond and anything longer than [`MAX_DURATION_MS`].
-pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
+pub fn parse_duration(text: &str) -> Result<u64, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("empty duration".into());
@@ -197,7 +135,7 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
         return Err(format!("`{t}` is finer than a millisecond"));
     }
     match u64::try_from(d.as_millis()) {
-        Ok(ms) if ms <= MAX_DURATION_MS => Ok(SimDuration(ms)),
+        Ok(ms) if ms <= MAX_DURATION_MS => Ok(ms),
         _ => Err(format!(
             "`{t}` is too long (at most 100 years, {MAX_DURATION_MS} ms)"
         )),
@@ -210,11 +148,11 @@ mod tests {
 
     #[test]
     fn parses_units() {
-        assert_eq!(parse_duration("250ms").unwrap().ms(), 250);
-        assert_eq!(parse_duration("30s").unwrap().ms(), 30_000);
-        assert_eq!(parse_duration("5m").unwrap().ms(), 300_000);
-        assert_eq!(parse_duration("1h 30m").unwrap().ms(), 5_400_000);
-        assert_eq!(parse_duration("0s").unwrap().ms(), 0);
+        assert_eq!(parse_duration("250ms").unwrap(), 250);
+        assert_eq!(parse_duration("30s").unwrap(), 30_000);
+        assert_eq!(parse_duration("5m").unwrap(), 300_000);
+        assert_eq!(parse_duration("1h 30m").unwrap(), 5_400_000);
+        assert_eq!(parse_duration("0s").unwrap(), 0);
     }
 
     #[test]
@@ -227,7 +165,7 @@ mod tests {
 
     #[test]
     fn duration_overflow_is_refused() {
-        assert_eq!(parse_duration("100y").unwrap().ms(), MAX_DURATION_MS);
+        assert_eq!(parse_duration("100y").unwrap(), MAX_DURATION_MS);
         let e = parse_duration("584542046y 33d 2h 25m 51s 115ms").unwrap_err();
         assert!(e.contains("too long"), "{e}");
         assert!(parse_duration("101y")

@@ -189,7 +189,7 @@ fn unlocated_errors() {
     let text = regex_free_replace_line(SMALL, "routing = ", routing);
     let (code, err) = check_text(&text);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("unknown field `x`"), "{err}");
+    assert!(err.contains("unknown key `x`"), "{err}");
 
     let no_regions: String = SMALL
         .split("\n\n")
@@ -243,7 +243,7 @@ fn dotted_keys_and_deep_paths_in_set() {
         &deep,
     ]);
     assert!(
-        err.contains("more than 16 segments"),
+        err.contains("9000 segments; allowed: at most 16"),
         "{}",
         &err[err.len().saturating_sub(200)..]
     );
@@ -289,9 +289,7 @@ fn set_errors_were_located_in_the_edited_text() {
         "users.staff.count=abc",
     ]);
     assert!(
-        err.contains(
-            "--set users.staff.count=abc: invalid type: string \"abc\", expected an integer"
-        ),
+        err.contains("--set users.staff.count=abc: `users.staff.count`: \"abc\" is a string"),
         "{err}"
     );
 }

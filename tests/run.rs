@@ -55,10 +55,17 @@ fn same_seed_gives_byte_identical_files_and_another_seed_differs() {
     names.sort();
     assert_eq!(
         names.len(),
-        11,
-        "4 CSVs, 3 SVGs, 3 PNGs and the marker: {names:?}"
+        12,
+        "4 CSVs, 3 SVGs, 3 PNGs, the manifest and the marker: {names:?}"
     );
-    for f in &names {
+    // The manifest's command names each run's own --out; everything else is the same.
+    let manifest = |d: &std::path::Path| {
+        fs::read_to_string(d.join("run-manifest.toml"))
+            .unwrap()
+            .replace(&*d.display().to_string(), "OUT")
+    };
+    assert_eq!(manifest(&a), manifest(&b));
+    for f in names.iter().filter(|f| *f != "run-manifest.toml") {
         assert_eq!(
             fs::read(a.join(f)).unwrap(),
             fs::read(b.join(f)).unwrap(),

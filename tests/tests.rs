@@ -9,6 +9,7 @@ mod util;
 
 mod charts;
 mod check;
+mod cli;
 mod expect;
 mod regression;
 mod run;

@@ -18,24 +18,14 @@ pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// The one small valid scenario (200 users, 3 h, a 1-hour outage of the primary at 30 min),
-/// fast to simulate, with its pieces on known lines (tests assert `small.toml:19:` for `ttl`).
-/// Unit tests in `src/` include the same file.
-pub const SMALL: &str = include_str!("fixtures/small.toml");
+/// The one small valid scenario and the checked fixture edit, shared with the unit tests
+/// in `src/` (the same file, included by path).
+#[path = "../src/fixture.rs"]
+mod fixture;
+pub use fixture::{edit, SMALL};
 
 /// A tiny scenario (6 users, 1 h) whose charts are small enough to keep as golden files.
 pub const TINY: &str = include_str!("fixtures/tiny.toml");
-
-/// `text` with the one occurrence of `from` replaced by `to`; panics when `from` does not
-/// occur exactly once, so a fixture edit can never silently stop applying.
-pub fn edit(text: &str, from: &str, to: &str) -> String {
-    assert_eq!(
-        text.matches(from).count(),
-        1,
-        "`{from}` must occur once in the fixture"
-    );
-    text.replacen(from, to, 1)
-}
 
 /// [`SMALL`] cut down for sweeps (80 users, 2 h, a 40-minute outage at 20 min, 20 launch
 /// slots in the failover Region), followed by `expect` (`[[expect]]` tables or nothing).

@@ -20,7 +20,7 @@ use crate::time::{format_duration_whole_seconds, format_minutes_seconds};
 const CDF_EXACT_MAX: usize = 5_000;
 const CDF_GRID: u64 = 4_000;
 
-/// Input of [`render_downtime`].
+/// Input of [`render_downtime`](super::render_downtime).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DowntimeInput {
     /// Chart title.

@@ -63,7 +63,7 @@ pub struct SweepInput {
     pub x_ticks: Vec<(f64, String)>,
     /// Legend heading (the paths the lines stand for); empty with one line.
     pub legend_title: String,
-    /// The lines, drawn in order, coloured in [`SWEEP_LINE_COLOURS`] order.
+    /// The lines, drawn in order, coloured in the sweep palette's order, cycling.
     pub lines: Vec<SweepLine>,
     /// `(y, legend label)` of each `[[expect]]` bound.
     pub bounds: Vec<(f64, String)>,
@@ -75,44 +75,36 @@ const LEGEND_SWATCH: i32 = 36;
 const LEGEND_ROW: i32 = 32;
 const LEGEND_MAX_WIDTH: i32 = 360;
 
-impl Chart for SweepInput {
-    fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT)
-    }
+/// Where everything goes on the sweep chart.
+struct SweepLayout {
+    /// Legend entries: lines, the band, the bounds.
+    legend: Vec<(LegendSwatch, String)>,
+    legend_w: i32,
+    /// Value and label of each y tick.
+    y_ticks: Vec<(f64, String)>,
+    /// Plot edges, in pixels.
+    left: i32,
+    right: i32,
+    top: i32,
+    bottom: i32,
+    x: ValueScale,
+    y: ValueScale,
+}
 
-    fn draw<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>) -> Drawn {
-        c.area.fill(&WHITE).map_err(|e| e.to_string())?;
-        let width = WIDTH as i32;
-        let height = HEIGHT as i32;
-        let inner = width - 2 * MARGIN;
-        c.text(
-            &fit_text(&self.title, TITLE_SIZE, inner),
-            (MARGIN, 16),
-            TextLook::new(TITLE_SIZE, INK),
-        )?;
-        c.text(
-            &fit_text(&self.subtitle, SUBTITLE_SIZE, inner),
-            (MARGIN, 66),
-            TextLook::new(SUBTITLE_SIZE, MUTED),
-        )?;
-        let top = 124;
-        if let Some(message) = &self.empty_message {
-            return c.text(
-                &fit_text(message, MESSAGE_SIZE, inner),
-                (width / 2, (top + height) / 2),
-                TextLook::new(MESSAGE_SIZE, MUTED)
-                    .align(Align::Center)
-                    .middle(),
-            );
-        }
+/// Top of the plot, below the title and subtitle.
+const PLOT_TOP: i32 = 124;
 
-        // Legend entries: lines, the band, the bounds.
+/// Colour of the `index`-th line.
+fn line_colour(index: usize) -> RGBColor {
+    SWEEP_LINE_COLOURS[index % SWEEP_LINE_COLOURS.len()]
+}
+
+impl SweepInput {
+    /// Legend entries (lines, the band, the bounds) and the legend's width.
+    fn legend(&self) -> (Vec<(LegendSwatch, String)>, i32) {
         let mut legend: Vec<(LegendSwatch, String)> = Vec::new();
         for (i, line) in self.lines.iter().enumerate() {
-            legend.push((
-                LegendSwatch::Line(SWEEP_LINE_COLOURS[i % SWEEP_LINE_COLOURS.len()]),
-                line.label.clone(),
-            ));
+            legend.push((LegendSwatch::Line(line_colour(i)), line.label.clone()));
         }
         legend.push((LegendSwatch::Band, "95 % confidence interval".to_string()));
         for (_, label) in &self.bounds {
@@ -125,8 +117,12 @@ impl Chart for SweepInput {
             .max()
             .unwrap_or(0);
         let legend_w = (LEGEND_SWATCH + 12 + label_w).min(LEGEND_MAX_WIDTH);
+        (legend, legend_w)
+    }
 
-        // Y range in display units, from zero unless values are negative.
+    /// The y range in display units, from zero unless values are negative, widened to
+    /// whole ticks; and the ticks.
+    fn y_axis(&self) -> ((f64, f64), Vec<(f64, String)>) {
         let mut y_lo = 0.0f64;
         let mut y_hi = 0.0f64;
         for line in &self.lines {
@@ -147,31 +143,34 @@ impl Chart for SweepInput {
         let y_lo = (y_lo / step).floor() * step;
         let y_hi = (y_hi / step).ceil() * step;
         let digits = decimals(step);
-        let tick_labels: Vec<(f64, String)> = {
-            let count = ((y_hi - y_lo) / step).round() as i64;
-            (0..=count)
-                .map(|k| {
-                    let v = y_lo + k as f64 * step;
-                    let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
-                    (v, format!("{v:.digits$}"))
-                })
-                .collect()
-        };
-        let y_label_w = tick_labels
+        let count = ((y_hi - y_lo) / step).round() as i64;
+        let ticks = (0..=count)
+            .map(|k| {
+                let v = y_lo + k as f64 * step;
+                let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
+                (v, format!("{v:.digits$}"))
+            })
+            .collect();
+        ((y_lo, y_hi), ticks)
+    }
+
+    fn layout(&self) -> SweepLayout {
+        let (width, height) = (WIDTH as i32, HEIGHT as i32);
+        let (legend, legend_w) = self.legend();
+        let ((y_lo, y_hi), y_ticks) = self.y_axis();
+        let y_label_w = y_ticks
             .iter()
             .map(|(_, l)| text_width(l, LABEL_SIZE))
             .max()
             .unwrap_or(0);
-
-        let plot_left = MARGIN + 40 + y_label_w + 12;
-        let plot_right = width - MARGIN - legend_w - 32;
-        let plot_top = top;
-        let plot_bottom = height - MARGIN - 84;
+        let left = MARGIN + 40 + y_label_w + 12;
+        let right = width - MARGIN - legend_w - 32;
+        let (top, bottom) = (PLOT_TOP, height - MARGIN - 84);
         let y = ValueScale {
             lo: y_lo,
             hi: y_hi,
-            from_px: plot_bottom,
-            to_px: plot_top,
+            from_px: bottom,
+            to_px: top,
         };
         let (x_lo, x_hi) = self
             .x_ticks
@@ -180,72 +179,113 @@ impl Chart for SweepInput {
                 (lo.min(*x), hi.max(*x))
             });
         // Keep the outermost points and their labels off the plot's edges.
-        let pad = ((plot_right - plot_left) / 16).max(40);
+        let pad = ((right - left) / 16).max(40);
         let x = ValueScale {
             lo: x_lo,
             hi: x_hi,
-            from_px: plot_left + pad,
-            to_px: plot_right - pad,
+            from_px: left + pad,
+            to_px: right - pad,
         };
-
-        // Grid and axes.
-        for (v, label) in &tick_labels {
-            let py = y.px(*v);
-            c.line(vec![(plot_left, py), (plot_right, py)], GRID.to_rgba(), 1)?;
-            c.text(
-                label,
-                (plot_left - 10, py),
-                TextLook::new(LABEL_SIZE, INK).align(Align::Right).middle(),
-            )?;
+        SweepLayout {
+            legend,
+            legend_w,
+            y_ticks,
+            left,
+            right,
+            top,
+            bottom,
+            x,
+            y,
         }
+    }
+
+    /// Title and subtitle.
+    fn draw_heading<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>) -> Drawn {
+        let inner = WIDTH as i32 - 2 * MARGIN;
+        c.text(
+            &fit_text(&self.title, TITLE_SIZE, inner),
+            (MARGIN, 16),
+            TextLook::new(TITLE_SIZE, INK),
+        )?;
+        c.text(
+            &fit_text(&self.subtitle, SUBTITLE_SIZE, inner),
+            (MARGIN, 66),
+            TextLook::new(SUBTITLE_SIZE, MUTED),
+        )
+    }
+
+    /// Tick labels of the x values; a label that would overlap its left neighbour is left
+    /// out (never the last).
+    fn draw_x_ticks<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>, layout: &SweepLayout) -> Drawn {
+        let (top, bottom) = (layout.top, layout.bottom);
         let mut last_label_right = i32::MIN;
         for (i, (v, label)) in self.x_ticks.iter().enumerate() {
-            let px = x.px(*v);
-            c.line(vec![(px, plot_top), (px, plot_bottom)], GRID.to_rgba(), 1)?;
-            c.line(
-                vec![(px, plot_bottom), (px, plot_bottom + 6)],
-                INK.to_rgba(),
-                1,
-            )?;
-            // Labels that would overlap their left neighbour are left out (never the last).
+            let px = layout.x.px(*v);
+            c.line(vec![(px, top), (px, bottom)], GRID.to_rgba(), 1)?;
+            c.line(vec![(px, bottom), (px, bottom + 6)], INK.to_rgba(), 1)?;
             let w = text_width(label, LABEL_SIZE);
             let is_last = i + 1 == self.x_ticks.len();
             let fits = px - w / 2 > last_label_right + 12;
             if fits || (is_last && px - w / 2 > last_label_right + 4) {
                 c.text(
                     label,
-                    (px, plot_bottom + 10),
+                    (px, bottom + 10),
                     TextLook::new(LABEL_SIZE, INK).align(Align::Center),
                 )?;
                 last_label_right = px + w - w / 2;
             }
         }
+        Ok(())
+    }
+
+    /// Grid, ticks, axis lines and axis titles.
+    fn draw_axes<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>, layout: &SweepLayout) -> Drawn {
+        let SweepLayout {
+            left,
+            right,
+            top,
+            bottom,
+            ..
+        } = *layout;
+        for (v, label) in &layout.y_ticks {
+            let py = layout.y.px(*v);
+            c.line(vec![(left, py), (right, py)], GRID.to_rgba(), 1)?;
+            c.text(
+                label,
+                (left - 10, py),
+                TextLook::new(LABEL_SIZE, INK).align(Align::Right).middle(),
+            )?;
+        }
+        self.draw_x_ticks(c, layout)?;
         c.line(
-            vec![
-                (plot_left, plot_top),
-                (plot_left, plot_bottom),
-                (plot_right, plot_bottom),
-            ],
+            vec![(left, top), (left, bottom), (right, bottom)],
             INK.to_rgba(),
             1,
         )?;
         c.text(
-            &fit_text(&self.x_title, LABEL_SIZE, plot_right - plot_left),
-            ((plot_left + plot_right) / 2, plot_bottom + 48),
+            &fit_text(&self.x_title, LABEL_SIZE, right - left),
+            ((left + right) / 2, bottom + 48),
             TextLook::new(LABEL_SIZE, INK).align(Align::Center),
         )?;
         c.text(
-            &fit_text(&self.y_title, LABEL_SIZE, plot_bottom - plot_top),
-            (MARGIN, (plot_top + plot_bottom) / 2),
+            &fit_text(&self.y_title, LABEL_SIZE, bottom - top),
+            (MARGIN, (top + bottom) / 2),
             TextLook::new(LABEL_SIZE, INK)
                 .align(Align::Center)
                 .upright(),
-        )?;
+        )
+    }
 
-        // Bounds, then bands under every line, then lines and points.
+    /// The `[[expect]]` bounds, then the confidence bands under every line.
+    fn draw_bounds_and_bands<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<'_, DB>,
+        layout: &SweepLayout,
+    ) -> Drawn {
+        let (x, y) = (layout.x, layout.y);
         for (b, _) in &self.bounds {
             c.dashed_hline(
-                (plot_left, plot_right),
+                (layout.left, layout.right),
                 y.px(*b),
                 EXPECT_BOUND.to_rgba(),
                 2,
@@ -253,7 +293,7 @@ impl Chart for SweepInput {
             )?;
         }
         for (i, line) in self.lines.iter().enumerate() {
-            let colour = SWEEP_LINE_COLOURS[i % SWEEP_LINE_COLOURS.len()];
+            let colour = line_colour(i);
             for run in contiguous(&line.points, |p| p.ci.is_some()) {
                 let mut band: Vec<(i32, i32)> = run
                     .iter()
@@ -277,8 +317,14 @@ impl Chart for SweepInput {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The lines through the means, with a dot at each point.
+    fn draw_lines<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>, layout: &SweepLayout) -> Drawn {
+        let (x, y) = (layout.x, layout.y);
         for (i, line) in self.lines.iter().enumerate() {
-            let colour = SWEEP_LINE_COLOURS[i % SWEEP_LINE_COLOURS.len()];
+            let colour = line_colour(i);
             for run in contiguous(&line.points, |_| true) {
                 let path: Vec<(i32, i32)> = run.iter().map(|p| (x.px(p.x), y.px(p.mean))).collect();
                 if path.len() > 1 {
@@ -289,10 +335,14 @@ impl Chart for SweepInput {
                 }
             }
         }
+        Ok(())
+    }
 
-        // Legend, right of the plot.
-        let lx = width - MARGIN - legend_w;
-        let mut ly = plot_top;
+    /// The legend, right of the plot, under its heading.
+    fn draw_legend<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>, layout: &SweepLayout) -> Drawn {
+        let legend_w = layout.legend_w;
+        let lx = WIDTH as i32 - MARGIN - legend_w;
+        let mut ly = layout.top;
         if !self.legend_title.is_empty() {
             c.text(
                 &fit_text(&self.legend_title, SMALL_SIZE, legend_w),
@@ -301,7 +351,7 @@ impl Chart for SweepInput {
             )?;
             ly += LEGEND_ROW;
         }
-        for (swatch, label) in &legend {
+        for (swatch, label) in &layout.legend {
             let mid = ly + LEGEND_ROW / 2 - 4;
             match swatch {
                 LegendSwatch::Line(colour) => {
@@ -337,6 +387,32 @@ impl Chart for SweepInput {
             ly += LEGEND_ROW;
         }
         Ok(())
+    }
+}
+
+impl Chart for SweepInput {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>) -> Drawn {
+        c.area.fill(&WHITE).map_err(|e| e.to_string())?;
+        self.draw_heading(c)?;
+        if let Some(message) = &self.empty_message {
+            let (width, height) = (WIDTH as i32, HEIGHT as i32);
+            return c.text(
+                &fit_text(message, MESSAGE_SIZE, width - 2 * MARGIN),
+                (width / 2, (PLOT_TOP + height) / 2),
+                TextLook::new(MESSAGE_SIZE, MUTED)
+                    .align(Align::Center)
+                    .middle(),
+            );
+        }
+        let layout = self.layout();
+        self.draw_axes(c, &layout)?;
+        self.draw_bounds_and_bands(c, &layout)?;
+        self.draw_lines(c, &layout)?;
+        self.draw_legend(c, &layout)
     }
 }
 

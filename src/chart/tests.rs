@@ -376,16 +376,23 @@ fn render_both<C: Chart>(chart: &C, name: &str, dir: &Path, keep: bool) {
     }
 }
 
-#[test]
-fn edge_cases_render_without_panicking() {
-    // FAILSIM_CHARTS_EDGE_OUT keeps the files for a look.
+/// Where the edge-case tests write: `FAILSIM_CHARTS_EDGE_OUT` keeps the files for a look,
+/// else a temporary directory. Returns the guard of that directory, the directory and
+/// whether the files are kept.
+fn edge_case_dir() -> (tempfile::TempDir, PathBuf, bool) {
     let temp = tempfile::tempdir().unwrap();
     let keep = std::env::var_os("FAILSIM_CHARTS_EDGE_OUT");
     let dir = keep
         .clone()
         .map_or_else(|| temp.path().to_path_buf(), PathBuf::from);
     std::fs::create_dir_all(&dir).unwrap();
-    let (dir, keep) = (dir.as_path(), keep.is_some());
+    (temp, dir, keep.is_some())
+}
+
+#[test]
+fn timeline_edge_cases_render_without_panicking() {
+    let (_temp, dir, keep) = edge_case_dir();
+    let dir = dir.as_path();
     let empty_timeline = TimelineInput {
         title: String::new(),
         subtitle: String::new(),
@@ -446,7 +453,12 @@ fn edge_cases_render_without_panicking() {
         ..empty_timeline.clone()
     };
     render_both(&one_point, "timeline-one-point", dir, keep);
+}
 
+#[test]
+fn downtime_edge_cases_render_without_panicking() {
+    let (_temp, dir, keep) = edge_case_dir();
+    let dir = dir.as_path();
     for (name, downtimes_ms) in [
         ("downtime-empty", vec![]),
         ("downtime-one", vec![90_000]),
@@ -463,7 +475,12 @@ fn edge_cases_render_without_panicking() {
         };
         render_both(&input, name, dir, keep);
     }
+}
 
+#[test]
+fn users_edge_cases_render_without_panicking() {
+    let (_temp, dir, keep) = edge_case_dir();
+    let dir = dir.as_path();
     let no_lanes = UsersInput {
         title: "nobody traced".to_string(),
         lanes: vec![],

@@ -101,7 +101,7 @@ pub struct StackedSeries {
     pub values: Vec<u32>,
 }
 
-/// Input of [`render_timeline`].
+/// Input of [`render_timeline`](super::render_timeline).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineInput {
     /// Chart title, usually the scenario name.

@@ -96,7 +96,7 @@ pub struct Lane {
     pub segments: Vec<LaneSegment>,
 }
 
-/// Input of [`render_users`].
+/// Input of [`render_users`](super::render_users).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsersInput {
     /// Chart title.
@@ -129,28 +129,17 @@ struct UsersLayout {
 }
 
 impl UsersInput {
-    fn layout(&self) -> UsersLayout {
-        let width = WIDTH as i32;
-        let shown = self.lanes.len().min(MAX_LANES);
-        let lanes = &self.lanes[..shown];
-        let drawn = |s: &LaneSegment, end_ms: u64| s.end_ms > s.start_ms && s.start_ms < end_ms;
-        let latest = lanes
-            .iter()
-            .flat_map(|l| l.segments.iter().map(|s| s.end_ms))
-            .chain(self.faults.iter().map(|f| f.end_ms))
-            .max()
-            .unwrap_or(0);
-        let end_ms = axis_end_ms(self.duration_ms, latest);
-
-        // Colours and legend: Regions in the given order, then in order of appearance,
-        // then every state (listed even when unused, so the key reads the same in every
-        // run), then the fault hatching.
+    /// Region colours and the legend: Regions in the given order, then in order of
+    /// appearance, then every state (listed even when unused, so the key reads the same in
+    /// every run), then the fault hatching.
+    fn colours_and_legend(&self, lanes: &[Lane], end_ms: u64) -> (RegionColours, Vec<LegendEntry>) {
+        let drawn = |s: &LaneSegment| s.end_ms > s.start_ms && s.start_ms < end_ms;
         let mut regions = RegionColours {
             regions: self.regions.clone(),
         };
         let mut connected_without_region = false;
         for s in lanes.iter().flat_map(|l| &l.segments) {
-            if s.state == LaneState::Connected && drawn(s, end_ms) {
+            if s.state == LaneState::Connected && drawn(s) {
                 match &s.region {
                     Some(r) => {
                         regions.colour(r);
@@ -190,6 +179,21 @@ impl UsersInput {
                 gap_before: true,
             });
         }
+        (regions, legend)
+    }
+
+    fn layout(&self) -> UsersLayout {
+        let width = WIDTH as i32;
+        let shown = self.lanes.len().min(MAX_LANES);
+        let lanes = &self.lanes[..shown];
+        let latest = lanes
+            .iter()
+            .flat_map(|l| l.segments.iter().map(|s| s.end_ms))
+            .chain(self.faults.iter().map(|f| f.end_ms))
+            .max()
+            .unwrap_or(0);
+        let end_ms = axis_end_ms(self.duration_ms, latest);
+        let (regions, legend) = self.colours_and_legend(lanes, end_ms);
 
         let label_w = lanes
             .iter()
@@ -222,29 +226,10 @@ impl UsersInput {
             height,
         }
     }
-}
 
-impl Chart for UsersInput {
-    fn size(&self) -> (u32, u32) {
-        (WIDTH, self.layout().height as u32)
-    }
-
-    fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Drawn {
-        let UsersLayout {
-            shown,
-            end_ms,
-            mut regions,
-            legend,
-            label_w,
-            ts,
-            faults,
-            heading_bottom,
-            top,
-            height,
-        } = self.layout();
-        let width = WIDTH as i32;
-        canvas.fill_rect((0, 0), (width, height), WHITE.to_rgba())?;
-        let subtitle = if self.lanes.len() > shown {
+    /// `12 traced users, one lane each`, or `first 60 of 200 …` when lanes were left out.
+    fn subtitle(&self, shown: usize) -> String {
+        if self.lanes.len() > shown {
             format!(
                 "first {shown} of {} traced users, one lane each",
                 thousands(self.lanes.len() as u64)
@@ -259,13 +244,72 @@ impl Chart for UsersInput {
                     "users"
                 }
             )
+        }
+    }
+}
+
+/// One lane centred on `mid`: its label left of the plot, then its segments as bars
+/// `bar_h` high, each connected segment named after its Region when the name fits.
+fn draw_lane<DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    lane: &Lane,
+    (mid, bar_h): (i32, i32),
+    layout: &mut UsersLayout,
+) -> Drawn {
+    let ts = layout.ts;
+    canvas.text(
+        &fit_text(&lane.label, LABEL_SIZE, layout.label_w),
+        (ts.left - 12, mid),
+        TextLook::new(LABEL_SIZE, INK).align(Align::Right).middle(),
+    )?;
+    let mut segments: Vec<&LaneSegment> = lane
+        .segments
+        .iter()
+        .filter(|s| s.end_ms > s.start_ms && s.start_ms < layout.end_ms)
+        .collect();
+    segments.sort_by_key(|s| (s.start_ms, s.end_ms));
+    let (y0, y1) = (mid - bar_h / 2, mid + bar_h / 2);
+    for s in segments {
+        let x0 = ts.x(s.start_ms);
+        let x1 = ts.x(s.end_ms).max(x0 + 1);
+        let colour = match (s.state, &s.region) {
+            (LaneState::Connected, Some(region)) => layout.regions.colour(region),
+            (state, _) => state.colour(),
         };
+        canvas.fill_rect((x0, y0), (x1, y1), colour.to_rgba())?;
+        if let (LaneState::Connected, Some(region)) = (s.state, &s.region) {
+            if text_width(region, SMALL_SIZE) + 12 <= x1 - x0 {
+                canvas.text(
+                    region,
+                    ((x0 + x1) / 2, mid),
+                    TextLook::new(SMALL_SIZE, text_colour_on(colour))
+                        .align(Align::Center)
+                        .middle(),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Chart for UsersInput {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, self.layout().height as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Drawn {
+        let mut layout = self.layout();
+        let (ts, top, height) = (layout.ts, layout.top, layout.height);
+        let width = WIDTH as i32;
+        canvas.fill_rect((0, 0), (width, height), WHITE.to_rgba())?;
+        let subtitle = self.subtitle(layout.shown);
         let drawn_heading = draw_heading(canvas, &self.title, &subtitle, width)?;
-        debug_assert_eq!(drawn_heading, heading_bottom);
-        faults.draw(canvas, heading_bottom + faults.height())?;
+        debug_assert_eq!(drawn_heading, layout.heading_bottom);
+        let faults = &layout.faults;
+        faults.draw(canvas, layout.heading_bottom + faults.height())?;
         let (left, right) = (ts.left, ts.right);
         let bottom = height - 84;
-        let lanes = &self.lanes[..shown];
+        let lanes = &self.lanes[..layout.shown];
 
         if lanes.is_empty() {
             canvas.outline_rect((left, top), (right, bottom), GRID.to_rgba(), 1)?;
@@ -275,7 +319,7 @@ impl Chart for UsersInput {
                 ((left + right) / 2, (top + bottom) / 2),
             )?;
             draw_time_axis(canvas, ts, bottom, None)?;
-            return draw_legend(canvas, &legend, (right + 40, top));
+            return draw_legend(canvas, &layout.legend, (right + 40, top));
         }
 
         // Lanes fill the plot height; the pitch is LANE_PITCH unless the chart is at its
@@ -294,40 +338,9 @@ impl Chart for UsersInput {
 
         for (k, lane) in lanes.iter().enumerate() {
             let mid = top + k as i32 * pitch + pitch / 2;
-            canvas.text(
-                &fit_text(&lane.label, LABEL_SIZE, label_w),
-                (left - 12, mid),
-                TextLook::new(LABEL_SIZE, INK).align(Align::Right).middle(),
-            )?;
-            let mut segments: Vec<&LaneSegment> = lane
-                .segments
-                .iter()
-                .filter(|s| s.end_ms > s.start_ms && s.start_ms < end_ms)
-                .collect();
-            segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-            let (y0, y1) = (mid - bar_h / 2, mid + bar_h / 2);
-            for s in segments {
-                let x0 = ts.x(s.start_ms);
-                let x1 = ts.x(s.end_ms).max(x0 + 1);
-                let colour = match (s.state, &s.region) {
-                    (LaneState::Connected, Some(region)) => regions.colour(region),
-                    (state, _) => state.colour(),
-                };
-                canvas.fill_rect((x0, y0), (x1, y1), colour.to_rgba())?;
-                if let (LaneState::Connected, Some(region)) = (s.state, &s.region) {
-                    if text_width(region, SMALL_SIZE) + 12 <= x1 - x0 {
-                        canvas.text(
-                            region,
-                            ((x0 + x1) / 2, mid),
-                            TextLook::new(SMALL_SIZE, text_colour_on(colour))
-                                .align(Align::Center)
-                                .middle(),
-                        )?;
-                    }
-                }
-            }
+            draw_lane(canvas, lane, (mid, bar_h), &mut layout)?;
         }
         canvas.line(vec![(left, top), (left, lanes_bottom)], INK.to_rgba(), 1)?;
-        draw_legend(canvas, &legend, (right + 40, top))
+        draw_legend(canvas, &layout.legend, (right + 40, top))
     }
 }

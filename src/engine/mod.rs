@@ -7,11 +7,10 @@
 //! bug and panics, in release builds too. Together with per-entity random streams this makes
 //! a run a pure function of the scenario and the seed (DESIGN §3).
 //!
-//! Times are plain `u64` milliseconds here and in the model rather than the `time::SimTime`
-//! newtype: every time and duration in the validated scenario, the per-user state and the
-//! reports is already a `u64` whose name ends in `_ms`, and the hot path does arithmetic on
-//! them constantly. One convention, used throughout, is clearer than a newtype at one
-//! boundary only.
+//! Times are plain `u64` milliseconds throughout failsim rather than a newtype: every time
+//! and duration in the validated scenario, the per-user state and the reports is a `u64`
+//! whose name ends in `_ms`, and the hot path does arithmetic on them constantly. One
+//! convention, used everywhere, is clearer than a newtype at one boundary only.
 
 pub mod queue;
 

@@ -44,30 +44,6 @@ pub const NO_REGION: u8 = u8::MAX;
 /// "Never" marker for `u64` time fields.
 pub const NEVER: u64 = u64::MAX;
 
-/// Asks the kernel to back a large user array with transparent huge pages (Linux, where THP
-/// is in `madvise` mode). A million users are 128 MiB visited in random order: with 4 KiB
-/// pages nearly every user event also misses the TLB. Purely a performance hint; results do
-/// not depend on it. Call it before the array is first written.
-pub fn advise_huge_pages<T>(v: &Vec<T>) {
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 << 20;
-        let start = v.as_ptr() as usize;
-        let end = start + v.capacity() * std::mem::size_of::<T>();
-        let aligned = start.div_ceil(HUGE) * HUGE;
-        if end > aligned + HUGE {
-            let len = (end - aligned) / HUGE * HUGE;
-            // SAFETY: madvise only advises on a range inside the vector's own allocation and
-            // changes no memory contents; a failure is harmless and ignored.
-            unsafe {
-                libc::madvise(aligned as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = v;
-}
-
 /// Flag bits of [`User::flags`].
 pub mod flag {
     /// Registered with the FQDN.

@@ -26,6 +26,55 @@ pub fn check_ours(dir: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Whether a directory can be put at `dir` later: [`check_ours`], and the nearest existing
+/// ancestor is a directory (so creating the missing ones can work). Commands call it before
+/// any work, so that a refused `--out` costs no simulation.
+pub fn check_dir_destination(dir: &Path) -> Result<(), OutputError> {
+    check_ours(dir)?;
+    check_ancestor(dir)
+}
+
+/// Whether the file `path` can be written later, before any work is done: it is not a
+/// directory and the directory that holds it exists (failsim creates no parents for a single
+/// file such as `--junit`).
+pub fn check_file_destination(path: &Path) -> Result<(), OutputError> {
+    let not_writable = |why: &str| OutputError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(why.to_string()),
+    };
+    if path.is_dir() {
+        return Err(not_writable("it is a directory"));
+    }
+    let parent = parent_of(path);
+    if !parent.is_dir() {
+        return Err(not_writable(&format!(
+            "the directory {} does not exist",
+            parent.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The nearest existing ancestor of `path` must be a directory.
+fn check_ancestor(path: &Path) -> Result<(), OutputError> {
+    let mut p = parent_of(path);
+    loop {
+        if p.exists() {
+            if p.is_dir() {
+                return Ok(());
+            }
+            return Err(OutputError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(format!("{} is not a directory", p.display())),
+            });
+        }
+        match p.parent() {
+            Some(q) if !q.as_os_str().is_empty() => p = q.to_path_buf(),
+            _ => return Ok(()),
+        }
+    }
+}
+
 /// Marks `dir` as written by failsim; `note` (one line) tells people what it holds.
 pub fn mark(dir: &Path, note: &str) -> Result<(), OutputError> {
     let path = dir.join(MARKER);
@@ -75,6 +124,20 @@ mod tests {
                 "{foreign}"
             );
         }
+    }
+
+    #[test]
+    fn destinations_are_checked_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        fs::write(path("file"), "x").unwrap();
+        assert!(check_file_destination(&path("j.xml")).is_ok());
+        let e = check_file_destination(&path("absent/j.xml")).unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        assert!(check_file_destination(dir.path()).is_err(), "a directory");
+        assert!(check_dir_destination(&path("new/deeper/out")).is_ok());
+        let e = check_dir_destination(&path("file/out")).unwrap_err();
+        assert!(e.to_string().contains("is not a directory"), "{e}");
     }
 
     #[test]

@@ -11,9 +11,13 @@
 
 mod atomic;
 mod dir;
+pub mod manifest;
 
 pub use atomic::{write_atomically, write_file_atomically, Writer};
-pub use dir::{beside, check_ours, mark, parent_of, MARKER};
+pub use dir::{
+    beside, check_dir_destination, check_file_destination, check_ours, mark, parent_of, MARKER,
+};
+pub use manifest::{RunManifest, RUN_MANIFEST};
 
 use crate::chart::{self as charts, ImageFormat};
 use crate::report::{csv as csv_out, views, Report};

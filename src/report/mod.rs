@@ -73,6 +73,10 @@ pub struct Report {
     pub faults: Vec<Fault>,
     /// Summary statistics.
     pub summary: Summary,
+    /// The `--set` overrides the run was made with (empty for the scenario as written);
+    /// the story and chart subtitles show them, so an overridden run never passes for the
+    /// scenario file's. The CLI fills it; [`Report::new`] leaves it empty.
+    pub overrides: Vec<String>,
 }
 
 impl Report {
@@ -89,6 +93,7 @@ impl Report {
         timeline.sort_by_key(|e| e.time_ms);
         let names = |it: &mut dyn Iterator<Item = &String>| it.cloned().collect::<Vec<_>>();
         Report {
+            overrides: Vec::new(),
             scenario: scenario.name.clone(),
             seed,
             duration_ms: scenario.duration_ms,
@@ -292,6 +297,7 @@ pub(crate) mod fixture {
             events_processed: 100,
         };
         Report {
+            overrides: Vec::new(),
             scenario: "hand-built".into(),
             seed: 42,
             duration_ms: 4 * 3_600_000,

@@ -80,6 +80,9 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
     let sum = &report.summary;
     let n = |k: Metric| thousands(sum.get(k).unwrap_or(0.0) as u64);
     let _ = writeln!(s, "seed: {}", report.seed);
+    if !report.overrides.is_empty() {
+        let _ = writeln!(s, "overrides: --set {}", report.overrides.join(" --set "));
+    }
     let _ = writeln!(
         s,
         "{} — {} users over {}",
@@ -167,7 +170,9 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             away as f64 / 3_600_000.0
         );
     }
-    let _ = writeln!(s, "output: {out_dir}/ ({})", files.join(", "));
+    // The platform's separator: `output\\name\\` on Windows, `output/name/` elsewhere.
+    let sep = std::path::MAIN_SEPARATOR;
+    let _ = writeln!(s, "output: {out_dir}{sep} ({})", files.join(", "));
     s
 }
 

@@ -29,11 +29,12 @@ fn faults(report: &Report) -> Vec<FaultWindow> {
 pub fn subtitle(report: &Report) -> String {
     let s = &report.summary;
     let n = |k: Metric| thousands(s.get(k).unwrap_or(0.0) as u64);
-    let mut parts = vec![
-        format!("seed {}", report.seed),
+    let mut parts = vec![format!("seed {}", report.seed)];
+    parts.extend(report.overrides.iter().map(|o| format!("--set {o}")));
+    parts.extend([
         format!("{} users", n(Metric::Users)),
         format!("{} affected", n(Metric::UsersAffected)),
-    ];
+    ]);
     if let Some(p95) = s.get(Metric::DowntimeP95Ms) {
         parts.push(format!("downtime p95 {}", format_ms(p95 as u64)));
     }

@@ -17,13 +17,20 @@ pub struct Diagnostic {
     pub field: String,
     /// What is wrong and what is allowed.
     pub message: String,
+    /// The command-line override that caused it (`--set dns.ttl=30`), when one did: the
+    /// problem is then reported against the override, not against the file.
+    pub origin: Option<String>,
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if self.line > 0 {
-            write!(f, ":{}:{}", self.line, self.column)?;
+        if let Some(origin) = &self.origin {
+            write!(f, "{origin}")?;
+        } else {
+            write!(f, "{}", self.file)?;
+            if self.line > 0 {
+                write!(f, ":{}:{}", self.line, self.column)?;
+            }
         }
         if self.field.is_empty() {
             write!(f, ": {}", self.message)

@@ -3,7 +3,8 @@
 //! Validation speaks in field paths (`users[0].count`); this module finds the value in a
 //! span-preserving `toml_edit` parse of the same text, turns the byte offset into a line and
 //! column, and renders the path the way `--set` addresses it (`users.staff.count`), using an
-//! array entry's `name` where it has one.
+//! array entry's `name` where it has one. The text is the user's file before any `--set`,
+//! so every line and column is one the user can find.
 
 use super::{Diagnostic, PathSeg, Problem};
 use toml_edit::{Document, Item};
@@ -14,9 +15,6 @@ pub(crate) struct Locator<'a> {
     doc: Option<Document<String>>,
     /// Why `toml_edit` could not read the text, when it could not.
     doc_error: Option<Diagnostic>,
-    /// The `--set` (or `--vary`) assignments applied on top of the text: the flag, the
-    /// assignment and its path segments.
-    overrides: Vec<(&'a str, String, Vec<String>)>,
 }
 
 impl<'a> Locator<'a> {
@@ -26,7 +24,6 @@ impl<'a> Locator<'a> {
             text,
             doc: None,
             doc_error: None,
-            overrides: Vec::new(),
         };
         // toml_edit can panic on malformed text (`==\n.=`); without a document, problems
         // are reported unlocated rather than crashing.
@@ -40,6 +37,7 @@ impl<'a> Locator<'a> {
                     column,
                     field: String::new(),
                     message: explain_strict(e.message().trim()),
+                    origin: None,
                 });
             }
             None => {}
@@ -47,70 +45,11 @@ impl<'a> Locator<'a> {
         locator
     }
 
-    /// Problems in a field that a `--set` wrote (or in a field inside it) are blamed on that
-    /// `--set`, not located in the file: `text` is the user's file before the overrides, so
-    /// every other location is a line and column of the file as the user sees it.
-    pub fn with_overrides(mut self, assignments: &[String], flags: &[&'a str]) -> Self {
-        self.overrides = assignments
-            .iter()
-            .zip(flags)
-            .filter_map(|(a, flag)| {
-                let (path, _) = super::overrides::split_assignment(a).ok()?;
-                Some((
-                    *flag,
-                    a.clone(),
-                    super::overrides::path_segments(path).ok()?,
-                ))
-            })
-            .collect();
-        self
-    }
-
-    /// The diagnostic for a problem caused by `flag` (`--set`, `--vary`) `assignment`.
-    pub fn in_override(flag: &str, assignment: &str, field: String, message: String) -> Diagnostic {
-        Diagnostic {
-            file: format!("{flag} {assignment}"),
-            line: 0,
-            column: 0,
-            field,
-            message,
-        }
-    }
-
     /// What the strict TOML 1.0 parser refused in text the serde parser accepted (an
     /// integer beyond TOML's 64-bit signed range such as `18446744073709551615`): the text
     /// is not valid TOML, and without the strict parse no other problem could be located.
     pub fn strict_error(&self) -> Option<Diagnostic> {
         self.doc_error.clone()
-    }
-
-    fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
-        (line, column)
-    }
-
-    /// A TOML syntax or type error: its own message and span.
-    pub fn toml_error(&self, e: &toml::de::Error) -> Diagnostic {
-        let (line, column) = match e.span() {
-            Some(s) => self.line_col(s.start),
-            None => self
-                .first_line_failing(e.message())
-                .map_or((0, 0), |l| (l, 1)),
-        };
-        Diagnostic {
-            file: self.file.to_string(),
-            line,
-            column,
-            field: String::new(),
-            message: match e.message().trim() {
-                "recursion limit" => "keys or tables nested too deeply (the TOML parser's recursion limit); allowed: the few levels of the scenario format".to_string(),
-                m => plain_types(m),
-            },
-        }
     }
 
     /// For an error the parser gives no span for (its nesting "recursion limit"): the first
@@ -142,24 +81,58 @@ impl<'a> Locator<'a> {
         Some(lo + 1)
     }
 
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+
+    /// A TOML syntax or type error: its span, the field there, and the message in the
+    /// user's words (what the value is, what is allowed, a did-you-mean).
+    pub fn toml_error(&self, e: &toml::de::Error) -> Diagnostic {
+        let (line, column) = match e.span() {
+            Some(s) => self.line_col(s.start),
+            None => self
+                .first_line_failing(e.message())
+                .map_or((0, 0), |l| (l, 1)),
+        };
+        let field = match (&self.doc, e.span()) {
+            (Some(doc), Some(span)) => {
+                let mut path = Vec::new();
+                if field_at(doc.as_table(), span.start, &mut path) {
+                    path.join(".")
+                } else {
+                    String::new()
+                }
+            }
+            _ => String::new(),
+        };
+        Diagnostic {
+            file: self.file.to_string(),
+            line,
+            column,
+            message: match e.message().trim() {
+                "recursion limit" => "keys or tables nested too deeply (the TOML parser's recursion limit); allowed: the few levels of the scenario format".to_string(),
+                m => explain(m, &field),
+            },
+            field,
+            origin: None,
+        }
+    }
+
     /// Locates a validation problem.
     pub fn locate(&self, p: &Problem) -> Diagnostic {
         let mut field = String::new();
         let mut span = None;
-        // Each segment as a `--set` may name it: a key, or an entry's name or index.
-        let mut names: Vec<[String; 2]> = Vec::new();
         let mut current: Option<Node> = self.doc.as_ref().map(|d| Node::Item(d.as_item()));
         for seg in &p.path {
             let next = current.and_then(|node| step(node, seg));
             match seg {
-                PathSeg::Key(k) => {
-                    push_key(&mut field, k);
-                    names.push([k.to_string(), k.to_string()]);
-                }
-                PathSeg::Name(n) => {
-                    push_key(&mut field, n);
-                    names.push([n.clone(), n.clone()]);
-                }
+                PathSeg::Key(k) => push_key(&mut field, k),
+                PathSeg::Name(n) => push_key(&mut field, n),
                 PathSeg::Index(i) => {
                     let name = next
                         .and_then(|n| n.get("name"))
@@ -169,19 +142,12 @@ impl<'a> Locator<'a> {
                         Some(n) => push_key(&mut field, n),
                         None => field.push_str(&format!("[{i}]")),
                     }
-                    names.push([name.unwrap_or_default().to_string(), i.to_string()]);
                 }
             }
             if let Some(s) = next.and_then(node_span) {
                 span = Some(s);
             }
             current = next;
-        }
-        let blamed = self.overrides.iter().rev().find(|(_, _, segs)| {
-            segs.len() <= names.len() && segs.iter().zip(&names).all(|(s, forms)| forms.contains(s))
-        });
-        if let Some((flag, assignment, _)) = blamed {
-            return Self::in_override(flag, assignment, field, p.message.clone());
         }
         let (line, column) = span.map_or((0, 0), |s| self.line_col(s));
         Diagnostic {
@@ -190,8 +156,152 @@ impl<'a> Locator<'a> {
             column,
             field,
             message: p.message.clone(),
+            origin: None,
         }
     }
+}
+
+/// Finds the key or value at byte `offset`, pushing its dotted path (entries of arrays of
+/// tables by `name`, else by index) onto `path`. Returns whether it was found.
+fn field_at(table: &dyn toml_edit::TableLike, offset: usize, path: &mut Vec<String>) -> bool {
+    let inside = |span: Option<std::ops::Range<usize>>| span.is_some_and(|s| s.contains(&offset));
+    for (key, item) in table.iter() {
+        path.push(key.to_string());
+        let key_span = table.key(key).and_then(|k| k.span());
+        if inside(key_span) {
+            return true;
+        }
+        let found = match item {
+            Item::Value(toml_edit::Value::InlineTable(t)) => {
+                field_at(t, offset, path) || inside(t.span())
+            }
+            Item::Value(v) => inside(v.span()),
+            Item::Table(t) => field_at(t, offset, path) || inside(t.span()),
+            Item::ArrayOfTables(arr) => arr.iter().enumerate().any(|(i, t)| {
+                let name = t
+                    .get("name")
+                    .and_then(|n| n.as_str())
+                    .map_or_else(|| i.to_string(), str::to_string);
+                path.push(name);
+                let hit = field_at(t, offset, path) || inside(t.span());
+                if !hit {
+                    path.pop();
+                }
+                hit
+            }),
+            Item::None => false,
+        };
+        if found {
+            return true;
+        }
+        path.pop();
+    }
+    false
+}
+
+/// Keys whose values are durations (strings with a unit).
+const DURATION_KEYS: [&str; 27] = [
+    "duration",
+    "series_step",
+    "at",
+    "until",
+    "ttl",
+    "min_ttl",
+    "max_ttl",
+    "serve_stale",
+    "resolution",
+    "delay",
+    "period",
+    "interval",
+    "health_propagation",
+    "edit_propagation",
+    "resume_window",
+    "reauth_every",
+    "session",
+    "ramp",
+    "start",
+    "median",
+    "p95",
+    "initial",
+    "launch_time",
+    "resume_time",
+    "detect_disconnect",
+    "relogin_delay",
+    "restart_time",
+];
+
+/// serde's words turned into the user's: `invalid type: integer `60`, expected a string` on
+/// `dns.ttl` becomes `60 is a number; write a duration such as "60s"`; unknown keys and
+/// values get a did-you-mean and the allowed list.
+pub(crate) fn explain(message: &str, field: &str) -> String {
+    let allowed = |rest: &str| -> Vec<String> {
+        rest.split(", ")
+            .flat_map(|s| s.split(" or "))
+            .map(|s| {
+                s.trim()
+                    .trim_start_matches("expected one of ")
+                    .trim_start_matches("expected ")
+            })
+            .map(|s| s.trim_matches('`').to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    for (prefix, what) in [("unknown field `", "key"), ("unknown variant `", "value")] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let Some((word, rest)) = rest.split_once('`') else {
+                break;
+            };
+            let options = allowed(rest.trim_start_matches(','));
+            let hint = super::overrides::did_you_mean(word, options.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            let list = if options.is_empty() {
+                "none here".to_string()
+            } else {
+                options.join(", ")
+            };
+            return format!("unknown {what} `{word}`; {hint}allowed: {list}");
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            let (kind, value) = match found.split_once(' ') {
+                Some((k, v)) => (k, v.trim_matches('`')),
+                None => (found, ""),
+            };
+            let is = match kind {
+                "integer" | "float" => "a number",
+                "boolean" => "true or false",
+                "string" => "a string",
+                "sequence" => "a list",
+                "map" => "a table",
+                _ => kind,
+            };
+            let subject = if value.is_empty() {
+                "the value".to_string()
+            } else {
+                value.to_string()
+            };
+            let last = field.rsplit('.').next().unwrap_or(field);
+            let advice = if expected == "a string" && DURATION_KEYS.contains(&last) {
+                let example = if matches!(kind, "integer" | "float") && !value.is_empty() {
+                    format!("{value}s")
+                } else {
+                    "60s".to_string()
+                };
+                format!("write a duration such as \"{example}\" (units: ms, s, m, h)")
+            } else if expected == "a string" {
+                format!("write it in quotes: \"{value}\"")
+            } else {
+                format!(
+                    "expected {}",
+                    plain_types(&format!("expected {expected}")).trim_start_matches("expected ")
+                )
+            };
+            return format!("{subject} is {is}; {advice}");
+        }
+    }
+    plain_types(message)
 }
 
 /// Adds what TOML allows to the strict parser's terse messages.
@@ -201,11 +311,6 @@ fn explain_strict(message: &str) -> String {
     } else {
         message.to_string()
     }
-}
-
-/// A TOML error's message in TOML's words (see [`plain_types`]).
-pub(crate) fn toml_message(e: &toml::de::Error) -> String {
-    plain_types(e.message().trim())
 }
 
 /// Serde names Rust types (`i64`, `f64`); users wrote TOML, so say it in TOML's words.
@@ -263,5 +368,45 @@ fn node_span(node: Node) -> Option<usize> {
         Node::Item(Item::Table(t)) | Node::Table(t) => t.span().map(|s| s.start),
         Node::Item(Item::ArrayOfTables(a)) => a.span().map(|s| s.start),
         Node::Item(Item::None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> Diagnostic {
+        let e = toml::from_str::<super::super::raw::RawScenario>(text).unwrap_err();
+        Locator::new("s.toml", text).toml_error(&e)
+    }
+
+    #[test]
+    fn type_errors_name_the_field_and_what_to_write() {
+        let d = error_of("[dns]\nttl = 60\n");
+        assert_eq!(d.field, "dns.ttl");
+        assert_eq!(
+            d.message,
+            "60 is a number; write a duration such as \"60s\" (units: ms, s, m, h)"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_values_get_a_did_you_mean() {
+        let d = error_of("[dns]\ntll = \"60s\"\n");
+        assert_eq!(d.field, "dns.tll");
+        assert!(
+            d.message
+                .starts_with("unknown key `tll`; did you mean `ttl`? allowed: fqdn, ttl"),
+            "{}",
+            d.message
+        );
+        let d = error_of("[[event]]\nname = \"outage\"\nkind = \"region-outage\"\n");
+        assert_eq!(d.field, "event.outage.kind");
+        assert!(
+            d.message
+                .starts_with("unknown value `region-outage`; did you mean `region_outage`?"),
+            "{}",
+            d.message
+        );
     }
 }

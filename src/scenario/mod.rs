@@ -65,22 +65,32 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, LoadError> {
 /// Reads a scenario file: at most [`MAX_FILE_BYTES`], and UTF-8 (TOML's encoding), with the
 /// position of the first bad byte when it is not.
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
-    use std::io::Read;
-    let io = |source| LoadError::Io {
+    let file = std::fs::File::open(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
-    };
+    })?;
+    read_text_from(file, &path.display().to_string())
+}
+
+/// Like [`read_text`], from any reader (standard input); `file` names it in diagnostics.
+pub fn read_text_from(reader: impl std::io::Read, file: &str) -> Result<String, LoadError> {
+    use std::io::Read;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(io)?;
-    let file = path.display().to_string();
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| LoadError::Io {
+            path: file.into(),
+            source,
+        })?;
+    let file = file.to_string();
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(LoadError::Invalid(vec![Diagnostic {
             file,
             line: 0,
             column: 0,
             field: String::new(),
+            origin: None,
             message: format!(
                 "is larger than {} MiB; allowed: a scenario file of at most {} MiB",
                 MAX_FILE_BYTES >> 20,
@@ -98,6 +108,7 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
             line,
             column,
             field: String::new(),
+            origin: None,
             message: format!(
                 "byte 0x{:02x} is not UTF-8; allowed: UTF-8 text (TOML files are UTF-8)",
                 e.as_bytes()[good.len()]
@@ -108,99 +119,61 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
 
 /// Like [`load`], from text; `file` names the source in diagnostics.
 pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, LoadError> {
-    load_with(text, file, overrides, &[])
-}
-
-/// Like [`load_str`], with a sweep point's `--vary` assignments applied after the `--set`
-/// ones; problems they cause are blamed on the `--vary`.
-pub fn load_str_varying(
-    text: &str,
-    file: &str,
-    set: &[String],
-    vary: &[String],
-) -> Result<Scenario, LoadError> {
-    load_with(text, file, set, vary)
-}
-
-fn load_with(
-    text: &str,
-    file: &str,
-    set: &[String],
-    vary: &[String],
-) -> Result<Scenario, LoadError> {
-    let overrides: Vec<String> = set.iter().chain(vary).cloned().collect();
-    let labels: Vec<&str> = set
-        .iter()
-        .map(|_| "--set")
-        .chain(vary.iter().map(|_| "--vary"))
-        .collect();
-    let overrides = &overrides[..];
     let edited = if overrides.is_empty() {
         text.to_string()
     } else {
         overrides::apply_all(text, overrides)?
     };
-    // Problems are located in the user's text, not the edited one (an inserted key would
-    // shift every later line), or blamed on the `--set` that caused them.
-    let located = locate::Locator::new(file, text).with_overrides(overrides, &labels);
+    // Problems are located in the user's text, not the edited one (a `--set` that inserts a
+    // key would shift every later line), and those an override causes are blamed on it.
+    let located = locate::Locator::new(file, text);
+    let blame = |mut diagnostics: Vec<Diagnostic>| {
+        overrides::attribute(&mut diagnostics, overrides);
+        LoadError::Invalid(diagnostics)
+    };
     let raw: raw::RawScenario = match toml::from_str(&edited) {
         Ok(r) => r,
-        Err(e) => {
-            return Err(LoadError::Invalid(vec![toml_error(
-                text, file, overrides, &labels, &e,
-            )]))
-        }
+        Err(e) => return Err(blame(vec![toml_error(text, file, overrides, &e)])),
     };
     if let Some(d) = located.strict_error() {
         return Err(LoadError::Invalid(vec![d]));
     }
-    let scenario = validate::validate(&raw).map_err(|problems| {
-        LoadError::Invalid(problems.iter().map(|p| located.locate(p)).collect())
-    })?;
+    let scenario = validate::validate(&raw)
+        .map_err(|problems| blame(problems.iter().map(|p| located.locate(p)).collect()))?;
     let cost = crate::model::budget::estimate(&scenario);
     if let Some(problem) = crate::model::budget::refusal(&cost) {
-        return Err(LoadError::Invalid(vec![located.locate(&problem)]));
+        return Err(blame(vec![located.locate(&problem)]));
     }
     Ok(scenario)
 }
 
-/// Locates a TOML error in the edited text: in the user's file when the file alone has
-/// it, else on the first `--set` after which the text has it.
-fn toml_error(
-    text: &str,
-    file: &str,
-    overrides: &[String],
-    labels: &[&str],
-    e: &toml::de::Error,
-) -> Diagnostic {
+/// Locates a TOML error of the edited text: in the user's file when the file alone has it,
+/// else against the first `--set` after which the text has it.
+fn toml_error(text: &str, file: &str, overrides: &[String], e: &toml::de::Error) -> Diagnostic {
     for k in 0..overrides.len() {
         let partial = if k == 0 {
-            Ok(text.to_string())
+            text.to_string()
         } else {
-            overrides::apply_all(text, &overrides[..k])
-        };
-        let Ok(partial) = partial else { continue };
-        if let Err(e) = toml::from_str::<raw::RawScenario>(&partial) {
-            if k == 0 {
-                return locate::Locator::new(file, text).toml_error(&e);
+            match overrides::apply_all(text, &overrides[..k]) {
+                Ok(p) => p,
+                Err(_) => continue,
             }
-            return locate::Locator::in_override(
-                labels[k - 1],
-                &overrides[k - 1],
-                String::new(),
-                locate::toml_message(&e),
-            );
+        };
+        if let Err(e) = toml::from_str::<raw::RawScenario>(&partial) {
+            let mut d = locate::Locator::new(file, &partial).toml_error(&e);
+            if k > 0 {
+                d.origin = Some(format!("--set {}", overrides[k - 1]));
+            }
+            return d;
         }
     }
-    match overrides.last() {
-        Some(last) => locate::Locator::in_override(
-            labels[overrides.len() - 1],
-            last,
-            String::new(),
-            locate::toml_message(e),
-        ),
-        None => locate::Locator::new(file, text).toml_error(e),
+    let mut d = locate::Locator::new(file, text).toml_error(e);
+    if let Some(last) = overrides.last() {
+        let edited = overrides::apply_all(text, overrides).unwrap_or_default();
+        d = locate::Locator::new(file, &edited).toml_error(e);
+        d.origin = Some(format!("--set {last}"));
     }
+    d
 }
 
 #[cfg(test)]

@@ -5,10 +5,70 @@
 //! index. VALUE is read as a TOML value when it is one (`5000`, `true`, `0.5`,
 //! `["logins"]`) and as a string otherwise (`30s`, `private`). The edit is made in place with
 //! `toml_edit`, so every other line keeps its number and diagnostics still point into the
-//! user's file.
+//! user's file. A key that holds a table, such as `users.staff.client_versions`, takes a
+//! whole inline table (`{"5.22.0" = 1.0}`) or one of its entries, quoted when the key has
+//! dots: `users.staff.client_versions."5.22.0"=1.0`.
+//!
+//! A problem that an override causes is reported against the override, not the file
+//! ([`attribute`]): `--set dns.tll=30s: `dns.tll`: unknown key `tll`; did you mean `ttl`?`.
 
-use super::LoadError;
+use super::{Diagnostic, LoadError};
 use toml_edit::{DocumentMut, Item, TableLike, Value};
+
+/// The candidate closest to `word`, when one is close enough to be a likely typo (edit
+/// distance at most a third of the word, at least 1; `-` for `_` counts as one edit).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Marks each diagnostic caused by one of `assignments` (the last that applies) with that
+/// override: its field is the override's path, lies inside it, or holds it (an unknown key
+/// the override introduced).
+pub(crate) fn attribute(diagnostics: &mut [Diagnostic], assignments: &[String]) {
+    for d in diagnostics.iter_mut() {
+        if d.field.is_empty() {
+            continue;
+        }
+        let cause = assignments.iter().rev().find(|a| {
+            let Ok((path, _)) = split_assignment(a) else {
+                return false;
+            };
+            let path = split_path(path).join(".");
+            d.field == path
+                || d.field.starts_with(&format!("{path}."))
+                || path.starts_with(&format!("{}.", d.field))
+        });
+        if let Some(a) = cause {
+            d.origin = Some(format!("--set {a}"));
+        }
+    }
+}
+
+/// The segments of a dotted path; a segment in double quotes may hold dots
+/// (`users.staff.client_versions."5.22.0"`).
+pub fn split_path(path: &str) -> Vec<String> {
+    let mut segs = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in path.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => segs.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    segs.push(current);
+    segs
+}
 
 /// Applies each `PATH=VALUE` in order and returns the edited text.
 pub fn apply_all(text: &str, assignments: &[String]) -> Result<String, LoadError> {
@@ -30,68 +90,31 @@ pub fn apply_all(text: &str, assignments: &[String]) -> Result<String, LoadError
 
 /// The most segments a `--set` or `--vary` PATH may have: 16.
 ///
-/// Why: the deepest key of the scenario format has five (`users.NAME.behaviour.retry_backoff.
-/// initial`); sixteen leaves room for nesting the format may grow, while a path of thousands
-/// of segments would build as many nested tables and overflow the stack when the edited
-/// text is parsed again.
+/// Why: the deepest key of the scenario format has five
+/// (`users.NAME.behaviour.retry_backoff.initial`); sixteen leaves room for nesting the format
+/// may grow, while a path of thousands of segments would build as many nested tables and
+/// overflow the stack when the edited text is parsed again.
 pub const MAX_PATH_SEGMENTS: usize = 16;
 
-/// Splits `PATH=VALUE`, checking that PATH is a dotted path (see [`path_segments`]).
+/// Splits `PATH=VALUE`.
 pub fn split_assignment(a: &str) -> Result<(&str, &str), String> {
-    let (path, value) =
-        split_at_equals(a).ok_or_else(|| "expected PATH=VALUE, e.g. dns.ttl=30s".to_string())?;
+    let (path, value) = a
+        .split_once('=')
+        .ok_or_else(|| "expected PATH=VALUE, e.g. dns.ttl=30s".to_string())?;
     let path = path.trim();
-    path_segments(path)?;
+    let segs = split_path(path);
+    if path.is_empty() || segs.iter().any(String::is_empty) {
+        return Err(format!(
+            "`{path}` is not a dotted path such as users.staff.count"
+        ));
+    }
+    if segs.len() > MAX_PATH_SEGMENTS {
+        return Err(format!(
+            "the path has {} segments; allowed: at most {MAX_PATH_SEGMENTS}, e.g. users.staff.count",
+            segs.len()
+        ));
+    }
     Ok((path, value.trim()))
-}
-
-/// Splits at the first `=` outside quotes, so a quoted key may contain one.
-fn split_at_equals(a: &str) -> Option<(&str, &str)> {
-    let mut quote = None;
-    for (i, c) in a.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '=') => return Some((&a[..i], &a[i + 1..])),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The segments of a dotted PATH. A segment in double or single quotes may contain dots,
-/// as in TOML: `users.staff.client_versions."3.0.8"`.
-pub fn path_segments(path: &str) -> Result<Vec<String>, String> {
-    let bad = || format!("`{path}` is not a dotted path such as users.staff.count");
-    let mut segs = Vec::new();
-    let mut rest = path.trim();
-    loop {
-        let (seg, after) = match rest.chars().next() {
-            Some(q @ ('"' | '\'')) => {
-                let end = rest[1..].find(q).ok_or_else(bad)? + 1;
-                (rest[1..end].to_string(), rest[end + 1..].trim_start())
-            }
-            _ => {
-                let end = rest.find('.').unwrap_or(rest.len());
-                let seg = rest[..end].trim();
-                if seg.is_empty() || seg.contains(['"', '\'']) {
-                    return Err(bad());
-                }
-                (seg.to_string(), &rest[end..])
-            }
-        };
-        segs.push(seg);
-        if segs.len() > MAX_PATH_SEGMENTS {
-            return Err(format!(
-                "the path has more than {MAX_PATH_SEGMENTS} segments; allowed: at most {MAX_PATH_SEGMENTS}, e.g. users.staff.count"
-            ));
-        }
-        match after.strip_prefix('.') {
-            Some(next) => rest = next.trim_start(),
-            None if after.is_empty() => return Ok(segs),
-            None => return Err(bad()),
-        }
-    }
 }
 
 /// Parses VALUE: a TOML value if it is one, else a string.
@@ -103,32 +126,45 @@ pub fn parse_value(value: &str) -> Value {
 
 fn apply(doc: &mut DocumentMut, assignment: &str) -> Result<(), String> {
     let (path, value) = split_assignment(assignment)?;
-    let segs = path_segments(path)?;
+    let segs = split_path(path);
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     set_in(doc.as_table_mut(), &segs, "", path, parse_value(value))
 }
 
 /// Sets `segs` (relative to `table`, reached by `walked`) to `value`.
 fn set_in(
     table: &mut dyn TableLike,
-    segs: &[String],
+    segs: &[&str],
     walked: &str,
     path: &str,
     value: Value,
 ) -> Result<(), String> {
-    let seg = segs[0].as_str();
+    let seg = segs[0];
     let here = if walked.is_empty() {
         seg.to_string()
     } else {
         format!("{walked}.{seg}")
     };
     if segs.len() == 1 {
+        let new_is_table = value.is_inline_table();
         match table.get_mut(seg) {
-            Some(existing) if existing.is_table() || existing.is_array_of_tables() => Err(format!(
-                "`{path}` is a table; set one of its fields instead"
+            // A table takes a whole new table (`client_versions={"5.22.0"=1.0}`).
+            // A distribution written as an inline table (`{ min = "5s", max = "30s" }`) may
+            // also become a plain duration (`detect_disconnect=10s`).
+            Some(existing)
+                if (new_is_table && (existing.is_table() || existing.is_inline_table()))
+                    || (value.is_str() && existing.is_inline_table()) =>
+            {
+                *existing = Item::Value(value);
+                Ok(())
+            }
+            Some(existing) if existing.is_array_of_tables() => Err(format!(
+                "`{path}` is a list of `[[{here}]]` entries; set a field of one, e.g. \
+                 `{path}.<name>.<field>`"
             )),
-            // A distribution written as a table may become a plain duration.
-            Some(Item::Value(old)) if old.is_inline_table() && !value.is_str() => Err(format!(
-                "`{path}` is a table; set one of its fields instead"
+            Some(existing) if existing.is_table() || existing.is_inline_table() => Err(format!(
+                "`{path}` is a table; set one of its keys (`{path}.<key>=...`) or the whole \
+                 table as an inline table (`{path}={{ key = ... }}`)"
             )),
             Some(existing) => {
                 let mut value = value;
@@ -149,7 +185,7 @@ fn set_in(
         }
         let item = table.get_mut(seg).expect("present or inserted above");
         if let Item::ArrayOfTables(arr) = item {
-            let name = segs[1].as_str();
+            let name = segs[1];
             let pos = arr
                 .iter()
                 .position(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
@@ -159,8 +195,11 @@ fn set_in(
                     .iter()
                     .filter_map(|t| t.get("name").and_then(|n| n.as_str()))
                     .collect();
+                let hint = did_you_mean(name, names.iter().copied())
+                    .map(|n| format!("did you mean `{n}`? "))
+                    .unwrap_or_default();
                 return Err(format!(
-                    "no `{here}` entry named `{name}`; names are: {}",
+                    "no `{here}` entry named `{name}`; {hint}names are: {}",
                     if names.is_empty() {
                         "(none)".to_string()
                     } else {
@@ -244,19 +283,26 @@ count = 5
         assert!(e.contains("PATH=VALUE"), "{e}");
         let e = set("dns.routing=1").unwrap_err().to_string();
         assert!(e.contains("is a table"), "{e}");
+        let e = set("users.staf.count=1").unwrap_err().to_string();
+        assert!(e.contains("did you mean `staff`?"), "{e}");
     }
 
     #[test]
-    fn dotted_keys_in_set_could_not_be_addressed() {
+    fn map_valued_keys_take_a_whole_table_or_one_quoted_entry() {
         let doc = "[[users]]\nname = \"staff\"\nclient_versions = { \"5.22.0\" = 0.9, \"3.0.8\" = 0.1 }\n";
-        let out = apply_all(doc, &["users.staff.client_versions.\"3.0.8\"=0.2".into()]).unwrap();
-        assert!(out.contains("\"3.0.8\" = 0.2"), "{out}");
-        let out = apply_all(doc, &["users.staff.client_versions.'5.22.0'=0.8".into()]).unwrap();
-        assert!(out.contains("\"5.22.0\" = 0.8"), "{out}");
-        assert_eq!(path_segments("a.\"b.c\".d").unwrap(), ["a", "b.c", "d"]);
-        for bad in ["a..b", "a.\"b", "a.b\"c\"", ".a", "a."] {
-            assert!(path_segments(bad).is_err(), "{bad}");
-        }
+        let out = apply_all(
+            doc,
+            &[r#"users.staff.client_versions={"5.22.0"=1.0}"#.to_string()],
+        )
+        .unwrap();
+        assert!(out.contains(r#"client_versions = {"5.22.0"=1.0}"#), "{out}");
+        let out = apply_all(
+            doc,
+            &[r#"users.staff.client_versions."3.0.8"=0.2"#.to_string()],
+        )
+        .unwrap();
+        assert!(out.contains(r#""3.0.8" = 0.2"#), "{out}");
+        assert_eq!(split_path(r#"a."5.22.0".b"#), ["a", "5.22.0", "b"]);
     }
 
     #[test]
@@ -271,11 +317,21 @@ count = 5
         let deep = format!("{}=1", vec!["a"; 9_000].join("."));
         let e = apply_all(DOC, &[deep]).unwrap_err().to_string();
         assert!(
-            e.contains("more than 16 segments"),
+            e.contains("9000 segments; allowed: at most 16"),
             "{}",
             &e[e.len() - 120..]
         );
-        assert!(path_segments(&vec!["a"; 16].join(".")).is_ok());
+        assert!(split_assignment(&format!("{}=1", vec!["a"; 16].join("."))).is_ok());
+    }
+
+    #[test]
+    fn suggestions_catch_typos_and_dashes() {
+        assert_eq!(did_you_mean("tll", ["fqdn", "ttl", "zone"]), Some("ttl"));
+        assert_eq!(
+            did_you_mean("region-outage", ["region_outage", "dns_outage"]),
+            Some("region_outage")
+        );
+        assert_eq!(did_you_mean("xyz", ["ttl", "zone"]), None);
     }
 
     #[test]

@@ -264,6 +264,16 @@ pub const KEYS: &[KeyDoc] = &[
 ];
 
 /// The reference as markdown table rows (`| key | default | meaning |`), for the README.
+/// The key reference as a whole markdown table, header row first (`failsim schema
+/// --markdown`), exactly as the README shows it.
+pub fn markdown_table() -> String {
+    format!("{MARKDOWN_HEADER}{}", markdown_rows())
+}
+
+/// The header and separator rows of [`markdown_table`].
+pub const MARKDOWN_HEADER: &str = "| key | default | meaning |\n|---|---|---|\n";
+
+/// The rows of [`markdown_table`], without its header.
 pub fn markdown_rows() -> String {
     KEYS.iter()
         .map(|k| format!("| `{}` | {} | {} |\n", k.path, k.default_text(), k.meaning))
@@ -371,6 +381,11 @@ mod tests {
         for row in markdown_rows().lines() {
             assert!(readme.contains(row), "README.md is missing or has a stale row:\n{row}\n(the table is `failsim schema --markdown`)");
         }
+        // The whole table, header row included, as `schema --markdown` prints it.
+        assert!(
+            readme.contains(&markdown_table()),
+            "README.md's reference table differs from `failsim schema --markdown`"
+        );
     }
 
     #[test]

@@ -37,21 +37,12 @@ pub(super) fn sweep_input(
         .position(|x| x.name() == metric)
         .expect("the metric was validated");
     let is_ms = metric.ends_with("_ms");
-    let y_of = |v: f64| if is_ms { v / 60_000.0 } else { v };
+    let y_of = |v: f64| display_value(is_ms, v);
     let (x_values, x_path): (Vec<String>, Option<&str>) = match vary.first() {
         Some(v) => (v.values.clone(), Some(v.path.as_str())),
         None => (vec!["all runs".to_string()], None),
     };
-    let kind = x_kind(&x_values);
-    let positions: Vec<f64> = x_values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| match kind {
-            XKind::Numeric => parse_number(v).expect("checked by x_kind"),
-            XKind::Minutes => parse_duration(v).expect("checked by x_kind").ms() as f64 / 60_000.0,
-            XKind::Categorical => i as f64,
-        })
-        .collect();
+    let positions = x_positions(&x_values);
     let rest: usize = vary.iter().skip(1).map(|v| v.values.len()).product();
     let rest_grid = super::grid(
         &vary
@@ -82,22 +73,7 @@ pub(super) fn sweep_input(
                 .collect(),
         })
         .collect();
-    let show_bound = |v: f64| {
-        if is_ms {
-            format_human(v.max(0.0).round() as u64)
-        } else {
-            super::stats::format3(v)
-        }
-    };
-    let mut bounds: Vec<(f64, String)> = expect_max
-        .iter()
-        .map(|&b| (y_of(b), format!("[[expect]] at most {}", show_bound(b))))
-        .collect();
-    bounds.extend(
-        expect_min
-            .iter()
-            .map(|&b| (y_of(b), format!("[[expect]] at least {}", show_bound(b)))),
-    );
+    let bounds = bound_lines(is_ms, expect_min, expect_max);
     let any_value = lines.iter().any(|l| l.points.iter().any(Option::is_some));
     let unit = if is_ms { " in minutes" } else { "" };
     SweepInput {
@@ -126,6 +102,52 @@ pub(super) fn sweep_input(
         empty_message: (!any_value)
             .then(|| format!("{metric} has no value in any run (it never happened)")),
     }
+}
+
+/// A metric value in display units: minutes for `*_ms` metrics.
+fn display_value(is_ms: bool, v: f64) -> f64 {
+    if is_ms {
+        v / 60_000.0
+    } else {
+        v
+    }
+}
+
+/// Where each value of the first varied parameter goes on the x axis.
+fn x_positions(x_values: &[String]) -> Vec<f64> {
+    let kind = x_kind(x_values);
+    x_values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match kind {
+            XKind::Numeric => parse_number(v).expect("checked by x_kind"),
+            XKind::Minutes => parse_duration(v).expect("checked by x_kind") as f64 / 60_000.0,
+            XKind::Categorical => i as f64,
+        })
+        .collect()
+}
+
+/// `(y, legend label)` of each `[[expect]]` bound: upper bounds first, then lower.
+fn bound_lines(is_ms: bool, expect_min: &[f64], expect_max: &[f64]) -> Vec<(f64, String)> {
+    let show_bound = |v: f64| {
+        if is_ms {
+            format_human(v.max(0.0).round() as u64)
+        } else {
+            super::stats::format3(v)
+        }
+    };
+    let mut bounds: Vec<(f64, String)> = expect_max
+        .iter()
+        .map(|&b| {
+            let label = format!("[[expect]] at most {}", show_bound(b));
+            (display_value(is_ms, b), label)
+        })
+        .collect();
+    bounds.extend(expect_min.iter().map(|&b| {
+        let label = format!("[[expect]] at least {}", show_bound(b));
+        (display_value(is_ms, b), label)
+    }));
+    bounds
 }
 
 fn plural(n: u32) -> &'static str {

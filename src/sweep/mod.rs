@@ -157,6 +157,25 @@ pub enum SweepError {
 fn render_vary_error(assignment: &str, source: &LoadError) -> String {
     match source {
         LoadError::Override { message, .. } => format!("--vary {assignment}: {message}"),
+        // Problems the value caused are reported against the --vary, not a --set.
+        LoadError::Invalid(diagnostics) => {
+            let as_set = format!("--set {assignment}");
+            let mut diagnostics = diagnostics.clone();
+            let mut all_ours = true;
+            for d in &mut diagnostics {
+                if d.origin.as_deref() == Some(as_set.as_str()) {
+                    d.origin = Some(format!("--vary {assignment}"));
+                } else {
+                    all_ours = false;
+                }
+            }
+            let text = LoadError::Invalid(diagnostics).to_string();
+            if all_ours {
+                text
+            } else {
+                format!("{text}\n(with --vary {assignment})")
+            }
+        }
         other => format!("{other}\n(with --vary {assignment})"),
     }
 }

@@ -451,7 +451,9 @@ fn check_work(options: &SweepOptions, points: &[Point]) -> Result<(), SweepError
 fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, SweepError> {
     let file = options.scenario_path.display().to_string();
     let load_with = |extra: &[String]| {
-        scenario::load_str_varying(&options.scenario_text, &file, &options.set, extra)
+        let mut set = options.set.clone();
+        set.extend_from_slice(extra);
+        scenario::load_str(&options.scenario_text, &file, &set)
     };
     // Each value alone first: the error then names the culprit.
     let mut single: Vec<Vec<Scenario>> = Vec::with_capacity(options.vary.len());
@@ -508,8 +510,11 @@ fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, Sw
 /// Parses `--metric NAME`: any summary metric but `seed` (see [`metrics`]).
 pub fn parse_metric(name: &str) -> Result<Metric, SweepError> {
     metrics().find(|m| m.name() == name).ok_or_else(|| {
+        let hint = crate::scenario::overrides::did_you_mean(name, metrics().map(Metric::name))
+            .map(|m| format!("did you mean `{m}`? "))
+            .unwrap_or_default();
         SweepError::Usage(format!(
-            "--metric {name}: not a summary metric; choose one of: {}",
+            "--metric {name}: not a summary metric; {hint}choose one of: {}",
             metrics().map(Metric::name).collect::<Vec<_>>().join(", ")
         ))
     })

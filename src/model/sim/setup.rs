@@ -77,7 +77,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             control_tick_ms: control_tick_ms(scenario),
             idle_rng: streams.stream(EntityKind::Scenario, u64::MAX >> 8),
         };
-        crate::model::client::advise_huge_pages(&sim.users);
+        crate::platform::advise_huge_pages(&sim.users);
         sim.init_users(options.trace_users);
         sim
     }

@@ -52,7 +52,7 @@ impl Validator {
 
     pub fn duration(&mut self, path: FieldPath, text: &str) -> Option<u64> {
         match parse_duration(text) {
-            Ok(d) => Some(d.ms()),
+            Ok(d) => Some(d),
             Err(e) => {
                 self.report(path, format!("{e}; allowed: a duration with a unit such as \"250ms\", \"30s\", \"5m\", \"1h 30m\""));
                 None

@@ -181,7 +181,7 @@ fn client_cache(validator: &mut Validator, base: &FieldPath, raw: Option<&str>) 
         Some("none") => ClientCache::None,
         Some("honor") => ClientCache::Honor,
         Some(text) => match parse_duration(text) {
-            Ok(lifetime) => ClientCache::Fixed(lifetime.ms()),
+            Ok(lifetime) => ClientCache::Fixed(lifetime),
             Err(_) => {
                 validator.report(at(base, &[key("client_cache")]), format!("`{text}` is not a client cache; allowed: \"none\", \"honor\" or a fixed lifetime such as \"30s\""));
                 ClientCache::None

@@ -1,0 +1,274 @@
+//! The command line as clap defines it: every subcommand, flag and help text. Completions and
+//! the man page are generated from this one definition.
+
+use clap::{Args, Parser, Subcommand};
+use failsim::chart::ImageFormat;
+use failsim::sweep::{self, Shard};
+use std::path::PathBuf;
+
+/// The command line, as clap parses it.
+#[derive(Parser)]
+#[command(
+    name = "failsim",
+    version = VERSION,
+    about = "Deterministic simulator of DNS-based cross-Region failover for Amazon WorkSpaces",
+    long_about = "failsim replays a scenario (Regions, faults, Route 53 health checks and failover records, \
+resolvers and client caches, WorkSpaces clients and their users) through a seeded discrete-event \
+simulation and reports per-user downtime and redirection timelines as CSV files and charts. \
+Sweeps run parameter grids on all cores (or sharded across machines) for capacity planning; \
+[[expect]] bounds turn a scenario into a CI regression test.\n\n\
+Same scenario + same seed -> byte-identical output files.",
+    after_help = "Exit codes: 0 ran and every expectation held, 1 an expectation failed, \
+2 bad usage / invalid scenario / I/O error, 3 internal error.\n\n\
+Example: failsim run scenarios/workspaces-failover.toml --set dns.ttl=300s"
+)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--version`: the package version, and the git commit when built from a checkout
+/// (`build.rs` sets `FAILSIM_VERSION_LONG`; a build from a source archive has no commit).
+pub const VERSION: &str = env!("FAILSIM_VERSION_LONG");
+
+/// `run --trace-users` when not given.
+pub const DEFAULT_TRACE_USERS: u32 = 12;
+
+/// The subcommands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Simulate a scenario; write summary.csv, users.csv, timeline.csv, series.csv and charts.
+    Run(RunArgs),
+    /// Validate and lint scenarios without simulating (exit 2 if any is invalid; with
+    /// --deny-warnings, exit 1 if any has a warning).
+    Check(CheckArgs),
+    /// After one answer change under a steady lookup stream: share of lookups still given the
+    /// old answer, per second for 5 minutes, then per minute to 1 hour (CSV).
+    Staleness(StalenessArgs),
+    /// Run a scenario over a grid of parameter values x replications, in parallel; write
+    /// sweep.csv (one row per run), sweep_summary.csv (mean and 95 % confidence interval per
+    /// point) and a chart.
+    #[command(after_help = SWEEP_HELP)]
+    Sweep(SweepArgs),
+    /// Join the output directories of a sweep run in shards (--shard K/N) into exactly the
+    /// files one machine would have written.
+    Merge(MergeArgs),
+    /// Print the JSON Schema of the scenario format (for editor completion and validation).
+    Schema {
+        /// Print the key reference as a markdown table instead (as in the README).
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Print a shell completion script, e.g. `failsim completions bash >
+    /// ~/.local/share/bash-completion/completions/failsim`.
+    Completions {
+        /// Shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `failsim man > ~/.local/share/man/man1/failsim.1`.
+    Man,
+}
+
+/// `failsim run`.
+#[derive(Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); `-` reads it from standard input.
+    pub scenario: PathBuf,
+    /// Master seed (overrides `scenario.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory [default: output/<scenario file stem>, or
+    /// output/<stem>--<overrides> with --set or --seed, so an overridden run never replaces
+    /// the baseline]. Replaced atomically; never a directory failsim did not write.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override one scenario value, e.g. `dns.ttl=30s`, `users.staff.count=5000`,
+    /// `event.outage.duration=2h` (arrays of tables are addressed by `name`). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Users whose every client state change is written to timeline.csv (spread evenly).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_TRACE_USERS)]
+    pub trace_users: u32,
+    /// Chart image format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    pub format: ChartFormat,
+    /// Write no charts (CSV only; fastest).
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Also write the `[[expect]]` results as JUnit XML to FILE (one test case per
+    /// expectation; failures carry the value, the bound and the reproduce command), for CI.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print one JSON document on stdout instead of the story (fields in the README).
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors: no story, lints, progress or timing.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+const SWEEP_HELP: &str = "\
+Grid: the Cartesian product of every --vary, the first one outermost; points are numbered \
+from 0 in that order. Each point runs R replications; replication r uses seed SEED + r at \
+every point (common random numbers: differences between points come from the parameters, \
+not from noise). Any row of sweep.csv is reproduced by `failsim run` with its seed and the \
+point's values as --set.
+
+Files: sweep.csv (point, replication, seed, one column per --vary, every summary metric), \
+sweep_summary.csv (per point: runs, then <metric>_mean, _ci95_low, _ci95_high, _n), \
+sweep.svg/png, sweep-manifest.toml. The directory appears when the sweep is complete; until \
+then rows are appended in run order to <DIR>.partial/sweep.csv, so an interrupted sweep \
+keeps every run up to the first unfinished one. Files never depend on --jobs.
+
+Exit codes: 0 the sweep ran ([[expect]] bounds are shown, not enforced), 2 bad usage, \
+invalid scenario or value, or I/O error, 3 internal error.
+
+Examples:
+  failsim sweep scenarios/capacity-planning.toml \\
+      --vary region.us-east-1.launch_concurrency=50,100,150,200,250,300,400 \\
+      --vary users.staff.failover_workspaces=0.95,0.97,1.0 --replications 10
+  failsim sweep s.toml --vary dns.ttl=30s,60s,300s --shard 3/8 --out shards/3
+  failsim merge shards/* --out output/s-sweep";
+
+/// `failsim sweep`.
+#[derive(Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML); `-` reads it from standard input.
+    pub scenario: PathBuf,
+    /// A scenario value and the values it takes: PATH=V1,V2,... (PATH as for --set; each
+    /// value is applied like --set PATH=V). Repeatable: the sweep runs every combination.
+    /// Commas inside [...], {...} or quotes do not split values. Without --vary the sweep
+    /// replicates the scenario as it is.
+    #[arg(long, value_name = "PATH=V1,V2,...")]
+    pub vary: Vec<String>,
+    /// Runs per grid point (replication r uses seed SEED + r at every point).
+    #[arg(long, short = 'r', value_name = "R", default_value_t = sweep::DEFAULT_REPLICATIONS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: u32,
+    /// Seed of replication 0 [default: the scenario's `seed`].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. The files do not depend on it.
+    #[arg(long, short = 'j', value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
+    /// Run only share K of N (1-based K): the runs i with i % N == K - 1. For batch
+    /// schedulers; join the N output directories with `failsim merge`. A shard writes only
+    /// sweep.csv and sweep-manifest.toml.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Output directory [default: output/<scenario file stem>-sweep, or
+    /// output/<stem>-sweep-shard-K-of-N with --shard]. Replaced only by a finished sweep;
+    /// never a directory failsim did not write.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override one scenario value at every point (as for `run`). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Summary metric to chart (against the first --vary) and to tabulate on stdout.
+    #[arg(long, value_name = "NAME", default_value = sweep::DEFAULT_METRIC.name())]
+    pub metric: String,
+    /// Chart image format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    pub format: ChartFormat,
+    /// Write no chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print one JSON document on stdout instead of the table (fields in the README).
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors: no table, progress bar or timing.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse()
+}
+
+/// `failsim merge`.
+#[derive(Args)]
+pub struct MergeArgs {
+    /// The output directories of all N shards (`failsim sweep --shard K/N`), in any order.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Output directory: receives exactly the files one unsharded sweep would have written.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Print nothing on stdout (errors still go to stderr).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `--format` values.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartFormat {
+    /// PNG only (1600 px wide, for slides).
+    Png,
+    /// SVG only (scalable, for documents).
+    Svg,
+    /// Both PNG and SVG.
+    Both,
+}
+
+impl ChartFormat {
+    /// The image formats to render.
+    pub fn formats(self) -> Vec<ImageFormat> {
+        match self {
+            ChartFormat::Png => vec![ImageFormat::Png],
+            ChartFormat::Svg => vec![ImageFormat::Svg],
+            ChartFormat::Both => vec![ImageFormat::Svg, ImageFormat::Png],
+        }
+    }
+}
+
+/// `failsim check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Scenario files (TOML); `-` reads one from standard input.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Override scenario values before validating (as for `run`).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Exit 1 when a valid scenario has a warning (notes do not count), for CI gates.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print one JSON document on stdout (fields in the README).
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors (and, with --deny-warnings, the warnings that fail).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `failsim staleness`.
+#[derive(Args)]
+pub struct StalenessArgs {
+    /// Resolver population whose instances answer the lookups (allowed: internet).
+    #[arg(long, value_name = "NAME")]
+    pub population: String,
+    /// Record TTL, e.g. `20s`, `5m`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_ms)]
+    pub ttl: u64,
+    /// Resolver instances drawn from the population.
+    #[arg(long, value_name = "N", default_value_t = failsim::staleness::DEFAULT_INSTANCES)]
+    pub instances: u32,
+    /// Lookups per second over all instances (each instance gets rate / instances).
+    #[arg(long, value_name = "PER_SECOND", default_value_t = failsim::staleness::DEFAULT_RATE_PER_SECOND)]
+    pub rate: f64,
+    /// Master seed.
+    #[arg(long, default_value_t = failsim::staleness::DEFAULT_SEED)]
+    pub seed: u64,
+    /// CSV file to write (replaced atomically) [default: stdout].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors (the CSV still goes to stdout without --out).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_duration_ms(text: &str) -> Result<u64, String> {
+    failsim::time::parse_duration(text)
+}

@@ -1,0 +1,193 @@
+//! `failsim run`: check every destination, load, simulate, write the files and the
+//! manifest, then tell the story (or print JSON) and check the expectations.
+
+use super::args::{ChartFormat, RunArgs, DEFAULT_TRACE_USERS, VERSION};
+use super::{default_out, json, shell_join, show_progress, Failure, Source};
+use failsim::expect::{self, JunitContext};
+use failsim::model::{simulate, RunOptions};
+use failsim::output::{self, RunManifest};
+use failsim::scenario::lint::lint;
+use failsim::time::format_ms;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The overrides that name a run's default directory: every `--set`, then `seed=N`.
+fn overrides_label(args: &RunArgs) -> Vec<String> {
+    let mut label = args.set.clone();
+    if let Some(seed) = args.seed {
+        label.push(format!("seed={seed}"));
+    }
+    label
+}
+
+/// The shell-quoted command that writes the same directory again: every option that
+/// changes what is written, `--seed` always (the scenario's when not given).
+fn reproduce(args: &RunArgs, seed: Option<u64>) -> String {
+    let mut words: Vec<String> = vec!["failsim".into(), "run".into()];
+    words.push(args.scenario.display().to_string());
+    if let Some(seed) = seed {
+        words.extend(["--seed".into(), seed.to_string()]);
+    }
+    if let Some(out) = &args.out {
+        words.extend(["--out".into(), out.display().to_string()]);
+    }
+    for s in &args.set {
+        words.extend(["--set".into(), s.clone()]);
+    }
+    if args.trace_users != DEFAULT_TRACE_USERS {
+        words.extend(["--trace-users".into(), args.trace_users.to_string()]);
+    }
+    if args.format != ChartFormat::Both {
+        let name = match args.format {
+            ChartFormat::Png => "png",
+            ChartFormat::Svg => "svg",
+            ChartFormat::Both => "both",
+        };
+        words.extend(["--format".into(), name.into()]);
+    }
+    if args.no_charts {
+        words.push("--no-charts".into());
+    }
+    shell_join(&words)
+}
+
+/// Writes the JUnit file; an error names the file.
+fn write_junit(path: &Path, xml: &str) -> Result<(), Failure> {
+    output::write_file_atomically(path, |w| std::io::Write::write_all(w, xml.as_bytes()))
+        .map_err(Failure::error)
+}
+
+/// Every destination is checked before the scenario is even read, so that a refused `--out`
+/// or an unwritable `--junit` costs no simulation.
+fn check_destinations(args: &RunArgs, out: &Path) -> Result<(), Failure> {
+    if let Some(j) = &args.junit {
+        output::check_file_destination(j).map_err(Failure::error)?;
+    }
+    output::check_dir_destination(out).map_err(Failure::error)
+}
+
+/// `failsim run`.
+pub fn run(args: RunArgs) -> Result<(), Failure> {
+    let source = Source::read(&args.scenario);
+    let out: PathBuf = match (&args.out, &source) {
+        (Some(o), _) => o.clone(),
+        (None, Ok(s)) => default_out(&s.stem(), "", &overrides_label(&args)),
+        (None, Err(_)) => default_out("scenario", "", &[]),
+    };
+    check_destinations(&args, &out)?;
+    let loaded = source.and_then(|s| s.load(&args.set).map(|m| (s, m)));
+    let (source, model) = match loaded {
+        Ok(x) => x,
+        Err(failure) => {
+            if let (Some(path), Failure::Usage(message)) = (&args.junit, &failure) {
+                let context = JunitContext {
+                    reproduce: &reproduce(&args, args.seed),
+                    seed: args.seed,
+                    overrides: &args.set,
+                };
+                let label = args.scenario.display().to_string();
+                write_junit(path, &expect::junit_invalid(&label, message, &context))?;
+            }
+            return Err(failure);
+        }
+    };
+    let lints = lint(&model);
+    if !args.quiet && !args.json {
+        // Lints once, on stderr: stdout stays the story (scripts read it).
+        for l in &lints {
+            eprintln!("{}: {l}", source.label);
+        }
+    }
+    let seed = args.seed.unwrap_or(model.seed);
+    let reproduce = reproduce(&args, Some(seed));
+    if show_progress(args.quiet || args.json) {
+        eprintln!(
+            "simulating {} users for {} ...",
+            model.user_count(),
+            format_ms(model.duration_ms)
+        );
+    }
+    let started = Instant::now();
+    let mut report = simulate(
+        &model,
+        &RunOptions {
+            seed,
+            trace_users: args.trace_users,
+        },
+    );
+    let sim_wall = started.elapsed();
+    report.overrides = args.set.clone();
+    let manifest = RunManifest {
+        failsim_version: VERSION.to_string(),
+        scenario: args.scenario.display().to_string(),
+        scenario_name: model.name.clone(),
+        scenario_sha256: output::manifest::sha256(source.text.as_bytes()),
+        seed: seed.to_string(),
+        set: args.set.clone(),
+        command: reproduce.clone(),
+    };
+    let files = output::write_atomically(
+        &out,
+        Box::new(|dir: &Path| {
+            let mut names = output::write_csvs(&report, dir)?;
+            if !args.no_charts {
+                names.extend(output::write_charts(&report, dir, &args.format.formats())?);
+            }
+            names.push(manifest.write(dir)?);
+            Ok(names)
+        }),
+    )
+    .map_err(Failure::error)?;
+    let results = expect::evaluate(&model.expectations, &report.summary);
+    if args.json {
+        json::print(&json!({
+            "format_version": json::FORMAT_VERSION,
+            "failsim_version": VERSION,
+            "scenario": manifest.scenario,
+            "scenario_name": model.name,
+            "scenario_sha256": manifest.scenario_sha256,
+            "seed": seed.to_string(),
+            "set": args.set,
+            "output": out.display().to_string(),
+            "files": files,
+            "summary": json::summary(&report.summary),
+            "lints": json::lints(&lints),
+            "expectations": json::expectations(&results),
+            "passed": results.iter().all(|r| r.passed),
+            "reproduce": reproduce,
+        }));
+    } else if !args.quiet {
+        print!(
+            "{}",
+            failsim::report::story::story(&report, &out.display().to_string(), &files)
+        );
+    }
+    if !args.quiet {
+        let events = report.control.events_processed;
+        eprintln!(
+            "simulated {} events in {:.3} s ({:.1} M events/s); total {:.3} s",
+            events,
+            sim_wall.as_secs_f64(),
+            events as f64 / sim_wall.as_secs_f64().max(1e-9) / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if let Some(path) = &args.junit {
+        let context = JunitContext {
+            reproduce: &reproduce,
+            seed: Some(seed),
+            overrides: &args.set,
+        };
+        write_junit(path, &expect::junit_xml(&model.name, &results, &context))?;
+    }
+    let failed: Vec<_> = results.iter().filter(|r| !r.passed).collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    for f in &failed {
+        eprintln!("expectation failed: {}", f.message);
+    }
+    eprintln!("reproduce: {reproduce}");
+    Err(Failure::Expectations)
+}
