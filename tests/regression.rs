@@ -452,3 +452,111 @@ fn long_scenario_name_took_minutes_to_chart() {
     );
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
 }
+
+/// `--out .` (like an `--out` that is a mount point) failed with "Device or resource busy"
+/// and left a complete hidden `.NAME.tmp-PID` copy behind.
+#[test]
+fn out_dot_failed_busy_and_left_a_temporary() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let out_dir = dir.path().join("here");
+    fs::create_dir(&out_dir).unwrap();
+    for _ in 0..2 {
+        let (code, _, err) = output(failsim().current_dir(&out_dir).arg("run").arg(&s).args([
+            "--out",
+            ".",
+            "--no-charts",
+        ]));
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let names: Vec<String> = files_of(&out_dir).into_iter().map(|(n, _)| n).collect();
+    assert!(names.contains(&"summary.csv".to_string()), "{names:?}");
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains(".tmp-") || n.contains(".old-")),
+        "{names:?}"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "nothing beside it"
+    );
+}
+
+/// A failsim-written directory was replaced wholesale: a `NOTES.md` and the very scenario
+/// file being run, kept in that directory, were deleted.
+#[test]
+fn own_directory_replaced_wholesale_deleted_user_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    run_ok(&s, &out, &["--no-charts"]);
+    fs::write(out.join("NOTES.md"), "precious").unwrap();
+    let inside = write_scenario(&out, "small.toml", SMALL);
+    run_ok(&inside, &out, &["--no-charts"]);
+    run_ok(&inside, &out, &["--format", "svg"]);
+    run_ok(&inside, &out, &["--no-charts"]);
+    assert_eq!(
+        fs::read_to_string(out.join("NOTES.md")).unwrap(),
+        "precious"
+    );
+    assert_eq!(fs::read_to_string(&inside).unwrap(), SMALL);
+    assert!(
+        !out.join("timeline.svg").exists(),
+        "failsim's own stale chart removed"
+    );
+    let leftovers: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A `.failsim` marker that was a symlink was trusted, so a foreign directory could be
+/// replaced.
+#[cfg(unix)]
+#[test]
+fn symlinked_marker_made_a_foreign_directory_ours() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let victim = dir.path().join("thesis");
+    fs::create_dir(&victim).unwrap();
+    fs::write(victim.join("chapter1.tex"), "precious").unwrap();
+    std::os::unix::fs::symlink(&s, victim.join(".failsim")).unwrap();
+    let (code, _, err) = output(
+        failsim()
+            .arg("run")
+            .arg(&s)
+            .arg("--out")
+            .arg(&victim)
+            .arg("--no-charts"),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("was not written by failsim"), "{err}");
+    assert_eq!(
+        fs::read_to_string(victim.join("chapter1.tex")).unwrap(),
+        "precious"
+    );
+}
+
+/// SIGINT or SIGKILL while files were written left `.NAME.tmp-PID` (96 MiB at 1M users)
+/// that no later run removed.
+#[cfg(target_os = "linux")]
+#[test]
+fn killed_run_left_a_temporary_no_run_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    // A PID above the kernel's pid_max (at most 2^22) belongs to no running process.
+    let stale = dir.path().join(".o.tmp-99999999");
+    fs::create_dir(&stale).unwrap();
+    fs::write(
+        stale.join(".failsim"),
+        "written by failsim; an unfinished output\n",
+    )
+    .unwrap();
+    fs::write(stale.join("users.csv"), "user,group\n1,").unwrap();
+    run_ok(&s, &dir.path().join("o"), &["--no-charts"]);
+    assert!(!stale.exists(), "the killed run's temporary is removed");
+}

@@ -88,7 +88,10 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<SweepOutcome, SweepEr
             return Err(e);
         }
     };
-    finish_partial(&partial, out)?;
+    if let Err(e) = finish_partial(&partial, out) {
+        let _ = fs::remove_dir_all(&partial);
+        return Err(e);
+    }
     Ok(SweepOutcome {
         out: out.to_path_buf(),
         files,
