@@ -19,6 +19,7 @@ pub mod engine;
 pub mod expect;
 #[cfg(test)]
 pub(crate) mod fixture;
+pub mod fuzzing;
 pub mod guard;
 pub mod metric;
 pub mod model;
