@@ -61,7 +61,7 @@ pub fn load_and_simulate_capped(data: &[u8], max_events: u64) {
             trace_users: 4,
         },
     );
-    let _ = crate::expect::evaluate(&model.expectations, &report.summary);
+    let _ = crate::expect::evaluate(&model.expectations, |m| report.metric(m));
 }
 
 /// Whether a diagnostic tells the user where: a line, the `--set` that caused it, a field,

@@ -21,6 +21,8 @@ pub mod expect;
 pub(crate) mod fixture;
 pub mod fuzzing;
 pub mod guard;
+pub mod html;
+pub mod import;
 pub mod metric;
 pub mod model;
 pub mod output;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Sweep(a) => cli::sweep(a),
         Command::Merge(a) => cli::merge(a),
         Command::Staleness(a) => cli::staleness(a),
+        Command::Import(a) => cli::import(a),
         Command::Schema { markdown } => {
             if markdown {
                 print!("{}", scenario::reference::markdown_table());

@@ -7,10 +7,14 @@
 
 mod util;
 
+mod alias;
 mod charts;
 mod check;
 mod cli;
+mod cohorts;
 mod expect;
+mod html;
+mod import;
 mod regression;
 mod run;
 mod scenarios;

@@ -54,6 +54,10 @@ pub enum Command {
     /// Join the output directories of a sweep run in shards (--shard K/N) into exactly the
     /// files one machine would have written.
     Merge(MergeArgs),
+    /// Build a scenario from AWS CLI JSON outputs (route53 list-resource-record-sets,
+    /// list-health-checks / get-health-check, cloudwatch describe-alarms, workspaces
+    /// describe-connection-aliases / describe-workspace-directories / describe-workspaces).
+    Import(ImportArgs),
     /// Print the JSON Schema of the scenario format (for editor completion and validation).
     Schema {
         /// Print the key reference as a markdown table instead (as in the README).
@@ -274,4 +278,21 @@ pub struct StalenessArgs {
 
 fn parse_duration_ms(text: &str) -> Result<u64, String> {
     failsim::time::parse_duration(text)
+}
+
+/// `failsim import`.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// AWS CLI JSON files; a regional WorkSpaces output as REGION=PATH (us-west-2=aliases.json).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Write the scenario here (default: standard output). Nothing is written on error.
+    #[arg(long, value_name = "SCENARIO.toml")]
+    pub out: Option<PathBuf>,
+    /// Client versions in use, from your client-management tool: a CSV with the header
+    /// `version,users` and one row per version (`5.22.0,1840`). Their shares become every
+    /// group's `client_versions` (clients older than 3.0.9 ignore redirection) instead of a
+    /// marked default.
+    #[arg(long, value_name = "FILE")]
+    pub client_versions: Option<PathBuf>,
 }

@@ -4,12 +4,14 @@
 
 pub mod args;
 mod check;
+mod import;
 mod json;
 mod run;
 mod staleness;
 mod sweep;
 
 pub use check::check;
+pub use import::import;
 pub use run::run;
 pub use staleness::staleness;
 pub use sweep::{merge, sweep};

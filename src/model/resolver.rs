@@ -36,6 +36,9 @@ pub type Answer = u8;
 pub const ANSWER_NONE: Answer = 255;
 /// A stranger's record (hijacked domain).
 pub const ANSWER_HIJACKED: Answer = 254;
+/// A TXT value that matches no association of the connection alias
+/// ([`crate::scenario::RecordSpec::UNMATCHED`]): the client cannot map it to a Region.
+pub const ANSWER_UNMATCHED: Answer = crate::scenario::RecordSpec::UNMATCHED as Answer;
 
 /// TTL a serve-stale answer carries downstream: 30 s, as RFC 8767 recommends and BIND
 /// (`stale-answer-ttl`), Unbound and systemd-resolved use (facts §2, §3).

@@ -42,6 +42,8 @@ impl TimelineKind {
             Observation::FaultStarted { .. }
             | Observation::FaultEnded { .. }
             | Observation::ActionTaken { .. }
+            | Observation::ActionRefused { .. }
+            | Observation::ActionAccepted { .. }
             | Observation::ActionEnded { .. } => TimelineKind::Action,
             Observation::ClientStateChanged { .. } => TimelineKind::User,
         }
@@ -96,15 +98,21 @@ impl Report {
     }
 
     /// An answer as written in `dns_answer` rows and the `answer` column: a Region name,
-    /// `NXDOMAIN`, `hijacked`, or weighted shares `a=1;b=3`.
+    /// `unmatched` (a TXT value no association of the alias holds), `NXDOMAIN`, `hijacked`,
+    /// or weighted shares `a=1;b=3`.
     pub fn answer_label(&self, answer: &DnsAnswer) -> String {
+        let region = |r: u8| {
+            self.regions
+                .get(r as usize)
+                .map_or_else(|| "unmatched".to_string(), Clone::clone)
+        };
         match answer {
-            DnsAnswer::Region(r) => self.regions[*r as usize].clone(),
+            DnsAnswer::Region(r) => region(*r),
             DnsAnswer::NxDomain => "NXDOMAIN".to_string(),
             DnsAnswer::Hijacked => "hijacked".to_string(),
             DnsAnswer::Weighted(c) => c
                 .iter()
-                .map(|(r, w)| format!("{}={w}", self.regions[*r as usize]))
+                .map(|(r, w)| format!("{}={w}", region(*r)))
                 .collect::<Vec<_>>()
                 .join(";"),
         }
@@ -140,6 +148,8 @@ impl Report {
             Observation::FaultStarted { event }
             | Observation::FaultEnded { event }
             | Observation::ActionTaken { event }
+            | Observation::ActionRefused { event, .. }
+            | Observation::ActionAccepted { event }
             | Observation::ActionEnded { event } => {
                 Cow::Borrowed(self.events[usize::from(event)].as_str())
             }
@@ -174,6 +184,11 @@ impl Report {
             Observation::FaultEnded { .. } | Observation::ActionEnded { .. } => {
                 Cow::Borrowed("end")
             }
+            Observation::ActionRefused { retrying: true, .. } => Cow::Borrowed("refused"),
+            Observation::ActionRefused {
+                retrying: false, ..
+            } => Cow::Borrowed("abandoned"),
+            Observation::ActionAccepted { .. } => Cow::Borrowed("accepted"),
             Observation::ClientStateChanged { state, region, .. } => match region {
                 Some(r) => Cow::Owned(format!("{}:{}", state.as_str(), self.regions[*r as usize])),
                 None => Cow::Borrowed(state.as_str()),

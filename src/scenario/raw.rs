@@ -36,6 +36,8 @@ pub struct RawScenario {
     pub event: Vec<RawEvent>,
     #[serde(default)]
     pub expect: Vec<RawExpect>,
+    #[serde(default)]
+    pub alias: Vec<RawAlias>,
 }
 
 /// `[scenario]`
@@ -207,6 +209,24 @@ pub enum Protocol {
     Tcp,
 }
 
+/// How a failing endpoint answers a Route 53 health checker's probe (a fault's
+/// `probe_failure`); the time each takes and what each protocol makes of it is the rule in
+/// `model::health::probe_outcome`.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeFailure {
+    /// Nothing answers: the TCP connection is not established within the connect timeout.
+    Timeout,
+    /// The connection is refused at once (a reset, or nothing listening).
+    Refused,
+    /// The connection succeeds and the endpoint answers 5xx at once (a load balancer
+    /// without healthy targets answering 503).
+    #[serde(rename = "http_5xx")]
+    Http5xx,
+    /// The connection succeeds and no response ever comes.
+    Hang,
+}
+
 /// `InsufficientDataHealthStatus` of an alarm health check.
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -225,6 +245,9 @@ pub struct RawDns {
     pub zone: Option<Zone>,
     pub health_propagation: Option<String>,
     pub edit_propagation: Option<String>,
+    pub control_retry: Option<String>,
+    pub control_give_up: Option<String>,
+    pub accelerated_recovery: Option<bool>,
     pub routing: RawRouting,
 }
 
@@ -248,7 +271,8 @@ pub enum RawRouting {
         records: Vec<RawWeightedRecord>,
     },
     Simple {
-        region: String,
+        region: Option<String>,
+        identifier: Option<String>,
     },
 }
 
@@ -304,7 +328,8 @@ impl<T> OneOrMany<T> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRecord {
-    pub region: String,
+    pub region: Option<String>,
+    pub identifier: Option<String>,
     pub health_check: Option<String>,
 }
 
@@ -312,7 +337,8 @@ pub struct RawRecord {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWeightedRecord {
-    pub region: String,
+    pub region: Option<String>,
+    pub identifier: Option<String>,
     pub weight: u32,
     pub health_check: Option<String>,
 }
@@ -358,6 +384,7 @@ pub struct RawUsers {
     pub client_cache: Option<String>,
     pub schedule: Option<RawSchedule>,
     pub behaviour: Option<RawBehaviour>,
+    pub created_in_console: Option<bool>,
 }
 
 /// Shares of registration kinds.
@@ -417,6 +444,7 @@ pub struct RawEvent {
     pub resolver: Option<String>,
     pub health_check: Option<String>,
     pub hijacked: Option<bool>,
+    pub probe_failure: Option<ProbeFailure>,
 }
 
 /// Event kinds (faults and operator actions).
@@ -451,7 +479,7 @@ pub struct EventKindRow {
 pub const EVENT_KINDS: [EventKindRow; 9] = [
     event_kind(
         EventKind::RegionOutage,
-        &["region", "planes", "severity"],
+        &["region", "planes", "severity", "probe_failure"],
         true,
         false,
     ),
@@ -476,7 +504,7 @@ pub const EVENT_KINDS: [EventKindRow; 9] = [
 ];
 
 /// The kind-specific keys of `[[event]]`, in the order validation checks them.
-pub const EVENT_KEYS: [&str; 8] = [
+pub const EVENT_KEYS: [&str; 9] = [
     "region",
     "planes",
     "severity",
@@ -485,6 +513,7 @@ pub const EVENT_KEYS: [&str; 8] = [
     "resolver",
     "health_check",
     "hijacked",
+    "probe_failure",
 ];
 
 const fn event_kind(
@@ -523,6 +552,7 @@ impl RawEvent {
             "resolver" => self.resolver.is_some(),
             "health_check" => self.health_check.is_some(),
             "hijacked" => self.hijacked.is_some(),
+            "probe_failure" => self.probe_failure.is_some(),
             _ => false,
         }
     }
@@ -536,6 +566,8 @@ pub enum Plane {
     Logins,
     Endpoint,
     Metrics,
+    /// The Route 53 control plane (record and health-check changes); us-east-1 only.
+    Control,
 }
 
 /// `[[expect]]`
@@ -554,4 +586,25 @@ pub enum NumberOrDuration {
     Int(i64),
     Float(f64),
     Text(String),
+}
+
+/// `[[alias]]`: a WorkSpaces connection alias and its associations, one per Region.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlias {
+    pub connection_string: String,
+    pub owner_account: String,
+    pub shared_account: Option<String>,
+    #[serde(default)]
+    pub association: Vec<RawAssociation>,
+}
+
+/// `[[alias.association]]`: the alias associated with one directory in one Region.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssociation {
+    pub region: String,
+    pub directory: String,
+    pub connection_identifier: String,
+    pub account: Option<String>,
 }

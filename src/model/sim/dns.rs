@@ -3,6 +3,7 @@
 //! client cache, the user's resolver and the authoritative servers.
 
 use super::*;
+use crate::model::resolver::ANSWER_UNMATCHED;
 
 impl<R: Recorder> Sim<'_, R> {
     /// The authoritative answer for the current state (`model::dns` owns the rules).
@@ -116,6 +117,13 @@ impl<R: Recorder> Sim<'_, R> {
         };
         match answer {
             ANSWER_NONE => Err(LoginFailure::Dns),
+            // The client maps the TXT value through the alias's associations; a value none
+            // holds leads nowhere and the login fails. AWS does not publish the text shown
+            // then; failsim takes it to be the registration error the WorkSpaces guide gives
+            // for an alias the client cannot resolve ("We're unable to register the WorkSpace
+            // because of a DNS server issue. Contact your administrator for help."), and the
+            // user retries after the back-off, like any failed login.
+            ANSWER_UNMATCHED => Err(LoginFailure::Dns),
             ANSWER_HIJACKED => {
                 self.users[u].flags |= flag::MISDIRECTED;
                 Err(LoginFailure::Misdirected)

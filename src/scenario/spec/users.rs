@@ -54,6 +54,9 @@ pub struct GroupSpec {
     pub session_ms: u64,
     /// Client and user behaviour.
     pub behaviour: Behaviour,
+    /// Users created in the WorkSpaces console (default false): the console mails a
+    /// Region-code invitation for every WorkSpace, failover ones included.
+    pub created_in_console: bool,
 }
 
 impl GroupSpec {

@@ -3,10 +3,12 @@
 
 use super::fields::{at, entry, key, FieldPath, Validator};
 use crate::scenario::raw::{OneOrMany, RawDns, RawResolver, RawRouting, TtlPolicy};
-use crate::scenario::{DnsSpec, PathSeg, RecordSpec, ResolverSpec, Routing, TtlPolicySpec};
+use crate::scenario::{
+    AliasSpec, DnsSpec, PathSeg, RecordSpec, ResolverSpec, Routing, TtlPolicySpec, Zone,
+};
 use std::collections::BTreeSet;
 
-pub(super) fn dns(validator: &mut Validator, raw: &RawDns) -> DnsSpec {
+pub(super) fn dns(validator: &mut Validator, raw: &RawDns, alias: Option<&AliasSpec>) -> DnsSpec {
     let base: FieldPath = vec![key("dns")];
     let fqdn_ok = !raw.fqdn.is_empty()
         && raw.fqdn.len() <= 255
@@ -38,56 +40,147 @@ pub(super) fn dns(validator: &mut Validator, raw: &RawDns) -> DnsSpec {
         raw.edit_propagation.as_ref(),
         DnsSpec::DEFAULT_EDIT_PROPAGATION_MS,
     );
+    let (routing, record_values) = routing(
+        validator,
+        &at(&base, &[key("routing")]),
+        &raw.routing,
+        alias,
+    );
+    let control_retry_ms = validator.duration_or(
+        at(&base, &[key("control_retry")]),
+        raw.control_retry.as_ref(),
+        DnsSpec::DEFAULT_CONTROL_RETRY_MS,
+    );
+    if control_retry_ms == 0 {
+        validator.report(
+            at(&base, &[key("control_retry")]),
+            "allowed: a duration greater than 0",
+        );
+    }
+    let control_give_up_ms = validator.duration_or(
+        at(&base, &[key("control_give_up")]),
+        raw.control_give_up.as_ref(),
+        DnsSpec::DEFAULT_CONTROL_GIVE_UP_MS,
+    );
+    let zone = raw.zone.unwrap_or(DnsSpec::DEFAULT_ZONE);
+    let accelerated_recovery = raw.accelerated_recovery.unwrap_or(false);
+    if accelerated_recovery && zone == Zone::Private {
+        validator.report(
+            at(&base, &[key("accelerated_recovery")]),
+            "Route 53 accelerated recovery is only for public hosted zones; allowed: false with zone = \"private\"",
+        );
+    }
     DnsSpec {
         fqdn: raw.fqdn.clone(),
         ttl_ms,
-        zone: raw.zone.unwrap_or(DnsSpec::DEFAULT_ZONE),
+        zone,
         health_propagation_ms,
         edit_propagation_ms,
-        routing: routing(validator, &at(&base, &[key("routing")]), &raw.routing),
+        control_retry_ms,
+        control_give_up_ms,
+        accelerated_recovery,
+        routing,
+        record_values,
     }
 }
 
+/// One record: the Region its value maps to and the value as written (`None` for the
+/// `region` shorthand). A record takes `region` (shorthand for that Region's connection
+/// identifier) or `identifier` (the TXT value, mapped through the alias's associations).
 fn record(
     validator: &mut Validator,
     path: FieldPath,
-    region: &str,
+    written: (Option<&String>, Option<&String>),
     health_check: Option<&String>,
     weight: u32,
-) -> RecordSpec {
-    RecordSpec {
-        region: validator
-            .region(at(&path, &[key("region")]), region)
-            .unwrap_or(0),
+    alias: Option<&AliasSpec>,
+) -> (RecordSpec, Option<String>) {
+    let region = match written {
+        (Some(_), Some(_)) => {
+            validator.report(path.clone(), "give `region` or `identifier`, not both");
+            0
+        }
+        (None, None) => {
+            validator.report(path.clone(), "a record needs `identifier` (the TXT value: a connection identifier of the alias) or `region` (shorthand for that Region's identifier)");
+            0
+        }
+        (Some(region), None) => {
+            let index = validator.region(at(&path, &[key("region")]), region);
+            if let (Some(index), Some(alias)) = (index, alias) {
+                if alias.association_in(index).is_none() {
+                    validator.report(at(&path, &[key("region")]), format!("alias `{}` has no association in Region `{region}`, so no connection identifier sends clients there; add an [[alias.association]] for it or write the record's `identifier`", alias.connection_string));
+                }
+            }
+            index.unwrap_or(0)
+        }
+        (None, Some(identifier)) => match alias {
+            None => {
+                validator.report(at(&path, &[key("identifier")]), "a record holding a connection identifier needs an [[alias]] whose associations map it to a Region");
+                0
+            }
+            Some(_) if identifier.is_empty() => {
+                validator.report(
+                    at(&path, &[key("identifier")]),
+                    "an empty TXT value; allowed: a connection identifier of the alias",
+                );
+                0
+            }
+            Some(alias) => alias.region_of(identifier).unwrap_or(RecordSpec::UNMATCHED),
+        },
+    };
+    let spec = RecordSpec {
+        region,
         health_check: health_check
             .and_then(|h| validator.health_check(at(&path, &[key("health_check")]), h)),
         weight,
+    };
+    (spec, written.1.cloned())
+}
+
+/// The answer everyone starts from must map to a Region: a primary whose value matches no
+/// association would leave no Region for the users to work in at all.
+fn primary_matches(validator: &mut Validator, path: FieldPath, record: &RecordSpec) {
+    if !record.matched() {
+        validator.report(path, "the primary record's identifier matches no association of the alias: no FQDN login could ever succeed; use the connection identifier of the primary Region's association");
     }
 }
 
-fn routing(validator: &mut Validator, base: &FieldPath, raw: &RawRouting) -> Routing {
-    match raw {
+fn routing(
+    validator: &mut Validator,
+    base: &FieldPath,
+    raw: &RawRouting,
+    alias: Option<&AliasSpec>,
+) -> (Routing, Vec<Option<String>>) {
+    let mut values = Vec::new();
+    let routing = match raw {
         RawRouting::Failover { primary, secondary } => {
             let primary_path = at(base, &[key("primary")]);
-            let mut chain = vec![record(
+            let (first, value) = record(
                 validator,
-                primary_path,
-                &primary.region,
+                primary_path.clone(),
+                (primary.region.as_ref(), primary.identifier.as_ref()),
                 primary.health_check.as_ref(),
                 0,
-            )];
+                alias,
+            );
+            primary_matches(validator, at(&primary_path, &[key("identifier")]), &first);
+            let mut chain = vec![first];
+            values.push(value);
             for (j, s) in secondary.as_slice().iter().enumerate() {
                 let path = match secondary {
                     OneOrMany::One(_) => at(base, &[key("secondary")]),
                     OneOrMany::Many(_) => at(base, &[key("secondary"), PathSeg::Index(j)]),
                 };
-                chain.push(record(
+                let (spec, value) = record(
                     validator,
                     path,
-                    &s.region,
+                    (s.region.as_ref(), s.identifier.as_ref()),
                     s.health_check.as_ref(),
                     0,
-                ));
+                    alias,
+                );
+                chain.push(spec);
+                values.push(value);
             }
             if secondary.as_slice().is_empty() {
                 validator.report(
@@ -95,15 +188,21 @@ fn routing(validator: &mut Validator, base: &FieldPath, raw: &RawRouting) -> Rou
                     "failover routing needs at least one secondary record",
                 );
             }
-            // Compared by name: an unknown Region has no index to compare (and with no
-            // [[region]] at all, indexing the names would panic).
+            // A Region written twice is a slip of the pen; an identifier that maps to a Region
+            // already in the chain is the deployment as built (the copy-paste mistake the
+            // `secondary-holds-primary-identifier` lint explains), so it is simulated.
+            // Compared by the names written: an unknown Region has no index to compare (and
+            // with no [[region]] at all, indexing the names panicked).
             let mut seen = BTreeSet::new();
-            let names = std::iter::once(&primary.region)
-                .chain(secondary.as_slice().iter().map(|s| &s.region));
-            for name in names {
-                if !seen.insert(name) {
-                    let message = format!("Region `{name}` appears twice in the failover chain");
-                    validator.report(base.clone(), message);
+            let written = std::iter::once(primary.region.as_ref())
+                .chain(secondary.as_slice().iter().map(|s| s.region.as_ref()));
+            for (name, value) in written.zip(&values) {
+                if let (Some(name), None) = (name, value) {
+                    if !seen.insert(name) {
+                        let message =
+                            format!("Region `{name}` appears twice in the failover chain");
+                        validator.report(base.clone(), message);
+                    }
                 }
             }
             Routing::Failover(chain)
@@ -118,23 +217,46 @@ fn routing(validator: &mut Validator, base: &FieldPath, raw: &RawRouting) -> Rou
                         format!("{} is out of range; allowed: 0 to 255", r.weight),
                     );
                 }
-                let health_check = r.health_check.as_ref();
-                weighted.push(record(validator, path, &r.region, health_check, r.weight));
+                let (spec, value) = record(
+                    validator,
+                    path,
+                    (r.region.as_ref(), r.identifier.as_ref()),
+                    r.health_check.as_ref(),
+                    r.weight,
+                    alias,
+                );
+                weighted.push(spec);
+                values.push(value);
             }
             if weighted.is_empty() {
                 validator.report(
                     at(base, &[key("records")]),
                     "weighted routing needs at least one record",
                 );
+                Routing::Weighted(weighted)
+            } else {
+                let routing = Routing::Weighted(weighted);
+                if routing.primary_region() == RecordSpec::UNMATCHED {
+                    validator.report(at(base, &[key("records")]), "the heaviest weighted record (the primary) holds an identifier that matches no association of the alias; use the connection identifier of its Region's association");
+                }
+                routing
             }
-            Routing::Weighted(weighted)
         }
-        RawRouting::Simple { region } => Routing::Simple(
-            validator
-                .region(at(base, &[key("region")]), region)
-                .unwrap_or(0),
-        ),
-    }
+        RawRouting::Simple { region, identifier } => {
+            let (spec, value) = record(
+                validator,
+                base.clone(),
+                (region.as_ref(), identifier.as_ref()),
+                None,
+                0,
+                alias,
+            );
+            primary_matches(validator, at(base, &[key("identifier")]), &spec);
+            values.push(value);
+            Routing::Simple(spec.region)
+        }
+    };
+    (routing, values)
 }
 
 /// The resolvers in file order, or the implicit honouring one when none is given.

@@ -5,6 +5,7 @@
 //! health checks, DNS and resolvers, users, events, expectations). Problems are reported in
 //! that order.
 
+mod alias;
 mod cloudwatch;
 mod dns;
 mod events;
@@ -26,12 +27,16 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let regions = regions::regions(&mut validator, &raw.region);
     let metrics = cloudwatch::metrics(&mut validator, &raw.metric);
     let alarms = cloudwatch::alarms(&mut validator, &raw.alarm);
-    let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms);
-    let dns = dns::dns(&mut validator, &raw.dns);
+    let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms, &metrics);
+    let alias = alias::alias(&mut validator, &raw.alias, &raw.dns.fqdn);
+    let dns = dns::dns(&mut validator, &raw.dns, alias.as_ref());
     let resolvers = dns::resolvers(&mut validator, &raw.resolver);
     let groups = users::groups(&mut validator, &raw.users, &resolvers);
+    if let Some(alias) = &alias {
+        alias::workspaces_behind(&mut validator, alias, &groups);
+    }
     let events = events::events(&mut validator, &raw.event);
-    let expectations = expect::expectations(&mut validator, &raw.expect);
+    let expectations = expect::expectations(&mut validator, &raw.expect, &groups);
     if !validator.problems.is_empty() {
         return Err(validator.problems);
     }
@@ -49,6 +54,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         groups,
         events,
         expectations,
+        alias,
     })
 }
 

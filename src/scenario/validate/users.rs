@@ -61,6 +61,7 @@ pub(super) fn groups(
             ramp_ms,
             session_ms,
             behaviour,
+            created_in_console: group.created_in_console.unwrap_or(false),
         });
     }
     if raw.is_empty() {
