@@ -111,6 +111,9 @@ pub struct RunArgs {
     /// Print nothing but errors: no story, lints, progress or timing.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even when the run's estimated memory exceeds the memory available.
+    #[arg(long)]
+    pub ignore_memory_estimate: bool,
 }
 
 const SWEEP_HELP: &str = "\
