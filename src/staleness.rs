@@ -1,6 +1,5 @@
 //! `failsim staleness`: how long a resolver population keeps handing out an answer after the
-//! authoritative servers change it (INTERFACE §1, §3; DESIGN §4.5; facts/dns-caching.md §1.1,
-//! §6, §7).
+//! authoritative servers change it (README: Commands, Model: resolver populations).
 //!
 //! The experiment: `instances` resolver instances, each drawn from the named population
 //! ([`crate::model::population`]), receive a steady stream of lookups for one name with a
@@ -8,18 +7,18 @@
 //! second, each sent to an instance chosen uniformly at random — so each instance sees its own
 //! Poisson stream at `rate_per_second / instances`. After a warm-up the authoritative answer
 //! changes once (old -> new) and stays changed; the authoritative servers stay reachable, so
-//! RFC 8767 serve-stale never fires (facts §2, §7 pitfall 4). The output counts,
+//! RFC 8767 serve-stale never fires. The output counts,
 //! over time since the change, the lookups that were still given the old answer.
 //!
 //! Only resolver caches are modelled: no OS or application cache sits between the lookups and
 //! the resolvers (the mixture alone meets the calibration targets below; client caches would
-//! add at most their fixed lifetime, e.g. 30 s for Java, 60 s for Chromium, facts §4).
+//! add at most their fixed lifetime, e.g. 30 s for Java, 60 s for Chromium's host cache).
 //!
 //! **Warm start.** A warm-up of days would be needed for extenders that hold answers for
 //! days, so each instance starts in its steady state instead: with lifetime `L` and a mean gap
 //! `g` between its lookups, the entry is live with probability `L / (L + g)` and then has an
 //! age uniform in `[0, L)`; otherwise it expired an exponential time (mean `g`) ago. That is
-//! the exact stationary state of a cache fed by Poisson lookups (facts §7 pitfall 1). A
+//! the exact stationary state of a cache fed by Poisson lookups. A
 //! simulated warm-up of `10 × (TTL + g)`, clamped to 10 min–2 h, then settles the behaviours
 //! the warm start does not capture exactly (prefetch, stale-first windows).
 //!
@@ -29,7 +28,9 @@
 //! `[59 s, 60 s)`, the row at 900 s is `[14 min, 15 min)`. A lookup at the very instant of the
 //! change already reaches the new authoritative answer when it misses.
 //!
-//! **Calibration** (Flavel et al. 2014, facts §1.1: TTL 20 s, 90 % of requests on the new
+//! **Calibration** (Flavel, Mani, Maltz, "Re-evaluating the responsiveness of DNS-based network
+//! control", IEEE LANMAN 2014, doi:10.1109/LANMAN.2014.7028641:
+//! TTL 20 s, 90 % of requests on the new
 //! answer within 60 s, 2 % of users still stale after 15 min): with the `internet` mixture and
 //! one lookup per instance every 20 s on average, about 8 % of lookups are stale at 60 s
 //! (7.6–8.1 % over three seeds with 200,000 instances) and about 2.3 % at 15 min (2.25–2.33 %);
@@ -58,7 +59,7 @@ pub const MAX_INSTANCES: u32 = 1_000_000;
 /// Largest accepted `rate_per_second` (bounds a run to 10,000 × (2 h warm-up + 1 h) ≈ 1.1e8
 /// lookups).
 pub const MAX_RATE_PER_SECOND: f64 = 10_000.0;
-/// Largest accepted TTL: 7 days, the cap RFC 8767 puts on TTLs (facts §2).
+/// Largest accepted TTL: 7 days, the cap RFC 8767 puts on TTLs.
 pub const MAX_TTL_MS: u64 = 604_800_000;
 
 /// Per-second rows cover the first 5 minutes after the change...
@@ -363,7 +364,7 @@ mod tests {
 
     #[test]
     fn internet_matches_flavel_2014() {
-        // Flavel et al. 2014 (facts §1.1): TTL 20 s; ~90 % of requests on the new answer within
+        // Flavel et al., IEEE LANMAN 2014: TTL 20 s; ~90 % of requests on the new answer within
         // 60 s, ~2 % still stale after 15 min. 8,000 instances at 0.05 lookups/s each. The 60 s
         // point is read over the rows of [55 s, 65 s) (~4,000 lookups, binomial sd ~0.4
         // points); the 15 min row alone has ~24,000 lookups.

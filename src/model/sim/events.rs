@@ -1,4 +1,5 @@
-//! Faults and operator actions (`[[event]]`, DESIGN §4.1): a Region's planes failing with a
+//! Faults and operator actions (`[[event]]`, README, Model: Regions and faults): a Region's planes
+//! failing with a
 //! severity, checker partitions, DNS and resolver outages, manual record edits, disabled or
 //! inverted health checks, forced disconnects and domain lapses.
 
@@ -108,7 +109,8 @@ impl<R: Recorder> Sim<'_, R> {
             }
             EventAction::SetRecord { .. } => {
                 // Record edits reach all name servers after a delay, uniform in
-                // [0, edit_propagation] (facts §3.6: "generally within 60 seconds").
+                // [0, edit_propagation] (changes propagate "generally within 60 seconds",
+                // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-creating.html).
                 let mut r = self.streams.stream(EntityKind::Scenario, 1000 + i as u64);
                 let delay = rng::uniform_ms(&mut r, 0, scenario.dns.edit_propagation_ms);
                 self.scheduler

@@ -1,4 +1,6 @@
-//! Route 53 health checks in the run (DESIGN §4.3, facts §1-2): each endpoint checker's
+//! Route 53 health checks in the run
+//! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html):
+//! each endpoint checker's
 //! probes and verdict, the 18 % rule, calculated and alarm checks, disable/invert, and the
 //! propagation of a status change to DNS. The rules themselves are in `model::health`.
 
@@ -16,7 +18,7 @@ impl<R: Recorder> Sim<'_, R> {
     /// (with probability = severity) or a partition makes it time out after the protocol's
     /// connect timeout; a healthy endpoint answers within a round trip (20-200 ms, a
     /// modelling choice). The next probe goes out `interval` after the response or timeout
-    /// (facts §1.1: the interval runs from response to next request).
+    /// (the Route 53 guide: the interval runs from response to next request).
     pub(super) fn probe(&mut self, c: usize) {
         let check = self.checkers[c].check as usize;
         let e = self.endpoint(check).clone();

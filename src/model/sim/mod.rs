@@ -131,7 +131,7 @@ fn plane_slot(p: Plane) -> usize {
     }
 }
 
-/// A metric's running state (DESIGN §4.2).
+/// A metric's running state (README, Model: CloudWatch metrics and alarms).
 struct MetricState {
     /// Canary probes in the current resolution period.
     canary_ok: u32,
