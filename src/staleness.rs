@@ -223,6 +223,19 @@ pub fn staleness_curve(params: &StalenessParams) -> Result<Vec<StalenessRow>, St
     Ok(curve_with(params, &draw, HORIZON_MS))
 }
 
+/// [`staleness_curve`], calling `progress(done_ms, total_ms)` as simulated time advances
+/// (every simulated minute), for a progress bar. The rows are the same.
+pub fn staleness_curve_with_progress(
+    params: &StalenessParams,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<StalenessRow>, StalenessError> {
+    params.validate()?;
+    let draw = |rng: &mut ChaCha8Rng| {
+        population::behaviour(&params.population, rng).expect("validated population")
+    };
+    Ok(curve_with_progress(params, &draw, HORIZON_MS, progress))
+}
+
 /// The experiment with instances drawn by `draw`, rows up to `horizon_ms` (<= 1 h) after the
 /// change. Parameters are assumed valid.
 fn curve_with(
@@ -230,6 +243,18 @@ fn curve_with(
     draw: &dyn Fn(&mut ChaCha8Rng) -> ResolverBehaviour,
     horizon_ms: u64,
 ) -> Vec<StalenessRow> {
+    curve_with_progress(params, draw, horizon_ms, &mut |_, _| {})
+}
+
+/// [`curve_with`], reporting progress in simulated time.
+fn curve_with_progress(
+    params: &StalenessParams,
+    draw: &dyn Fn(&mut ChaCha8Rng) -> ResolverBehaviour,
+    horizon_ms: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Vec<StalenessRow> {
+    // Progress is reported each simulated minute; the next report is due at this time.
+    let mut progress_due_ms = 0u64;
     let streams = Streams::new(params.seed);
     let mean_gap_ms = params.mean_gap_ms();
     let mut instances: Vec<Instance> = (0..params.instances)
@@ -260,6 +285,10 @@ fn curve_with(
     let last_instance = u64::from(params.instances) - 1;
     let mut elapsed_ms = 0.0f64;
     loop {
+        if elapsed_ms as u64 >= progress_due_ms {
+            progress(progress_due_ms, end_ms - ORIGIN_MS);
+            progress_due_ms += 60_000;
+        }
         elapsed_ms += exponential(&mut arrivals, arrival_gap_ms);
         let now_ms = ORIGIN_MS + elapsed_ms as u64;
         if now_ms >= end_ms {
@@ -584,5 +613,21 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "since_change_ms,lookups,stale_lookups,stale_share\n1000,3,1,0.333333\n2000,0,0,\n"
         );
+    }
+
+    #[test]
+    fn progress_advances_each_simulated_minute_and_changes_nothing() {
+        let p = params(200, 3);
+        let mut reports: Vec<(u64, u64)> = Vec::new();
+        let rows = staleness_curve_with_progress(&p, &mut |done, total| {
+            reports.push((done, total));
+        })
+        .unwrap();
+        assert_eq!(rows, staleness_curve(&p).unwrap());
+        let total = p.warmup_ms() + HORIZON_MS;
+        assert_eq!(reports.first(), Some(&(0, total)));
+        assert!(reports.windows(2).all(|w| w[1].0 == w[0].0 + 60_000));
+        assert!(reports.iter().all(|&(done, t)| t == total && done < total));
+        assert!(reports.last().unwrap().0 + 60_000 >= total);
     }
 }
