@@ -175,6 +175,10 @@ mod tests {
     fn mutate(text: &str, m: &Mutation) -> String {
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
         let n = lines.len();
+        if n == 0 {
+            // An earlier mutation truncated the text to nothing: nothing left to mutate.
+            return String::new();
+        }
         match *m {
             Mutation::Delete(l) => {
                 lines.remove(l % n);

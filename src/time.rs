@@ -3,14 +3,24 @@
 //! failsim never uses a float clock: instants and spans are plain `u64` milliseconds, named
 //! with a `_ms` suffix (`at_ms`, `ttl_ms`), so that every run on every machine orders events
 //! the same way. (Newtypes were tried and dropped: every field already says its unit, and the
-//! hot paths do arithmetic on millions of them.) Durations in scenario files are strings with units (`"250ms"`, `"30s"`,
+//! hot paths do arithmetic on millions of them.) Durations in scenario files are strings with units
+//! (`"250ms"`, `"30s"`,
 //! `"1h 30m"`), parsed by [`parse_duration`].
 //!
 //! This module is also the one home of time formatting: durations for people
 //! ([`format_ms`], [`format_human`], [`format_duration_whole_seconds`],
 //! [`format_minutes_seconds`]) and instants as clock times since scenario start
 //! ([`format_clock`], [`format_clock_minutes`], [`format_clock_compact`]), used by the
-//! stdout story, the chart labels and messages alike. All use integer arithmetic only.
+//! stdout story, the chart labels and messages alike. All use integer arithmetic only, and
+//! all follow one rounding rule: a figure is rounded to the nearest unit it shows, halves up
+//! ([`round_to`]), so the story's `+1m 50s` and a chart's `1:01:50` name the same instant.
+//! Files keep exact milliseconds.
+
+/// Rounds `ms` to the nearest multiple of `unit_ms`, halves up: the one rounding rule of
+/// every time shown to people.
+pub fn round_to(ms: u64, unit_ms: u64) -> u64 {
+    ms.saturating_add(unit_ms / 2) / unit_ms * unit_ms
+}
 
 /// Formats milliseconds as a compact human duration (`1h 2m 3.5s`, `45s`, `250ms`).
 pub fn format_ms(ms: u64) -> String {
@@ -46,18 +56,18 @@ pub fn format_ms(ms: u64) -> String {
 /// second below (`9.8s`), milliseconds under a second. Files keep exact milliseconds.
 pub fn format_human(ms: u64) -> String {
     if ms >= 60_000 {
-        format_ms((ms + 500) / 1000 * 1000)
+        format_ms(round_to(ms, 1000))
     } else if ms >= 1000 {
-        format_ms((ms + 50) / 100 * 100)
+        format_ms(round_to(ms, 100))
     } else {
         format_ms(ms)
     }
 }
 
-/// Formats an instant as `h:mm:ss` from scenario start (hours are not wrapped:
-/// `26:00:00`), for stdout stories and chart labels.
+/// Formats an instant as `h:mm:ss` from scenario start, rounded to the second (hours are not
+/// wrapped: `26:00:00`), for stdout stories and chart labels.
 pub fn format_clock(ms: u64) -> String {
-    let total_s = ms / 1000;
+    let total_s = round_to(ms, 1000) / 1000;
     format!(
         "{}:{:02}:{:02}",
         total_s / 3600,
@@ -66,17 +76,17 @@ pub fn format_clock(ms: u64) -> String {
     )
 }
 
-/// Formats an instant as `h:mm` from scenario start, seconds dropped (hours are not
+/// Formats an instant as `h:mm` from scenario start, rounded to the minute (hours are not
 /// wrapped: `26:00`); for time-axis ticks a whole number of minutes apart.
 pub fn format_clock_minutes(ms: u64) -> String {
-    let minutes = ms / 60_000;
+    let minutes = round_to(ms, 60_000) / 60_000;
     format!("{}:{:02}", minutes / 60, minutes % 60)
 }
 
-/// Formats an instant as `h:mm` on a whole minute and as `h:mm:ss` otherwise; for the
-/// times of a fault window.
+/// Formats an instant as `h:mm` when it rounds to a whole minute and as `h:mm:ss`
+/// otherwise; for the times of a fault window.
 pub fn format_clock_compact(ms: u64) -> String {
-    if ms % 60_000 == 0 {
+    if round_to(ms, 1000) % 60_000 == 0 {
         format_clock_minutes(ms)
     } else {
         format_clock(ms)
@@ -87,7 +97,7 @@ pub fn format_clock_compact(ms: u64) -> String {
 /// the largest unit: `45s`, `12m 04s`, `1h 02m 03s`; for chart labels, where figures of
 /// one width line up.
 pub fn format_duration_whole_seconds(ms: u64) -> String {
-    let seconds = ms.saturating_add(500) / 1_000;
+    let seconds = round_to(ms, 1000) / 1_000;
     let (h, m, s) = (seconds / 3_600, (seconds / 60) % 60, seconds % 60);
     if h > 0 {
         format!("{h}h {m:02}m {s:02}s")
@@ -98,10 +108,10 @@ pub fn format_duration_whole_seconds(ms: u64) -> String {
     }
 }
 
-/// Formats a duration as `m:ss`, milliseconds dropped (minutes not wrapped: `75:00`); for
+/// Formats a duration as `m:ss`, rounded to the second (minutes not wrapped: `75:00`); for
 /// duration-axis ticks less than a minute apart.
 pub fn format_minutes_seconds(ms: u64) -> String {
-    let seconds = ms / 1_000;
+    let seconds = round_to(ms, 1000) / 1_000;
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
@@ -199,6 +209,23 @@ mod tests {
         assert_eq!(format_duration_whole_seconds(499), "0s");
         assert_eq!(format_duration_whole_seconds(3_723_000), "1h 02m 03s");
         assert_eq!(format_minutes_seconds(75_000), "1:15");
+    }
+
+    #[test]
+    fn every_format_rounds_half_up_to_the_unit_it_shows() {
+        // 1h 1m 49.6s: the story's `+1m 50s` after a fault at 1:00:00, and a chart's marker.
+        let t = 3_709_600;
+        assert_eq!(format_clock(t), "1:01:50");
+        assert_eq!(format_human(t - 3_600_000), "1m 50s");
+        assert_eq!(format_duration_whole_seconds(t), "1h 01m 50s");
+        assert_eq!(format_minutes_seconds(t - 3_600_000), "1:50");
+        assert_eq!(format_clock_compact(3_599_500), "1:00");
+        assert_eq!(format_clock_compact(3_599_499), "0:59:59");
+        assert_eq!(format_clock_minutes(89_999), "0:01");
+        assert_eq!(format_clock_minutes(90_000), "0:02");
+        assert_eq!(format_clock(499), "0:00:00");
+        assert_eq!(format_clock(500), "0:00:01");
+        assert_eq!(round_to(u64::MAX, 1000), u64::MAX / 1000 * 1000);
     }
 }
 

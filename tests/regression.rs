@@ -617,3 +617,30 @@ fn runs_that_cannot_fit_in_memory_aborted() {
         "{err}"
     );
 }
+
+/// The same user was `0` in `users.csv` and `user0` in `timeline.csv`, so the two files could
+/// not be joined on the user. Every CSV now names a user by its number alone.
+#[test]
+fn timeline_named_users_user0_while_users_csv_said_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let out = dir.path().join("o");
+    run_ok(&s, &out, &["--trace-users", "3", "--no-charts"]);
+    let users: Vec<String> = csv_rows(&out.join("users.csv"))
+        .into_iter()
+        .skip(1)
+        .map(|row| row[0].clone())
+        .collect();
+    let traced: std::collections::BTreeSet<String> = csv_rows(&out.join("timeline.csv"))
+        .into_iter()
+        .filter(|row| row[1] == "user")
+        .map(|row| row[2].clone())
+        .collect();
+    assert_eq!(traced.len(), 3, "{traced:?}");
+    for user in &traced {
+        assert!(
+            users.contains(user),
+            "traced user `{user}` is not a users.csv user"
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! Per-user state of the WorkSpaces client (DESIGN §4.6), kept compact for a million users:
+//! Per-user state of the WorkSpaces client (README, Model), kept compact for a million users:
 //! no heap allocation per user, a random-stream position instead of a generator, and a
 //! generation counter that cancels stale events instead of removing them from the queue.
 

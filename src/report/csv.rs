@@ -1,4 +1,4 @@
-//! CSV views of a [`Report`] (INTERFACE §3): `summary.csv`, `users.csv`, `timeline.csv`,
+//! CSV views of a [`Report`] (README, Output files): `summary.csv`, `users.csv`, `timeline.csv`,
 //! `series.csv`. Header row first, integer milliseconds, empty field = did not happen, rows
 //! in a deterministic order. Files are written through buffered writers; `users.csv` formats
 //! integers straight into a reused row buffer, since it can have a million rows.

@@ -2,7 +2,7 @@
 //! validated scenario and the simulation's [`Outcome`] and recorded observations, everything
 //! a view needs — names, per-user records, the typed timeline, the series, fault windows with
 //! their labels, and the summary statistics. The story, the CSV writers and the chart inputs
-//! read the `Report` alone (DESIGN §2); nothing here touches the file system.
+//! read the `Report` alone; nothing here touches the file system.
 
 pub mod cohort;
 pub mod csv;

@@ -1,4 +1,4 @@
-//! Raw scenario structs: a mirror of the TOML file (INTERFACE §2), nothing more.
+//! Raw scenario structs: a mirror of the TOML file (README, Scenario format), nothing more.
 //!
 //! Every table denies unknown keys. Values stay as written (durations are strings, references
 //! are names); validation turns them into a [`super::Scenario`] in one pass. Defaults are
@@ -208,7 +208,8 @@ pub enum HealthCheckKind {
     Alarm,
 }
 
-/// Endpoint health-check protocol (decides the probe timeout, facts §1.3).
+/// Endpoint health-check protocol (decides the probe timeout; Route 53 guide,
+/// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Protocol {
@@ -604,7 +605,7 @@ impl RawEvent {
     }
 }
 
-/// Independent failure planes of a Region (DESIGN §4.1).
+/// Independent failure planes of a Region (README, Model: Regions and faults).
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Plane {

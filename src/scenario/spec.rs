@@ -14,7 +14,9 @@ mod users;
 pub use alias::{AliasSpec, AssociationSpec, NO_REDIRECTION_REGIONS};
 pub use users::{Behaviour, ClientCache, ClientResolves, ClientVersion, GroupSpec};
 
-/// Route 53 health-checker Regions (API enum, facts §1.2). Endpoint checks use all eight
+/// Route 53 health-checker Regions (the `HealthCheckRegion` enum of
+/// https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html). Endpoint
+/// checks use all eight
 /// unless `regions` narrows them.
 pub const CHECKER_REGIONS: [&str; 8] = [
     "us-east-1",
@@ -27,7 +29,8 @@ pub const CHECKER_REGIONS: [&str; 8] = [
     "sa-east-1",
 ];
 
-/// The first WorkSpaces client version that follows FQDN redirection (facts §5.2).
+/// The first WorkSpaces client version that follows FQDN redirection
+/// (https://docs.aws.amazon.com/workspaces/latest/adminguide/cross-region-redirection.html).
 pub const MIN_REDIRECT_CLIENT: (u32, u32, u32) = (3, 0, 9);
 
 /// A validated scenario, ready to simulate.
@@ -297,7 +300,8 @@ pub enum HealthCheckType {
     },
 }
 
-/// Endpoint health-check settings (facts §1).
+/// Endpoint health-check settings
+/// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
 #[derive(Clone, Debug)]
 pub struct EndpointCheck {
     /// Region whose `endpoint` plane is probed.
@@ -326,7 +330,8 @@ impl EndpointCheck {
 }
 
 impl Protocol {
-    /// Time after which a probe to an unreachable endpoint counts as failed (facts §1.3):
+    /// Time after which a probe to an unreachable endpoint counts as failed (Route 53 guide,
+    /// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html):
     /// HTTP/HTTPS 4 s connect; string matching fails on the same connect timeout; TCP 10 s.
     pub fn connect_timeout_ms(self) -> u64 {
         match self {

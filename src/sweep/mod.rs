@@ -7,7 +7,7 @@
 //! Cartesian product of all of them, the first `--vary` outermost (it changes slowest), and
 //! its *points* are numbered from 0 in that order. Every point is run `replications` times;
 //! run `i` is point `i / R`, replication `i % R`, so the run list is point-major. Replication
-//! `r` uses seed `seed + r` at *every* point (common random numbers, DESIGN §3): all points
+//! `r` uses seed `seed + r` at *every* point (common random numbers): all points
 //! see the same users, draws and coin flips, so differences between points come from the
 //! parameter, not from noise. The base seed is `--seed`, else the scenario's `seed`.
 //!

@@ -1,4 +1,4 @@
-//! DNS in the run (DESIGN §4.4-4.5): the authoritative answer as health-check status,
+//! DNS in the run (README, Model: DNS; resolvers): the authoritative answer as health-check status,
 //! record edits and domain lapses change it, and the resolution of each login through the
 //! client cache, the user's resolver and the authoritative servers.
 

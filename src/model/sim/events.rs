@@ -1,4 +1,5 @@
-//! Faults and operator actions (`[[event]]`, DESIGN §4.1): a Region's planes failing with a
+//! Faults and operator actions (`[[event]]`, README, Model: Regions and faults): a Region's planes
+//! failing with a
 //! severity, checker partitions, DNS and resolver outages, manual record edits, disabled or
 //! inverted health checks, forced disconnects and domain lapses.
 

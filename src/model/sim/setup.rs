@@ -184,7 +184,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
     /// the module docs of `sim`).
     pub(super) fn start(&mut self) {
         let scenario = self.scenario;
-        // Initial states at time 0 (INTERFACE §3).
+        // Initial states at time 0 (README, Output files: `timeline.csv`).
         for (i, hc) in scenario.health_checks.iter().enumerate() {
             let s = crate::model::health::effective_status(true, hc.disabled, hc.inverted);
             self.raw_status[i] = true;
@@ -200,7 +200,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             }
         }
         for alarm in 0..scenario.alarms.len() as u16 {
-            // A new alarm starts in INSUFFICIENT_DATA (facts §4.1).
+            // A new alarm starts in INSUFFICIENT_DATA, as CloudWatch starts a new alarm.
             let state = alarm::AlarmState::InsufficientData;
             self.observe(0, Observation::AlarmChanged { alarm, state });
         }
@@ -347,7 +347,8 @@ fn build_resolvers(scenario: &Scenario, streams: &Streams) -> (Vec<ResolverInsta
         };
         for _ in 0..count {
             // Instance behaviour: the spec itself, or one draw from the population mixture
-            // on the instance's own stream (facts §6); lookups continue that stream.
+            // on the instance's own stream (README, Model: resolver populations); lookups continue
+            // that stream.
             let mut rng = streams.stream(EntityKind::Resolver, resolvers.len() as u64);
             let behaviour = match &spec.population {
                 Some(p) => population::behaviour(p, &mut rng).expect("validated population"),

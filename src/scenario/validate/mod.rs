@@ -107,7 +107,7 @@ fn names(validator: &mut Validator, raw: &RawScenario) {
         validator.unique_names("directory", raw.directory.iter().map(|d| &d.name));
     validator.unique_names("users", raw.users.iter().map(|u| &u.name));
     validator.unique_names("event", raw.event.iter().map(|e| &e.name));
-    // Compact per-entity state stores these as small integers (DESIGN §6).
+    // Compact per-entity state stores these as small integers.
     for (count, table, max) in [
         (raw.region.len(), "region", 250usize),
         (raw.health_check.len(), "health_check", 65_535),
