@@ -1,6 +1,6 @@
 //! The bodies of the fuzz targets in `fuzz/`, here so that ordinary tests run them too.
 //!
-//! The promise under test (INTERFACE §1): whatever bytes a user gives as a scenario, and
+//! The promise under test: whatever bytes a user gives as a scenario, and
 //! whatever `--set` they add, failsim loads it or says where it is wrong (exit 2); it never
 //! panics (exit 3), never hangs and never runs out of memory. [`load`] feeds bytes to the
 //! loader; [`load_and_simulate`] also simulates what loads, capped so that a fuzzer spends

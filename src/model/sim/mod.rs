@@ -166,7 +166,7 @@ const PLANES: [Plane; 5] = [
     Plane::Control,
 ];
 
-/// A metric's running state (DESIGN §4.2).
+/// A metric's running state: datapoints of closed periods waiting to be published.
 struct MetricState {
     /// Canary probes in the current resolution period.
     canary_ok: u32,
