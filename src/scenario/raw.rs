@@ -38,6 +38,24 @@ pub struct RawScenario {
     pub expect: Vec<RawExpect>,
     #[serde(default)]
     pub alias: Vec<RawAlias>,
+    pub arc: Option<RawArc>,
+}
+
+/// `[arc]`: the Route 53 Application Recovery Controller cluster behind `routing_control`
+/// health checks.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawArc {
+    pub cluster_regions: Option<Vec<String>>,
+    pub min_on: Option<u32>,
+}
+
+/// A routing control's state.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingControlState {
+    On,
+    Off,
 }
 
 /// `[scenario]`
@@ -187,6 +205,7 @@ pub struct RawHealthCheck {
     pub insufficient_data: Option<InsufficientData>,
     pub inverted: Option<bool>,
     pub disabled: Option<bool>,
+    pub state: Option<RoutingControlState>,
 }
 
 /// Route 53 health-check type.
@@ -196,6 +215,7 @@ pub enum HealthCheckKind {
     Endpoint,
     Calculated,
     Alarm,
+    RoutingControl,
 }
 
 /// Endpoint health-check protocol (decides the probe timeout, facts §1.3).
@@ -415,6 +435,8 @@ pub struct RawEvent {
     pub health_check: Option<String>,
     pub hijacked: Option<bool>,
     pub probe_failure: Option<ProbeFailure>,
+    pub state: Option<RoutingControlState>,
+    pub cluster_regions: Option<Vec<String>>,
 }
 
 /// Event kinds (faults and operator actions).
@@ -430,6 +452,8 @@ pub enum EventKind {
     InvertHealthCheck,
     DisconnectUsers,
     DomainLapse,
+    SetRoutingControl,
+    ArcOutage,
 }
 
 /// What an event kind takes and does: one row per kind in [`EVENT_KINDS`].
@@ -446,7 +470,7 @@ pub struct EventKindRow {
 
 /// The event-kind table. Validation rejects any key of [`EVENT_KEYS`] a kind does not list,
 /// and `duration`/`until` on a kind that is neither a fault nor reverts.
-pub const EVENT_KINDS: [EventKindRow; 9] = [
+pub const EVENT_KINDS: [EventKindRow; 11] = [
     event_kind(
         EventKind::RegionOutage,
         &["region", "planes", "severity", "probe_failure"],
@@ -471,10 +495,17 @@ pub const EVENT_KINDS: [EventKindRow; 9] = [
     event_kind(EventKind::InvertHealthCheck, &["health_check"], false, true),
     event_kind(EventKind::DisconnectUsers, &["region"], false, false),
     event_kind(EventKind::DomainLapse, &["hijacked"], false, false),
+    event_kind(
+        EventKind::SetRoutingControl,
+        &["health_check", "state"],
+        false,
+        false,
+    ),
+    event_kind(EventKind::ArcOutage, &["cluster_regions"], true, false),
 ];
 
 /// The kind-specific keys of `[[event]]`, in the order validation checks them.
-pub const EVENT_KEYS: [&str; 9] = [
+pub const EVENT_KEYS: [&str; 11] = [
     "region",
     "planes",
     "severity",
@@ -484,6 +515,8 @@ pub const EVENT_KEYS: [&str; 9] = [
     "health_check",
     "hijacked",
     "probe_failure",
+    "state",
+    "cluster_regions",
 ];
 
 const fn event_kind(
@@ -523,6 +556,8 @@ impl RawEvent {
             "health_check" => self.health_check.is_some(),
             "hijacked" => self.hijacked.is_some(),
             "probe_failure" => self.probe_failure.is_some(),
+            "state" => self.state.is_some(),
+            "cluster_regions" => self.cluster_regions.is_some(),
             _ => false,
         }
     }

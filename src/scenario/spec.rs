@@ -10,8 +10,10 @@ use crate::dist::Dist;
 use crate::model::alarm::{AlarmSpec, Statistic, TreatMissingData};
 
 mod alias;
+mod arc;
 mod users;
 pub use alias::{AliasSpec, AssociationSpec, NO_REDIRECTION_REGIONS};
+pub use arc::ArcSpec;
 pub use users::{Behaviour, ClientCache, ClientVersion, GroupSpec};
 
 /// Route 53 health-checker Regions (API enum, facts §1.2). Endpoint checks use all eight
@@ -61,6 +63,8 @@ pub struct Scenario {
     pub expectations: Vec<Expectation>,
     /// The connection alias of `dns.fqdn` (`[[alias]]`), if the scenario describes it.
     pub alias: Option<AliasSpec>,
+    /// The ARC cluster and safety rule behind routing controls (`[arc]`; defaults when absent).
+    pub arc: ArcSpec,
 }
 
 impl Scenario {
@@ -198,6 +202,12 @@ pub enum HealthCheckType {
         alarm: usize,
         /// Status while the alarm has insufficient data.
         insufficient_data: InsufficientData,
+    },
+    /// A Route 53 ARC routing control: healthy while On, unhealthy while Off; changed by
+    /// `set_routing_control` through the ARC cluster.
+    RoutingControl {
+        /// State at the start (`state`, default On).
+        initially_on: bool,
     },
 }
 
@@ -552,6 +562,18 @@ pub enum EventAction {
         /// A stranger controls it.
         hijacked: bool,
     },
+    /// A routing control is turned On or Off through the ARC cluster.
+    SetRoutingControl {
+        /// The `routing_control` health check.
+        health_check: usize,
+        /// On (true) or Off.
+        on: bool,
+    },
+    /// ARC cluster endpoints in these Regions are unreachable.
+    ArcOutage {
+        /// Indices into the scenario's `arc.cluster_regions`.
+        cluster_regions: Vec<usize>,
+    },
 }
 
 impl EventAction {
@@ -567,6 +589,8 @@ impl EventAction {
             EventAction::InvertHealthCheck { .. } => EventKind::InvertHealthCheck,
             EventAction::DisconnectUsers { .. } => EventKind::DisconnectUsers,
             EventAction::DomainLapse { .. } => EventKind::DomainLapse,
+            EventAction::SetRoutingControl { .. } => EventKind::SetRoutingControl,
+            EventAction::ArcOutage { .. } => EventKind::ArcOutage,
         }
     }
 
