@@ -7,7 +7,7 @@ use super::views::human;
 use super::Report;
 use crate::chart::kit::thousands;
 use crate::metric::Metric;
-use crate::model::Observation;
+use crate::model::{Observation, Refusal};
 use crate::time::{format_clock, format_human};
 use std::fmt::Write;
 
@@ -124,15 +124,21 @@ fn what_happened(report: &Report) -> Vec<(u64, String)> {
                 format!("operator action `{}`", report.events[*event as usize])
             }
             Observation::ActionAccepted { event } => format!(
-                "operator action `{}` accepted by the Route 53 control plane after retries",
+                "operator action `{}` accepted after retries",
                 report.events[*event as usize]
             ),
             Observation::ActionRefused {
                 event,
                 retrying: false,
+                by,
             } => format!(
-                "operator action `{}` abandoned: the Route 53 control plane refused it",
-                report.events[*event as usize]
+                "operator action `{}` abandoned: {}",
+                report.events[*event as usize],
+                match by {
+                    Refusal::Route53ControlPlane => "the Route 53 control plane refused it",
+                    Refusal::ArcQuorum => "the ARC cluster had no quorum",
+                    Refusal::ArcSafetyRule => "an ARC safety rule refused it",
+                }
             ),
             _ => continue,
         };
