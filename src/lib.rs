@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 pub mod chart;
+pub mod cost;
 pub mod dist;
 pub mod engine;
 pub mod expect;

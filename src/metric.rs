@@ -13,6 +13,8 @@ pub enum Unit {
     Milliseconds,
     /// Hours, rounded to 3 decimals.
     Hours,
+    /// US dollars, rounded to cents.
+    Usd,
 }
 
 macro_rules! metrics {
@@ -72,6 +74,8 @@ metrics! {
     ClientRestarts => "client_restarts", Count, "Client restarts of all users.";
     PeakLaunchQueue => "peak_launch_queue", Count, "Largest launch queue seen in any Region.";
     EventsProcessed => "events_processed", Count, "Events processed by the engine.";
+    CostMonthlyUsd => "cost_monthly_usd", Usd, "What the failover configuration costs per month: failover WorkSpaces, health checks, alarms (prices in [cost]).";
+    CostIncidentUsd => "cost_incident_usd", Usd, "What the simulated incident costs: hourly WorkSpaces fees away from home, plus downtime at cost.downtime_hourly.";
 }
 
 impl Metric {

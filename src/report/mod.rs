@@ -77,6 +77,8 @@ pub struct Report {
     /// the story and chart subtitles show them, so an overridden run never passes for the
     /// scenario file's. The CLI fills it; [`Report::new`] leaves it empty.
     pub overrides: Vec<String>,
+    /// What the configuration costs per month and what the incident cost, by item.
+    pub cost: crate::cost::CostFigures,
 }
 
 impl Report {
@@ -87,7 +89,8 @@ impl Report {
             users,
             control,
         } = outcome;
-        let summary = summary::summarize(seed, &users, &control);
+        let cost = crate::cost::figures(scenario, &users);
+        let summary = summary::summarize(seed, &users, &control).with_cost(&cost);
         let mut timeline = recorded.timeline;
         // Stable sort: events at the same millisecond keep the order they happened in.
         timeline.sort_by_key(|e| e.time_ms);
@@ -122,6 +125,7 @@ impl Report {
             control,
             faults: faults(scenario),
             summary,
+            cost,
         }
     }
 }
@@ -313,6 +317,7 @@ pub(crate) mod fixture {
             fqdn: "desktop.example.com".into(),
             private_zone: false,
             summary: summary::summarize(42, &users, &control),
+            cost: crate::cost::CostFigures::default(),
             users,
             timeline,
             series,

@@ -59,6 +59,8 @@ pub struct Scenario {
     pub expectations: Vec<Expectation>,
     /// The connection alias of `dns.fqdn` (`[[alias]]`), if the scenario describes it.
     pub alias: Option<AliasSpec>,
+    /// `[cost]`: prices of the failover configuration (defaults when absent).
+    pub cost: crate::cost::CostSpec,
 }
 
 impl Scenario {

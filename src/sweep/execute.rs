@@ -90,7 +90,8 @@ pub fn simulate_summary(scenario: &Scenario, seed: u64) -> Summary {
         },
         &mut recorder,
     );
-    summarize(seed, &outcome.users, &outcome.control)
+    let cost = crate::cost::figures(scenario, &outcome.users);
+    summarize(seed, &outcome.users, &outcome.control).with_cost(&cost)
 }
 
 /// A recorder that keeps nothing: a sweep needs only the summary.

@@ -7,6 +7,7 @@
 
 mod alias;
 mod cloudwatch;
+mod cost;
 mod dns;
 mod events;
 mod expect;
@@ -37,6 +38,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     }
     let events = events::events(&mut validator, &raw.event);
     let expectations = expect::expectations(&mut validator, &raw.expect);
+    let cost = cost::cost(&mut validator, raw.cost.as_ref());
     if !validator.problems.is_empty() {
         return Err(validator.problems);
     }
@@ -55,6 +57,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         events,
         expectations,
         alias,
+        cost,
     })
 }
 
