@@ -15,6 +15,7 @@
 
 pub mod chart;
 pub mod cost;
+pub mod decide;
 pub mod dist;
 pub mod engine;
 pub mod expect;

@@ -11,6 +11,7 @@ mod alias;
 mod charts;
 mod check;
 mod cli;
+mod decide;
 mod expect;
 mod import;
 mod regression;

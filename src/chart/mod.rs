@@ -25,6 +25,7 @@
 //! one file per chart (`timeline`, `downtime`, `users`, `sweep`). Time labels are formatted
 //! by [`crate::time`].
 
+mod compare;
 mod downtime;
 mod faults;
 pub(crate) mod kit;
@@ -44,6 +45,7 @@ use plotters::prelude::{BitMapBackend, DrawingBackend, IntoDrawingArea, SVGBacke
 
 use kit::{register_font, Canvas, Drawn};
 
+pub use compare::{CompareDowntimeInput, CompareTimelineInput};
 pub use downtime::DowntimeInput;
 pub use faults::FaultWindow;
 pub use sweep::{SweepInput, SweepLine, SweepPoint};
@@ -129,6 +131,24 @@ pub fn render_users(
 /// per combination of the others, with confidence bands and `[[expect]]` bounds.
 pub fn render_sweep(
     input: &SweepInput,
+    format: ImageFormat,
+    path: &Path,
+) -> Result<(), ChartError> {
+    render(input, format, path)
+}
+
+/// Writes the downtime CDFs of two compared configurations, overlaid.
+pub fn render_compare_downtime(
+    input: &CompareDowntimeInput,
+    format: ImageFormat,
+    path: &Path,
+) -> Result<(), ChartError> {
+    render(input, format, path)
+}
+
+/// Writes users connected and not connected over time of two compared configurations.
+pub fn render_compare_timeline(
+    input: &CompareTimelineInput,
     format: ImageFormat,
     path: &Path,
 ) -> Result<(), ChartError> {

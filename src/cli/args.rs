@@ -51,6 +51,14 @@ pub enum Command {
     /// point) and a chart.
     #[command(after_help = SWEEP_HELP)]
     Sweep(SweepArgs),
+    /// Compare two configurations over the same replications (common random numbers):
+    /// paired differences with 95 % confidence intervals; compare.csv and overlaid charts.
+    #[command(after_help = COMPARE_HELP)]
+    Compare(CompareArgs),
+    /// Vary each parameter alone between two bounds and rank the parameters by their
+    /// effect on a metric; sensitivity.csv and a tornado chart.
+    #[command(after_help = SENSITIVITY_HELP)]
+    Sensitivity(SensitivityArgs),
     /// Join the output directories of a sweep run in shards (--shard K/N) into exactly the
     /// files one machine would have written.
     Merge(MergeArgs),
@@ -201,6 +209,119 @@ pub struct MergeArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Print nothing on stdout (errors still go to stderr).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+const COMPARE_HELP: &str = "\
+The base is BASE with --base-set; the candidate is CANDIDATE (or BASE again) with --set. \
+Replication r of both uses seed SEED + r, so both sides see the same users and draws and the \
+difference comes from the configuration. For each summary metric: both means, the paired \
+difference (candidate - base) with its 95 % Student-t interval, the interval two independent \
+samples would give (for contrast) and whether the difference is significant (the paired \
+interval excludes 0).
+
+Files: compare.csv (one row per metric), compare-downtime.svg/png (downtime CDFs of affected \
+users over all replications), compare-timeline.svg/png (users connected and not connected \
+over time, replication 0).
+
+Exit codes: 0 compared and the candidate's [[expect]] bounds hold for its means over the \
+replications, 1 one does not, 2 bad usage, invalid scenario or I/O error, 3 internal error.
+
+Examples:
+  failsim compare scenarios/workspaces-failover.toml --set dns.ttl=300s
+  failsim compare scenarios/capacity-planning.toml scenarios/capacity-autostop.toml -r 20";
+
+/// `failsim compare`.
+#[derive(Args)]
+pub struct CompareArgs {
+    /// The base scenario (TOML); `-` reads it from standard input.
+    pub base: PathBuf,
+    /// The candidate scenario [default: BASE, changed by --set].
+    pub candidate: Option<PathBuf>,
+    /// Override one value of the candidate (as for `run`). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Override one value of the base. Repeatable.
+    #[arg(long = "base-set", value_name = "PATH=VALUE")]
+    pub base_set: Vec<String>,
+    /// Replications per side.
+    #[arg(long, short = 'r', value_name = "R", default_value_t = sweep::DEFAULT_REPLICATIONS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: u32,
+    /// Seed of replication 0 [default: the base scenario's `seed`].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. The results do not depend on it.
+    #[arg(long, short = 'j', value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
+    /// Output directory [default: output/<base stem>-compare--<candidate>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Chart image format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    pub format: ChartFormat,
+    /// Write no charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print one JSON document on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+const SENSITIVITY_HELP: &str = "\
+Each --vary PATH=LOW..HIGH is set to LOW, then to HIGH, the others staying as in the scenario; \
+every configuration runs R replications with seeds SEED + r (common random numbers). The \
+effect of a parameter on the metric is mean(HIGH) - mean(LOW); parameters are ranked by its \
+size. Each end's difference from the base comes with its paired 95 % interval.
+
+Files: sensitivity.csv (one row per parameter, in rank order), tornado.svg/png.
+
+Example:
+  failsim sensitivity scenarios/workspaces-failover.toml --vary dns.ttl=30s..300s \\
+      --vary health_check.primary.failure_threshold=1..10 \\
+      --vary users.staff.behaviour.restart_probability=0..0.5 --metric downtime_p95_ms";
+
+/// `failsim sensitivity`.
+#[derive(Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML); `-` reads it from standard input.
+    pub scenario: PathBuf,
+    /// A parameter and its bounds: PATH=LOW..HIGH (values as for --set). Repeatable.
+    #[arg(long, value_name = "PATH=LOW..HIGH", required = true)]
+    pub vary: Vec<String>,
+    /// Summary metric to rank by.
+    #[arg(long, value_name = "NAME", default_value = sweep::DEFAULT_METRIC.name())]
+    pub metric: String,
+    /// Override one scenario value everywhere (as for `run`). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Replications per configuration.
+    #[arg(long, short = 'r', value_name = "R", default_value_t = sweep::DEFAULT_REPLICATIONS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: u32,
+    /// Seed of replication 0 [default: the scenario's `seed`].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. The results do not depend on it.
+    #[arg(long, short = 'j', value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
+    /// Output directory [default: output/<scenario file stem>-sensitivity].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Chart image format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    pub format: ChartFormat,
+    /// Write no chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print one JSON document on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
 }

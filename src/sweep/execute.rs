@@ -11,7 +11,7 @@ use crate::model::{simulate_into, RunOptions};
 use crate::model::{Observation, Recorder, Sample};
 use crate::output;
 use crate::report::summary::summarize;
-use crate::report::Summary;
+use crate::report::{Summary, UserRecord};
 use crate::scenario::Scenario;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -81,6 +81,12 @@ impl Sweep {
 
 /// Runs one simulation and returns its summary only (no timeline, series or traces kept).
 pub fn simulate_summary(scenario: &Scenario, seed: u64) -> Summary {
+    simulate_outcome(scenario, seed).0
+}
+
+/// Runs one simulation and returns its summary and per-user records (no timeline, series
+/// or traces kept).
+pub fn simulate_outcome(scenario: &Scenario, seed: u64) -> (Summary, Vec<UserRecord>) {
     let mut recorder = DiscardRecorder;
     let outcome = simulate_into(
         scenario,
@@ -91,7 +97,8 @@ pub fn simulate_summary(scenario: &Scenario, seed: u64) -> Summary {
         &mut recorder,
     );
     let cost = crate::cost::figures(scenario, &outcome.users);
-    summarize(seed, &outcome.users, &outcome.control).with_cost(&cost)
+    let summary = summarize(seed, &outcome.users, &outcome.control).with_cost(&cost);
+    (summary, outcome.users)
 }
 
 /// A recorder that keeps nothing: a sweep needs only the summary.

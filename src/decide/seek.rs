@@ -1,0 +1,1 @@
+//! Goal-seek (filled in by the next commit).

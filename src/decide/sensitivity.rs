@@ -1,0 +1,1 @@
+//! Sensitivity (filled in by the next commit).

@@ -1,0 +1,98 @@
+//! `failsim compare`, `failsim sweep --find` and `failsim sensitivity`: decisions over
+//! replications with common random numbers.
+
+use crate::util::*;
+use std::fs;
+
+#[test]
+fn compare_writes_paired_differences_and_charts_and_checks_the_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_sweep_fixture(dir.path(), PASSING);
+    let out = dir.path().join("cmp");
+    let (code, stdout, err) = output(
+        failsim()
+            .arg("compare")
+            .arg(&s)
+            .args([
+                "--set",
+                "dns.ttl=300s",
+                "-r",
+                "4",
+                "--format",
+                "svg",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(stdout.contains("difference (paired 95 % CI)"), "{stdout}");
+    assert!(stdout.contains("candidate expectation holds"), "{stdout}");
+    let csv = fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert!(csv.starts_with("metric,base_mean,candidate_mean,difference_mean,"));
+    // The seeds are shared: the user count is paired and exactly unchanged.
+    assert!(
+        csv.contains("\nusers,80,80,0,0,0,0,0,4,false,count\n"),
+        "{csv}"
+    );
+    // A longer TTL lengthens downtime in every replication.
+    let mean = csv
+        .lines()
+        .find(|l| l.starts_with("downtime_mean_ms,"))
+        .unwrap();
+    let fields: Vec<&str> = mean.split(',').collect();
+    assert!(fields[4].parse::<f64>().unwrap() > 0.0, "{mean}");
+    assert_eq!(fields[9], "true", "{mean}");
+    for f in ["compare-downtime.svg", "compare-timeline.svg"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+
+    // The same command writes the same bytes, whatever the number of threads.
+    let again = dir.path().join("again");
+    let (code, _, _) = output(
+        failsim()
+            .arg("compare")
+            .arg(&s)
+            .args([
+                "--set",
+                "dns.ttl=300s",
+                "-r",
+                "4",
+                "-j",
+                "1",
+                "--no-charts",
+                "--out",
+            ])
+            .arg(&again),
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(fs::read_to_string(again.join("compare.csv")).unwrap(), csv);
+}
+
+#[test]
+fn compare_exits_1_when_the_candidate_misses_an_expectation_and_2_with_nothing_to_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_sweep_fixture(dir.path(), FAILING);
+    let (code, stdout, _) = output(
+        failsim()
+            .arg("compare")
+            .arg(&s)
+            .args(["--set", "dns.ttl=30s", "-r", "2", "--no-charts", "--out"])
+            .arg(dir.path().join("c")),
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stdout.contains("candidate expectation FAILS: downtime_p95_ms"),
+        "{stdout}"
+    );
+    let (code, _, err) = output(failsim().arg("compare").arg(&s));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("nothing to compare"), "{err}");
+    let (code, _, err) = output(
+        failsim()
+            .arg("compare")
+            .arg(&s)
+            .args(["--set", "dns.ttl=soon"]),
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--set dns.ttl=soon"), "{err}");
+}
