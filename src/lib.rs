@@ -21,6 +21,7 @@ pub mod engine;
 pub mod expect;
 #[cfg(test)]
 pub(crate) mod fixture;
+pub mod html;
 pub mod import;
 pub mod metric;
 pub mod model;

@@ -66,3 +66,30 @@ fn run_printed_each_lint_twice() {
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("warning["));
 }
+
+/// With an outage starting at exactly 1:00, the fault was applied before the datapoint of the
+/// period that ended at that millisecond was published: 0:59-1:00, a minute entirely before
+/// the outage, went missing and the alarm fired a minute early (`detection_ms` 240 s; 241 s at
+/// 3599 s, 299 s at 3601 s). The mirror: 1:44-1:45, spent inside the outage, was published.
+/// Fixed by closing metric periods before anything else at their boundary and by losing
+/// canary samples one by one as they are put.
+#[test]
+fn datapoint_at_a_fault_boundary_took_the_state_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(
+        &repo("scenarios/alarm-failover.toml"),
+        dir.path(),
+        &["--no-charts"],
+    );
+    let rows = csv_rows(&dir.path().join("timeline.csv"));
+    let published = |at: &str| {
+        rows.iter()
+            .find(|r| r[0] == at && r[1] == "datapoint")
+            .unwrap_or_else(|| panic!("a datapoint at {at}"))[3]
+            .clone()
+    };
+    assert_eq!(published("3600000"), "1", "0:59-1:00 is before the outage");
+    assert_eq!(published("3660000"), "missing", "1:00-1:01 is inside it");
+    assert_eq!(published("6300000"), "missing", "1:44-1:45 is inside it");
+    assert_eq!(published("6360000"), "1", "1:45-1:46 is after it");
+}

@@ -68,10 +68,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         }),
     )
     .map_err(Failure::error)?;
-    let results = expect::evaluate(
-        &candidate.expectations,
-        &comparison.candidate.mean_summary(),
-    );
+    let results = expect::evaluate(&candidate.expectations, |m| comparison.candidate.mean(m));
     if args.json {
         let mut doc = Map::new();
         doc.insert("format_version".into(), json!(json::FORMAT_VERSION));
@@ -180,7 +177,7 @@ fn metrics_json(comparison: &Comparison) -> Value {
     let mut map = Map::new();
     for m in &comparison.metrics {
         map.insert(
-            m.metric.name().to_string(),
+            m.metric.to_string(),
             json!({
                 "base_mean": json::number(m.base.mean),
                 "candidate_mean": json::number(m.candidate.mean),

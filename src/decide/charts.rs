@@ -15,7 +15,7 @@ pub fn write_compare_charts(
     dir: &Path,
     formats: &[ImageFormat],
 ) -> Result<Vec<String>, OutputError> {
-    let r = comparison.base.summaries.len();
+    let r = comparison.base.replications();
     let downtime = CompareDowntimeInput {
         title: format!("Downtime compared: {title}"),
         subtitle: format!(

@@ -7,9 +7,15 @@
 //! so the paired interval is usually far narrower: that is what makes a 10-replication
 //! comparison conclusive. A difference is *significant* when its paired interval excludes 0.
 //! Only replications where the metric has a value on both sides are paired.
+//!
+//! Besides every summary metric, the cohort metrics of `cohorts.csv` are compared for every
+//! cohort both scenarios can have (`downtime_p95_ms{redirect=redirectable}`, ...), and the
+//! metrics of the candidate's `[[expect]]`.
 
-use super::{outcome_metrics, replicate, show, Keep, Replicated};
-use crate::metric::Metric;
+use super::{outcome_metrics, replicate, show, with_expectations, Keep, Replicated};
+use crate::metric::{Metric, MetricRef};
+use crate::report::cohort::CSV_METRICS;
+use crate::report::Membership;
 use crate::scenario::Scenario;
 use crate::sweep::{format3, t_quantile_975, MetricStats};
 
@@ -29,8 +35,8 @@ pub struct CompareOptions {
 /// One metric compared.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricComparison {
-    /// The metric.
-    pub metric: Metric,
+    /// The metric, of every user or of a cohort.
+    pub metric: MetricRef,
     /// The base's statistics.
     pub base: MetricStats,
     /// The candidate's statistics.
@@ -71,16 +77,15 @@ pub fn compare(
         downtimes: options.charts,
         series: options.charts,
     };
-    let b = replicate(base, options.seed, options.replications, options.jobs, keep)?;
-    let c = replicate(
-        candidate,
-        options.seed,
-        options.replications,
-        options.jobs,
-        keep,
-    )?;
-    let metrics = outcome_metrics()
+    let refs = with_expectations(compared_metrics(base, candidate), &candidate.expectations);
+    let runs = (options.seed, options.replications, options.jobs);
+    let b = replicate(base, &refs, runs, keep)?;
+    let c = replicate(candidate, &refs, runs, keep)?;
+    let metrics = refs
+        .iter()
         .map(|m| compare_metric(m, &b, &c))
+        // Cohorts no user of either side is in have nothing to compare.
+        .filter(|m| m.metric.cohort.is_none() || m.base.n + m.candidate.n > 0)
         .collect();
     Ok(Comparison {
         base: b,
@@ -89,17 +94,37 @@ pub fn compare(
     })
 }
 
-fn compare_metric(metric: Metric, base: &Replicated, candidate: &Replicated) -> MetricComparison {
+/// Every outcome metric, then the `cohorts.csv` metrics of every cohort of the base that
+/// the candidate can have too.
+fn compared_metrics(base: &Scenario, candidate: &Scenario) -> Vec<MetricRef> {
+    let mut refs: Vec<MetricRef> = outcome_metrics().map(MetricRef::from).collect();
+    let candidate_names = Membership::of(candidate).names();
+    for cohort in Membership::of(base).cohorts() {
+        if candidate_names.check(&cohort).is_ok() {
+            refs.extend(CSV_METRICS.iter().map(|&metric| MetricRef {
+                metric,
+                cohort: Some(cohort.clone()),
+            }));
+        }
+    }
+    refs
+}
+
+fn compare_metric(
+    metric: &MetricRef,
+    base: &Replicated,
+    candidate: &Replicated,
+) -> MetricComparison {
     let differences: Vec<f64> = base
-        .values(metric)
+        .values_of(metric)
         .into_iter()
-        .zip(candidate.values(metric))
+        .zip(candidate.values_of(metric))
         .filter_map(|(b, c)| Some(c? - b?))
         .collect();
-    let b: Vec<f64> = base.values(metric).into_iter().flatten().collect();
-    let c: Vec<f64> = candidate.values(metric).into_iter().flatten().collect();
+    let b: Vec<f64> = base.values_of(metric).into_iter().flatten().collect();
+    let c: Vec<f64> = candidate.values_of(metric).into_iter().flatten().collect();
     MetricComparison {
-        metric,
+        metric: metric.clone(),
         base: MetricStats::of(&b),
         candidate: MetricStats::of(&c),
         paired: MetricStats::of(&differences),
@@ -147,7 +172,7 @@ impl Comparison {
             .iter()
             .map(|m| {
                 vec![
-                    m.metric.name().to_string(),
+                    m.metric.to_string(),
                     opt(m.base.mean),
                     opt(m.candidate.mean),
                     opt(m.paired.mean),
@@ -157,7 +182,7 @@ impl Comparison {
                     opt(m.independent_ci95.map(|c| c.1)),
                     m.paired.n.to_string(),
                     m.significant().to_string(),
-                    unit_name(m.metric).to_string(),
+                    unit_name(m.metric.metric).to_string(),
                 ]
             })
             .collect()
@@ -175,36 +200,45 @@ impl Comparison {
             String::new(),
         ]];
         let mut unchanged = Vec::new();
+        let mut cohorts_unchanged = 0;
         for m in &self.metrics {
             let same = m.paired.n > 0
                 && m.paired.ci95.is_none_or(|c| c == (0.0, 0.0))
                 && m.paired.mean == Some(0.0)
                 && m.base.n == m.candidate.n;
             if same || (m.base.n == 0 && m.candidate.n == 0) {
-                unchanged.push(m.metric.name());
+                if m.metric.cohort.is_some() {
+                    cohorts_unchanged += 1;
+                } else {
+                    unchanged.push(m.metric.metric.name());
+                }
                 continue;
             }
             let mean = |s: &MetricStats| {
                 s.mean
-                    .map(|x| show(m.metric, x, false))
+                    .map(|x| show(m.metric.metric, x, false))
                     .unwrap_or_else(|| "-".into())
             };
             let interval = |c: Option<(f64, f64)>| {
                 c.map(|(lo, hi)| {
                     format!(
                         "[{}, {}]",
-                        show(m.metric, lo, true),
-                        show(m.metric, hi, true)
+                        show(m.metric.metric, lo, true),
+                        show(m.metric.metric, hi, true)
                     )
                 })
                 .unwrap_or_else(|| "-".into())
             };
             let difference = match m.paired.mean {
-                Some(d) => format!("{} {}", show(m.metric, d, true), interval(m.paired.ci95)),
+                Some(d) => format!(
+                    "{} {}",
+                    show(m.metric.metric, d, true),
+                    interval(m.paired.ci95)
+                ),
                 None => "-".into(),
             };
             rows.push([
-                m.metric.name().to_string(),
+                m.metric.to_string(),
                 mean(&m.base),
                 mean(&m.candidate),
                 difference,
@@ -237,6 +271,11 @@ impl Comparison {
         }
         if !unchanged.is_empty() {
             out += &format!("unchanged in every replication: {}\n", unchanged.join(", "));
+        }
+        if cohorts_unchanged > 0 {
+            out += &format!(
+                "{cohorts_unchanged} cohort metrics unchanged in every replication (compare.csv)\n"
+            );
         }
         out
     }
@@ -271,7 +310,7 @@ mod tests {
         let m = c
             .metrics
             .iter()
-            .find(|m| m.metric == Metric::DowntimeMeanMs)
+            .find(|m| m.metric == Metric::DowntimeMeanMs.into())
             .unwrap();
         let (plo, phi) = m.paired.ci95.unwrap();
         let (ilo, ihi) = m.independent_ci95.unwrap();
@@ -283,8 +322,13 @@ mod tests {
         let users = c
             .metrics
             .iter()
-            .find(|m| m.metric == Metric::Users)
+            .find(|m| m.metric == Metric::Users.into())
             .unwrap();
+        // Cohort metrics are compared too.
+        assert!(c
+            .metrics
+            .iter()
+            .any(|m| m.metric.to_string() == "downtime_p95_ms{redirect=redirectable}"));
         assert_eq!(users.paired.mean, Some(0.0));
         assert!(!users.significant());
     }

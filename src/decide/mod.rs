@@ -18,18 +18,20 @@ pub mod compare;
 mod seek;
 mod sensitivity;
 
-use crate::metric::Metric;
+use crate::metric::{Metric, MetricRef};
 use crate::model::{simulate_into, Observation, Recorder, RunOptions, Sample};
-use crate::report::Summary;
-use crate::scenario::Scenario;
+use crate::scenario::{Expectation, Scenario};
 use crate::sweep::{simulate_outcome, MetricStats};
 use rayon::prelude::*;
 
 /// The replications of one configuration.
 #[derive(Clone, Debug, Default)]
 pub struct Replicated {
-    /// One summary per replication, in replication order.
-    pub summaries: Vec<Summary>,
+    /// The metrics kept, in the order of each replication's values.
+    pub metrics: Vec<MetricRef>,
+    /// Per replication (in replication order), the value of each of [`Self::metrics`]
+    /// (`None`: it did not happen).
+    pub values: Vec<Vec<Option<f64>>>,
     /// Downtime of every affected user of every replication (when asked for), in
     /// replication then user order.
     pub downtimes_ms: Vec<u64>,
@@ -59,26 +61,25 @@ pub struct Keep {
 }
 
 /// Runs `replications` replications of `scenario` (seed `base_seed + r`) on `jobs` threads
-/// (0 = one per core).
+/// (0 = one per core), keeping the values of `metrics` (cohort metrics included).
 pub fn replicate(
     scenario: &Scenario,
-    base_seed: u64,
-    replications: u32,
-    jobs: usize,
+    metrics: &[MetricRef],
+    (base_seed, replications, jobs): (u64, u32, usize),
     keep: Keep,
 ) -> Result<Replicated, String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
         .map_err(|e| format!("cannot start {jobs} worker threads: {e}"))?;
-    let runs: Vec<(Summary, Vec<u64>)> = pool.install(|| {
+    let runs: Vec<(Vec<Option<f64>>, Vec<u64>)> = pool.install(|| {
         (0..replications)
             .into_par_iter()
             .map(|r| {
                 let seed = base_seed.wrapping_add(u64::from(r));
-                let (summary, users) = simulate_outcome(scenario, seed);
+                let run = simulate_outcome(scenario, seed, metrics);
                 let downtimes = if keep.downtimes {
-                    users
+                    run.users
                         .iter()
                         .filter(|u| u.affected())
                         .map(|u| u.downtime_ms)
@@ -86,7 +87,7 @@ pub fn replicate(
                 } else {
                     Vec::new()
                 };
-                (summary, downtimes)
+                (run.extra, downtimes)
             })
             .collect()
     });
@@ -96,11 +97,12 @@ pub fn replicate(
         Vec::new()
     };
     let mut out = Replicated {
+        metrics: metrics.to_vec(),
         series,
         ..Replicated::default()
     };
-    for (summary, downtimes) in runs {
-        out.summaries.push(summary);
+    for (values, downtimes) in runs {
+        out.values.push(values);
         out.downtimes_ms.extend(downtimes);
     }
     Ok(out)
@@ -132,27 +134,56 @@ fn series_of(scenario: &Scenario, seed: u64) -> Vec<SeriesPoint> {
 }
 
 impl Replicated {
-    /// The values of `metric` per replication (`None` where it did not happen).
-    pub fn values(&self, metric: Metric) -> Vec<Option<f64>> {
-        self.summaries.iter().map(|s| s.get(metric)).collect()
+    /// Replications run.
+    pub fn replications(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The values of `metric` per replication (`None` where it did not happen, or when it
+    /// was not kept).
+    pub fn values_of(&self, metric: &MetricRef) -> Vec<Option<f64>> {
+        match self.metrics.iter().position(|m| m == metric) {
+            Some(k) => self.values.iter().map(|v| v[k]).collect(),
+            None => vec![None; self.values.len()],
+        }
     }
 
     /// Mean and 95 % interval of `metric` over the replications where it has a value.
-    pub fn stats(&self, metric: Metric) -> MetricStats {
-        let values: Vec<f64> = self.values(metric).into_iter().flatten().collect();
+    pub fn stats(&self, metric: &MetricRef) -> MetricStats {
+        let values: Vec<f64> = self.values_of(metric).into_iter().flatten().collect();
         MetricStats::of(&values)
     }
 
-    /// A summary holding each metric's mean over the replications (what `[[expect]]` is
-    /// checked against for a replicated configuration).
-    pub fn mean_summary(&self) -> Summary {
-        Summary {
-            values: Metric::ALL
+    /// The mean of `metric` over the replications (what `[[expect]]` is checked against
+    /// for a replicated configuration).
+    pub fn mean(&self, metric: &MetricRef) -> Option<f64> {
+        self.stats(metric).mean
+    }
+
+    /// Whether replication `r` meets every expectation on its own.
+    pub fn replication_meets(&self, r: usize, expectations: &[Expectation]) -> bool {
+        expectations.iter().all(|x| {
+            let v = self
+                .metrics
                 .iter()
-                .map(|&m| (m, self.stats(m).mean))
-                .collect(),
+                .position(|m| *m == x.metric)
+                .and_then(|k| self.values[r][k]);
+            v.is_some_and(|v| x.min.is_none_or(|m| v >= m) && x.max.is_none_or(|m| v <= m))
+        })
+    }
+}
+
+/// `metrics` followed by the expectations' metrics not among them.
+pub fn with_expectations(
+    mut metrics: Vec<MetricRef>,
+    expectations: &[Expectation],
+) -> Vec<MetricRef> {
+    for x in expectations {
+        if !metrics.contains(&x.metric) {
+            metrics.push(x.metric.clone());
         }
     }
+    metrics
 }
 
 /// The metrics compared and ranked: every summary metric but `seed` and `events_processed`

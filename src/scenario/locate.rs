@@ -134,7 +134,7 @@ fn field_at(table: &dyn toml_edit::TableLike, offset: usize, path: &mut Vec<Stri
 }
 
 /// Keys whose values are durations (strings with a unit).
-const DURATION_KEYS: [&str; 27] = [
+const DURATION_KEYS: [&str; 29] = [
     "duration",
     "series_step",
     "at",
@@ -149,6 +149,8 @@ const DURATION_KEYS: [&str; 27] = [
     "interval",
     "health_propagation",
     "edit_propagation",
+    "control_retry",
+    "control_give_up",
     "resume_window",
     "reauth_every",
     "session",

@@ -20,7 +20,8 @@ mod validate;
 pub use diagnostic::{Diagnostic, LoadError};
 pub(crate) use diagnostic::{PathSeg, Problem};
 pub use raw::{
-    HealthCheckKind, InsufficientData, MetricSource, Plane, Protocol, Standby, TtlPolicy, Zone,
+    HealthCheckKind, InsufficientData, MetricSource, Plane, ProbeFailure, Protocol, Standby,
+    TtlPolicy, Zone,
 };
 pub use spec::*;
 use std::path::Path;

@@ -210,6 +210,24 @@ pub enum Protocol {
     Tcp,
 }
 
+/// How a failing endpoint answers a Route 53 health checker's probe (a fault's
+/// `probe_failure`); the time each takes and what each protocol makes of it is the rule in
+/// `model::health::probe_outcome`.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeFailure {
+    /// Nothing answers: the TCP connection is not established within the connect timeout.
+    Timeout,
+    /// The connection is refused at once (a reset, or nothing listening).
+    Refused,
+    /// The connection succeeds and the endpoint answers 5xx at once (a load balancer
+    /// without healthy targets answering 503).
+    #[serde(rename = "http_5xx")]
+    Http5xx,
+    /// The connection succeeds and no response ever comes.
+    Hang,
+}
+
 /// `InsufficientDataHealthStatus` of an alarm health check.
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -228,6 +246,9 @@ pub struct RawDns {
     pub zone: Option<Zone>,
     pub health_propagation: Option<String>,
     pub edit_propagation: Option<String>,
+    pub control_retry: Option<String>,
+    pub control_give_up: Option<String>,
+    pub accelerated_recovery: Option<bool>,
     pub routing: RawRouting,
 }
 
@@ -394,6 +415,7 @@ pub struct RawEvent {
     pub resolver: Option<String>,
     pub health_check: Option<String>,
     pub hijacked: Option<bool>,
+    pub probe_failure: Option<ProbeFailure>,
 }
 
 /// Event kinds (faults and operator actions).
@@ -428,7 +450,7 @@ pub struct EventKindRow {
 pub const EVENT_KINDS: [EventKindRow; 9] = [
     event_kind(
         EventKind::RegionOutage,
-        &["region", "planes", "severity"],
+        &["region", "planes", "severity", "probe_failure"],
         true,
         false,
     ),
@@ -453,7 +475,7 @@ pub const EVENT_KINDS: [EventKindRow; 9] = [
 ];
 
 /// The kind-specific keys of `[[event]]`, in the order validation checks them.
-pub const EVENT_KEYS: [&str; 8] = [
+pub const EVENT_KEYS: [&str; 9] = [
     "region",
     "planes",
     "severity",
@@ -462,6 +484,7 @@ pub const EVENT_KEYS: [&str; 8] = [
     "resolver",
     "health_check",
     "hijacked",
+    "probe_failure",
 ];
 
 const fn event_kind(
@@ -500,6 +523,7 @@ impl RawEvent {
             "resolver" => self.resolver.is_some(),
             "health_check" => self.health_check.is_some(),
             "hijacked" => self.hijacked.is_some(),
+            "probe_failure" => self.probe_failure.is_some(),
             _ => false,
         }
     }
@@ -513,6 +537,8 @@ pub enum Plane {
     Logins,
     Endpoint,
     Metrics,
+    /// The Route 53 control plane (record and health-check changes); us-east-1 only.
+    Control,
 }
 
 /// `[[expect]]`

@@ -117,12 +117,7 @@ impl Manifest {
 
 /// FNV-1a, 64 bits, as `fnv1a64:` and 16 lowercase hex digits.
 pub(crate) fn fnv1a64_hex(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("fnv1a64:{hash:016x}")
+    crate::html::fnv1a64_hex(bytes)
 }
 
 #[cfg(test)]

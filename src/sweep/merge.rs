@@ -5,7 +5,7 @@ use super::files::{finish_partial, prepare_partial, write_summary_and_chart, Csv
 use super::manifest::Manifest;
 use super::plan::{RunId, Shard};
 use super::stats::Aggregate;
-use super::{io_error, metrics, partial_dir, PointStats, SweepError, SweepOutcome};
+use super::{io_error, partial_dir, PointStats, SweepError, SweepOutcome};
 use super::{MANIFEST, SWEEP_CSV};
 use crate::output;
 use std::fs;
@@ -28,8 +28,8 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<SweepOutcome, SweepEr
     check_complete_set(&shards)?;
     let first = &shards[0];
     let manifest_path = first.dir.join(MANIFEST);
-    let metric = metrics()
-        .find(|m| m.name() == first.manifest.metric)
+    let metric = crate::metric::MetricRef::parse(&first.manifest.metric)
+        .ok()
         .ok_or_else(|| {
             SweepError::Merge(format!(
                 "{}: `metric` {} is not a summary metric of this failsim version",
@@ -95,7 +95,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<SweepOutcome, SweepEr
         runs: total,
         total_runs: total,
         shard: Shard::WHOLE,
-        metric: layout.metric,
+        metric: layout.metric.clone(),
         vary: layout.vary.iter().map(|v| v.path.clone()).collect(),
         expect_min: layout.expect_min.clone(),
         expect_max: layout.expect_max.clone(),

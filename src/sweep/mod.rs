@@ -60,19 +60,20 @@
 mod chart;
 mod execute;
 mod files;
+mod html_page;
 mod manifest;
 mod merge;
 mod outcome;
 mod plan;
 mod stats;
 
-use crate::metric::Metric;
+use crate::metric::{Metric, MetricRef};
 use crate::output::OutputError;
 use crate::scenario::LoadError;
 use std::io;
 use std::path::Path;
 
-pub use execute::{simulate_outcome, simulate_summary};
+pub use execute::{simulate_outcome, simulate_summary, simulate_values, RunResult};
 pub use files::partial_dir;
 pub use merge::merge;
 pub use outcome::SweepOutcome;
@@ -100,6 +101,16 @@ pub const CHART_STEM: &str = "sweep";
 /// which is a column of its own.
 pub fn metrics() -> impl Iterator<Item = Metric> {
     Metric::ALL.iter().copied().filter(|m| *m != Metric::Seed)
+}
+
+/// The metric columns of a sweep charting `charted`: every [`metrics`] of all users, then
+/// `charted` when it is a cohort's (`downtime_p95_ms{redirect=redirectable}`).
+pub fn columns(charted: &MetricRef) -> Vec<MetricRef> {
+    let mut columns: Vec<MetricRef> = metrics().map(MetricRef::from).collect();
+    if charted.cohort.is_some() {
+        columns.push(charted.clone());
+    }
+    columns
 }
 
 /// Why a sweep or a merge could not be done. Every message names what to fix.

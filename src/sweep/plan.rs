@@ -3,9 +3,9 @@
 //! anything runs.
 
 use super::manifest::{self, Manifest};
-use super::{metrics, SweepError, DEFAULT_METRIC, DEFAULT_REPLICATIONS};
+use super::{SweepError, DEFAULT_METRIC, DEFAULT_REPLICATIONS};
 use crate::chart::ImageFormat;
-use crate::metric::Metric;
+use crate::metric::MetricRef;
 use crate::scenario::{self, overrides::split_assignment, Scenario};
 use std::fmt;
 use std::path::PathBuf;
@@ -163,7 +163,7 @@ pub struct SweepOptions {
     /// Which share of the runs to run.
     pub shard: Shard,
     /// Metric charted (any of [`metrics`]; [`parse_metric`] reads `--metric`).
-    pub metric: Metric,
+    pub metric: MetricRef,
     /// Chart formats; empty = no chart.
     pub formats: Vec<ImageFormat>,
     /// Draw a progress bar on stderr (the CLI sets it when stderr is a terminal).
@@ -182,7 +182,7 @@ impl SweepOptions {
             seed: None,
             jobs: 0,
             shard: Shard::WHOLE,
-            metric: DEFAULT_METRIC,
+            metric: DEFAULT_METRIC.into(),
             formats: vec![ImageFormat::Svg, ImageFormat::Png],
             progress: false,
         }
@@ -293,6 +293,12 @@ impl Sweep {
             .expectations
             .iter()
             .filter(|x| x.metric == options.metric);
+        if let Some(cohort) = &options.metric.cohort {
+            crate::report::Membership::of(&base)
+                .names()
+                .check(cohort)
+                .map_err(|e| SweepError::Usage(format!("--metric {}: {e}", options.metric)))?;
+        }
         let expect_min = on_metric.clone().filter_map(|x| x.min).collect();
         let expect_max = on_metric.filter_map(|x| x.max).collect();
         Ok(Sweep {
@@ -367,7 +373,7 @@ impl Sweep {
             set: self.options.set.clone(),
             seed: self.base_seed.to_string(),
             replications: self.options.replications,
-            metric: self.options.metric.name().to_string(),
+            metric: self.options.metric.to_string(),
             charts: self
                 .options
                 .formats
@@ -456,16 +462,23 @@ fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, Sw
 }
 
 /// Parses `--metric NAME`: any summary metric but `seed` (see [`metrics`]).
-pub fn parse_metric(name: &str) -> Result<Metric, SweepError> {
-    metrics().find(|m| m.name() == name).ok_or_else(|| {
-        let hint = crate::scenario::overrides::did_you_mean(name, metrics().map(Metric::name))
-            .map(|m| format!("did you mean `{m}`? "))
-            .unwrap_or_default();
-        SweepError::Usage(format!(
-            "--metric {name}: not a summary metric; {hint}choose one of: {}",
-            metrics().map(Metric::name).collect::<Vec<_>>().join(", ")
-        ))
-    })
+pub fn parse_metric(name: &str) -> Result<MetricRef, SweepError> {
+    let metric = MetricRef::parse(name).map_err(|e| {
+        let bare = name.split('{').next().unwrap_or(name);
+        let hint = crate::scenario::overrides::did_you_mean(
+            bare,
+            super::metrics().map(crate::metric::Metric::name),
+        )
+        .map(|m| format!("; did you mean `{m}`?"))
+        .unwrap_or_default();
+        SweepError::Usage(format!("--metric {name}: {e}{hint}"))
+    })?;
+    if metric.metric == crate::metric::Metric::Seed {
+        return Err(SweepError::Usage(format!(
+            "--metric {name}: the seed is a column of its own, not a metric to chart"
+        )));
+    }
+    Ok(metric)
 }
 
 #[cfg(test)]

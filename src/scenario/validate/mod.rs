@@ -28,7 +28,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let regions = regions::regions(&mut validator, &raw.region);
     let metrics = cloudwatch::metrics(&mut validator, &raw.metric);
     let alarms = cloudwatch::alarms(&mut validator, &raw.alarm);
-    let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms);
+    let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms, &metrics);
     let alias = alias::alias(&mut validator, &raw.alias, &raw.dns.fqdn);
     let dns = dns::dns(&mut validator, &raw.dns, alias.as_ref());
     let resolvers = dns::resolvers(&mut validator, &raw.resolver);
@@ -37,7 +37,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         alias::workspaces_behind(&mut validator, alias, &groups);
     }
     let events = events::events(&mut validator, &raw.event);
-    let expectations = expect::expectations(&mut validator, &raw.expect);
+    let expectations = expect::expectations(&mut validator, &raw.expect, &groups);
     let cost = cost::cost(&mut validator, raw.cost.as_ref());
     if !validator.problems.is_empty() {
         return Err(validator.problems);
