@@ -96,3 +96,73 @@ fn compare_exits_1_when_the_candidate_misses_an_expectation_and_2_with_nothing_t
     assert_eq!(code, Some(2));
     assert!(err.contains("--set dns.ttl=soon"), "{err}");
 }
+
+#[test]
+fn goal_seek_finds_a_boundary_with_its_evidence_and_exits_1_when_nothing_meets() {
+    let dir = tempfile::tempdir().unwrap();
+    // Downtime p95 falls as capacity grows; the bound sits inside 1..40.
+    let s = write_sweep_fixture(
+        dir.path(),
+        "\n[[expect]]\nmetric = \"downtime_p95_ms\"\nmax = \"20m\"\n",
+    );
+    let out = dir.path().join("find");
+    let (code, stdout, err) = output(
+        failsim()
+            .arg("sweep")
+            .arg(&s)
+            .args([
+                "--find",
+                "region.us-east-1.launch_concurrency=1..40",
+                "--set",
+                "region.us-east-1.launch_time=\"3m\"",
+                "-r",
+                "2",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert_eq!(code, Some(0), "{stdout}{err}");
+    let found: u32 = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("found: region.us-east-1.launch_concurrency = "))
+        .unwrap_or_else(|| panic!("{stdout}"))
+        .parse()
+        .unwrap();
+    assert!(found > 1 && found < 40, "{stdout}");
+    assert!(stdout.contains("monotone"), "{stdout}");
+    let csv = fs::read_to_string(out.join("find.csv")).unwrap();
+    assert!(csv.starts_with(
+        "region.us-east-1.launch_concurrency,meets,replications_meeting,replications,verification,"
+    ));
+    // The boundary and the value one short of it were both evaluated, with opposite verdicts.
+    assert!(csv.contains(&format!("\n{found},true,")), "{csv}");
+    assert!(csv.contains(&format!("\n{},false,", found - 1)), "{csv}");
+
+    let (code, stdout, _) = output(
+        failsim()
+            .arg("sweep")
+            .arg(&s)
+            .args([
+                "--find",
+                "region.us-east-1.launch_concurrency=1..40",
+                "--set",
+                "event.outage.duration=\"90m\"",
+                "--set",
+                "users.staff.failover_workspaces=0.5",
+                "-r",
+                "1",
+                "--out",
+            ])
+            .arg(dir.path().join("none")),
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("not found"), "{stdout}");
+    let (code, _, err) = output(
+        failsim()
+            .arg("sweep")
+            .arg(&s)
+            .args(["--find", "dns.ttl=5m..1m"]),
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--find"), "{err}");
+}

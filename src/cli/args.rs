@@ -137,7 +137,16 @@ keeps every run up to the first unfinished one. Files never depend on --jobs.
 Exit codes: 0 the sweep ran ([[expect]] bounds are shown, not enforced), 2 bad usage, \
 invalid scenario or value, or I/O error, 3 internal error.
 
+Goal-seek (--find PATH=LOW..HIGH): bisection for the smallest (--largest: largest) value whose \
+means over R replications meet every [[expect]]; the same seeds at every value. The upper end \
+must meet them (else exit 1: nothing in the bracket does) and the lower end is tried first. \
+--verify K more values spread over the bracket check that the response is monotone; values on \
+the wrong side of the boundary are reported. The answer comes with every value evaluated, the \
+runs at the boundary and whether each bound holds at 97.5 % one-sided confidence.
+
 Examples:
+  failsim sweep scenarios/capacity-planning.toml \\
+      --find region.us-east-1.launch_concurrency=10..1000 --replications 20
   failsim sweep scenarios/capacity-planning.toml \\
       --vary region.us-east-1.launch_concurrency=50,100,150,200,250,300,400 \\
       --vary users.staff.failover_workspaces=0.95,0.97,1.0 --replications 10
@@ -181,6 +190,31 @@ pub struct SweepArgs {
     /// Summary metric to chart (against the first --vary) and to tabulate on stdout.
     #[arg(long, value_name = "NAME", default_value = sweep::DEFAULT_METRIC.name())]
     pub metric: String,
+    /// Goal-seek instead of a grid: the smallest value of PATH in LOW..HIGH (integers,
+    /// durations or decimals) whose means over the replications meet every [[expect]],
+    /// by bisection with common random numbers. Writes find.csv; exit 1 when no value
+    /// in the bracket meets them.
+    #[arg(long, value_name = "PATH=LOW..HIGH", conflicts_with_all = ["vary", "shard"])]
+    pub find: Option<String>,
+    /// With --find: the largest value instead of the smallest.
+    #[arg(long, requires = "find")]
+    pub largest: bool,
+    /// With --find: seek towards the end of the bracket where this metric's mean is
+    /// smaller, e.g. `cost_monthly_usd` for the cheapest value that meets the bounds.
+    #[arg(
+        long,
+        value_name = "METRIC",
+        requires = "find",
+        conflicts_with = "largest"
+    )]
+    pub minimize: Option<String>,
+    /// With --find: resolution of the answer [default: 1, 1s, or (HIGH - LOW) / 100].
+    #[arg(long, value_name = "STEP", requires = "find")]
+    pub step: Option<String>,
+    /// With --find: extra values evaluated evenly over the bracket to check that the
+    /// response is monotone.
+    #[arg(long, value_name = "K", requires = "find", default_value_t = 4)]
+    pub verify: u32,
     /// Chart image format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
     pub format: ChartFormat,

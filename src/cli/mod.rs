@@ -8,6 +8,7 @@ mod compare;
 mod import;
 mod json;
 mod run;
+mod seek;
 mod sensitivity;
 mod staleness;
 mod sweep;

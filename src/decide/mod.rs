@@ -15,7 +15,7 @@
 
 pub mod charts;
 pub mod compare;
-mod seek;
+pub mod seek;
 mod sensitivity;
 
 use crate::metric::{Metric, MetricRef};
