@@ -166,3 +166,49 @@ fn goal_seek_finds_a_boundary_with_its_evidence_and_exits_1_when_nothing_meets()
     assert_eq!(code, Some(2));
     assert!(err.contains("--find"), "{err}");
 }
+
+#[test]
+fn sensitivity_ranks_levers_and_draws_a_tornado() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_sweep_fixture(dir.path(), "");
+    let out = dir.path().join("sens");
+    let (code, stdout, err) = output(
+        failsim()
+            .arg("sensitivity")
+            .arg(&s)
+            .args([
+                "--vary",
+                "scenario.series_step=10s..60s",
+                "--vary",
+                "dns.ttl=10s..600s",
+                "--metric",
+                "downtime_mean_ms",
+                "-r",
+                "2",
+                "--format",
+                "png",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let csv = fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("rank,path,low,high,base_mean,low_mean,high_mean,swing,"));
+    assert!(rows[1].starts_with("1,dns.ttl,10s,600s,"), "{csv}");
+    assert!(rows[2].starts_with("2,scenario.series_step,"), "{csv}");
+    assert!(stdout.contains("dns.ttl"), "{stdout}");
+    let png = fs::read(out.join("tornado.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+
+    // A bound that is not a valid value is refused before anything runs, naming the --vary.
+    let (code, _, err) = output(
+        failsim()
+            .arg("sensitivity")
+            .arg(&s)
+            .args(["--vary", "dns.ttl=10s..forever", "--out"])
+            .arg(dir.path().join("bad")),
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--vary dns.ttl=forever"), "{err}");
+}

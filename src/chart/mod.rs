@@ -22,7 +22,7 @@
 //! Layout of the module: `kit` holds the font, the canvas and text measurement;
 //! `scale` the axes' tick steps and the value-to-pixel scales; `layout` the heading, label
 //! rows, legend and time axis; `faults` the fault windows; `palette` every colour; then
-//! one file per chart (`timeline`, `downtime`, `users`, `sweep`). Time labels are formatted
+//! one file per chart (`timeline`, `downtime`, `users`, `sweep`, `compare`, `tornado`). Time labels are formatted
 //! by [`crate::time`].
 
 mod compare;
@@ -34,6 +34,7 @@ mod palette;
 mod scale;
 mod sweep;
 mod timeline;
+mod tornado;
 mod users;
 
 #[cfg(test)]
@@ -50,6 +51,7 @@ pub use downtime::{CohortCurve, DowntimeInput};
 pub use faults::FaultWindow;
 pub use sweep::{SweepInput, SweepLine, SweepPoint};
 pub use timeline::{Marker, MarkerKind, StackedSeries, TimelineInput};
+pub use tornado::{TornadoBar, TornadoInput};
 pub use users::{Lane, LaneSegment, LaneState, UsersInput};
 
 /// File format of a chart.
@@ -132,6 +134,15 @@ pub fn render_users(
 /// per combination of the others, with confidence bands and `[[expect]]` bounds.
 pub fn render_sweep(
     input: &SweepInput,
+    format: ImageFormat,
+    path: &Path,
+) -> Result<(), ChartError> {
+    render(input, format, path)
+}
+
+/// Writes the tornado chart of a sensitivity analysis.
+pub fn render_tornado(
+    input: &TornadoInput,
     format: ImageFormat,
     path: &Path,
 ) -> Result<(), ChartError> {

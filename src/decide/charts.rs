@@ -65,3 +65,45 @@ pub fn write_compare_charts(
     }
     Ok(names)
 }
+
+/// Writes `tornado` in each format into `dir`; returns the file names.
+pub fn write_tornado(
+    result: &super::sensitivity::Sensitivity,
+    title: &str,
+    subtitle: &str,
+    dir: &Path,
+    formats: &[ImageFormat],
+) -> Result<Vec<String>, OutputError> {
+    let minutes = result.metric.metric.is_duration();
+    let input = chart::TornadoInput {
+        title: format!("What moves {}: {title}", result.metric),
+        subtitle: subtitle.to_string(),
+        axis_title: if minutes {
+            format!("{} (minutes; mean over replications)", result.metric)
+        } else {
+            format!("{} (mean over replications)", result.metric)
+        },
+        base: result.base.mean.unwrap_or(0.0),
+        bars: result
+            .effects
+            .iter()
+            .map(|e| chart::TornadoBar {
+                label: e.range.path.clone(),
+                values: (e.range.low.clone(), e.range.high.clone()),
+                means: (
+                    e.low.mean.unwrap_or(f64::NAN),
+                    e.high.mean.unwrap_or(f64::NAN),
+                ),
+            })
+            .filter(|b| b.means.0.is_finite() && b.means.1.is_finite())
+            .collect(),
+        minutes,
+    };
+    let mut names = Vec::new();
+    for &format in formats {
+        let name = format!("tornado.{}", format.extension());
+        chart::render_tornado(&input, format, &dir.join(&name))?;
+        names.push(name);
+    }
+    Ok(names)
+}

@@ -16,7 +16,7 @@
 pub mod charts;
 pub mod compare;
 pub mod seek;
-mod sensitivity;
+pub mod sensitivity;
 
 use crate::metric::{Metric, MetricRef};
 use crate::model::{simulate_into, Observation, Recorder, RunOptions, Sample};
