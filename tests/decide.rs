@@ -45,6 +45,14 @@ fn compare_writes_paired_differences_and_charts_and_checks_the_candidate() {
     for f in ["compare-downtime.svg", "compare-timeline.svg"] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    // The HTML report has the comparison section with both charts inline.
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<h2>Comparison</h2>"));
+    assert!(
+        html.contains("downtime_mean_ms</td>"),
+        "a changed metric is listed"
+    );
+    assert_eq!(html.matches("<svg").count(), 2);
 
     // The same command writes the same bytes, whatever the number of threads.
     let again = dir.path().join("again");

@@ -176,6 +176,9 @@ pub fn svg_document(chart: &AnyChart<'_>) -> Result<String, String> {
         AnyChart::Downtime(c) => svg_string(*c),
         AnyChart::Users(c) => svg_string(*c),
         AnyChart::Sweep(c) => svg_string(*c),
+        AnyChart::CompareDowntime(c) => svg_string(*c),
+        AnyChart::CompareTimeline(c) => svg_string(*c),
+        AnyChart::Tornado(c) => svg_string(*c),
     }
 }
 
@@ -190,6 +193,12 @@ pub enum AnyChart<'a> {
     Users(&'a UsersInput),
     /// The sweep chart.
     Sweep(&'a SweepInput),
+    /// Two configurations' downtime CDFs.
+    CompareDowntime(&'a CompareDowntimeInput),
+    /// Two configurations' users over time.
+    CompareTimeline(&'a CompareTimelineInput),
+    /// A sensitivity analysis.
+    Tornado(&'a TornadoInput),
 }
 
 /// Writes an SVG document made by [`svg_document`].

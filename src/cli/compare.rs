@@ -1,11 +1,13 @@
 //! `failsim compare`: two configurations over the same replications.
 
 use super::args::{CompareArgs, VERSION};
-use super::{default_out, json, show_progress, Failure, Source};
+use super::{default_out, json, shell_join, show_progress, Failure, Source};
 use failsim::decide::compare::{compare as run_compare, CompareOptions, Comparison, CSV_HEADER};
 use failsim::expect;
+use failsim::html::{compare_report, fnv1a64_hex, ComparePage, Provenance};
 use failsim::output;
 use serde_json::{json, Map, Value};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -51,24 +53,48 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     } else {
         args.format.formats()
     };
+    let results = expect::evaluate(&candidate.expectations, |m| comparison.candidate.mean(m));
+    let provenance = |source: &Source, set: &[String]| Provenance {
+        scenario_path: source.label.clone(),
+        scenario_hash: fnv1a64_hex(source.text.as_bytes()),
+        scenario_text: Some(source.text.clone()),
+        overrides: set.to_vec(),
+        command: shell_join(std::env::args()),
+    };
+    let (base_provenance, candidate_provenance) = (
+        provenance(&base_source, &args.base_set),
+        provenance(&candidate_source, &args.set),
+    );
     let files = output::write_atomically(
         &out,
         Box::new(|dir: &Path| {
             let mut names = vec![output::write_file(dir, "compare.csv", |w| {
                 write_csv(&comparison, w)
             })?];
-            names.extend(failsim::decide::charts::write_compare_charts(
+            let (charts, svgs) = failsim::decide::charts::write_compare_charts(
                 &comparison,
                 (&labels.base_short, &labels.candidate_short),
                 &candidate.name,
                 dir,
-                &formats,
-            )?);
+                (&formats, !args.no_charts),
+            )?;
+            names.extend(charts);
+            let html = compare_report(&ComparePage {
+                scenario_name: &candidate.name,
+                seed,
+                sides: (&labels.base, &labels.candidate),
+                comparison: &comparison,
+                expectations: &results,
+                charts: svgs,
+                provenance: (&base_provenance, &candidate_provenance),
+            });
+            names.push(output::write_file(dir, "report.html", |w| {
+                w.write_all(html.as_bytes())
+            })?);
             Ok(names)
         }),
     )
     .map_err(Failure::error)?;
-    let results = expect::evaluate(&candidate.expectations, |m| comparison.candidate.mean(m));
     if args.json {
         let mut doc = Map::new();
         doc.insert("format_version".into(), json!(json::FORMAT_VERSION));

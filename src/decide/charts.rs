@@ -7,14 +7,14 @@ use crate::output::OutputError;
 use std::path::Path;
 
 /// Writes `compare-downtime` and `compare-timeline` in each format into `dir`; returns the
-/// file names.
+/// file names and, when `inline`, both charts as SVG documents (for `report.html`).
 pub fn write_compare_charts(
     comparison: &Comparison,
     (base, candidate): (&str, &str),
     title: &str,
     dir: &Path,
-    formats: &[ImageFormat],
-) -> Result<Vec<String>, OutputError> {
+    (formats, inline): (&[ImageFormat], bool),
+) -> Result<(Vec<String>, Vec<String>), OutputError> {
     let r = comparison.base.replications();
     let downtime = CompareDowntimeInput {
         title: format!("Downtime compared: {title}"),
@@ -63,7 +63,19 @@ pub fn write_compare_charts(
         chart::render_compare_timeline(&timeline, format, &dir.join(&name))?;
         names.push(name);
     }
-    Ok(names)
+    let mut svgs = Vec::new();
+    if inline {
+        for c in [
+            chart::AnyChart::CompareDowntime(&downtime),
+            chart::AnyChart::CompareTimeline(&timeline),
+        ] {
+            let svg = chart::svg_document(&c).map_err(|reason| {
+                OutputError::Chart(chart::ChartError::new(&dir.join("report.html"), reason))
+            })?;
+            svgs.push(svg);
+        }
+    }
+    Ok((names, svgs))
 }
 
 /// Writes `tornado` in each format into `dir`; returns the file names.
