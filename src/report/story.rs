@@ -375,10 +375,47 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             user_hours(away)
         );
     }
+    let _ = writeln!(s, "{}", cost_line(report));
     // The platform's separator: `output\\name\\` on Windows, `output/name/` elsewhere.
     let sep = std::path::MAIN_SEPARATOR;
     let _ = writeln!(s, "output: {out_dir}{sep} ({})", files.join(", "));
     s
+}
+
+/// Dollars with cents and thousands separators: `$17,727.50`.
+pub fn usd(x: f64) -> String {
+    let cents = (x * 100.0).round() as i64;
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}${}.{:02}", thousands(cents / 100), cents % 100)
+}
+
+/// `cost: $74.40 a month (...); this incident $12.30 (...)`, items as `what $x`.
+fn cost_line(report: &Report) -> String {
+    let items = |lines: &[crate::cost::CostLine]| -> String {
+        lines
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {} {}",
+                    thousands(l.quantity.round() as u64),
+                    l.item,
+                    usd(l.usd)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let c = &report.cost;
+    let mut line = format!("cost: {} a month", usd(c.monthly_usd));
+    if !c.monthly.is_empty() {
+        line += &format!(" ({})", items(&c.monthly));
+    }
+    line += &format!("; this incident {}", usd(c.incident_usd));
+    if !c.incident.is_empty() {
+        line += &format!(" ({})", items(&c.incident));
+    }
+    line
 }
 
 #[cfg(test)]
@@ -404,6 +441,7 @@ what happened (times from the first fault at 1:00:00):
 users: 2 affected, 2 redirected, 0 never reconnected, 0 misdirected
 downtime of affected users: mean 5m, p50 5m, p95 5m, p99 5m, max 5m
 time worked outside the home Region (user data is not carried across Regions): 2.0 user-hours
+cost: $0.00 a month; this incident $0.00
 output: out/ (summary.csv)
 ";
         assert_eq!(text, expected);
@@ -543,6 +581,31 @@ output: out/ (summary.csv)
         assert!(text.contains(
             "what happened (times from the first fault at 2026-03-02 09:40:00 -08:00):\n        +0s  09:40:00  west outage (all planes) begins\n    +1m 40s  09:41:40  health check `primary` unhealthy\n"
         ), "{text}");
+    }
+
+    #[test]
+    fn the_story_itemises_the_bill() {
+        let mut report = fixture::report("big-bang", "ignore-check");
+        report.cost = crate::cost::CostFigures {
+            monthly_usd: 17_727.5,
+            incident_usd: 0.6,
+            monthly: vec![crate::cost::CostLine {
+                item: "failover WorkSpaces (AutoStop)".into(),
+                quantity: 1818.0,
+                usd: 17_727.5,
+            }],
+            incident: vec![crate::cost::CostLine {
+                item: "hourly WorkSpaces fees away from home (user-hours)".into(),
+                quantity: 2.0,
+                usd: 0.6,
+            }],
+        };
+        assert_eq!(
+            cost_line(&report),
+            "cost: $17,727.50 a month (1,818 failover WorkSpaces (AutoStop) $17,727.50); \
+             this incident $0.60 (2 hourly WorkSpaces fees away from home (user-hours) $0.60)"
+        );
+        assert_eq!(usd(-1234.5), "-$1,234.50");
     }
 
     #[test]

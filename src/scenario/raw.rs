@@ -41,6 +41,7 @@ pub struct RawScenario {
     #[serde(default)]
     pub alias: Vec<RawAlias>,
     pub arc: Option<RawArc>,
+    pub cost: Option<RawCost>,
 }
 
 /// `[arc]`: the Route 53 Application Recovery Controller cluster behind `routing_control`
@@ -689,4 +690,30 @@ pub struct RawAssociation {
     pub directory: String,
     pub connection_identifier: String,
     pub account: Option<String>,
+}
+
+/// `[cost]`: prices (USD) of what the failover configuration uses.
+#[derive(Debug, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawCost {
+    pub workspaces: Option<Billing>,
+    pub always_on_monthly: Option<f64>,
+    pub auto_stop_monthly: Option<f64>,
+    pub auto_stop_hourly: Option<f64>,
+    pub standby_monthly: Option<f64>,
+    pub standby_hourly: Option<f64>,
+    pub health_check_monthly: Option<f64>,
+    pub health_check_option_monthly: Option<f64>,
+    pub alarm_monthly: Option<f64>,
+    pub alarm_high_resolution_monthly: Option<f64>,
+    pub downtime_hourly: Option<f64>,
+}
+
+/// How the WorkSpaces users hold in failover Regions are billed.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Billing {
+    AlwaysOn,
+    AutoStop,
+    Standby,
 }

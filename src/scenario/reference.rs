@@ -8,6 +8,7 @@ use super::spec::{
     ArcSpec, Behaviour, DirectorySpec, DnsSpec, EndpointCheck, EventSpec, GroupSpec, MetricSpec,
     RegionSpec, Replication, ResolverSpec, Scenario, TtlPolicySpec,
 };
+use crate::cost::CostSpec;
 use crate::dist::Dist;
 
 /// One documented key.
@@ -295,6 +296,18 @@ pub const KEYS: &[KeyDoc] = &[
     ),
     key("expect.min", "none", "Lower bound (durations allowed for `*_ms` metrics)."),
     key("expect.max", "none", "Upper bound (durations allowed for `*_ms` metrics)."),
+    key("cost", "none (default prices)", "Prices in US dollars of what the failover configuration uses (US East list prices, 2025: aws.amazon.com/workspaces/pricing, /route53/pricing, /cloudwatch/pricing); `cost_monthly_usd` and `cost_incident_usd` in summary.csv."),
+    key("cost.workspaces", "from the Region's `standby`", "Billing of failover WorkSpaces: `always_on`, `auto_stop` or `standby` (Multi-Region Resilience); without it `running` is AlwaysOn and `autostop` AutoStop."),
+    value("cost.always_on_monthly", DefaultValue::Share(CostSpec::DEFAULT_ALWAYS_ON_MONTHLY), "AlwaysOn WorkSpace per month (Standard bundle, Windows, 80 GB + 50 GB)."),
+    value("cost.auto_stop_monthly", DefaultValue::Share(CostSpec::DEFAULT_AUTO_STOP_MONTHLY), "AutoStop WorkSpace per month (same bundle)."),
+    value("cost.auto_stop_hourly", DefaultValue::Share(CostSpec::DEFAULT_AUTO_STOP_HOURLY), "AutoStop WorkSpace per running hour (charged while users work away from home)."),
+    key("cost.standby_monthly", "required for `standby`", "Standby WorkSpace fixed fee per month (no published default)."),
+    key("cost.standby_hourly", "required for `standby`", "Standby WorkSpace fee per hour in use (no published default)."),
+    value("cost.health_check_monthly", DefaultValue::Share(CostSpec::DEFAULT_HEALTH_CHECK_MONTHLY), "Route 53 health check per month (basic, AWS endpoint; calculated and alarm checks too)."),
+    value("cost.health_check_option_monthly", DefaultValue::Share(CostSpec::DEFAULT_HEALTH_CHECK_OPTION_MONTHLY), "Each optional feature of an endpoint check per month: HTTPS, string matching, fast (10 s) interval."),
+    value("cost.alarm_monthly", DefaultValue::Share(CostSpec::DEFAULT_ALARM_MONTHLY), "CloudWatch alarm per month (standard resolution)."),
+    value("cost.alarm_high_resolution_monthly", DefaultValue::Share(CostSpec::DEFAULT_ALARM_HIGH_RESOLUTION_MONTHLY), "CloudWatch alarm per month with a period under 60 s."),
+    value("cost.downtime_hourly", DefaultValue::Share(CostSpec::DEFAULT_DOWNTIME_HOURLY), "What one hour of one user's downtime costs you; added to `cost_incident_usd`."),
     key("alias", "none", "The WorkSpaces connection alias of `dns.fqdn` (at most one); without it, records name Regions."),
     key("alias.connection_string", "required", "The alias's FQDN: 1-255 letters, digits, `.` and `-`; must equal `dns.fqdn`."),
     key("alias.owner_account", "required", "12-digit account that created the alias in every Region."),

@@ -75,6 +75,8 @@ pub struct Scenario {
     pub alias: Option<AliasSpec>,
     /// The ARC cluster and safety rule behind routing controls (`[arc]`; defaults when absent).
     pub arc: ArcSpec,
+    /// `[cost]`: prices of the failover configuration (defaults when absent).
+    pub cost: crate::cost::CostSpec,
 }
 
 impl Scenario {

@@ -8,6 +8,7 @@
 mod alias;
 mod arc;
 mod cloudwatch;
+mod cost;
 mod directories;
 mod dns;
 mod events;
@@ -47,6 +48,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let arc = arc::arc(&mut validator, raw.arc.as_ref());
     let events = events::events(&mut validator, &raw.event, &health_checks, &arc);
     let expectations = expect::expectations(&mut validator, &raw.expect, &groups);
+    let cost = cost::cost(&mut validator, raw.cost.as_ref());
     if !validator.problems.is_empty() {
         return Err(validator.problems);
     }
@@ -69,6 +71,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         expectations,
         alias,
         arc,
+        cost,
     })
 }
 
