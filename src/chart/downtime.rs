@@ -90,6 +90,7 @@ fn downtime_scale(max_ms: u64, (left, right): (i32, i32)) -> (TimeScale, u64) {
     let ts = TimeScale {
         left,
         right,
+        start_ms: 0,
         end_ms,
     };
     (ts, step)

@@ -181,6 +181,7 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
             marker(DNS_FAILBACK, MarkerKind::DnsAnswer, "DNS -> us-west-2"),
         ],
         duration_ms: DURATION,
+        start_ms: 0,
     };
     let (slow, fast): (Vec<u64>, Vec<u64>) = downtimes_ms.iter().partition(|&&d| d > 20 * 60_000);
     let downtime = DowntimeInput {
@@ -202,6 +203,7 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
         title: "Traced users: us-west-2 outage, seed 7".to_string(),
         lanes,
         duration_ms: DURATION,
+        start_ms: 0,
         faults: sample_faults(),
         regions: vec!["us-west-2".to_string(), "us-east-1".to_string()],
     };
@@ -417,6 +419,7 @@ fn timeline_edge_cases_render_without_panicking() {
         faults: vec![],
         markers: vec![],
         duration_ms: 0,
+        start_ms: 0,
     };
     render_both(&empty_timeline, "timeline-empty", dir, keep);
     let odd_timeline = TimelineInput {
@@ -458,6 +461,7 @@ fn timeline_edge_cases_render_without_panicking() {
             }])
             .collect(),
         duration_ms: 0,
+        start_ms: 0,
     };
     render_both(&odd_timeline, "timeline-odd", dir, keep);
     let one_point = TimelineInput {
@@ -503,6 +507,7 @@ fn users_edge_cases_render_without_panicking() {
         title: "nobody traced".to_string(),
         lanes: vec![],
         duration_ms: 0,
+        start_ms: 0,
         faults: vec![],
         regions: vec![],
     };
@@ -534,6 +539,7 @@ fn users_edge_cases_render_without_panicking() {
             ],
         }],
         duration_ms: 0,
+        start_ms: 0,
         faults: sample_faults(),
         regions: vec![],
     };
@@ -552,6 +558,7 @@ fn users_edge_cases_render_without_panicking() {
             })
             .collect(),
         duration_ms: 400_000,
+        start_ms: 0,
         faults: vec![],
         regions: vec![],
     };

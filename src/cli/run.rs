@@ -144,7 +144,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             let mut charts = Vec::new();
             if !args.no_charts {
                 let (chart_names, rendered) =
-                    output::write_charts(&report, dir, &args.format.formats())?;
+                    output::write_charts(&report, dir, &args.format.formats(), args.window)?;
                 names.extend(chart_names);
                 charts = rendered.for_page();
             }
