@@ -15,7 +15,8 @@ pub mod manifest;
 
 pub use atomic::{write_atomically, write_file_atomically, Writer};
 pub use dir::{
-    beside, check_dir_destination, check_file_destination, check_ours, mark, parent_of, MARKER,
+    beside, check_dir_destination, check_file_destination, check_ours, files_of_marker, mark,
+    mark_with_files, parent_of, MARKER,
 };
 pub use manifest::{RunManifest, RUN_MANIFEST};
 

@@ -68,6 +68,10 @@ impl Scenario {
     pub const DEFAULT_SEED: u64 = 1;
     /// `scenario.series_step` when not given.
     pub const DEFAULT_SERIES_STEP_MS: u64 = 10_000;
+    /// The longest `scenario.duration`: 366 days. A failover scenario follows an incident
+    /// over hours or days; a year covers any weekly or seasonal schedule around it, and every
+    /// longer run is bounded anyway by the work estimate (`model::budget`).
+    pub const MAX_DURATION_MS: u64 = 366 * 86_400_000;
 
     /// Total number of users.
     pub fn user_count(&self) -> u64 {

@@ -95,7 +95,27 @@ pub(super) fn write_users(out: &mut String, d: &Deployment, primary: &str, ids: 
             .directories
             .get(&(region.to_string(), directory.to_string()))
             .and_then(|x| x.directory_name.clone());
-        let _ = writeln!(out, "\n# workspaces directory {directory}{} in {region}: {count} users, {covered} with a WorkSpace in every other aliased Region\n[[users]]\nname = {}\ncount = {count}\nhome = {}\nfailover_workspaces = {}\n# DEFAULT: registration (FQDN vs Region code), client_versions, resolvers, schedule and\n# behaviour are in no AWS API; set them from your client-management inventory.", name.map_or(String::new(), |n| format!(" ({n})")), q(&name_of(directory)), q(region), f64::from(covered) / f64::from(count));
+        let _ = writeln!(out, "\n# workspaces directory {directory}{} in {region}: {count} users, {covered} with a WorkSpace in every other aliased Region\n[[users]]\nname = {}\ncount = {count}\nhome = {}\nfailover_workspaces = {}", name.map_or(String::new(), |n| format!(" ({n})")), q(&name_of(directory)), q(region), f64::from(covered) / f64::from(count));
+        write_client_versions(out, d);
+    }
+}
+
+/// The group's client versions from the inventory, or the marked default with how to fill
+/// it in.
+fn write_client_versions(out: &mut String, d: &Deployment) {
+    match &d.client_inventory {
+        Some(inventory) => {
+            let _ = writeln!(
+                out,
+                "client_versions = {}  # from {}",
+                inventory.toml_table(),
+                inventory.path
+            );
+            let _ = writeln!(out, "# DEFAULT: registration (FQDN vs Region code), resolvers, schedule and behaviour are in\n# no AWS API; set them from your client-management inventory.");
+        }
+        None => {
+            let _ = writeln!(out, "# DEFAULT: registration (FQDN vs Region code), client_versions, resolvers, schedule and\n# behaviour are in no AWS API; set them from your client-management inventory, or pass\n# `--client-versions FILE` (a CSV `version,users`) to `failsim import`.");
+        }
     }
 }
 

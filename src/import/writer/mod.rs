@@ -134,5 +134,13 @@ fn header(out: &mut String, d: &Deployment, fqdn: &str) {
     for (path, sha) in &d.files {
         let _ = writeln!(out, "#   {path}  {sha}");
     }
+    if let Some(inventory) = &d.client_inventory {
+        let _ = writeln!(
+            out,
+            "# Client versions from {} ({} users).",
+            inventory.path,
+            inventory.users()
+        );
+    }
     let _ = writeln!(out, "# Values marked DEFAULT are not in any AWS API: fill them in before trusting the run.\n\n[scenario]\nname = {}\nseed = 1\nduration = \"6h\"  # DEFAULT: how long to simulate", q(&format!("Imported deployment: {fqdn}")));
 }

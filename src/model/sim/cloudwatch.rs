@@ -147,7 +147,7 @@ impl<R: Recorder> Sim<'_, R> {
         if let Some(v) = value {
             self.metrics[m]
                 .pending
-                .push_back((now + spec.delay_ms, at, v));
+                .push_back((now.saturating_add(spec.delay_ms), at, v));
         }
         let metric = m as u16;
         self.observe(now, Observation::DatapointPublished { metric, value });

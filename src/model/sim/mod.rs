@@ -56,6 +56,8 @@ mod setup;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use setup::control_tick_ms;
+
 use super::client::{flag, ClientState, User, NEVER, NO_REGION};
 use super::dns::DnsAnswer;
 use super::health::CheckerVerdict;
@@ -286,14 +288,14 @@ impl<R: Recorder> Sim<'_, R> {
             Event::WorkEnd { user } => self.work_end(now, user as usize),
             Event::ControlTick => {
                 self.control_tick(now);
-                let next = now + self.control_tick_ms;
+                let next = now.saturating_add(self.control_tick_ms);
                 if next <= self.scenario.duration_ms {
                     self.scheduler.at(next, Event::ControlTick);
                 }
             }
             Event::SeriesTick => {
                 self.sample(now);
-                let next = now + self.scenario.series_step_ms;
+                let next = now.saturating_add(self.scenario.series_step_ms);
                 if next <= self.scenario.duration_ms {
                     self.scheduler.at(next, Event::SeriesTick);
                 }

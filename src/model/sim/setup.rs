@@ -354,7 +354,7 @@ fn gcd(a: u64, b: u64) -> u64 {
 
 /// The control tick divides every metric resolution, canary probe interval and alarm
 /// evaluation cadence, so each of them happens exactly on a tick.
-fn control_tick_ms(scenario: &Scenario) -> u64 {
+pub(crate) fn control_tick_ms(scenario: &Scenario) -> u64 {
     let mut tick = 0;
     for m in &scenario.metrics {
         tick = gcd(tick, m.resolution_ms);

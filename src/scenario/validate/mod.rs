@@ -69,6 +69,15 @@ fn scenario_table(validator: &mut Validator, raw: &RawScenario) -> (u64, u64) {
         raw.scenario.series_step.as_ref(),
         Scenario::DEFAULT_SERIES_STEP_MS,
     );
+    if duration_ms > Scenario::MAX_DURATION_MS {
+        validator.report(
+            at(&base, &[key("duration")]),
+            format!(
+                "is longer than a year; allowed: at most {} (366 days)",
+                crate::time::format_ms(Scenario::MAX_DURATION_MS)
+            ),
+        );
+    }
     if duration_ms > 0 && duration_ms / series_step_ms > 1_000_000 {
         validator.report(at(&base, &[key("series_step")]), "gives more than a million series rows; allowed: a step of at least duration / 1,000,000");
     }
