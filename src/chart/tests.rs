@@ -198,6 +198,10 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
                 downtimes_ms: slow,
             },
         ],
+        targets: vec![crate::chart::DowntimeTarget {
+            at_ms: 10 * 60_000,
+            label: "expect downtime_p95_ms <= 10m".to_string(),
+        }],
     };
     let users = UsersInput {
         title: "Traced users: us-west-2 outage, seed 7".to_string(),
@@ -363,6 +367,7 @@ fn svg_names_the_font_and_carries_the_labels() {
         downtimes_ms: vec![90_000],
         censored: 0,
         cohorts: vec![],
+        targets: vec![],
     };
     render_downtime(&one, ImageFormat::Svg, &path).unwrap();
     let svg = std::fs::read_to_string(&path).unwrap();
@@ -375,6 +380,7 @@ fn svg_names_the_font_and_carries_the_labels() {
         downtimes_ms: vec![],
         censored: 0,
         cohorts: vec![],
+        targets: vec![],
     };
     render_downtime(&none, ImageFormat::Svg, &path).unwrap();
     let svg = std::fs::read_to_string(&path).unwrap();
@@ -494,6 +500,7 @@ fn downtime_edge_cases_render_without_panicking() {
             downtimes_ms,
             censored: 0,
             cohorts: vec![],
+            targets: vec![],
         };
         render_both(&input, name, dir, keep);
     }

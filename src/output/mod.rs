@@ -104,10 +104,11 @@ pub fn write_charts(
     dir: &Path,
     formats: &[ImageFormat],
     window: Option<views::Window>,
+    expectations: &[crate::scenario::Expectation],
 ) -> Result<(Vec<String>, RenderedCharts), OutputError> {
     let window = window.unwrap_or_else(|| views::incident_window(report));
     let timeline = views::timeline(report, window);
-    let downtime = views::downtime(report);
+    let downtime = views::downtime(report, expectations);
     let users = views::users(report, window);
     let svg = |chart: charts::AnyChart<'_>, name: &str| {
         charts::svg_document(&chart)

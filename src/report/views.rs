@@ -4,7 +4,7 @@
 use super::timeline::status_label;
 use super::{Report, Summary};
 use crate::chart::kit::thousands;
-use crate::chart::CohortCurve;
+use crate::chart::{CohortCurve, DowntimeTarget};
 use crate::chart::{
     DowntimeInput, FaultWindow, Lane, LaneSegment, LaneState, Marker, MarkerKind, StackedSeries,
     TimelineInput, UsersInput,
@@ -12,6 +12,7 @@ use crate::chart::{
 use crate::metric::{Cohort, Dimension, Metric, REDIRECT_VALUES};
 use crate::model::client::ClientState;
 use crate::model::Observation;
+use crate::scenario::Expectation;
 use crate::time::{format_clock_compact, format_human as format_ms};
 
 fn faults(report: &Report) -> Vec<FaultWindow> {
@@ -269,7 +270,7 @@ fn lane_label(report: &Report, user: u32) -> String {
 
 /// CDF of per-user downtime over affected users (those off the VPN of a private zone left
 /// out, as in the summary), with one curve per `redirect` cohort.
-pub fn downtime(report: &Report) -> DowntimeInput {
+pub fn downtime(report: &Report, expectations: &[Expectation]) -> DowntimeInput {
     let counted = || {
         report
             .users
@@ -303,7 +304,38 @@ pub fn downtime(report: &Report) -> DowntimeInput {
         downtimes_ms: counted().map(|u| u.downtime_ms).collect(),
         censored: counted().filter(|u| u.reconnect_ms.is_none()).count() as u64,
         cohorts,
+        targets: downtime_targets(expectations),
     }
+}
+
+/// The `[[expect]]` bounds on a downtime percentile, mean or maximum, as target lines
+/// (`expect downtime_p95_ms{redirect=redirectable} <= 10m`).
+fn downtime_targets(expectations: &[Expectation]) -> Vec<DowntimeTarget> {
+    use Metric::*;
+    let mut targets = Vec::new();
+    for e in expectations {
+        let m = e.metric.metric;
+        if !matches!(
+            m,
+            DowntimeMeanMs
+                | DowntimeP50Ms
+                | DowntimeP90Ms
+                | DowntimeP95Ms
+                | DowntimeP99Ms
+                | DowntimeMaxMs
+        ) {
+            continue;
+        }
+        for (bound, sign) in [(e.min, ">="), (e.max, "<=")] {
+            if let Some(v) = bound.filter(|v| v.is_finite() && *v >= 0.0) {
+                targets.push(DowntimeTarget {
+                    at_ms: v as u64,
+                    label: format!("expect {} {sign} {}", e.metric, format_ms(v as u64)),
+                });
+            }
+        }
+    }
+    targets
 }
 
 /// Swimlanes of the traced users, from their client state changes.
@@ -506,8 +538,40 @@ mod tests {
     }
 
     #[test]
+    fn downtime_bounds_become_target_lines_and_other_bounds_do_not() {
+        let expect = |name: &str, min: Option<f64>, max: Option<f64>| Expectation {
+            metric: crate::metric::MetricRef::parse(name).expect("a metric"),
+            min,
+            max,
+        };
+        let targets = downtime_targets(&[
+            expect(
+                "downtime_p95_ms{redirect=redirectable}",
+                None,
+                Some(600_000.0),
+            ),
+            expect("users_affected", None, Some(10.0)),
+            expect("downtime_max_ms", Some(60_000.0), None),
+        ]);
+        let lines: Vec<(u64, &str)> = targets
+            .iter()
+            .map(|t| (t.at_ms, t.label.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    600_000,
+                    "expect downtime_p95_ms{redirect=redirectable} <= 10m"
+                ),
+                (60_000, "expect downtime_max_ms >= 1m"),
+            ]
+        );
+    }
+
+    #[test]
     fn downtime_is_over_affected_users() {
-        let input = downtime(&fixture::report("outage", "ignore-check"));
+        let input = downtime(&fixture::report("outage", "ignore-check"), &[]);
         assert_eq!(input.downtimes_ms, vec![300_000, 300_000]);
     }
 }
