@@ -12,7 +12,7 @@
 //! the same message plus the command that reproduces the run. The XML holds no timestamps
 //! or durations, so the same run always writes the same bytes.
 
-use crate::metric::Metric;
+use crate::metric::MetricRef;
 use crate::report::Summary;
 use crate::scenario::Expectation;
 use crate::time::format_ms;
@@ -21,8 +21,8 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 /// The outcome of one `[[expect]]` against one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExpectationResult {
-    /// The summary metric checked.
-    pub metric: Metric,
+    /// The summary metric checked (of every user or of a cohort).
+    pub metric: MetricRef,
     /// The run's value; `None` when the metric did not happen.
     pub actual: Option<f64>,
     /// Inclusive lower bound, if any.
@@ -39,17 +39,21 @@ pub struct ExpectationResult {
 impl ExpectationResult {
     /// The bound alone, as in the message: `at most 900000 (15m)`.
     pub fn bound_text(&self) -> String {
-        describe_bounds(self.metric, self.min, self.max)
+        describe_bounds(&self.metric, self.min, self.max)
     }
 }
 
-/// Checks every expectation against a run's summary, in the order given.
-pub fn evaluate(expectations: &[Expectation], summary: &Summary) -> Vec<ExpectationResult> {
+/// Checks every expectation against a run's values (`value` gives a metric's value, of
+/// every user or of a cohort: `Report::metric`), in the order given.
+pub fn evaluate(
+    expectations: &[Expectation],
+    value: impl Fn(&MetricRef) -> Option<f64>,
+) -> Vec<ExpectationResult> {
     expectations
         .iter()
         .map(|x| {
-            let actual = summary.get(x.metric);
-            let bound = describe_bounds(x.metric, x.min, x.max);
+            let actual = value(&x.metric);
+            let bound = describe_bounds(&x.metric, x.min, x.max);
             let (passed, message) = match actual {
                 None => (
                     false,
@@ -65,13 +69,13 @@ pub fn evaluate(expectations: &[Expectation], summary: &Summary) -> Vec<Expectat
                         format!(
                             "{} = {}; expected {bound}",
                             x.metric,
-                            show_value(x.metric, v)
+                            show_value(&x.metric, v)
                         ),
                     )
                 }
             };
             ExpectationResult {
-                metric: x.metric,
+                metric: x.metric.clone(),
                 actual,
                 min: x.min,
                 max: x.max,
@@ -84,7 +88,7 @@ pub fn evaluate(expectations: &[Expectation], summary: &Summary) -> Vec<Expectat
 
 /// A value as in `summary.csv`, followed for `*_ms` metrics by a human duration:
 /// `2921435 (48m 41.435s)`.
-pub fn show_value(metric: Metric, v: f64) -> String {
+pub fn show_value(metric: &MetricRef, v: f64) -> String {
     let plain = Summary::format_value(Some(v));
     if metric.is_duration() {
         format!("{plain} ({})", format_ms(v.max(0.0).round() as u64))
@@ -94,7 +98,7 @@ pub fn show_value(metric: Metric, v: f64) -> String {
 }
 
 /// `between A and B`, `at least A` or `at most B`, values shown as by [`show_value`].
-pub fn describe_bounds(metric: Metric, min: Option<f64>, max: Option<f64>) -> String {
+pub fn describe_bounds(metric: &MetricRef, min: Option<f64>, max: Option<f64>) -> String {
     match (min, max) {
         (Some(a), Some(b)) => format!(
             "between {} and {}",
@@ -196,21 +200,27 @@ fn render(suite: TestSuite) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metric::Metric;
 
-    fn summary(values: &[(Metric, Option<f64>)]) -> Summary {
-        Summary {
+    fn summary(values: &[(Metric, Option<f64>)]) -> impl Fn(&MetricRef) -> Option<f64> {
+        let s = Summary {
             values: values.to_vec(),
-        }
+        };
+        move |m: &MetricRef| s.get(m.metric)
     }
 
     fn expect(metric: Metric, min: Option<f64>, max: Option<f64>) -> Expectation {
-        Expectation { metric, min, max }
+        Expectation {
+            metric: metric.into(),
+            min,
+            max,
+        }
     }
 
     #[test]
     fn failed_upper_bound_says_value_duration_and_bound() {
         let s = summary(&[(Metric::DowntimeP95Ms, Some(2_921_435.0))]);
-        let r = evaluate(&[expect(Metric::DowntimeP95Ms, None, Some(900_000.0))], &s);
+        let r = evaluate(&[expect(Metric::DowntimeP95Ms, None, Some(900_000.0))], s);
         assert_eq!(r.len(), 1);
         assert!(!r[0].passed);
         assert_eq!(
@@ -232,7 +242,7 @@ mod tests {
                 expect(Metric::UsersMisdirected, None, Some(0.0)),
                 expect(Metric::Users, Some(201.0), None),
             ],
-            &s,
+            s,
         );
         assert!(r[0].passed && r[1].passed, "{r:?}");
         assert!(!r[2].passed);
@@ -243,7 +253,7 @@ mod tests {
     #[test]
     fn a_metric_that_did_not_happen_fails() {
         let s = summary(&[(Metric::DnsFailoverMs, None)]);
-        let r = evaluate(&[expect(Metric::DnsFailoverMs, None, Some(300_000.0))], &s);
+        let r = evaluate(&[expect(Metric::DnsFailoverMs, None, Some(300_000.0))], s);
         assert!(!r[0].passed);
         assert_eq!(r[0].actual, None);
         assert_eq!(
@@ -263,7 +273,7 @@ mod tests {
                 expect(Metric::DowntimeP95Ms, None, Some(900_000.0)),
                 expect(Metric::Users, Some(1.0), None),
             ],
-            &s,
+            s,
         );
         let context = JunitContext {
             reproduce: "failsim run x.toml --seed 7",

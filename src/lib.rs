@@ -19,6 +19,9 @@ pub mod engine;
 pub mod expect;
 #[cfg(test)]
 pub(crate) mod fixture;
+pub mod fuzzing;
+pub mod guard;
+pub mod html;
 pub mod import;
 pub mod metric;
 pub mod model;

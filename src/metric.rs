@@ -3,6 +3,10 @@
 //!
 //! Every metric has its `summary.csv` name, a unit and a one-line meaning; `summary.csv`,
 //! `sweep.csv`, `sweep_summary.csv`, `[[expect]]` and `--metric` all read this one list.
+//!
+//! A metric can be qualified by a cohort, Prometheus-style: `downtime_p95_ms{redirect=redirectable}`
+//! is the p95 downtime of the users who can follow DNS redirection ([`MetricRef`]). The
+//! cohort dimensions are [`Dimension`]; `cohorts.csv` lists every cohort of a run.
 
 /// The unit a metric is measured in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +59,7 @@ metrics! {
     UsersRedirected => "users_redirected", Count, "Users who worked in a non-home Region at some point.";
     UsersNotRedirectable => "users_not_redirectable", Count, "Affected users who cannot follow DNS redirection (Region-code registration or a client older than 3.0.9).";
     UsersMisdirected => "users_misdirected", Count, "Users who received a hijacked domain's answer.";
+    UsersOffVpn => "users_off_vpn", Count, "Users off the VPN of a private hosted zone: never working, for a reason unrelated to the outage; left out of every other user and downtime figure.";
     UsersNeverReconnected => "users_never_reconnected", Count, "Affected users who never connected again before the end.";
     DowntimeMeanMs => "downtime_mean_ms", Milliseconds, "Mean downtime of affected users.";
     DowntimeP50Ms => "downtime_p50_ms", Milliseconds, "Median downtime of affected users (nearest rank).";
@@ -101,9 +106,274 @@ impl std::fmt::Display for Metric {
     }
 }
 
+/// A way of splitting users into cohorts (`cohorts.csv`, `metric{dimension=value}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    /// The `[[users]]` group.
+    Group,
+    /// How the client is registered: `fqdn` (the connection alias) or `region_code`.
+    Registration,
+    /// The client version string (whether it follows redirection is in the cohort's label).
+    Client,
+    /// The `[[resolver]]` the user's lookups go to.
+    Resolver,
+    /// The home Region.
+    Home,
+    /// Whether the user can be redirected by DNS, and if not the first reason why:
+    /// see [`REDIRECT_VALUES`].
+    Redirect,
+}
+
+/// The values of [`Dimension::Redirect`], in the order reasons are tried: a user is in the
+/// first that applies.
+pub const REDIRECT_VALUES: [&str; 5] = [
+    "region_code",
+    "off_vpn",
+    "old_client",
+    "no_failover_workspace",
+    "redirectable",
+];
+
+impl Dimension {
+    /// Every dimension, in `cohorts.csv` order.
+    pub const ALL: [Dimension; 6] = [
+        Dimension::Group,
+        Dimension::Registration,
+        Dimension::Client,
+        Dimension::Resolver,
+        Dimension::Home,
+        Dimension::Redirect,
+    ];
+
+    /// The name used in `cohorts.csv` and in `metric{name=value}`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Dimension::Group => "group",
+            Dimension::Registration => "registration",
+            Dimension::Client => "client",
+            Dimension::Resolver => "resolver",
+            Dimension::Home => "home",
+            Dimension::Redirect => "redirect",
+        }
+    }
+
+    /// The dimension called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// The values every scenario has (`None` when they are scenario names).
+    pub fn fixed_values(self) -> Option<&'static [&'static str]> {
+        match self {
+            Dimension::Registration => Some(&["fqdn", "region_code"]),
+            Dimension::Redirect => Some(&REDIRECT_VALUES),
+            _ => None,
+        }
+    }
+}
+
+/// One cohort: the users whose `dimension` has `value` (`redirect=redirectable`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cohort {
+    /// What the users are split by.
+    pub dimension: Dimension,
+    /// The value shared by the cohort's users.
+    pub value: String,
+}
+
+impl std::fmt::Display for Cohort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.dimension.name(), self.value)
+    }
+}
+
+/// The scenario names a cohort value may take, per dimension (for validating a
+/// [`MetricRef`] against a scenario).
+#[derive(Clone, Debug, Default)]
+pub struct CohortNames {
+    /// `[[users]]` names.
+    pub groups: Vec<String>,
+    /// Client version strings, each once, in order of first appearance.
+    pub clients: Vec<String>,
+    /// `[[resolver]]` names.
+    pub resolvers: Vec<String>,
+    /// `[[region]]` names.
+    pub regions: Vec<String>,
+}
+
+impl CohortNames {
+    /// The values `dimension` may take.
+    pub fn values(&self, dimension: Dimension) -> Vec<String> {
+        if let Some(fixed) = dimension.fixed_values() {
+            return fixed.iter().map(|v| v.to_string()).collect();
+        }
+        match dimension {
+            Dimension::Group => self.groups.clone(),
+            Dimension::Client => self.clients.clone(),
+            Dimension::Resolver => self.resolvers.clone(),
+            _ => self.regions.clone(),
+        }
+    }
+
+    /// `Ok` when `cohort` names a cohort of this scenario, else the message saying what is
+    /// allowed.
+    pub fn check(&self, cohort: &Cohort) -> Result<(), String> {
+        let allowed = self.values(cohort.dimension);
+        if allowed.contains(&cohort.value) {
+            return Ok(());
+        }
+        Err(format!(
+            "no cohort `{cohort}` in this scenario; allowed values of `{}`: {}",
+            cohort.dimension.name(),
+            allowed.join(", ")
+        ))
+    }
+}
+
+/// A metric, of all users or of one cohort: `downtime_p95_ms` or
+/// `downtime_p95_ms{redirect=redirectable}`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MetricRef {
+    /// The summary metric.
+    pub metric: Metric,
+    /// The cohort it is computed over; `None`: every user.
+    pub cohort: Option<Cohort>,
+}
+
+impl From<Metric> for MetricRef {
+    fn from(metric: Metric) -> Self {
+        MetricRef {
+            metric,
+            cohort: None,
+        }
+    }
+}
+
+impl MetricRef {
+    /// Parses `name` or `name{dimension=value}`. Scenario names (groups, Regions,
+    /// resolvers, client versions) are checked later, against the scenario
+    /// ([`CohortNames::check`]); fixed values are checked here.
+    pub fn parse(text: &str) -> Result<MetricRef, String> {
+        let text = text.trim();
+        let (name, cohort) = match text.split_once('{') {
+            None => (text, None),
+            Some((name, rest)) => {
+                let Some(inner) = rest.strip_suffix('}') else {
+                    return Err(format!(
+                        "`{text}`: a cohort is written `metric{{dimension=value}}`, e.g. downtime_p95_ms{{redirect=redirectable}}"
+                    ));
+                };
+                (name.trim(), Some(parse_cohort(inner)?))
+            }
+        };
+        let metric = Metric::from_name(name).ok_or_else(|| {
+            format!(
+                "unknown summary metric `{name}`; allowed: {}",
+                Metric::names()
+            )
+        })?;
+        Ok(MetricRef { metric, cohort })
+    }
+
+    /// Whether values are milliseconds.
+    pub fn is_duration(&self) -> bool {
+        self.metric.is_duration()
+    }
+}
+
+fn parse_cohort(inner: &str) -> Result<Cohort, String> {
+    let dimensions = || {
+        Dimension::ALL
+            .iter()
+            .map(|d| d.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some((dimension, value)) = inner.split_once('=') else {
+        return Err(format!(
+            "`{{{inner}}}`: expected {{dimension=value}}, dimensions: {}",
+            dimensions()
+        ));
+    };
+    let (dimension, value) = (dimension.trim(), value.trim().trim_matches('"'));
+    let dimension = Dimension::from_name(dimension).ok_or_else(|| {
+        format!(
+            "unknown cohort dimension `{dimension}`; allowed: {}",
+            dimensions()
+        )
+    })?;
+    if let Some(fixed) = dimension.fixed_values() {
+        if !fixed.contains(&value) {
+            return Err(format!(
+                "unknown value `{value}` of cohort dimension `{}`; allowed: {}",
+                dimension.name(),
+                fixed.join(", ")
+            ));
+        }
+    }
+    if value.is_empty() {
+        return Err(format!("`{{{inner}}}`: the cohort value is empty"));
+    }
+    Ok(Cohort {
+        dimension,
+        value: value.to_string(),
+    })
+}
+
+impl std::fmt::Display for MetricRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.cohort {
+            None => f.write_str(self.metric.name()),
+            Some(c) => write!(f, "{}{{{c}}}", self.metric.name()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metric_refs_parse_and_print() {
+        let r = MetricRef::parse("downtime_p95_ms{redirect=redirectable}").unwrap();
+        assert_eq!(r.metric, Metric::DowntimeP95Ms);
+        assert_eq!(
+            r.cohort,
+            Some(Cohort {
+                dimension: Dimension::Redirect,
+                value: "redirectable".into()
+            })
+        );
+        assert_eq!(r.to_string(), "downtime_p95_ms{redirect=redirectable}");
+        assert_eq!(
+            MetricRef::parse("users_affected").unwrap(),
+            MetricRef::from(Metric::UsersAffected)
+        );
+        let r = MetricRef::parse("downtime_max_ms{home = us-west-2}").unwrap();
+        assert_eq!(r.to_string(), "downtime_max_ms{home=us-west-2}");
+    }
+
+    #[test]
+    fn bad_metric_refs_say_what_is_allowed() {
+        let e = MetricRef::parse("downtime_p95_ms{redirect=maybe}").unwrap_err();
+        assert!(e.contains("allowed: region_code, off_vpn"), "{e}");
+        let e = MetricRef::parse("downtime_p95_ms{colour=red}").unwrap_err();
+        assert!(e.contains("unknown cohort dimension `colour`"), "{e}");
+        assert!(e.contains("group, registration, client"), "{e}");
+        let e = MetricRef::parse("downtime_p95_ms{redirectable}").unwrap_err();
+        assert!(e.contains("expected {dimension=value}"), "{e}");
+        let e = MetricRef::parse("downtime_p95_ms{redirect=redirectable").unwrap_err();
+        assert!(e.contains("metric{dimension=value}"), "{e}");
+        let e = MetricRef::parse("p95{home=a}").unwrap_err();
+        assert!(e.contains("unknown summary metric `p95`"), "{e}");
+        let names = CohortNames {
+            regions: vec!["us-west-2".into()],
+            ..CohortNames::default()
+        };
+        let bad = MetricRef::parse("users{home=eu-west-1}").unwrap();
+        let e = names.check(bad.cohort.as_ref().unwrap()).unwrap_err();
+        assert!(e.contains("allowed values of `home`: us-west-2"), "{e}");
+    }
 
     #[test]
     fn names_round_trip_and_are_unique() {

@@ -1,6 +1,7 @@
 //! The one home of platform-specific code. failsim builds and gives identical results on
 //! Linux, macOS and Windows; what differs here is only performance hints, each a no-op
-//! elsewhere. `scripts/check-platform-deps.sh` (run by `.ci/run`) checks that a crate
+//! elsewhere, and whether a process is still running (for removing a crashed run's
+//! temporary directory), unknown elsewhere. `scripts/check-platform-deps.sh` (run by `.ci/run`) checks that a crate
 //! declared for some platforms only (`libc`) is used nowhere but here.
 
 /// Asks the kernel to back a large array with transparent huge pages (Linux, where THP is
@@ -26,4 +27,19 @@ pub fn advise_huge_pages<T>(v: &Vec<T>) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = v;
+}
+
+/// Whether process `pid` is running: `Some` on Linux (from `/proc`), `None` (unknown)
+/// elsewhere. A crashed or killed run's temporary directory is removed only when its
+/// process is known to be gone.
+pub fn process_alive(pid: u32) -> Option<bool> {
+    #[cfg(target_os = "linux")]
+    {
+        Some(std::path::Path::new("/proc").join(pid.to_string()).exists())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
 }

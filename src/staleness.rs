@@ -56,6 +56,12 @@ pub const DEFAULT_SEED: u64 = 1;
 
 /// Largest accepted `instances`.
 pub const MAX_INSTANCES: u32 = 1_000_000;
+/// Smallest accepted `rate_per_second`: 0.01 lookups per second.
+///
+/// Why: below it the hour after the change sees fewer than 36 lookups, too few for a curve;
+/// and far below it (`1e-20`) the time between lookups exceeds what milliseconds in a `u64`
+/// can hold, so the run could not reach its end.
+pub const MIN_RATE_PER_SECOND: f64 = 0.01;
 /// Largest accepted `rate_per_second` (bounds a run to 10,000 × (2 h warm-up + 1 h) ≈ 1.1e8
 /// lookups).
 pub const MAX_RATE_PER_SECOND: f64 = 10_000.0;
@@ -116,7 +122,7 @@ impl StalenessParams {
         if !(1..=MAX_INSTANCES).contains(&self.instances) {
             return Err(StalenessError::Instances(self.instances));
         }
-        if !(self.rate_per_second > 0.0 && self.rate_per_second <= MAX_RATE_PER_SECOND) {
+        if !(MIN_RATE_PER_SECOND..=MAX_RATE_PER_SECOND).contains(&self.rate_per_second) {
             return Err(StalenessError::Rate(self.rate_per_second));
         }
         if self.ttl_ms > MAX_TTL_MS {
@@ -147,7 +153,7 @@ pub enum StalenessError {
     #[error("instances = {0}: allowed 1 to 1,000,000")]
     Instances(u32),
     /// Rate out of range.
-    #[error("rate = {0} lookups per second: allowed more than 0 and at most 10,000")]
+    #[error("rate = {0} lookups per second: allowed 0.01 to 10,000")]
     Rate(f64),
     /// TTL out of range.
     #[error("ttl = {0} ms: allowed 0 to 7 days")]
@@ -290,7 +296,8 @@ fn curve_with_progress(
             progress_due_ms += 60_000;
         }
         elapsed_ms += exponential(&mut arrivals, arrival_gap_ms);
-        let now_ms = ORIGIN_MS + elapsed_ms as u64;
+        // Saturating: a float beyond u64 casts to u64::MAX, which must end the run, not wrap.
+        let now_ms = ORIGIN_MS.saturating_add(elapsed_ms as u64);
         if now_ms >= end_ms {
             break;
         }
@@ -583,6 +590,11 @@ mod tests {
         ));
         assert!(matches!(
             bad(&|p| p.rate_per_second = 1e9),
+            StalenessError::Rate(_)
+        ));
+        // A rate this low never ended: the arrival time saturated and the end wrapped.
+        assert!(matches!(
+            bad(&|p| p.rate_per_second = 1e-20),
             StalenessError::Rate(_)
         ));
         assert_eq!(

@@ -115,11 +115,21 @@ pub fn format_minutes_seconds(ms: u64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
+/// The longest duration any scenario field or flag accepts: 100 years (of 365.25 days, as
+/// humantime counts them).
+///
+/// Why this bound: it is longer than anything a failover scenario needs (DNS allows TTLs up
+/// to 2^31 - 1 seconds, about 68 years: RFC 2181 §8), and small enough that the simulator
+/// can add a million such durations to a time without overflowing `u64` milliseconds
+/// (100 years is about 3.2e12 ms; `u64::MAX` is about 1.8e19), so `now + duration` never
+/// wraps and never trips the event queue's "time went backwards" invariant.
+pub const MAX_DURATION_MS: u64 = 36_525 * 86_400_000;
+
 /// Parses a duration string with units into milliseconds.
 ///
 /// Accepts what `humantime` accepts (`"250ms"`, `"30s"`, `"5m"`, `"1h 30m"`, `"2days"`) and
-/// rejects a bare number (units are mandatory so `ttl = "60"` cannot be misread) and
-/// anything finer than a millisecond.
+/// rejects a bare number (units are mandatory so `ttl = "60"` cannot be misread), anything
+/// finer than a millisecond and anything longer than [`MAX_DURATION_MS`].
 pub fn parse_duration(text: &str) -> Result<u64, String> {
     let t = text.trim();
     if t.is_empty() {
@@ -134,7 +144,12 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     if d.subsec_nanos() % 1_000_000 != 0 {
         return Err(format!("`{t}` is finer than a millisecond"));
     }
-    u64::try_from(d.as_millis()).map_err(|_| format!("`{t}` is too long"))
+    match u64::try_from(d.as_millis()) {
+        Ok(ms) if ms <= MAX_DURATION_MS => Ok(ms),
+        _ => Err(format!(
+            "`{t}` is too long (at most 100 years, {MAX_DURATION_MS} ms)"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -156,6 +171,16 @@ mod tests {
         assert!(parse_duration("fast").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("1us").is_err());
+    }
+
+    #[test]
+    fn duration_overflow_is_refused() {
+        assert_eq!(parse_duration("100y").unwrap(), MAX_DURATION_MS);
+        let e = parse_duration("584542046y 33d 2h 25m 51s 115ms").unwrap_err();
+        assert!(e.contains("too long"), "{e}");
+        assert!(parse_duration("101y")
+            .unwrap_err()
+            .contains("at most 100 years"));
     }
 
     #[test]

@@ -264,3 +264,44 @@ fn a_three_region_chain_follows_alias_records_and_drops_latency_records_with_a_w
         "six of eight users have WorkSpaces in both other Regions"
     );
 }
+
+/// `--client-versions FILE` turns a client-management inventory into every group's
+/// `client_versions`; a malformed inventory is located and nothing is written.
+#[test]
+fn a_client_inventory_sets_the_client_versions() {
+    let dir = repo("examples/aws-export");
+    let mut args: Vec<&str> = EXAMPLE.to_vec();
+    args.extend(["--client-versions", "client-versions.csv"]);
+    let (code, stdout, stderr) = import_in(&dir, &args);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains(
+            "client_versions = { \"5.22.0\" = 0.75, \"3.0.8\" = 0.25 }  # from client-versions.csv"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("# Client versions from client-versions.csv (8 users)."));
+    // The old clients ignore redirection: the run says so.
+    let out = tempfile::tempdir().unwrap();
+    let scenario = out.path().join("s.toml");
+    fs::write(&scenario, &stdout).unwrap();
+    let (code, _, stderr) = output(failsim().arg("check").arg(&scenario));
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let target = out.path().join("bad.toml");
+    fs::write(out.path().join("c.csv"), "version,users\n5.22.0,lots\n").unwrap();
+    let mut args: Vec<String> = EXAMPLE.iter().map(|a| a.to_string()).collect();
+    args.extend([
+        "--client-versions".into(),
+        out.path().join("c.csv").display().to_string(),
+    ]);
+    args.extend(["--out".into(), target.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, _, stderr) = import_in(&dir, &args);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("c.csv:2:8: `users`: `lots` is not a count"),
+        "{stderr}"
+    );
+    assert!(!target.exists(), "nothing written on error");
+}

@@ -55,17 +55,23 @@ fn same_seed_gives_byte_identical_files_and_another_seed_differs() {
     names.sort();
     assert_eq!(
         names.len(),
-        12,
-        "4 CSVs, 3 SVGs, 3 PNGs, the manifest and the marker: {names:?}"
+        14,
+        "5 CSVs, 3 SVGs, 3 PNGs, report.html, the manifest and the marker: {names:?}"
     );
-    // The manifest's command names each run's own --out; everything else is the same.
-    let manifest = |d: &std::path::Path| {
-        fs::read_to_string(d.join("run-manifest.toml"))
+    // The manifest and the report's provenance name each run's own --out (the reproduce
+    // command); everything else is the same, byte for byte.
+    let with_out = |d: &std::path::Path, f: &str| {
+        fs::read_to_string(d.join(f))
             .unwrap()
             .replace(&*d.display().to_string(), "OUT")
     };
-    assert_eq!(manifest(&a), manifest(&b));
-    for f in names.iter().filter(|f| *f != "run-manifest.toml") {
+    for f in ["run-manifest.toml", "report.html"] {
+        assert_eq!(with_out(&a, f), with_out(&b, f), "{f}");
+    }
+    for f in names
+        .iter()
+        .filter(|f| !["run-manifest.toml", "report.html"].contains(&f.as_str()))
+    {
         assert_eq!(
             fs::read(a.join(f)).unwrap(),
             fs::read(b.join(f)).unwrap(),

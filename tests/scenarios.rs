@@ -18,12 +18,13 @@ fn missing_data_trap_never_fails_over_and_the_documented_fix_works() {
 
 #[test]
 fn alarm_failover_detects_once_the_last_good_minute_leaves_the_range() {
-    // Outage at 1:00 takes the metric's Region with it. The datapoint for 0:59 is published at
-    // 1:00 and lost; evaluations at 1:01..1:03 still see good minutes in the 5-period range;
-    // at 1:04 the whole range is missing and `breaching` fills it: ALARM. DNS +10 s.
+    // Outage at 1:00 takes the metric's Region with it. The datapoint for 0:59-1:00 (a minute
+    // before the outage) is published at 1:00 and good; from 1:00-1:01 on they go missing.
+    // Evaluations at 1:01..1:04 still see a good minute in the 5-period range; at 1:05 the
+    // whole range is missing and `breaching` fills it: ALARM. DNS +10 s.
     let s = summary_of("scenarios/alarm-failover.toml", &[]);
-    assert_eq!(metric(&s, "detection_ms"), Some(240_000));
-    assert_eq!(metric(&s, "dns_failover_ms"), Some(250_000));
+    assert_eq!(metric(&s, "detection_ms"), Some(300_000));
+    assert_eq!(metric(&s, "dns_failover_ms"), Some(310_000));
 }
 
 #[test]

@@ -51,6 +51,7 @@ fn sweep_runs_the_grid_with_shared_seeds_and_exits_0_even_when_expectations_fail
         names,
         [
             ".failsim",
+            "report.html",
             "sweep-manifest.toml",
             "sweep.csv",
             "sweep.svg",
@@ -151,7 +152,11 @@ fn jobs_1_and_jobs_2_write_byte_identical_files() {
         assert_eq!(code, Some(0), "{err}");
         outputs.push(files_of(&out));
     }
-    assert_eq!(outputs[0].len(), 6, "marker, manifest, 2 CSV, SVG, PNG");
+    assert_eq!(
+        outputs[0].len(),
+        7,
+        "marker, manifest, 2 CSV, SVG, PNG, report.html"
+    );
     assert!(outputs[0] == outputs[1], "--jobs changed the files");
 }
 
@@ -205,7 +210,7 @@ fn bad_sweep_arguments_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let s = write_sweep_fixture(dir.path(), "");
     let out = dir.path().join("out");
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["--vary", "users.nobody.count=1,2"],
             "--vary users.nobody.count=1: no `users` entry named `nobody`",
@@ -217,7 +222,11 @@ fn bad_sweep_arguments_are_usage_errors() {
         (&["--vary", "dns.ttl"], "expected PATH=V1,V2"),
         (&["--shard", "0/4"], "K/N"),
         (&["--shard", "5/4"], "1 <= K <= N"),
-        (&["--metric", "p95"], "--metric p95: not a summary metric"),
+        (&["--metric", "p95"], "--metric p95: unknown summary metric"),
+        (
+            &["--metric", "downtime_p95_ms{home=mars}"],
+            "no cohort `home=mars` in this scenario; allowed values of `home`:",
+        ),
     ];
     for (args, needle) in cases {
         let (code, _, err) = sweep(&s, &out, args);

@@ -1,5 +1,7 @@
 //! The empirical CDF of per-user downtime over affected users, with the p50, p95 and p99
-//! (nearest rank) marked by labelled lines.
+//! (nearest rank) marked by labelled lines, and one thinner curve per cohort (each over its
+//! own users) with a legend on the right, so the users who can be redirected and those who
+//! cannot are told apart.
 
 use plotters::prelude::{Color, DrawingBackend};
 
@@ -8,9 +10,10 @@ use super::kit::{
     WIDTH,
 };
 use super::layout::{
-    draw_heading, draw_line_labels, draw_message, place_line_labels, LineLabel, MARKER_ROW_HEIGHT,
+    draw_heading, draw_legend, draw_line_labels, draw_message, legend_width, place_line_labels,
+    LegendEntry, LineLabel, Swatch, MARKER_ROW_HEIGHT,
 };
-use super::palette::{CDF_LINE, GRID, INK, MUTED, PERCENTILE_COLOUR, WHITE};
+use super::palette::{CDF_LINE, GRID, INK, MUTED, PERCENTILE_COLOUR, SWEEP_LINE_COLOURS, WHITE};
 use super::scale::{proportional_px, time_step, CountScale, TimeScale};
 use super::Chart;
 use crate::time::{format_duration_whole_seconds, format_minutes_seconds};
@@ -27,6 +30,20 @@ pub struct DowntimeInput {
     pub title: String,
     /// Downtime of each affected user, in any order. Empty: the chart says that no user
     /// was affected.
+    pub downtimes_ms: Vec<u64>,
+    /// Affected users still down at the end: their downtime is only a lower bound
+    /// (censored), which the subtitle says.
+    pub censored: u64,
+    /// One curve per cohort, drawn when there are at least two.
+    pub cohorts: Vec<CohortCurve>,
+}
+
+/// The downtimes of one cohort's affected users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CohortCurve {
+    /// Legend label.
+    pub label: String,
+    /// Downtime of each of its affected users, in any order.
     pub downtimes_ms: Vec<u64>,
 }
 
@@ -223,6 +240,36 @@ fn cdf_points(sorted: &[u64], ts: TimeScale, ys: CountScale) -> Vec<(i32, i32)> 
     simplify(&points)
 }
 
+impl DowntimeInput {
+    /// The legend of the cohort curves; empty with fewer than two cohorts.
+    fn legend(&self) -> Vec<LegendEntry> {
+        let with_users: Vec<&CohortCurve> = self
+            .cohorts
+            .iter()
+            .filter(|c| !c.downtimes_ms.is_empty())
+            .collect();
+        if with_users.len() < 2 {
+            return Vec::new();
+        }
+        let mut entries = vec![LegendEntry {
+            swatch: Swatch::Fill(CDF_LINE),
+            label: format!(
+                "all affected ({})",
+                thousands(self.downtimes_ms.len() as u64)
+            ),
+            gap_before: false,
+        }];
+        for (i, c) in self.cohorts.iter().enumerate() {
+            entries.push(LegendEntry {
+                swatch: Swatch::Fill(SWEEP_LINE_COLOURS[(i + 1) % SWEEP_LINE_COLOURS.len()]),
+                label: format!("{} ({})", c.label, thousands(c.downtimes_ms.len() as u64)),
+                gap_before: i == 0,
+            });
+        }
+        entries
+    }
+}
+
 impl Chart for DowntimeInput {
     fn size(&self) -> (u32, u32) {
         (WIDTH, HEIGHT)
@@ -234,10 +281,19 @@ impl Chart for DowntimeInput {
         let mut sorted = self.downtimes_ms.clone();
         sorted.sort_unstable();
         let n = sorted.len() as u64;
-        let heading_bottom = draw_heading(canvas, &self.title, &subtitle(&sorted), width)?;
+        let mut sub = subtitle(&sorted);
+        if self.censored > 0 {
+            sub.push_str(&format!(
+                " · {} still down at the end (downtime so far)",
+                thousands(self.censored)
+            ));
+        }
+        let heading_bottom = draw_heading(canvas, &self.title, &sub, width)?;
         let bottom = height - 84;
         let left = MARGIN + 30 + text_width("100 %", LABEL_SIZE) + 14;
-        let right = width - MARGIN - 40;
+        let legend = self.legend();
+        let legend_w = legend_width(&legend);
+        let right = width - MARGIN - 40 - if legend_w > 0 { legend_w + 24 } else { 0 };
 
         let Some(&max) = sorted.last() else {
             let top = heading_bottom + 16;
@@ -262,6 +318,20 @@ impl Chart for DowntimeInput {
         };
 
         draw_axes(canvas, ts, ys, step)?;
+        if legend_w > 0 {
+            for (i, curve) in self.cohorts.iter().enumerate() {
+                let mut cohort = curve.downtimes_ms.clone();
+                cohort.sort_unstable();
+                let cs = CountScale {
+                    top,
+                    bottom,
+                    max: cohort.len() as u64,
+                };
+                let colour = SWEEP_LINE_COLOURS[(i + 1) % SWEEP_LINE_COLOURS.len()];
+                canvas.line(cdf_points(&cohort, ts, cs), colour.to_rgba(), 2)?;
+            }
+            draw_legend(canvas, &legend, (right + 24, top))?;
+        }
         canvas.line(cdf_points(&sorted, ts, ys), CDF_LINE.to_rgba(), 3)?;
 
         // Percentile lines over the curve, with a dot where each meets it.

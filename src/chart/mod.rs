@@ -44,7 +44,7 @@ use plotters::prelude::{BitMapBackend, DrawingBackend, IntoDrawingArea, SVGBacke
 
 use kit::{register_font, Canvas, Drawn};
 
-pub use downtime::DowntimeInput;
+pub use downtime::{CohortCurve, DowntimeInput};
 pub use faults::FaultWindow;
 pub use sweep::{SweepInput, SweepLine, SweepPoint};
 pub use timeline::{Marker, MarkerKind, StackedSeries, TimelineInput};
@@ -78,7 +78,8 @@ pub struct ChartError {
 }
 
 impl ChartError {
-    fn new(path: &Path, reason: impl Into<String>) -> Self {
+    /// A chart error about `path`.
+    pub fn new(path: &Path, reason: impl Into<String>) -> Self {
         ChartError {
             path: path.to_path_buf(),
             reason: reason.into(),
@@ -133,6 +134,36 @@ pub fn render_sweep(
     path: &Path,
 ) -> Result<(), ChartError> {
     render(input, format, path)
+}
+
+/// A chart as an SVG document in memory: the bytes of its `.svg` file, which has no XML
+/// declaration, so it can also be inlined in HTML (the HTML report).
+pub fn svg_document(chart: &AnyChart<'_>) -> Result<String, String> {
+    register_font()?;
+    match chart {
+        AnyChart::Timeline(c) => svg_string(*c),
+        AnyChart::Downtime(c) => svg_string(*c),
+        AnyChart::Users(c) => svg_string(*c),
+        AnyChart::Sweep(c) => svg_string(*c),
+    }
+}
+
+/// Any chart's input, for [`svg_document`].
+#[derive(Clone, Copy, Debug)]
+pub enum AnyChart<'a> {
+    /// The outage timeline.
+    Timeline(&'a TimelineInput),
+    /// The downtime CDF.
+    Downtime(&'a DowntimeInput),
+    /// The swimlanes.
+    Users(&'a UsersInput),
+    /// The sweep chart.
+    Sweep(&'a SweepInput),
+}
+
+/// Writes an SVG document made by [`svg_document`].
+pub fn write_svg_document(svg: &str, path: &Path) -> Result<(), ChartError> {
+    std::fs::write(path, svg).map_err(|e| ChartError::new(path, e.to_string()))
 }
 
 // ---------------------------------------------------------------------------------------

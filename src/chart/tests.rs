@@ -182,9 +182,21 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
         ],
         duration_ms: DURATION,
     };
+    let (slow, fast): (Vec<u64>, Vec<u64>) = downtimes_ms.iter().partition(|&&d| d > 20 * 60_000);
     let downtime = DowntimeInput {
         title: "Downtime of affected users: us-west-2 outage, seed 7".to_string(),
         downtimes_ms,
+        censored: 2,
+        cohorts: vec![
+            crate::chart::CohortCurve {
+                label: "redirectable".to_string(),
+                downtimes_ms: fast,
+            },
+            crate::chart::CohortCurve {
+                label: "not redirectable: Region code".to_string(),
+                downtimes_ms: slow,
+            },
+        ],
     };
     let users = UsersInput {
         title: "Traced users: us-west-2 outage, seed 7".to_string(),
@@ -347,6 +359,8 @@ fn svg_names_the_font_and_carries_the_labels() {
     let one = DowntimeInput {
         title: "one".to_string(),
         downtimes_ms: vec![90_000],
+        censored: 0,
+        cohorts: vec![],
     };
     render_downtime(&one, ImageFormat::Svg, &path).unwrap();
     let svg = std::fs::read_to_string(&path).unwrap();
@@ -357,6 +371,8 @@ fn svg_names_the_font_and_carries_the_labels() {
     let none = DowntimeInput {
         title: "none".to_string(),
         downtimes_ms: vec![],
+        censored: 0,
+        cohorts: vec![],
     };
     render_downtime(&none, ImageFormat::Svg, &path).unwrap();
     let svg = std::fs::read_to_string(&path).unwrap();
@@ -472,6 +488,8 @@ fn downtime_edge_cases_render_without_panicking() {
         let input = DowntimeInput {
             title: name.to_string(),
             downtimes_ms,
+            censored: 0,
+            cohorts: vec![],
         };
         render_both(&input, name, dir, keep);
     }

@@ -286,4 +286,10 @@ pub struct ImportArgs {
     /// Write the scenario here (default: standard output). Nothing is written on error.
     #[arg(long, value_name = "SCENARIO.toml")]
     pub out: Option<PathBuf>,
+    /// Client versions in use, from your client-management tool: a CSV with the header
+    /// `version,users` and one row per version (`5.22.0,1840`). Their shares become every
+    /// group's `client_versions` (clients older than 3.0.9 ignore redirection) instead of a
+    /// marked default.
+    #[arg(long, value_name = "FILE")]
+    pub client_versions: Option<PathBuf>,
 }

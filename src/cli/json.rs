@@ -44,7 +44,7 @@ pub fn expectations(results: &[ExpectationResult]) -> Value {
             .iter()
             .map(|r| {
                 json!({
-                    "metric": r.metric.name(),
+                    "metric": r.metric.to_string(),
                     "bound": r.bound_text(),
                     "min": number(r.min),
                     "max": number(r.max),

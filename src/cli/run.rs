@@ -135,19 +135,45 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         set: args.set.clone(),
         command: reproduce.clone(),
     };
+    let results = expect::evaluate(&model.expectations, |m| report.metric(m));
+    let provenance = failsim::html::Provenance {
+        scenario_path: source.label.clone(),
+        scenario_hash: manifest.scenario_sha256.clone(),
+        scenario_text: Some(source.text.clone()),
+        overrides: args.set.clone(),
+        command: reproduce.clone(),
+    };
+    let out_text = out.display().to_string();
+    let mut story = String::new();
     let files = output::write_atomically(
         &out,
         Box::new(|dir: &Path| {
             let mut names = output::write_csvs(&report, dir)?;
+            let mut charts = Vec::new();
             if !args.no_charts {
-                names.extend(output::write_charts(&report, dir, &args.format.formats())?);
+                let (chart_names, rendered) =
+                    output::write_charts(&report, dir, &args.format.formats())?;
+                names.extend(chart_names);
+                charts = rendered.for_page();
             }
+            names.push(output::REPORT_HTML.to_string());
             names.push(manifest.write(dir)?);
+            story = failsim::report::story::story(&report, &out_text, &names);
+            let page = failsim::html::run_report(&failsim::html::RunPage {
+                report: &report,
+                story: &story,
+                charts: &charts,
+                lints: &lints,
+                expectations: &results,
+                provenance: &provenance,
+            });
+            output::write_file(dir, output::REPORT_HTML, |w| {
+                std::io::Write::write_all(w, page.as_bytes())
+            })?;
             Ok(names)
         }),
     )
     .map_err(Failure::error)?;
-    let results = expect::evaluate(&model.expectations, &report.summary);
     if args.json {
         json::print(&json!({
             "format_version": json::FORMAT_VERSION,
@@ -166,10 +192,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             "reproduce": reproduce,
         }));
     } else if !args.quiet {
-        print!(
-            "{}",
-            failsim::report::story::story(&report, &out.display().to_string(), &files)
-        );
+        print!("{story}");
     }
     if !args.quiet {
         let events = report.control.events_processed;

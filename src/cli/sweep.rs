@@ -116,7 +116,7 @@ fn outcome_json(outcome: &SweepOutcome) -> Map<String, Value> {
     doc.insert("shard".into(), json!(outcome.shard.to_string()));
     doc.insert("runs".into(), json!(outcome.runs));
     doc.insert("total_runs".into(), json!(outcome.total_runs));
-    doc.insert("metric".into(), json!(outcome.metric.name()));
+    doc.insert("metric".into(), json!(outcome.metric.to_string()));
     doc.insert("expect_min".into(), json!(outcome.expect_min));
     doc.insert("expect_max".into(), json!(outcome.expect_max));
     doc.insert("vary".into(), json!(outcome.vary));

@@ -9,6 +9,7 @@
 //! defaults for what the APIs cannot tell and warnings for what failsim cannot simulate.
 
 pub mod cloudwatch;
+pub mod inventory;
 pub mod route53;
 pub mod workspaces;
 pub mod writer;
@@ -111,6 +112,8 @@ pub struct Deployment {
     pub workspaces: BTreeMap<(String, String), workspaces::Workspace>,
     /// What was dropped or is incomplete, said once each.
     pub warnings: Vec<String>,
+    /// The client inventory (`--client-versions FILE`), if given.
+    pub client_inventory: Option<inventory::ClientInventory>,
 }
 
 /// The kinds of file recognised, by their top-level key.
@@ -287,7 +290,17 @@ fn merge<K: Ord + std::fmt::Debug, V: PartialEq>(
 /// Reads the inputs and writes the scenario; the text is validated before it is returned, so
 /// what `failsim import` writes is what `failsim check` accepts.
 pub fn import(inputs: &[Input]) -> Result<writer::Imported, ImportError> {
-    let deployment = read(inputs)?;
+    import_with(inputs, None)
+}
+
+/// [`import`] with the client inventory read from `--client-versions FILE`: its version
+/// shares become every group's `client_versions` instead of a marked default.
+pub fn import_with(
+    inputs: &[Input],
+    client_inventory: Option<inventory::ClientInventory>,
+) -> Result<writer::Imported, ImportError> {
+    let mut deployment = read(inputs)?;
+    deployment.client_inventory = client_inventory;
     let whole = |message: String| ImportError {
         file: inputs
             .iter()

@@ -9,8 +9,55 @@
 //! - A calculated check is healthy iff at least `healthy_threshold` children are healthy;
 //!   0 means always healthy, more than the number of children always unhealthy.
 //! - `disabled` makes the status healthy; `inverted` then flips it. A disabled,
-//!   inverted check is therefore unhealthy — the way to force a record out (our reading of
-//!   the guide).
+//!   inverted check is therefore unhealthy — the way to force a record
+//!   out (our reading of the guide).
+//! - A probe to a failing endpoint fails, or passes, by how the endpoint fails and what the
+//!   protocol checks ([`probe_outcome`]).
+
+use crate::scenario::{ProbeFailure, Protocol};
+
+/// Budget for the HTTP status line after the connection is made: 2 s. Route 53: "the
+/// endpoint must respond with an HTTP status code of 2xx or 3xx within two seconds after
+/// connecting" (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html>).
+pub const RESPONSE_TIMEOUT_MS: u64 = 2_000;
+
+/// What one probe to a failing endpoint comes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProbeOutcome {
+    /// The checker counts the probe as a success.
+    pub passes: bool,
+    /// Time the probe takes beyond one network round trip (the round trip itself is drawn
+    /// by the caller), or the whole time when `whole` is set.
+    pub extra_ms: u64,
+    /// `extra_ms` is the whole time (a timeout, which no round trip completes).
+    pub whole: bool,
+}
+
+/// A probe to an endpoint failing in `failure` mode, by protocol (Route 53's rules, linked
+/// above): HTTP(S) and string-matching checks need a TCP connection within 4 s and then a
+/// 2xx/3xx status within 2 s; TCP checks need only the connection, within 10 s.
+///
+/// - `timeout`: no connection; the probe fails after the connect timeout (4 s or 10 s).
+/// - `refused`: the connection is refused; the probe fails after one round trip.
+/// - `http_5xx`: connected, status 5xx; HTTP checks fail after the round trip, a TCP check
+///   passes (it asks for nothing beyond the connection).
+/// - `hang`: connected, no status; HTTP checks fail after the round trip plus the 2 s
+///   response budget, a TCP check passes.
+pub fn probe_outcome(protocol: Protocol, failure: ProbeFailure) -> ProbeOutcome {
+    let tcp = protocol == Protocol::Tcp;
+    let (passes, extra_ms, whole) = match failure {
+        ProbeFailure::Timeout => (false, protocol.connect_timeout_ms(), true),
+        ProbeFailure::Refused => (false, 0, false),
+        ProbeFailure::Http5xx => (tcp, 0, false),
+        ProbeFailure::Hang if tcp => (true, 0, false),
+        ProbeFailure::Hang => (false, RESPONSE_TIMEOUT_MS, false),
+    };
+    ProbeOutcome {
+        passes,
+        extra_ms,
+        whole,
+    }
+}
 
 /// One health checker's view of an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +110,32 @@ pub fn effective_status(raw_healthy: bool, disabled: bool, inverted: bool) -> bo
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn probe_outcomes_by_failure_mode_and_protocol() {
+        use super::{probe_outcome, ProbeOutcome};
+        use crate::scenario::{ProbeFailure as F, Protocol as P};
+        let o = |passes, extra_ms, whole| ProbeOutcome {
+            passes,
+            extra_ms,
+            whole,
+        };
+        assert_eq!(probe_outcome(P::Https, F::Timeout), o(false, 4_000, true));
+        assert_eq!(
+            probe_outcome(P::HttpStrMatch, F::Timeout),
+            o(false, 4_000, true)
+        );
+        assert_eq!(probe_outcome(P::Tcp, F::Timeout), o(false, 10_000, true));
+        assert_eq!(probe_outcome(P::Http, F::Refused), o(false, 0, false));
+        assert_eq!(probe_outcome(P::Tcp, F::Refused), o(false, 0, false));
+        assert_eq!(probe_outcome(P::Https, F::Http5xx), o(false, 0, false));
+        assert_eq!(probe_outcome(P::Tcp, F::Http5xx), o(true, 0, false));
+        assert_eq!(
+            probe_outcome(P::HttpsStrMatch, F::Hang),
+            o(false, 2_000, false)
+        );
+        assert_eq!(probe_outcome(P::Tcp, F::Hang), o(true, 0, false));
+    }
+
     use super::*;
 
     #[test]

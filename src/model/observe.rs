@@ -77,6 +77,20 @@ pub enum Observation {
         /// Event index.
         event: u16,
     },
+    /// The Route 53 control plane (us-east-1) refused an operator action that goes through
+    /// it; `retrying` says whether the operator will try again after `dns.control_retry`
+    /// (false: past `dns.control_give_up`, the action is abandoned).
+    ActionRefused {
+        /// Event index.
+        event: u16,
+        /// Another attempt will follow.
+        retrying: bool,
+    },
+    /// A retried operator action finally went through the control plane.
+    ActionAccepted {
+        /// Event index.
+        event: u16,
+    },
     /// A timed operator action was reverted (its `duration` ran out).
     ActionEnded {
         /// Event index.

@@ -15,7 +15,8 @@ pub mod manifest;
 
 pub use atomic::{write_atomically, write_file_atomically, Writer};
 pub use dir::{
-    beside, check_dir_destination, check_file_destination, check_ours, mark, parent_of, MARKER,
+    beside, check_dir_destination, check_file_destination, check_ours, files_of_marker, mark,
+    mark_with_files, parent_of, MARKER,
 };
 pub use manifest::{RunManifest, RUN_MANIFEST};
 
@@ -51,6 +52,9 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     }
 }
 
+/// The HTML report of a run or sweep.
+pub const REPORT_HTML: &str = "report.html";
+
 /// Writes one file through a buffered writer.
 pub fn write_file(
     dir: &Path,
@@ -72,30 +76,74 @@ pub fn write_csvs(report: &Report, dir: &Path) -> Result<Vec<String>, OutputErro
         write_file(dir, "users.csv", |w| csv_out::write_users(report, w))?,
         write_file(dir, "timeline.csv", |w| csv_out::write_timeline(report, w))?,
         write_file(dir, "series.csv", |w| csv_out::write_series(report, w))?,
+        write_file(dir, "cohorts.csv", |w| csv_out::write_cohorts(report, w))?,
     ])
 }
 
-/// Renders the run's charts (`timeline`, `downtime`, `users`) in each format into `dir`.
+/// The run's charts as SVG documents with their captions (for files and `report.html`).
+pub struct RenderedCharts {
+    /// `(file stem, SVG document, caption)` in page order.
+    pub charts: Vec<(&'static str, String, String)>,
+}
+
+impl RenderedCharts {
+    /// `(SVG, caption)` pairs for the HTML page.
+    pub fn for_page(&self) -> Vec<(String, String)> {
+        self.charts
+            .iter()
+            .map(|(_, svg, caption)| (svg.clone(), caption.clone()))
+            .collect()
+    }
+}
+
+/// Renders the run's charts (`timeline`, `downtime`, `users`) and writes them in each
+/// format into `dir`; the SVG documents are kept for `report.html`.
 pub fn write_charts(
     report: &Report,
     dir: &Path,
     formats: &[ImageFormat],
-) -> Result<Vec<String>, OutputError> {
+) -> Result<(Vec<String>, RenderedCharts), OutputError> {
     let timeline = views::timeline(report);
     let downtime = views::downtime(report);
     let users = views::users(report);
+    let svg = |chart: charts::AnyChart<'_>, name: &str| {
+        charts::svg_document(&chart)
+            .map_err(|reason| OutputError::Chart(charts::ChartError::new(&dir.join(name), reason)))
+    };
+    let rendered = RenderedCharts {
+        charts: vec![
+            (
+                "timeline",
+                svg(charts::AnyChart::Timeline(&timeline), "timeline.svg")?,
+                "Users by state and Region over time, with the fault windows and the health-check, alarm and DNS-answer changes.".to_string(),
+            ),
+            (
+                "downtime",
+                svg(charts::AnyChart::Downtime(&downtime), "downtime.svg")?,
+                "Share of affected users back at work within a given downtime, per cohort.".to_string(),
+            ),
+            (
+                "users",
+                svg(charts::AnyChart::Users(&users), "users.svg")?,
+                "Traced users, one lane each: what their client was doing.".to_string(),
+            ),
+        ],
+    };
     let mut names = Vec::new();
     for &format in formats {
-        let ext = format.extension();
-        let name = format!("timeline.{ext}");
-        charts::render_timeline(&timeline, format, &dir.join(&name))?;
-        names.push(name);
-        let name = format!("downtime.{ext}");
-        charts::render_downtime(&downtime, format, &dir.join(&name))?;
-        names.push(name);
-        let name = format!("users.{ext}");
-        charts::render_users(&users, format, &dir.join(&name))?;
-        names.push(name);
+        for (stem, document, _) in &rendered.charts {
+            let name = format!("{stem}.{}", format.extension());
+            let path = dir.join(&name);
+            match format {
+                ImageFormat::Svg => charts::write_svg_document(document, &path)?,
+                ImageFormat::Png => match *stem {
+                    "timeline" => charts::render_timeline(&timeline, format, &path)?,
+                    "downtime" => charts::render_downtime(&downtime, format, &path)?,
+                    _ => charts::render_users(&users, format, &path)?,
+                },
+            }
+            names.push(name);
+        }
     }
-    Ok(names)
+    Ok((names, rendered))
 }

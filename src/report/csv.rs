@@ -17,6 +17,29 @@ pub fn write_summary<W: Write>(report: &Report, w: W) -> io::Result<()> {
     out.flush()
 }
 
+/// `cohorts.csv`: one row per non-empty cohort: `dimension,value,label`, then the
+/// cohort's [`super::cohort::CSV_METRICS`].
+pub fn write_cohorts<W: Write>(report: &Report, w: W) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let mut header = vec!["dimension", "value", "label"];
+    header.extend(super::cohort::CSV_METRICS.iter().map(|m| m.name()));
+    out.write_record(&header)?;
+    for row in &report.cohorts {
+        let mut record = vec![
+            row.cohort.dimension.name().to_string(),
+            row.cohort.value.clone(),
+            row.label.clone(),
+        ];
+        record.extend(
+            super::cohort::CSV_METRICS
+                .iter()
+                .map(|&m| Summary::format_value(row.get(m))),
+        );
+        out.write_record(&record)?;
+    }
+    out.flush()
+}
+
 /// A field escaped once, CSV style (quoted when it holds a comma, quote or line break).
 fn escaped(field: &str) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()

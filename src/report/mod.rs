@@ -4,6 +4,7 @@
 //! their labels, and the summary statistics. The story, the CSV writers and the chart inputs
 //! read the `Report` alone; nothing here touches the file system.
 
+pub mod cohort;
 pub mod csv;
 pub mod story;
 pub mod summary;
@@ -11,9 +12,11 @@ pub mod timeline;
 pub mod views;
 
 pub use crate::model::{ControlFacts, SeriesRow, TimelineEntry, UserRecord};
+pub use cohort::{CohortRow, Membership};
 pub use summary::Summary;
 pub use timeline::TimelineKind;
 
+use crate::metric::MetricRef;
 use crate::model::{MemoryRecorder, Outcome};
 use crate::scenario::{EventAction, PlaneSet, Scenario, Zone};
 
@@ -77,6 +80,26 @@ pub struct Report {
     /// the story and chart subtitles show them, so an overridden run never passes for the
     /// scenario file's. The CLI fills it; [`Report::new`] leaves it empty.
     pub overrides: Vec<String>,
+    /// Which cohort each user is in.
+    pub membership: Membership,
+    /// The summary of every non-empty cohort (`cohorts.csv`).
+    pub cohorts: Vec<CohortRow>,
+}
+
+impl Report {
+    /// The value of a metric, of every user or of a cohort (`None`: it did not happen).
+    pub fn metric(&self, metric: &MetricRef) -> Option<f64> {
+        let Some(cohort) = &metric.cohort else {
+            return self.summary.get(metric.metric);
+        };
+        match self.cohorts.iter().find(|r| &r.cohort == cohort) {
+            Some(row) => row.get(metric.metric),
+            None => self
+                .membership
+                .summary(self.seed, cohort, &[], &self.control)
+                .get(metric.metric),
+        }
+    }
 }
 
 impl Report {
@@ -87,7 +110,9 @@ impl Report {
             users,
             control,
         } = outcome;
-        let summary = summary::summarize(seed, &users, &control);
+        let membership = Membership::of(scenario);
+        let summary = summary::summarize(seed, &users, &control, &|u| membership.unrelated(u));
+        let cohorts = cohort::rows(&membership, seed, &users, &control);
         let mut timeline = recorded.timeline;
         // Stable sort: events at the same millisecond keep the order they happened in.
         timeline.sort_by_key(|e| e.time_ms);
@@ -122,6 +147,8 @@ impl Report {
             control,
             faults: faults(scenario),
             summary,
+            membership,
+            cohorts,
         }
     }
 }
@@ -149,6 +176,7 @@ fn fault_label(scenario: &Scenario, action: &EventAction) -> Option<String> {
             region,
             planes,
             severity,
+            ..
         } => {
             let planes = if *planes == PlaneSet::ALL {
                 "all planes".to_string()
@@ -296,6 +324,13 @@ pub(crate) mod fixture {
             peak_launch_queue: 0,
             events_processed: 100,
         };
+        let membership = Membership {
+            groups: vec!["staff".into()],
+            clients: vec![vec![("5.0".into(), true)]],
+            resolvers: vec!["corp".into()],
+            regions: vec!["west".into(), "east".into()],
+            private_zone: false,
+        };
         Report {
             overrides: Vec::new(),
             scenario: "hand-built".into(),
@@ -312,7 +347,9 @@ pub(crate) mod fixture {
             events: vec![fault_name.into(), action_name.into()],
             fqdn: "desktop.example.com".into(),
             private_zone: false,
-            summary: summary::summarize(42, &users, &control),
+            summary: summary::summarize(42, &users, &control, &|_| false),
+            cohorts: cohort::rows(&membership, 42, &users, &control),
+            membership,
             users,
             timeline,
             series,

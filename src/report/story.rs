@@ -12,33 +12,89 @@ use crate::time::{format_clock, format_human};
 use std::fmt::Write;
 
 /// Counts of affected users who could not be redirected, by reason (a user counts once, for
-/// the first reason that applies in this order).
+/// the first reason that applies: see `metric::REDIRECT_VALUES`). Users off the VPN of a
+/// private zone are not among them: they never worked at all ([`off_vpn_users`]).
 pub fn not_redirected_reasons(report: &Report) -> Vec<(String, usize)> {
-    let (mut codes, mut old, mut off_vpn, mut no_ws) = (0, 0, 0, 0);
+    let reasons = [
+        ("region_code", "on Region codes"),
+        ("old_client", "on clients older than 3.0.9"),
+        (
+            "no_failover_workspace",
+            "without a WorkSpace in the failover Region",
+        ),
+    ];
+    let mut counts = [0usize; 3];
     for u in report.users.iter().filter(|u| u.affected()) {
-        if !u.fqdn {
-            codes += 1;
-        } else if !u.redirectable {
-            old += 1;
-        } else if report.private_zone && !u.on_vpn {
-            off_vpn += 1;
-        } else if !u.failover_workspace && !u.redirected {
-            no_ws += 1;
+        let why = report.membership.redirect(u);
+        if let Some(k) = reasons.iter().position(|(value, _)| *value == why) {
+            counts[k] += 1;
         }
     }
-    [
-        (codes, "on Region codes"),
-        (old, "on clients older than 3.0.9"),
-        (
-            off_vpn,
-            "off the VPN (private zone: the name does not resolve)",
-        ),
-        (no_ws, "without a WorkSpace in the failover Region"),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, why)| (why.to_string(), n))
-    .collect()
+    reasons
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|((_, why), n)| (why.to_string(), n))
+        .collect()
+}
+
+/// Users off the VPN of a private hosted zone: they cannot resolve the connection alias and
+/// never work, outage or not.
+pub fn off_vpn_users(report: &Report) -> usize {
+    report.summary.get(Metric::UsersOffVpn).unwrap_or(0.0) as usize
+}
+
+/// The cohort section: for each dimension that splits the users, one line per cohort with
+/// its users, affected users and downtime p95 and max.
+fn cohort_lines(report: &Report, s: &mut String) {
+    use crate::metric::Dimension;
+    let show = |row: &super::CohortRow, m: Metric| match row.get(m) {
+        Some(v) => format_human(v as u64),
+        None => "-".to_string(),
+    };
+    let mut lines: Vec<[String; 4]> = Vec::new();
+    for dimension in Dimension::ALL {
+        let rows: Vec<&super::CohortRow> = report
+            .cohorts
+            .iter()
+            .filter(|r| r.cohort.dimension == dimension)
+            .collect();
+        // A dimension with one cohort says nothing the totals do not.
+        if rows.len() < 2 {
+            continue;
+        }
+        for row in rows {
+            let count = |m: Metric| thousands(row.get(m).unwrap_or(0.0) as u64);
+            lines.push([
+                row.cohort.to_string(),
+                format!("{} users", count(Metric::Users)),
+                format!("{} affected", count(Metric::UsersAffected)),
+                format!(
+                    "downtime p95 {}, max {}",
+                    show(row, Metric::DowntimeP95Ms),
+                    show(row, Metric::DowntimeMaxMs)
+                ),
+            ]);
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "by cohort (cohorts.csv has every figure):");
+    let width = |k: usize| {
+        lines
+            .iter()
+            .map(|l| l[k].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    for [cohort, users, affected, downtime] in &lines {
+        let _ = writeln!(
+            s,
+            "  {cohort:<w0$}  {users:>w1$}  {affected:>w2$}  {downtime}"
+        );
+    }
 }
 
 /// Faults beginning and ending, health-check and DNS answer changes and operator actions
@@ -67,6 +123,17 @@ fn what_happened(report: &Report) -> Vec<(u64, String)> {
             Observation::ActionTaken { event } => {
                 format!("operator action `{}`", report.events[*event as usize])
             }
+            Observation::ActionAccepted { event } => format!(
+                "operator action `{}` accepted by the Route 53 control plane after retries",
+                report.events[*event as usize]
+            ),
+            Observation::ActionRefused {
+                event,
+                retrying: false,
+            } => format!(
+                "operator action `{}` abandoned: the Route 53 control plane refused it",
+                report.events[*event as usize]
+            ),
             _ => continue,
         };
         events.push((e.time_ms, text));
@@ -224,6 +291,14 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             parts.join(", ")
         );
     }
+    let off_vpn = off_vpn_users(report);
+    if off_vpn > 0 {
+        let _ = writeln!(
+            s,
+            "never working, unrelated to the outage: {} users off the VPN (private zone: the name does not resolve); left out of the figures above and below",
+            thousands(off_vpn as u64)
+        );
+    }
     if sum.get(Metric::UsersAffected).unwrap_or(0.0) > 0.0 {
         let _ = writeln!(
             s,
@@ -235,6 +310,7 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             human(report, Metric::DowntimeMaxMs)
         );
     }
+    cohort_lines(report, &mut s);
     let away: u64 = report.users.iter().map(|u| u.non_home_ms).sum();
     if away > 0 {
         let _ = writeln!(
@@ -279,8 +355,13 @@ output: out/ (summary.csv)
 
     /// The report's summary recomputed after its users or control facts were edited.
     fn resummarized(mut report: Report) -> Report {
+        let membership = report.membership.clone();
         report.summary =
-            crate::report::summary::summarize(report.seed, &report.users, &report.control);
+            crate::report::summary::summarize(report.seed, &report.users, &report.control, &|u| {
+                membership.unrelated(u)
+            });
+        report.cohorts =
+            crate::report::cohort::rows(&membership, report.seed, &report.users, &report.control);
         report
     }
 
@@ -401,17 +482,24 @@ output: out/ (summary.csv)
     }
 
     #[test]
-    fn users_off_the_vpn_of_a_private_zone_are_a_reason() {
+    fn reasons_not_to_be_redirected_come_from_the_redirect_cohort() {
         let mut report = fixture::report("outage", "ignore-check");
         assert!(not_redirected_reasons(&report).is_empty());
-        report.private_zone = true;
-        report.users[1].on_vpn = false;
+        report.users[1].fqdn = false;
+        report.users[2].redirectable = false;
         assert_eq!(
             not_redirected_reasons(&report),
-            vec![(
-                "off the VPN (private zone: the name does not resolve)".to_string(),
-                1
-            )]
+            vec![
+                ("on Region codes".to_string(), 1),
+                ("on clients older than 3.0.9".to_string(), 1)
+            ]
+        );
+        // Off the VPN of a private zone: not a reason, a cohort of its own.
+        report.membership.private_zone = true;
+        report.users[2].on_vpn = false;
+        assert_eq!(
+            not_redirected_reasons(&report),
+            vec![("on Region codes".to_string(), 1)]
         );
     }
 }

@@ -1,6 +1,8 @@
 //! Summary statistics (`summary.csv`), computed from a finished run.
 //!
-//! Downtime figures are over *affected* users (those with at least one interruption);
+//! Downtime figures are over *affected* users (those with at least one interruption), leaving
+//! out the users who never work for a reason unrelated to the outage (off the VPN of a
+//! private hosted zone: counted by `users_off_vpn` and nowhere else);
 //! percentiles use the nearest-rank method on integer milliseconds, so they are exact and
 //! identical on every platform. Time-to figures (`detection_ms`, `dns_failover_ms`,
 //! `recovered_*_ms`, `failback_ms`) are measured from the start of the first fault and are
@@ -49,9 +51,27 @@ pub fn percentile(sorted: &[u64], p: u32) -> Option<u64> {
     Some(sorted[(rank - 1) as usize])
 }
 
-/// Computes the summary.
-pub fn summarize(seed: u64, users: &[UserRecord], control: &ControlFacts) -> Summary {
-    let affected: Vec<&UserRecord> = users.iter().filter(|u| u.affected()).collect();
+/// Computes the summary of a run; `unrelated` says which users never work for a reason
+/// unrelated to the outage (see the module docs).
+pub fn summarize(
+    seed: u64,
+    users: &[UserRecord],
+    control: &ControlFacts,
+    unrelated: &dyn Fn(&UserRecord) -> bool,
+) -> Summary {
+    let all: Vec<&UserRecord> = users.iter().collect();
+    summarize_users(seed, &all, control, unrelated)
+}
+
+/// [`summarize`] over some of a run's users (a cohort).
+pub fn summarize_users(
+    seed: u64,
+    all: &[&UserRecord],
+    control: &ControlFacts,
+    unrelated: &dyn Fn(&UserRecord) -> bool,
+) -> Summary {
+    let users: Vec<&UserRecord> = all.iter().copied().filter(|u| !unrelated(u)).collect();
+    let affected: Vec<&UserRecord> = users.iter().copied().filter(|u| u.affected()).collect();
     let mut downtimes: Vec<u64> = affected.iter().map(|u| u.downtime_ms).collect();
     downtimes.sort_unstable();
     let since_fault = |t: Option<u64>| -> Option<f64> {
@@ -80,7 +100,7 @@ pub fn summarize(seed: u64, users: &[UserRecord], control: &ControlFacts) -> Sum
     let pct = |p| percentile(&downtimes, p).map(|x| x as f64);
     let values: Vec<(Metric, Option<f64>)> = vec![
         (Metric::Seed, Some(seed as f64)),
-        (Metric::Users, Some(users.len() as f64)),
+        (Metric::Users, Some(all.len() as f64)),
         (Metric::UsersAffected, Some(affected.len() as f64)),
         (Metric::UsersRedirected, Some(count(&|u| u.redirected))),
         (
@@ -88,6 +108,7 @@ pub fn summarize(seed: u64, users: &[UserRecord], control: &ControlFacts) -> Sum
             Some(count(&|u| u.affected() && !u.redirectable)),
         ),
         (Metric::UsersMisdirected, Some(count(&|u| u.misdirected))),
+        (Metric::UsersOffVpn, Some((all.len() - users.len()) as f64)),
         (
             Metric::UsersNeverReconnected,
             Some(count(&|u| u.affected() && u.reconnect_ms.is_none())),

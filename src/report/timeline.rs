@@ -42,6 +42,8 @@ impl TimelineKind {
             Observation::FaultStarted { .. }
             | Observation::FaultEnded { .. }
             | Observation::ActionTaken { .. }
+            | Observation::ActionRefused { .. }
+            | Observation::ActionAccepted { .. }
             | Observation::ActionEnded { .. } => TimelineKind::Action,
             Observation::ClientStateChanged { .. } => TimelineKind::User,
         }
@@ -146,6 +148,8 @@ impl Report {
             Observation::FaultStarted { event }
             | Observation::FaultEnded { event }
             | Observation::ActionTaken { event }
+            | Observation::ActionRefused { event, .. }
+            | Observation::ActionAccepted { event }
             | Observation::ActionEnded { event } => {
                 Cow::Borrowed(self.events[usize::from(event)].as_str())
             }
@@ -180,6 +184,11 @@ impl Report {
             Observation::FaultEnded { .. } | Observation::ActionEnded { .. } => {
                 Cow::Borrowed("end")
             }
+            Observation::ActionRefused { retrying: true, .. } => Cow::Borrowed("refused"),
+            Observation::ActionRefused {
+                retrying: false, ..
+            } => Cow::Borrowed("abandoned"),
+            Observation::ActionAccepted { .. } => Cow::Borrowed("accepted"),
             Observation::ClientStateChanged { state, region, .. } => match region {
                 Some(r) => Cow::Owned(format!("{}:{}", state.as_str(), self.regions[*r as usize])),
                 None => Cow::Borrowed(state.as_str()),

@@ -4,11 +4,12 @@
 use super::timeline::status_label;
 use super::{Report, Summary};
 use crate::chart::kit::thousands;
+use crate::chart::CohortCurve;
 use crate::chart::{
     DowntimeInput, FaultWindow, Lane, LaneSegment, LaneState, Marker, MarkerKind, StackedSeries,
     TimelineInput, UsersInput,
 };
-use crate::metric::Metric;
+use crate::metric::{Cohort, Dimension, Metric, REDIRECT_VALUES};
 use crate::model::client::ClientState;
 use crate::model::Observation;
 use crate::time::format_human as format_ms;
@@ -120,17 +121,48 @@ pub fn timeline(report: &Report) -> TimelineInput {
     }
 }
 
-/// CDF of per-user downtime over affected users.
+/// CDF of per-user downtime over affected users (those off the VPN of a private zone left
+/// out, as in the summary), with one curve per `redirect` cohort.
 pub fn downtime(report: &Report) -> DowntimeInput {
-    DowntimeInput {
-        // The chart's own subtitle gives the count, mean and max.
-        title: format!("Downtime of affected users · seed {}", report.seed),
-        downtimes_ms: report
+    let counted = || {
+        report
             .users
             .iter()
-            .filter(|u| u.affected())
-            .map(|u| u.downtime_ms)
-            .collect(),
+            .filter(|u| u.affected() && !report.membership.unrelated(u))
+    };
+    let cohorts = REDIRECT_VALUES
+        .iter()
+        .filter(|v| **v != "off_vpn")
+        .map(|value| {
+            let cohort = Cohort {
+                dimension: Dimension::Redirect,
+                value: value.to_string(),
+            };
+            CohortCurve {
+                // Short: legend labels are cut at 300 px.
+                label: match *value {
+                    "region_code" => "Region code".to_string(),
+                    "old_client" => "client < 3.0.9".to_string(),
+                    "no_failover_workspace" => "no failover WorkSpace".to_string(),
+                    _ => report.membership.label(&cohort),
+                },
+                downtimes_ms: counted()
+                    .filter(|u| report.membership.redirect(u) == *value)
+                    .map(|u| u.downtime_ms)
+                    .collect(),
+            }
+        })
+        .filter(|c| !c.downtimes_ms.is_empty())
+        .collect();
+    DowntimeInput {
+        // The chart's own subtitle gives the count, mean and max.
+        title: format!(
+            "Downtime of affected users: {} · seed {}",
+            report.scenario, report.seed
+        ),
+        downtimes_ms: counted().map(|u| u.downtime_ms).collect(),
+        censored: counted().filter(|u| u.reconnect_ms.is_none()).count() as u64,
+        cohorts,
     }
 }
 

@@ -2,7 +2,10 @@
 //! warn about. Each lint says what is wrong and the fix; none makes a scenario invalid
 //! (`failsim check` still exits 0, `failsim run` prints them once on stderr).
 
-use super::{HealthCheckType, InsufficientData, Routing, Scenario, Zone};
+use super::{
+    DnsSpec, EventAction, HealthCheckType, InsufficientData, Plane, ProbeFailure, Protocol,
+    Routing, Scenario, Zone,
+};
 use crate::time::format_ms;
 use std::fmt;
 
@@ -58,7 +61,59 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
     health_check_lints(model, &mut out);
     group_lints(model, &mut out);
     alias::alias_lints(model, &mut out);
+    event_lints(model, &mut out);
     out
+}
+
+/// Faults and actions that a health check or the record cannot follow.
+fn event_lints(model: &Scenario, out: &mut Vec<Lint>) {
+    let primary = &model.regions[model.dns.routing.primary_region()].name;
+    if primary == DnsSpec::CONTROL_PLANE_REGION {
+        if let Some(e) = model
+            .events
+            .iter()
+            .find(|e| matches!(e.action, EventAction::SetRecord { .. }))
+        {
+            push(
+                out,
+                "set-record-needs-us-east-1",
+                format!("event.{}.kind", e.name),
+                format!("the runbook fails over by editing the record, which goes through the Route 53 control plane in {primary} — the primary Region; an event there can take the control plane with it and the edit is refused until it recovers"),
+                "fail over with a health check (or a routing control) instead: those are data plane and keep working".into(),
+            );
+        }
+    }
+    for e in &model.events {
+        if let EventAction::RegionOutage {
+            region,
+            planes,
+            probe_failure: failure @ (ProbeFailure::Http5xx | ProbeFailure::Hang),
+            ..
+        } = e.action
+        {
+            if !planes.contains(Plane::Endpoint) {
+                continue;
+            }
+            for hc in &model.health_checks {
+                if let HealthCheckType::Endpoint(check) = &hc.kind {
+                    if check.target == region && check.protocol == Protocol::Tcp {
+                        push(
+                            out,
+                            "tcp-check-passes-failing-endpoint",
+                            format!("health_check.{}.protocol", hc.name),
+                            format!(
+                                "during `{}` the endpoint in {} accepts connections and then {}; a TCP check asks only for the connection, so it stays healthy and never fails over",
+                                e.name,
+                                model.regions[region].name,
+                                if failure == ProbeFailure::Http5xx { "answers 5xx" } else { "never answers" }
+                            ),
+                            "use protocol = \"https\" (or \"http\") with a path the service answers only when it works".into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn push(out: &mut Vec<Lint>, code: &'static str, field: String, message: String, fix: String) {
@@ -144,17 +199,6 @@ fn health_check_lints(model: &Scenario, out: &mut Vec<Lint>) {
                         a.name, m.name, model.regions[primary].name
                     ),
                     format!("set treat_missing_data = \"breaching\" on alarm `{}`, or insufficient_data = \"unhealthy\", or store the metric in another Region", a.name),
-                );
-            }
-        }
-        if let HealthCheckType::Endpoint(e) = &hc.kind {
-            if e.checker_regions.len() < 3 {
-                push(
- out,
-                    "fewer-than-3-checker-regions",
-                    format!("health_check.{}.regions", hc.name),
-                    format!("{} checker Region(s): Route 53 requires at least 3, and with fewer one network partition can fail (or hold up) the check", e.checker_regions.len()),
-                    "list at least 3 checker Regions, or omit `regions` to use all 8".into(),
                 );
             }
         }
@@ -320,8 +364,13 @@ failover_workspaces = 1.0
             let found = codes(&CLEAN.replacen(from, to, 1));
             assert_eq!(found, vec![code], "replacing {from:?} with {to:?}");
         }
-        let few = CLEAN.replace("target = \"a\"\n[[health_check]]\nname = \"s\"", "target = \"a\"\nregions = [\"us-east-1\", \"eu-west-1\"]\n[[health_check]]\nname = \"s\"");
-        assert_eq!(codes(&few), vec!["fewer-than-3-checker-regions"]);
+        let blind = CLEAN.replacen("type = \"endpoint\"\ntarget = \"a\"", "type = \"endpoint\"\ntarget = \"a\"\nprotocol = \"tcp\"", 1)
+            + "[[event]]\nname = \"o\"\nkind = \"region_outage\"\nregion = \"a\"\nat = \"1h\"\nprobe_failure = \"http_5xx\"\n";
+        assert_eq!(codes(&blind), vec!["tcp-check-passes-failing-endpoint"]);
+        assert_eq!(
+            codes(&blind.replace("http_5xx", "refused")),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]

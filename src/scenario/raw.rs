@@ -210,6 +210,24 @@ pub enum Protocol {
     Tcp,
 }
 
+/// How a failing endpoint answers a Route 53 health checker's probe (a fault's
+/// `probe_failure`); the time each takes and what each protocol makes of it is the rule in
+/// `model::health::probe_outcome`.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeFailure {
+    /// Nothing answers: the TCP connection is not established within the connect timeout.
+    Timeout,
+    /// The connection is refused at once (a reset, or nothing listening).
+    Refused,
+    /// The connection succeeds and the endpoint answers 5xx at once (a load balancer
+    /// without healthy targets answering 503).
+    #[serde(rename = "http_5xx")]
+    Http5xx,
+    /// The connection succeeds and no response ever comes.
+    Hang,
+}
+
 /// `InsufficientDataHealthStatus` of an alarm health check.
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -228,6 +246,9 @@ pub struct RawDns {
     pub zone: Option<Zone>,
     pub health_propagation: Option<String>,
     pub edit_propagation: Option<String>,
+    pub control_retry: Option<String>,
+    pub control_give_up: Option<String>,
+    pub accelerated_recovery: Option<bool>,
     pub routing: RawRouting,
 }
 
@@ -257,11 +278,41 @@ pub enum RawRouting {
 }
 
 /// A single table or an array of tables (failover secondaries chain).
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(untagged, expecting = "a record table or an array of record tables")]
+///
+/// Deserialised by hand rather than `#[serde(untagged)]`: an untagged enum replaces the
+/// error inside the table (an unknown key, a wrong type) with its own "did not match", so
+/// the user would not learn which field is wrong.
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
 pub enum OneOrMany<T> {
     One(T),
     Many(Vec<T>),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record table or an array of record tables for `secondary`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(OneOrMany::One)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                Vec::<T>::deserialize(SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+        }
+        d.deserialize_any(Visit(std::marker::PhantomData))
+    }
 }
 
 impl<T> OneOrMany<T> {
@@ -394,6 +445,7 @@ pub struct RawEvent {
     pub resolver: Option<String>,
     pub health_check: Option<String>,
     pub hijacked: Option<bool>,
+    pub probe_failure: Option<ProbeFailure>,
 }
 
 /// Event kinds (faults and operator actions).
@@ -428,7 +480,7 @@ pub struct EventKindRow {
 pub const EVENT_KINDS: [EventKindRow; 9] = [
     event_kind(
         EventKind::RegionOutage,
-        &["region", "planes", "severity"],
+        &["region", "planes", "severity", "probe_failure"],
         true,
         false,
     ),
@@ -453,7 +505,7 @@ pub const EVENT_KINDS: [EventKindRow; 9] = [
 ];
 
 /// The kind-specific keys of `[[event]]`, in the order validation checks them.
-pub const EVENT_KEYS: [&str; 8] = [
+pub const EVENT_KEYS: [&str; 9] = [
     "region",
     "planes",
     "severity",
@@ -462,6 +514,7 @@ pub const EVENT_KEYS: [&str; 8] = [
     "resolver",
     "health_check",
     "hijacked",
+    "probe_failure",
 ];
 
 const fn event_kind(
@@ -500,6 +553,7 @@ impl RawEvent {
             "resolver" => self.resolver.is_some(),
             "health_check" => self.health_check.is_some(),
             "hijacked" => self.hijacked.is_some(),
+            "probe_failure" => self.probe_failure.is_some(),
             _ => false,
         }
     }
@@ -513,6 +567,8 @@ pub enum Plane {
     Logins,
     Endpoint,
     Metrics,
+    /// The Route 53 control plane (record and health-check changes); us-east-1 only.
+    Control,
 }
 
 /// `[[expect]]`

@@ -3,7 +3,9 @@
 //! and checks nothing again. Each default is defined once, here, as a constant or a `Default`
 //! on the type that holds it; validation applies it and the key reference renders it.
 
-use super::raw::{EventKind, InsufficientData, MetricSource, Plane, Protocol, Standby, Zone};
+use super::raw::{
+    EventKind, InsufficientData, MetricSource, Plane, ProbeFailure, Protocol, Standby, Zone,
+};
 use crate::dist::Dist;
 use crate::model::alarm::{AlarmSpec, Statistic, TreatMissingData};
 
@@ -69,6 +71,10 @@ impl Scenario {
     pub const DEFAULT_SEED: u64 = 1;
     /// `scenario.series_step` when not given.
     pub const DEFAULT_SERIES_STEP_MS: u64 = 10_000;
+    /// The longest `scenario.duration`: 366 days. A failover scenario follows an incident
+    /// over hours or days; a year covers any weekly or seasonal schedule around it, and every
+    /// longer run is bounded anyway by the work estimate (`model::budget`).
+    pub const MAX_DURATION_MS: u64 = 366 * 86_400_000;
 
     /// Total number of users.
     pub fn user_count(&self) -> u64 {
@@ -254,8 +260,17 @@ pub struct DnsSpec {
     pub zone: Zone,
     /// Delay from a health-status change to DNS answers (default 10 s; not published by AWS).
     pub health_propagation_ms: u64,
-    /// Upper bound of the uniform record-edit propagation delay (default 60 s).
+    /// 95th percentile of the log-normal record-edit propagation delay (default 60 s; the
+    /// median is a third of it).
     pub edit_propagation_ms: u64,
+    /// Time between an operator's attempts at a change the control plane refused
+    /// (default 1 min).
+    pub control_retry_ms: u64,
+    /// Time after its first attempt at which an operator gives up a refused change
+    /// (default 4 h).
+    pub control_give_up_ms: u64,
+    /// Route 53 accelerated recovery for the (public) hosted zone (default off).
+    pub accelerated_recovery: bool,
     /// Routing policy.
     pub routing: Routing,
     /// The TXT value written for each record (`identifier`), in routing order: primary then
@@ -271,8 +286,26 @@ impl DnsSpec {
     pub const DEFAULT_ZONE: Zone = Zone::Public;
     /// `health_propagation` when not given (not published by AWS).
     pub const DEFAULT_HEALTH_PROPAGATION_MS: u64 = 10_000;
-    /// `edit_propagation` when not given (Route 53: changes reach all name servers within 60 s).
+    /// `edit_propagation` when not given: the 95th percentile of the record-change
+    /// propagation delay. Route 53 says changes reach all its name servers "generally within
+    /// 60 seconds" (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-creating.html>);
+    /// users report 10-30 s usually and 60-130 s at times (libdns/route53 issue 14,
+    /// saltstack/salt pull 21637), hence a log-normal with median 20 s, 95 % within 60 s and
+    /// a tail beyond it (0.4 % past 2 min).
     pub const DEFAULT_EDIT_PROPAGATION_MS: u64 = 60_000;
+    /// `control_retry` when not given: an operator (or script) retries a refused change
+    /// every minute (a modelling choice).
+    pub const DEFAULT_CONTROL_RETRY_MS: u64 = 60_000;
+    /// `control_give_up` when not given: 4 h of refused attempts (a modelling choice).
+    pub const DEFAULT_CONTROL_GIVE_UP_MS: u64 = 4 * 3_600_000;
+    /// Where the Route 53 control plane lives: record and health-check changes go through
+    /// us-east-1, DNS answers and health checks do not
+    /// (<https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/global-services.html>).
+    pub const CONTROL_PLANE_REGION: &'static str = "us-east-1";
+    /// Accelerated recovery: after us-east-1 has been impaired this long, Route 53 moves the
+    /// zone's control-plane operations to us-west-2 (target recovery time about 60 minutes,
+    /// <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/accelerated-recovery.html>).
+    pub const ACCELERATED_RECOVERY_MS: u64 = 3_600_000;
 }
 
 /// A record of a failover chain or weighted set.
@@ -408,7 +441,8 @@ impl TtlPolicySpec {
 pub struct PlaneSet(pub u8);
 
 impl PlaneSet {
-    /// All four planes.
+    /// The four planes of a Region's WorkSpaces deployment, the default of a `region_outage`.
+    /// The Route 53 `control` plane fails only when listed.
     pub const ALL: PlaneSet = PlaneSet(0b1111);
 
     /// Bit of one plane.
@@ -418,6 +452,7 @@ impl PlaneSet {
             Plane::Logins => 2,
             Plane::Endpoint => 4,
             Plane::Metrics => 8,
+            Plane::Control => 16,
         }
     }
 
@@ -433,6 +468,7 @@ impl PlaneSet {
             (Plane::Logins, "logins"),
             (Plane::Endpoint, "endpoint"),
             (Plane::Metrics, "metrics"),
+            (Plane::Control, "control"),
         ];
         names
             .iter()
@@ -461,6 +497,13 @@ impl EventSpec {
     pub const DEFAULT_PLANES: PlaneSet = PlaneSet::ALL;
     /// `severity` of a `region_outage` when not given: a hard outage.
     pub const DEFAULT_SEVERITY: f64 = 1.0;
+    /// `probe_failure` of a `region_outage` when not given: the connection is refused at once.
+    /// Most real outages fail fast — a load balancer without healthy targets resets or
+    /// answers 503, a stopped service resets — and only a dead network makes probes wait for
+    /// the connect timeout. `refused` fails every protocol (a TCP check included) and gives
+    /// the detection times published by third parties (about 30 s at 10 s x 3, about 90 s at
+    /// 30 s x 3); `timeout` gives the slow worst case.
+    pub const DEFAULT_PROBE_FAILURE: ProbeFailure = ProbeFailure::Refused;
     /// `hijacked` of a `domain_lapse` when not given.
     pub const DEFAULT_HIJACKED: bool = false;
 }
@@ -476,6 +519,8 @@ pub enum EventAction {
         planes: PlaneSet,
         /// In (0, 1].
         severity: f64,
+        /// How a failing endpoint answers health-check probes.
+        probe_failure: ProbeFailure,
     },
     /// Checkers in these checker Regions cannot reach `target`.
     CheckerPartition {
@@ -543,8 +588,8 @@ impl EventAction {
 /// An `[[expect]]` bound on a summary metric.
 #[derive(Clone, Debug)]
 pub struct Expectation {
-    /// The summary metric bounded.
-    pub metric: crate::metric::Metric,
+    /// The summary metric bounded, of every user or of a cohort.
+    pub metric: crate::metric::MetricRef,
     /// Inclusive lower bound.
     pub min: Option<f64>,
     /// Inclusive upper bound.

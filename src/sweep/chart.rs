@@ -6,8 +6,9 @@
 //! `crate::chart`'s business.
 
 use super::manifest::VaryEntry;
-use super::{metrics, PointStats, SweepError};
+use super::{PointStats, SweepError};
 use crate::chart::{self, ImageFormat, SweepInput, SweepLine, SweepPoint};
+use crate::metric::MetricRef;
 use crate::output::OutputError;
 use crate::time::{format_human, parse_duration};
 use std::path::Path;
@@ -28,15 +29,12 @@ pub(super) fn sweep_input(
     scenario_name: &str,
     vary: &[VaryEntry],
     replications: u32,
-    metric: &str,
+    (metric, m): (&MetricRef, usize),
     stats: &[PointStats],
     expect_min: &[f64],
     expect_max: &[f64],
 ) -> SweepInput {
-    let m = metrics()
-        .position(|x| x.name() == metric)
-        .expect("the metric was validated");
-    let is_ms = metric.ends_with("_ms");
+    let is_ms = metric.is_duration();
     let y_of = |v: f64| display_value(is_ms, v);
     let (x_values, x_path): (Vec<String>, Option<&str>) = match vary.first() {
         Some(v) => (v.values.clone(), Some(v.path.as_str())),
@@ -192,6 +190,7 @@ pub(super) fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sweep::metrics;
     use crate::sweep::MetricStats;
 
     fn stats_with(metric_index: usize, means: &[Option<f64>]) -> Vec<PointStats> {
@@ -251,7 +250,15 @@ mod tests {
                 Some(300_000.0),
             ],
         );
-        let chart = sweep_input("s", &v, 3, "downtime_p95_ms", &stats, &[], &[900_000.0]);
+        let chart = sweep_input(
+            "s",
+            &v,
+            3,
+            (&crate::metric::Metric::DowntimeP95Ms.into(), m),
+            &stats,
+            &[],
+            &[900_000.0],
+        );
         assert_eq!(chart.lines.len(), 2);
         assert_eq!(chart.lines[0].label, "0.9");
         assert_eq!(chart.lines[1].label, "1.0");
@@ -279,7 +286,7 @@ mod tests {
             "s",
             &v,
             3,
-            "detection_ms",
+            (&crate::metric::Metric::DetectionMs.into(), m),
             &stats_with(m, &[Some(100_000.0), Some(120_000.0), Some(90_000.0)]),
             &[],
             &[],
@@ -295,7 +302,7 @@ mod tests {
             "s",
             &v,
             3,
-            "detection_ms",
+            (&crate::metric::Metric::DetectionMs.into(), m),
             &stats_with(m, &[None, None, None]),
             &[],
             &[],

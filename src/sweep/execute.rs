@@ -6,7 +6,7 @@ use super::files::{finish_partial, prepare_partial, write_summary_and_chart, Csv
 use super::plan::RunId;
 use super::stats::Aggregate;
 use super::{partial_dir, Sweep, SweepError, SweepOutcome, MANIFEST, SWEEP_CSV};
-use crate::metric::Metric;
+use crate::metric::{Metric, MetricRef};
 use crate::model::{simulate_into, RunOptions};
 use crate::model::{Observation, Recorder, Sample};
 use crate::output;
@@ -28,7 +28,7 @@ impl Sweep {
         let run_count = self.shard_run_count();
         let mut manifest = self.manifest(false, run_count);
         manifest.write(&partial.join(MANIFEST))?;
-        let layout = Layout::new(&manifest, self.options.metric);
+        let layout = Layout::new(&manifest, self.options.metric.clone());
         let csv_path = partial.join(SWEEP_CSV);
         let mut sink = RowSink {
             csv: CsvOut::create(&csv_path, &layout.sweep_header())?,
@@ -40,12 +40,13 @@ impl Sweep {
             progress: progress_bar(self.options.progress, run_count),
         };
         let points = &self.points;
+        let cohort_columns = &layout.columns[super::metrics().count()..];
         let vary_count = self.options.vary.len();
         let work = |k: usize| -> Vec<String> {
             let run = self.shard_run(k);
             let point = &points[run.point];
-            let summary = simulate_summary(&point.scenario, run.seed);
-            run_record(run, &point.values, &summary, vary_count)
+            let values = simulate_values(&point.scenario, run.seed, cohort_columns);
+            run_record(run, &point.values, &values, vary_count)
         };
         ordered_parallel(run_count, self.options.jobs, work, &mut sink)?;
         let RowSink {
@@ -70,7 +71,7 @@ impl Sweep {
             runs: run_count,
             total_runs: self.run_count(),
             shard: self.options.shard,
-            metric: self.options.metric,
+            metric: self.options.metric.clone(),
             vary: self.options.vary.iter().map(|v| v.path.clone()).collect(),
             expect_min: self.expect_min.clone(),
             expect_max: self.expect_max.clone(),
@@ -81,6 +82,19 @@ impl Sweep {
 
 /// Runs one simulation and returns its summary only (no timeline, series or traces kept).
 pub fn simulate_summary(scenario: &Scenario, seed: u64) -> Summary {
+    let mut values = simulate_values(scenario, seed, &[]);
+    Summary {
+        values: Metric::ALL
+            .iter()
+            .copied()
+            .zip(values.drain(..Metric::ALL.len()))
+            .collect(),
+    }
+}
+
+/// Runs one simulation and returns the value of every summary metric (in [`Metric::ALL`]
+/// order), then of each of the cohort metrics `extra`.
+pub fn simulate_values(scenario: &Scenario, seed: u64, extra: &[MetricRef]) -> Vec<Option<f64>> {
     let mut recorder = DiscardRecorder;
     let outcome = simulate_into(
         scenario,
@@ -90,7 +104,17 @@ pub fn simulate_summary(scenario: &Scenario, seed: u64) -> Summary {
         },
         &mut recorder,
     );
-    summarize(seed, &outcome.users, &outcome.control)
+    let membership = crate::report::Membership::of(scenario);
+    let summary = summarize(seed, &outcome.users, &outcome.control, &|u| {
+        membership.unrelated(u)
+    });
+    let mut values: Vec<Option<f64>> = summary.values.iter().map(|(_, v)| *v).collect();
+    values.extend(
+        extra
+            .iter()
+            .map(|m| membership.value_of(m, &summary, &outcome.users, &outcome.control)),
+    );
+    values
 }
 
 /// A recorder that keeps nothing: a sweep needs only the summary.
@@ -102,20 +126,21 @@ impl Recorder for DiscardRecorder {
 }
 
 /// The `sweep.csv` record of one run.
-fn run_record(run: RunId, values: &[String], summary: &Summary, vary_count: usize) -> Vec<String> {
-    debug_assert_eq!(values.len(), vary_count);
+fn run_record(
+    run: RunId,
+    point_values: &[String],
+    values: &[Option<f64>],
+    vary_count: usize,
+) -> Vec<String> {
+    debug_assert_eq!(point_values.len(), vary_count);
     let mut record = Vec::with_capacity(3 + vary_count + Metric::ALL.len());
     record.push(run.point.to_string());
     record.push(run.replication.to_string());
     record.push(run.seed.to_string());
-    record.extend(values.iter().cloned());
-    record.extend(
-        summary
-            .values
-            .iter()
-            .filter(|(metric, _)| *metric != Metric::Seed)
-            .map(|(_, v)| Summary::format_value(*v)),
-    );
+    record.extend(point_values.iter().cloned());
+    // Metric::ALL starts with the seed, which has a column of its own.
+    debug_assert_eq!(Metric::ALL[0], Metric::Seed);
+    record.extend(values[1..].iter().map(|v| Summary::format_value(*v)));
     record
 }
 
@@ -178,6 +203,8 @@ pub(super) fn ordered_parallel<T: Send>(
     work: impl Fn(usize) -> T + Sync,
     sink: &mut dyn OrderedSink<T>,
 ) -> Result<(), SweepError> {
+    // No more threads than runs: the others would only wait.
+    let jobs = if jobs == 0 { 0 } else { jobs.min(count.max(1)) };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .thread_name(|i| format!("failsim-sweep-{i}"))

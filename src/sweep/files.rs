@@ -3,10 +3,10 @@
 //! `<DIR>.partial/` directory a sweep is assembled in.
 
 use super::manifest::Manifest;
-use super::{chart, format3, grid, io_error, metrics, PointStats, SweepError, Vary, VaryEntry};
+use super::{chart, format3, grid, io_error, PointStats, SweepError, Vary, VaryEntry};
 use super::{CHART_STEM, SUMMARY_CSV};
 use crate::chart::ImageFormat;
-use crate::metric::Metric;
+use crate::metric::MetricRef;
 use crate::output::{self, OutputError, MARKER};
 use std::fs;
 use std::io::{self, BufWriter};
@@ -17,17 +17,22 @@ use std::path::{Path, PathBuf};
 pub(super) struct Layout {
     pub(super) vary: Vec<VaryEntry>,
     pub(super) replications: u32,
-    pub(super) metric: Metric,
+    pub(super) metric: MetricRef,
+    /// The metric columns ([`super::columns`]).
+    pub(super) columns: Vec<MetricRef>,
     pub(super) formats: Vec<ImageFormat>,
     pub(super) scenario_name: String,
     pub(super) expect_min: Vec<f64>,
     pub(super) expect_max: Vec<f64>,
+    /// The manifest it came from (provenance for `report.html`).
+    pub(super) manifest: Manifest,
 }
 
 impl Layout {
     /// The layout a manifest describes; `metric` is its `metric`, already parsed.
-    pub(super) fn new(m: &Manifest, metric: Metric) -> Layout {
+    pub(super) fn new(m: &Manifest, metric: MetricRef) -> Layout {
         Layout {
+            columns: super::columns(&metric),
             vary: m.vary.clone(),
             replications: m.replications,
             metric,
@@ -43,6 +48,7 @@ impl Layout {
             scenario_name: m.scenario_name.clone(),
             expect_min: m.expect_min.clone(),
             expect_max: m.expect_max.clone(),
+            manifest: m.clone(),
         }
     }
 
@@ -50,7 +56,7 @@ impl Layout {
     pub(super) fn sweep_header(&self) -> Vec<String> {
         let mut header: Vec<String> = vec!["point".into(), "replication".into(), "seed".into()];
         header.extend(self.vary.iter().map(|v| v.path.clone()));
-        header.extend(metrics().map(|m| m.name().to_string()));
+        header.extend(self.columns.iter().map(|m| m.to_string()));
         header
     }
 
@@ -60,13 +66,21 @@ impl Layout {
         let mut header: Vec<String> = vec!["point".into()];
         header.extend(self.vary.iter().map(|v| v.path.clone()));
         header.push("runs".into());
-        for metric in metrics() {
+        for metric in &self.columns {
             header.push(format!("{metric}_mean"));
             header.push(format!("{metric}_ci95_low"));
             header.push(format!("{metric}_ci95_high"));
             header.push(format!("{metric}_n"));
         }
         header
+    }
+
+    /// The column of the charted metric.
+    pub(super) fn column(&self) -> usize {
+        self.columns
+            .iter()
+            .position(|c| *c == self.metric)
+            .expect("the charted metric is a column")
     }
 
     /// Number of grid points.
@@ -117,22 +131,37 @@ pub(super) fn write_summary_and_chart(
         }
         csv.flush()
     })?);
+    let input = chart::sweep_input(
+        &layout.scenario_name,
+        &layout.vary,
+        layout.replications,
+        (&layout.metric, layout.column()),
+        stats,
+        &layout.expect_min,
+        &layout.expect_max,
+    );
+    let mut svg = None;
     if !layout.formats.is_empty() {
-        let input = chart::sweep_input(
-            &layout.scenario_name,
-            &layout.vary,
-            layout.replications,
-            layout.metric.name(),
-            stats,
-            &layout.expect_min,
-            &layout.expect_max,
-        );
+        let document = crate::chart::svg_document(&crate::chart::AnyChart::Sweep(&input)).map_err(
+            |reason| {
+                OutputError::Chart(crate::chart::ChartError::new(
+                    &dir.join(format!("{CHART_STEM}.svg")),
+                    reason,
+                ))
+            },
+        )?;
         for &format in &layout.formats {
             let name = format!("{CHART_STEM}.{}", format.extension());
-            chart::render(&input, format, &dir.join(&name))?;
+            match format {
+                ImageFormat::Svg => crate::chart::write_svg_document(&document, &dir.join(&name))
+                    .map_err(OutputError::Chart)?,
+                ImageFormat::Png => chart::render(&input, format, &dir.join(&name))?,
+            }
             files.push(name);
         }
+        svg = Some(document);
     }
+    files.push(super::html_page::write(dir, layout, stats, svg.as_deref())?);
     Ok(files)
 }
 
@@ -199,11 +228,16 @@ pub(super) fn prepare_partial(partial: &Path) -> Result<(), SweepError> {
         fs::remove_dir_all(partial).map_err(io_error(partial))?;
     }
     fs::create_dir_all(partial).map_err(io_error(partial))?;
-    output::mark(
+    let marked = output::mark(
         partial,
         "written by failsim; a sweep in progress or interrupted (sweep.csv has the runs so \
          far); replaced by the next sweep into the same directory\n",
-    )?;
+    );
+    if let Err(e) = marked {
+        // A full disk: leave no empty, unmarked partial directory behind.
+        let _ = fs::remove_dir_all(partial);
+        return Err(e.into());
+    }
     Ok(())
 }
 

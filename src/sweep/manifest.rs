@@ -85,8 +85,18 @@ impl Manifest {
         let text = std::fs::read_to_string(path).map_err(|source| {
             SweepError::Merge(format!("cannot read {}: {source}", path.display()))
         })?;
-        toml::from_str(&text)
-            .map_err(|e| SweepError::Merge(format!("{}: {}", path.display(), e.message())))
+        let manifest: Manifest = toml::from_str(&text)
+            .map_err(|e| SweepError::Merge(format!("{}: {}", path.display(), e.message())))?;
+        // `inf` would stretch the merged chart's axis without end; `nan` never equals
+        // itself, so shards carrying it could never be merged.
+        let bounds = manifest.expect_min.iter().chain(&manifest.expect_max);
+        if let Some(bad) = bounds.into_iter().find(|b| !b.is_finite()) {
+            return Err(SweepError::Merge(format!(
+                "{}: expect_min/expect_max holds {bad}; allowed: finite numbers",
+                path.display()
+            )));
+        }
+        Ok(manifest)
     }
 
     /// The first field that makes `other` part of a different sweep, if any. The shard,
@@ -117,12 +127,7 @@ impl Manifest {
 
 /// FNV-1a, 64 bits, as `fnv1a64:` and 16 lowercase hex digits.
 pub(crate) fn fnv1a64_hex(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("fnv1a64:{hash:016x}")
+    crate::html::fnv1a64_hex(bytes)
 }
 
 #[cfg(test)]

@@ -60,13 +60,14 @@
 mod chart;
 mod execute;
 mod files;
+mod html_page;
 mod manifest;
 mod merge;
 mod outcome;
 mod plan;
 mod stats;
 
-use crate::metric::Metric;
+use crate::metric::{Metric, MetricRef};
 use crate::output::OutputError;
 use crate::scenario::LoadError;
 use std::io;
@@ -85,6 +86,23 @@ pub(crate) use stats::format3;
 
 /// Replications per point when `--replications` is not given.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
+/// The most `--replications`: 10,000. The confidence interval narrows as 1/sqrt(R), so
+/// 10,000 replications already give a hundredth of one run's spread; `4294967295` only ever
+/// meant a run that cannot finish.
+pub const MAX_REPLICATIONS: u32 = 10_000;
+/// The most grid points (the product of the `--vary` value counts): 10,000. Every point
+/// holds a validated scenario in memory, and a chart or `sweep_summary.csv` of more points
+/// cannot be read; a 2^20-point grid only ever meant a typo.
+pub const MAX_POINTS: u64 = 10_000;
+/// The most `--jobs`: 1,024 worker threads. Runs are CPU-bound, so threads beyond the cores
+/// add nothing, and 100,000 threads exhaust the operating system's limits before any run
+/// starts.
+pub const MAX_JOBS: usize = 1_024;
+/// The most events one sweep (or shard) may be estimated to need: 100,000,000,000, about
+/// 20 hours of one core at 1.4 M events/s (2-3 hours on a 8-core machine). Beyond it, split
+/// the sweep with `--shard` or run fewer replications.
+pub const MAX_SWEEP_EVENTS: u64 = 100_000_000_000;
+
 /// Metric charted when `--metric` is not given.
 pub const DEFAULT_METRIC: Metric = Metric::DowntimeP95Ms;
 /// One row per run.
@@ -100,6 +118,16 @@ pub const CHART_STEM: &str = "sweep";
 /// which is a column of its own.
 pub fn metrics() -> impl Iterator<Item = Metric> {
     Metric::ALL.iter().copied().filter(|m| *m != Metric::Seed)
+}
+
+/// The metric columns of a sweep charting `charted`: every [`metrics`] of all users, then
+/// `charted` when it is a cohort's (`downtime_p95_ms{redirect=redirectable}`).
+pub fn columns(charted: &MetricRef) -> Vec<MetricRef> {
+    let mut columns: Vec<MetricRef> = metrics().map(MetricRef::from).collect();
+    if charted.cohort.is_some() {
+        columns.push(charted.clone());
+    }
+    columns
 }
 
 /// Why a sweep or a merge could not be done. Every message names what to fix.

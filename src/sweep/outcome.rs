@@ -1,8 +1,8 @@
 //! What a finished sweep or merge reports on stdout: the charted metric per point as a
 //! plain-text table.
 
-use super::{metrics, PointStats, Shard};
-use crate::metric::Metric;
+use super::{PointStats, Shard};
+use crate::metric::MetricRef;
 use crate::report::Summary;
 use crate::time::format_human;
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ pub struct SweepOutcome {
     /// The shard this directory holds (`1/1` for a whole sweep or a merge).
     pub shard: Shard,
     /// The charted metric.
-    pub metric: Metric,
+    pub metric: MetricRef,
     /// Varied paths, in `--vary` order.
     pub vary: Vec<String>,
     /// Lower bounds that `[[expect]]` puts on the charted metric.
@@ -37,8 +37,9 @@ impl SweepOutcome {
     /// interval; `*_ms` metrics as durations), with a column saying whether the mean meets
     /// the scenario's `[[expect]]` bounds on that metric when it has any.
     pub fn table(&self) -> String {
-        let column = metrics()
-            .position(|x| x == self.metric)
+        let column = super::columns(&self.metric)
+            .iter()
+            .position(|x| *x == self.metric)
             .expect("the charted metric is one of the sweep's metrics");
         let is_ms = self.metric.is_duration();
         let show = |v: f64| {

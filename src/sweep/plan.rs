@@ -3,9 +3,11 @@
 //! anything runs.
 
 use super::manifest::{self, Manifest};
-use super::{metrics, SweepError, DEFAULT_METRIC, DEFAULT_REPLICATIONS};
+use super::{SweepError, DEFAULT_METRIC, DEFAULT_REPLICATIONS};
 use crate::chart::ImageFormat;
-use crate::metric::Metric;
+use crate::metric::MetricRef;
+
+use crate::model::budget::group_digits;
 use crate::scenario::{self, overrides::split_assignment, Scenario};
 use std::fmt;
 use std::path::PathBuf;
@@ -163,7 +165,7 @@ pub struct SweepOptions {
     /// Which share of the runs to run.
     pub shard: Shard,
     /// Metric charted (any of [`metrics`]; [`parse_metric`] reads `--metric`).
-    pub metric: Metric,
+    pub metric: MetricRef,
     /// Chart formats; empty = no chart.
     pub formats: Vec<ImageFormat>,
     /// Draw a progress bar on stderr (the CLI sets it when stderr is a terminal).
@@ -182,7 +184,7 @@ impl SweepOptions {
             seed: None,
             jobs: 0,
             shard: Shard::WHOLE,
-            metric: DEFAULT_METRIC,
+            metric: DEFAULT_METRIC.into(),
             formats: vec![ImageFormat::Svg, ImageFormat::Png],
             progress: false,
         }
@@ -267,6 +269,31 @@ impl Sweep {
                 "--replications must be at least 1".to_string(),
             ));
         }
+        if options.replications > super::MAX_REPLICATIONS {
+            return Err(SweepError::Usage(format!(
+                "--replications {}: allowed 1 to {}",
+                options.replications,
+                group_digits(super::MAX_REPLICATIONS.into())
+            )));
+        }
+        if options.jobs > super::MAX_JOBS {
+            return Err(SweepError::Usage(format!(
+                "--jobs {}: allowed 1 to {} (0 or absent: one per core)",
+                options.jobs,
+                super::MAX_JOBS
+            )));
+        }
+        let points = options
+            .vary
+            .iter()
+            .fold(1u64, |acc, v| acc.saturating_mul(v.values.len() as u64));
+        if points > super::MAX_POINTS {
+            return Err(SweepError::Usage(format!(
+                "the --vary values make {} grid points; allowed: at most {} (vary fewer values at once)",
+                group_digits(points),
+                group_digits(super::MAX_POINTS)
+            )));
+        }
         for (i, v) in options.vary.iter().enumerate() {
             if options.vary[..i].iter().any(|w| w.path == v.path) {
                 return Err(SweepError::Usage(format!(
@@ -289,10 +316,17 @@ impl Sweep {
             )));
         }
         let points = load_points(&options, &base)?;
+        check_work(&options, &points)?;
         let on_metric = base
             .expectations
             .iter()
             .filter(|x| x.metric == options.metric);
+        if let Some(cohort) = &options.metric.cohort {
+            crate::report::Membership::of(&base)
+                .names()
+                .check(cohort)
+                .map_err(|e| SweepError::Usage(format!("--metric {}: {e}", options.metric)))?;
+        }
         let expect_min = on_metric.clone().filter_map(|x| x.min).collect();
         let expect_max = on_metric.filter_map(|x| x.max).collect();
         Ok(Sweep {
@@ -367,7 +401,7 @@ impl Sweep {
             set: self.options.set.clone(),
             seed: self.base_seed.to_string(),
             replications: self.options.replications,
-            metric: self.options.metric.name().to_string(),
+            metric: self.options.metric.to_string(),
             charts: self
                 .options
                 .formats
@@ -391,6 +425,31 @@ impl Sweep {
                 .collect(),
         }
     }
+}
+
+/// Refuses a sweep (or shard) whose runs are estimated to need more than
+/// [`MAX_SWEEP_EVENTS`](super::MAX_SWEEP_EVENTS) events, with the run count and time.
+fn check_work(options: &SweepOptions, points: &[Point]) -> Result<(), SweepError> {
+    let per_replication = points.iter().fold(0u64, |acc, p| {
+        acc.saturating_add(crate::model::budget::estimate(&p.scenario).events)
+    });
+    let shard_share = u64::from(options.shard.count);
+    let events = per_replication
+        .saturating_mul(options.replications.into())
+        .div_ceil(shard_share);
+    if events <= super::MAX_SWEEP_EVENTS {
+        return Ok(());
+    }
+    let runs = (points.len() as u64 * u64::from(options.replications)).div_ceil(shard_share);
+    Err(SweepError::Usage(format!(
+        "{} runs needing an estimated {} events (about {} on one core); allowed: at most {} events per sweep or shard (use --shard K/N, fewer replications or fewer values)",
+        group_digits(runs),
+        group_digits(events),
+        crate::time::format_human(
+            (events / crate::model::budget::EVENTS_PER_SECOND).saturating_mul(1000)
+        ),
+        group_digits(super::MAX_SWEEP_EVENTS),
+    )))
 }
 
 /// The scenario at every grid point: `base` (the scenario with `--set`) with the point's
@@ -456,16 +515,23 @@ fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, Sw
 }
 
 /// Parses `--metric NAME`: any summary metric but `seed` (see [`metrics`]).
-pub fn parse_metric(name: &str) -> Result<Metric, SweepError> {
-    metrics().find(|m| m.name() == name).ok_or_else(|| {
-        let hint = crate::scenario::overrides::did_you_mean(name, metrics().map(Metric::name))
-            .map(|m| format!("did you mean `{m}`? "))
-            .unwrap_or_default();
-        SweepError::Usage(format!(
-            "--metric {name}: not a summary metric; {hint}choose one of: {}",
-            metrics().map(Metric::name).collect::<Vec<_>>().join(", ")
-        ))
-    })
+pub fn parse_metric(name: &str) -> Result<MetricRef, SweepError> {
+    let metric = MetricRef::parse(name).map_err(|e| {
+        let bare = name.split('{').next().unwrap_or(name);
+        let hint = crate::scenario::overrides::did_you_mean(
+            bare,
+            super::metrics().map(crate::metric::Metric::name),
+        )
+        .map(|m| format!("; did you mean `{m}`?"))
+        .unwrap_or_default();
+        SweepError::Usage(format!("--metric {name}: {e}{hint}"))
+    })?;
+    if metric.metric == crate::metric::Metric::Seed {
+        return Err(SweepError::Usage(format!(
+            "--metric {name}: the seed is a column of its own, not a metric to chart"
+        )));
+    }
+    Ok(metric)
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@
 //! `sweep.csv` records arriving in run order, for a sweep and a merge alike.
 
 use super::files::Layout;
-use super::metrics;
 
 /// Statistics of one metric at one point.
 #[derive(Clone, Debug, PartialEq)]
@@ -134,6 +133,8 @@ pub(crate) struct Aggregate {
     grid: Vec<Vec<String>>,
     replications: u32,
     vary_count: usize,
+    /// Metric column names.
+    names: Vec<String>,
     /// Values of the current point: one vector per metric.
     current: Vec<Vec<f64>>,
     current_point: usize,
@@ -147,7 +148,8 @@ impl Aggregate {
             grid: layout.grid(),
             replications: layout.replications,
             vary_count: layout.vary.len(),
-            current: vec![Vec::new(); metrics().count()],
+            names: layout.columns.iter().map(|c| c.to_string()).collect(),
+            current: vec![Vec::new(); layout.columns.len()],
             current_point: 0,
             current_runs: 0,
             done: Vec::new(),
@@ -165,7 +167,7 @@ impl Aggregate {
         }
         for (k, (field, name)) in record[3 + self.vary_count..]
             .iter()
-            .zip(metrics())
+            .zip(&self.names)
             .enumerate()
         {
             if !field.is_empty() {

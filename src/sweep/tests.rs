@@ -144,7 +144,10 @@ fn plan_errors_name_the_culprit() {
         "{e}"
     );
     assert!(parse_metric("seed").is_err(), "seed is a column of its own");
-    assert_eq!(parse_metric("detection_ms").unwrap(), Metric::DetectionMs);
+    assert_eq!(
+        parse_metric("detection_ms").unwrap(),
+        Metric::DetectionMs.into()
+    );
     let e = err(options(&[], 0));
     assert!(e.contains("--replications must be at least 1"), "{e}");
     let mut o = options(&[], 3);
@@ -179,7 +182,7 @@ fn sweep_writes_rows_in_run_order_and_statistics_from_them() {
     let outcome = sweep.execute(&out).unwrap();
     assert_eq!(
         outcome.files,
-        vec![SWEEP_CSV, SUMMARY_CSV, "sweep.svg", MANIFEST]
+        vec![SWEEP_CSV, SUMMARY_CSV, "sweep.svg", "report.html", MANIFEST]
     );
     assert!(!partial_dir(&out).exists(), "the partial directory is gone");
     assert!(out.join(MARKER).is_file());
@@ -265,7 +268,11 @@ fn files_do_not_depend_on_the_number_of_threads() {
     }
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(outputs[0], outputs[2]);
-    assert_eq!(outputs[0].len(), 6, "csv x2, svg, png, manifest, marker");
+    assert_eq!(
+        outputs[0].len(),
+        7,
+        "csv x2, svg, png, report.html, manifest, marker"
+    );
 }
 
 #[test]

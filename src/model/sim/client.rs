@@ -166,7 +166,7 @@ impl<R: Recorder> Sim<'_, R> {
         if first {
             let g = &scenario.groups[self.users[u].group as usize];
             // The first login happens exactly at the start of the working window.
-            let end = now + g.session_ms;
+            let end = now.saturating_add(g.session_ms);
             if end <= scenario.duration_ms {
                 self.scheduler.at(end, Event::WorkEnd { user: u as u32 });
             }
@@ -287,7 +287,7 @@ impl<R: Recorder> Sim<'_, R> {
             user.failback_ms = now;
         }
         if reauth > 0 {
-            self.schedule_user(u, now + reauth, Step::Reauth);
+            self.schedule_user(u, now.saturating_add(reauth), Step::Reauth);
         }
     }
 
@@ -300,7 +300,7 @@ impl<R: Recorder> Sim<'_, R> {
                 let every = self.scenario.groups[self.users[u].group as usize]
                     .behaviour
                     .reauth_every_ms;
-                self.schedule_user(u, now + every, Step::Reauth);
+                self.schedule_user(u, now.saturating_add(every), Step::Reauth);
             }
             _ => {
                 self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
@@ -330,12 +330,12 @@ impl<R: Recorder> Sim<'_, R> {
             user.restarts += 1;
             user.held = NO_REGION;
             user.failed_streak = 0;
-            self.schedule_user(u, now + t, Step::Login);
+            self.schedule_user(u, now.saturating_add(t), Step::Login);
             return;
         }
         let k = u32::from(self.users[u].failed_streak - 1).min(20);
         let backoff = (b.backoff_initial_ms << k).min(b.backoff_max_ms);
-        self.schedule_user(u, now + backoff, Step::Login);
+        self.schedule_user(u, now.saturating_add(backoff), Step::Login);
     }
 
     /// Sessions in `region` drop (each with probability `severity`).
@@ -363,7 +363,7 @@ impl<R: Recorder> Sim<'_, R> {
                 .behaviour
                 .detect_disconnect;
             let t = self.user_sample(u, d);
-            self.schedule_user(u, now + t, Step::Detect);
+            self.schedule_user(u, now.saturating_add(t), Step::Detect);
         }
     }
 
@@ -376,12 +376,12 @@ impl<R: Recorder> Sim<'_, R> {
                 continue;
             }
             let b = &self.scenario.groups[user.group as usize].behaviour;
-            if now >= user.dropped_ms + b.resume_window_ms {
+            if now >= user.dropped_ms.saturating_add(b.resume_window_ms) {
                 continue;
             }
             let d = b.detect_disconnect;
             let t = self.user_sample(u, d);
-            self.schedule_user(u, now + t, Step::Resume);
+            self.schedule_user(u, now.saturating_add(t), Step::Resume);
         }
     }
 

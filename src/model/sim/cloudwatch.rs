@@ -8,36 +8,53 @@
 use super::*;
 
 impl<R: Recorder> Sim<'_, R> {
-    /// One control tick at `now`, in a fixed order: publish the metric periods that ended at
-    /// `now`, run canary probes for the period starting now, hand datapoints that became
-    /// visible to their alarms, then evaluate alarms due at `now` and update the health
-    /// checks that follow them. A fixed order within the tick keeps equal-time effects
-    /// deterministic and guarantees an alarm sees a period's datapoint when `delay` is 0.
+    /// Closes the metric periods that end at `boundary`: publishes each standard metric's
+    /// datapoint for `[boundary - resolution, boundary)`.
+    ///
+    /// It runs before any other event at `boundary` (see `handle`), so a period's datapoint
+    /// reflects the state during that period: a fault that starts at `boundary` does not
+    /// lose the datapoint of the minute before it, and a fault that ends at `boundary` still
+    /// loses the datapoint of the last minute spent inside it. Connected users are counted
+    /// and login failures attributed the same way.
+    pub(super) fn close_periods(&mut self, boundary: u64) {
+        let scenario = self.scenario;
+        for (m, spec) in scenario.metrics.iter().enumerate() {
+            if boundary % spec.resolution_ms != 0 || spec.source == MetricSource::Scripted {
+                continue;
+            }
+            let value = match spec.source {
+                MetricSource::Canary => {
+                    let st = &mut self.metrics[m];
+                    let v = (st.canary_total > 0)
+                        .then(|| f64::from(st.canary_ok) / f64::from(st.canary_total));
+                    st.canary_ok = 0;
+                    st.canary_total = 0;
+                    v
+                }
+                MetricSource::ConnectedUsers => Some(f64::from(
+                    self.connected[spec.target.unwrap_or(spec.region)],
+                )),
+                MetricSource::LoginFailures => {
+                    let v = f64::from(self.metrics[m].login_failures);
+                    self.metrics[m].login_failures = 0;
+                    Some(v)
+                }
+                MetricSource::Scripted => unreachable!("skipped above"),
+            };
+            self.publish(boundary, m, boundary - spec.resolution_ms, value);
+        }
+    }
+
+    /// One control tick at `now`, in a fixed order: run canary probes for the period
+    /// starting now, publish scripted datapoints due, hand datapoints that became visible to
+    /// their alarms, then evaluate alarms due at `now` and update the health checks that
+    /// follow them. (The periods that ended at `now` were closed before anything else ran
+    /// at `now`: [`Self::close_periods`].) A fixed order within the tick keeps equal-time
+    /// effects deterministic and guarantees an alarm sees a period's datapoint when `delay`
+    /// is 0.
     pub(super) fn control_tick(&mut self, now: u64) {
         let scenario = self.scenario;
         for (m, spec) in scenario.metrics.iter().enumerate() {
-            if now > 0 && now % spec.resolution_ms == 0 && spec.source != MetricSource::Scripted {
-                let value = match spec.source {
-                    MetricSource::Canary => {
-                        let st = &mut self.metrics[m];
-                        let v = (st.canary_total > 0)
-                            .then(|| f64::from(st.canary_ok) / f64::from(st.canary_total));
-                        st.canary_ok = 0;
-                        st.canary_total = 0;
-                        v
-                    }
-                    MetricSource::ConnectedUsers => Some(f64::from(
-                        self.connected[spec.target.unwrap_or(spec.region)],
-                    )),
-                    MetricSource::LoginFailures => {
-                        let v = f64::from(self.metrics[m].login_failures);
-                        self.metrics[m].login_failures = 0;
-                        Some(v)
-                    }
-                    MetricSource::Scripted => unreachable!("handled below"),
-                };
-                self.publish(now, m, now - spec.resolution_ms, value);
-            }
             if spec.source == MetricSource::Scripted {
                 while let Some(&(at, value)) = spec.datapoints.get(self.metrics[m].next_scripted) {
                     if at > now {
@@ -50,12 +67,18 @@ impl<R: Recorder> Sim<'_, R> {
             if spec.source == MetricSource::Canary && now % CANARY_INTERVAL_MS == 0 {
                 // The canary probes the target's endpoint; it runs in the metric's Region, and
                 // a failed probe counts against the success ratio.
+                // Each probe's result is put to the metric's Region as it happens; a put made
+                // while that Region's `metrics` plane fails is lost. The period's datapoint is
+                // the mean of the results that arrived (missing when none did), so it
+                // reflects the state during the period.
                 let target = spec.target.expect("validated: canaries have a target") as u8;
                 let severity = self.severity(target, Plane::Endpoint);
+                let loss = self.severity(spec.region as u8, Plane::Metrics);
                 let st = &mut self.metrics[m];
-                st.canary_total += 1;
-                if !rng::chance(&mut st.rng, severity) {
-                    st.canary_ok += 1;
+                let ok = !rng::chance(&mut st.rng, severity);
+                if !rng::chance(&mut st.rng, loss) {
+                    st.canary_total += 1;
+                    st.canary_ok += u32::from(ok);
                 }
             }
         }
@@ -114,16 +137,20 @@ impl<R: Recorder> Sim<'_, R> {
 
     /// Publishes one datapoint with timestamp `at` (or records it missing). A metric stored in
     /// a Region whose `metrics` plane fails loses the datapoint with that probability: the
-    /// alarm then sees *missing* data, not breaching data.
+    /// alarm then sees *missing* data, not breaching data. A canary's samples met that fate
+    /// one by one as they were put (see `control_tick`), so its datapoint is not lost again.
     pub(super) fn publish(&mut self, now: u64, m: usize, at: u64, value: Option<f64>) {
         let spec = &self.scenario.metrics[m];
-        let severity = self.severity(spec.region as u8, Plane::Metrics);
+        let severity = match spec.source {
+            MetricSource::Canary => 0.0,
+            _ => self.severity(spec.region as u8, Plane::Metrics),
+        };
         let lost = rng::chance(&mut self.metrics[m].rng, severity);
         let value = value.filter(|_| !lost);
         if let Some(v) = value {
             self.metrics[m]
                 .pending
-                .push_back((now + spec.delay_ms, at, v));
+                .push_back((now.saturating_add(spec.delay_ms), at, v));
         }
         let metric = m as u16;
         self.observe(now, Observation::DatapointPublished { metric, value });

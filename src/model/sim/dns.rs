@@ -110,7 +110,7 @@ impl<R: Recorder> Sim<'_, R> {
                 }
                 ClientCache::Fixed(life) => {
                     user.cached_answer = answer;
-                    user.cache_expires_ms = now + life;
+                    user.cache_expires_ms = now.saturating_add(life);
                 }
             }
             answer

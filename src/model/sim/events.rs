@@ -4,6 +4,7 @@
 //! inverted health checks, forced disconnects and domain lapses.
 
 use super::*;
+use crate::scenario::DnsSpec;
 
 impl<R: Recorder> Sim<'_, R> {
     pub(super) fn severity(&self, region: u8, plane: Plane) -> f64 {
@@ -12,12 +13,14 @@ impl<R: Recorder> Sim<'_, R> {
 
     /// Recomputes every plane's severity from the faults active at `now`.
     pub(super) fn recompute_region(&mut self, now: u64, region: usize, ending: Option<usize>) {
-        let mut in_force = [0.0f64; 4];
+        let mut in_force = [0.0f64; 5];
+        let mut endpoint_failure = EventSpec::DEFAULT_PROBE_FAILURE;
         for (i, e) in self.scenario.events.iter().enumerate() {
             if let EventAction::RegionOutage {
                 region: r,
                 planes,
                 severity,
+                probe_failure,
             } = e.action
             {
                 let active = r == region
@@ -25,12 +28,11 @@ impl<R: Recorder> Sim<'_, R> {
                     && e.end_ms.is_none_or(|end| end > now)
                     && Some(i) != ending;
                 if active {
-                    for p in [
-                        Plane::Sessions,
-                        Plane::Logins,
-                        Plane::Endpoint,
-                        Plane::Metrics,
-                    ] {
+                    let endpoint = plane_slot(Plane::Endpoint);
+                    if planes.contains(Plane::Endpoint) && severity > in_force[endpoint] {
+                        endpoint_failure = probe_failure;
+                    }
+                    for p in PLANES {
                         if planes.contains(p) {
                             in_force[plane_slot(p)] = in_force[plane_slot(p)].max(severity);
                         }
@@ -40,16 +42,20 @@ impl<R: Recorder> Sim<'_, R> {
         }
         let before = self.regions[region].severity;
         self.regions[region].severity = in_force;
+        self.regions[region].endpoint_failure = endpoint_failure;
+        if Some(region as u8) == self.control_region {
+            let control = in_force[plane_slot(Plane::Control)] > 0.0;
+            match (control, self.control_failing_since) {
+                (true, None) => self.control_failing_since = Some(now),
+                (false, Some(_)) => self.control_failing_since = None,
+                _ => {}
+            }
+        }
         let failing = PlaneSet(
-            [
-                Plane::Sessions,
-                Plane::Logins,
-                Plane::Endpoint,
-                Plane::Metrics,
-            ]
-            .iter()
-            .filter(|p| in_force[plane_slot(**p)] > 0.0)
-            .fold(0, |acc, p| acc | PlaneSet::bit(*p)),
+            PLANES
+                .iter()
+                .filter(|p| in_force[plane_slot(**p)] > 0.0)
+                .fold(0, |acc, p| acc | PlaneSet::bit(*p)),
         );
         self.observe(
             now,
@@ -107,22 +113,14 @@ impl<R: Recorder> Sim<'_, R> {
                     r.down += 1;
                 }
             }
-            EventAction::SetRecord { .. } => {
-                // Record edits reach all name servers after a delay, uniform in
-                // [0, edit_propagation] (changes propagate "generally within 60 seconds",
-                // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-creating.html).
-                let mut r = self.streams.stream(EntityKind::Scenario, 1000 + i as u64);
-                let delay = rng::uniform_ms(&mut r, 0, scenario.dns.edit_propagation_ms);
-                self.scheduler
-                    .after(delay, Event::RecordEditApplied { event: i as u16 });
-            }
-            EventAction::DisableHealthCheck { health_check } => {
-                self.disabled[health_check] = true;
-                self.recompute_check(health_check, now);
-            }
-            EventAction::InvertHealthCheck { health_check } => {
-                self.inverted[health_check] = !self.inverted[health_check];
-                self.recompute_check(health_check, now);
+            EventAction::SetRecord { .. }
+            | EventAction::DisableHealthCheck { .. }
+            | EventAction::InvertHealthCheck { .. } => {
+                if self.control_plane_accepts(now, i) {
+                    self.apply_change(now, i);
+                } else {
+                    self.refuse_change(now, i);
+                }
             }
             EventAction::DisconnectUsers { region } => {
                 self.drop_sessions(now, region as u8, 1.0, true)
@@ -168,15 +166,102 @@ impl<R: Recorder> Sim<'_, R> {
                     r.down -= 1;
                 }
             }
-            EventAction::DisableHealthCheck { health_check } => {
+            // A reverting action is undone only if it was applied (the revert itself is
+            // assumed to go through).
+            EventAction::DisableHealthCheck { health_check } if self.applied[i] => {
                 self.disabled[health_check] = scenario.health_checks[health_check].disabled;
+                self.recompute_check(health_check, now);
+            }
+            EventAction::InvertHealthCheck { health_check } if self.applied[i] => {
+                self.inverted[health_check] = !self.inverted[health_check];
+                self.recompute_check(health_check, now);
+            }
+            _ => {}
+        }
+    }
+
+    // ----- the Route 53 control plane ------------------------------------------------------
+
+    /// Whether the Route 53 control plane accepts a change at `now`. It lives in us-east-1:
+    /// while that Region's `control` plane fails, each attempt is refused with the plane's
+    /// severity — unless the zone has accelerated recovery and the plane has been failing for
+    /// [`DnsSpec::ACCELERATED_RECOVERY_MS`], when changes go through us-west-2 instead.
+    fn control_plane_accepts(&mut self, now: u64, i: usize) -> bool {
+        let Some(region) = self.control_region else {
+            return true;
+        };
+        let severity = self.severity(region, Plane::Control);
+        if severity <= 0.0 {
+            return true;
+        }
+        let dns = &self.scenario.dns;
+        let moved = self
+            .control_failing_since
+            .is_some_and(|since| now >= since + DnsSpec::ACCELERATED_RECOVERY_MS);
+        if dns.accelerated_recovery && moved {
+            return true;
+        }
+        // One stream per attempt (event, time), so attempts do not shift other draws.
+        let attempt = 1u64 << 40 | (i as u64) << 32 | (now / 1000);
+        let mut r = self.streams.stream(EntityKind::Scenario, attempt);
+        !rng::chance(&mut r, severity)
+    }
+
+    /// The control plane refused change `i` at `now`: the operator tries again after
+    /// `control_retry` unless that is past `control_give_up` from the first attempt, the
+    /// action's own end, or the scenario's end.
+    fn refuse_change(&mut self, now: u64, i: usize) {
+        let scenario = self.scenario;
+        let e = &scenario.events[i];
+        let next = now + scenario.dns.control_retry_ms;
+        let retrying = next <= e.at_ms + scenario.dns.control_give_up_ms
+            && e.end_ms.is_none_or(|end| next < end)
+            && next <= scenario.duration_ms;
+        let event = i as u16;
+        self.observe(now, Observation::ActionRefused { event, retrying });
+        if retrying {
+            self.scheduler.at(next, Event::ControlRetry { event });
+        }
+    }
+
+    pub(super) fn control_retry(&mut self, now: u64, i: usize) {
+        if self.control_plane_accepts(now, i) {
+            let event = i as u16;
+            self.observe(now, Observation::ActionAccepted { event });
+            self.apply_change(now, i);
+        } else {
+            self.refuse_change(now, i);
+        }
+    }
+
+    /// Applies a change the control plane accepted.
+    fn apply_change(&mut self, now: u64, i: usize) {
+        let scenario = self.scenario;
+        self.applied[i] = true;
+        match scenario.events[i].action {
+            EventAction::SetRecord { .. } => {
+                // A record edit reaches all name servers after a log-normal delay whose 95th
+                // percentile is `edit_propagation` (Route 53: "generally within 60 seconds";
+                // see `DnsSpec::DEFAULT_EDIT_PROPAGATION_MS` for the tail).
+                let mut r = self.streams.stream(EntityKind::Scenario, 1000 + i as u64);
+                let p95_ms = scenario.dns.edit_propagation_ms;
+                let delay = crate::dist::Dist::LogNormal {
+                    median_ms: p95_ms / 3,
+                    p95_ms,
+                }
+                .sample(&mut r);
+                self.scheduler
+                    .after(delay, Event::RecordEditApplied { event: i as u16 });
+            }
+            EventAction::DisableHealthCheck { health_check } => {
+                self.disabled[health_check] = true;
                 self.recompute_check(health_check, now);
             }
             EventAction::InvertHealthCheck { health_check } => {
                 self.inverted[health_check] = !self.inverted[health_check];
                 self.recompute_check(health_check, now);
             }
-            _ => {}
+            _ => unreachable!("only record and health-check changes go through the control plane"),
         }
     }
 }

@@ -14,22 +14,35 @@ impl<R: Recorder> Sim<'_, R> {
         }
     }
 
-    /// A checker sends a probe. Its outcome is decided when it is sent: a failing endpoint
-    /// (with probability = severity) or a partition makes it time out after the protocol's
-    /// connect timeout; a healthy endpoint answers within a round trip (20-200 ms, a
-    /// modelling choice). The next probe goes out `interval` after the response or timeout
-    /// (the Route 53 guide: the interval runs from response to next request).
+    /// A checker sends a probe. Its outcome is decided when it is sent: a partition makes it
+    /// time out after the protocol's connect timeout (nothing comes back); a failing endpoint
+    /// (with probability = severity) answers as its fault's `probe_failure` says
+    /// (`model::health::probe_outcome`); a healthy endpoint answers within a round trip
+    /// (20-200 ms, a modelling choice). The next probe goes out `interval` after the response
+    /// or timeout: Route 53 measures the interval from a response to the next request.
     pub(super) fn probe(&mut self, c: usize) {
         let check = self.checkers[c].check as usize;
         let e = self.endpoint(check).clone();
         let partitioned = self.partitions[self.checkers[c].region as usize][e.target] > 0;
         let severity = self.regions[e.target].severity[plane_slot(Plane::Endpoint)];
+        let failure = self.regions[e.target].endpoint_failure;
         let r = &mut self.checkers[c].rng;
-        let ok = !partitioned && !rng::chance(r, severity);
-        let took = if ok {
-            rng::uniform_ms(r, 20, 200)
+        let outcome = if partitioned {
+            crate::model::health::probe_outcome(e.protocol, ProbeFailure::Timeout)
+        } else if rng::chance(r, severity) {
+            crate::model::health::probe_outcome(e.protocol, failure)
         } else {
-            e.protocol.connect_timeout_ms()
+            crate::model::health::ProbeOutcome {
+                passes: true,
+                extra_ms: 0,
+                whole: false,
+            }
+        };
+        let ok = outcome.passes;
+        let took = if outcome.whole {
+            outcome.extra_ms
+        } else {
+            rng::uniform_ms(r, 20, 200) + outcome.extra_ms
         };
         self.scheduler.after(
             took,

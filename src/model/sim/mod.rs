@@ -19,16 +19,23 @@
 //!    millisecond, the one listed first in the scenario happens first. A start scheduled at
 //!    set-up runs before anything the run schedules later for the same millisecond
 //!    (probes, user steps, DNS propagation) — unless those were scheduled earlier still.
-//! 3. One control tick runs as one event in a fixed order: publish the metric periods that
-//!    ended, run canary probes, hand visible datapoints to their alarms, evaluate the alarms
-//!    due, update the health checks that follow them (see `cloudwatch`).
-//! 4. A status change reaches DNS `health_propagation` later, as its own event; a record
+//! 3. Metric periods close first. At a millisecond that ends metric periods (a multiple of
+//!    the control tick), the datapoints of the periods `[t - resolution, t)` are published
+//!    before any other event at `t` runs — before faults starting or ending at `t`, user
+//!    steps and the control tick itself. A period's datapoint therefore reflects the state
+//!    during that period: an outage starting at exactly 1:00 loses the datapoint of 1:00-1:01,
+//!    not that of 0:59-1:00, and an outage ending at 1:45 still loses that of 1:44-1:45.
+//! 4. One control tick runs as one event in a fixed order: run canary probes (which see the
+//!    faults that started at `t`), publish scripted datapoints due, hand visible datapoints
+//!    to their alarms, evaluate the alarms due, update the health checks that follow them
+//!    (see `cloudwatch`).
+//! 5. A status change reaches DNS `health_propagation` later, as its own event; a record
 //!    edit `edit_propagation` (drawn) later. The answer is recomputed when they run.
-//! 5. Periodic ticks (control, series sample) schedule their successor when they run, so at
+//! 6. Periodic ticks (control, series sample) schedule their successor when they run, so at
 //!    a tick's time they run after the events scheduled before the previous tick ran and
 //!    before those scheduled after it. A sample therefore sees every change made by events
 //!    scheduled earlier for its millisecond.
-//! 6. A user's steps are cancelled, not removed, when the user's state changes: every
+//! 7. A user's steps are cancelled, not removed, when the user's state changes: every
 //!    user event carries the generation it was scheduled in and is ignored when stale.
 //!
 //! Any change to these rules changes outputs; the byte-identity check
@@ -38,12 +45,18 @@ mod client;
 #[cfg(test)]
 mod client_tests;
 mod cloudwatch;
+#[cfg(test)]
+mod cloudwatch_tests;
+#[cfg(test)]
+mod control_tests;
 mod dns;
 mod events;
 mod health;
 mod setup;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use setup::control_tick_ms;
 
 use super::client::{flag, ClientState, User, NEVER, NO_REGION};
 use super::dns::DnsAnswer;
@@ -55,8 +68,8 @@ use super::{alarm, population, RunOptions};
 use crate::engine::Scheduler;
 use crate::rng::{self, EntityKind, StreamPos, Streams};
 use crate::scenario::{
-    ClientCache, EventAction, HealthCheckType, InsufficientData, MetricSource, Plane, PlaneSet,
-    Scenario, Standby, Zone, CHECKER_REGIONS,
+    ClientCache, EventAction, EventSpec, HealthCheckType, InsufficientData, MetricSource, Plane,
+    PlaneSet, ProbeFailure, Scenario, Standby, Zone, CHECKER_REGIONS,
 };
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
@@ -79,6 +92,8 @@ enum Event {
     ScenarioEventStarts { event: u16 },
     /// A scenario `[[event]]` with a duration ends.
     ScenarioEventEnds { event: u16 },
+    /// An operator retries a change the control plane refused.
+    ControlRetry { event: u16 },
     /// A `set_record` edit has reached all name servers.
     RecordEditApplied { event: u16 },
     /// A health checker sends a probe.
@@ -117,7 +132,10 @@ struct Checker {
 
 struct RegionState {
     /// Severity in force on each plane (max over active faults), index by plane bit order.
-    severity: [f64; 4],
+    severity: [f64; 5],
+    /// How the failing endpoint answers probes (the `probe_failure` of the active fault with
+    /// the highest endpoint severity; the earliest of equals).
+    endpoint_failure: ProbeFailure,
     launching: u32,
     queue: VecDeque<(u32, u32)>,
 }
@@ -128,8 +146,18 @@ fn plane_slot(p: Plane) -> usize {
         Plane::Logins => 1,
         Plane::Endpoint => 2,
         Plane::Metrics => 3,
+        Plane::Control => 4,
     }
 }
+
+/// Every plane, in slot order.
+const PLANES: [Plane; 5] = [
+    Plane::Sessions,
+    Plane::Logins,
+    Plane::Endpoint,
+    Plane::Metrics,
+    Plane::Control,
+];
 
 /// A metric's running state (README, Model: CloudWatch metrics and alarms).
 struct MetricState {
@@ -171,6 +199,12 @@ pub(super) struct Sim<'m, R: Recorder> {
     /// Partitions in force: `[checker region][target region]` count.
     partitions: Vec<Vec<u32>>,
     manual_record: Option<u8>,
+    /// The scenario's us-east-1, home of the Route 53 control plane (none: it never fails).
+    control_region: Option<u8>,
+    /// Since when us-east-1's `control` plane has been failing without a break.
+    control_failing_since: Option<u64>,
+    /// Operator actions through the control plane that were applied (by event).
+    applied: Vec<bool>,
     lapsed: Option<bool>,
     dns_outages: u32,
     /// The authoritative answer in force.
@@ -193,6 +227,8 @@ pub(super) struct Sim<'m, R: Recorder> {
     last_known: Vec<bool>,
     /// Step of the control tick that publishes metrics and evaluates alarms (0 = none).
     control_tick_ms: u64,
+    /// Next control-tick boundary whose ended metric periods are not yet published.
+    next_period_close_ms: u64,
     /// Passed to lookups that draw nothing (never actually read).
     idle_rng: ChaCha8Rng,
 }
@@ -209,6 +245,14 @@ impl<R: Recorder> Sim<'_, R> {
     // ----- dispatch -----------------------------------------------------------------------
 
     fn handle(&mut self, now: u64, event: Event) {
+        // Metric periods that ended at or before `now` are closed before any event at `now`
+        // runs (ordering rule 3 in the module docs). Control ticks fall on every boundary, so
+        // the loop closes at most the one boundary at `now`.
+        while self.control_tick_ms > 0 && self.next_period_close_ms <= now {
+            let boundary = self.next_period_close_ms;
+            self.close_periods(boundary);
+            self.next_period_close_ms += self.control_tick_ms;
+        }
         match event {
             Event::ScenarioEventStarts { event } => self.event_start(now, event as usize),
             Event::ScenarioEventEnds { event } => self.event_end(now, event as usize),
@@ -220,6 +264,7 @@ impl<R: Recorder> Sim<'_, R> {
                     self.refresh_answer(now);
                 }
             }
+            Event::ControlRetry { event } => self.control_retry(now, event as usize),
             Event::Probe { checker } => self.probe(checker as usize),
             Event::ProbeResult { checker, ok } => self.probe_result(now, checker as usize, ok),
             Event::DnsSeesCheck { check, healthy } => {
@@ -243,14 +288,14 @@ impl<R: Recorder> Sim<'_, R> {
             Event::WorkEnd { user } => self.work_end(now, user as usize),
             Event::ControlTick => {
                 self.control_tick(now);
-                let next = now + self.control_tick_ms;
+                let next = now.saturating_add(self.control_tick_ms);
                 if next <= self.scenario.duration_ms {
                     self.scheduler.at(next, Event::ControlTick);
                 }
             }
             Event::SeriesTick => {
                 self.sample(now);
-                let next = now + self.scenario.series_step_ms;
+                let next = now.saturating_add(self.scenario.series_step_ms);
                 if next <= self.scenario.duration_ms {
                     self.scheduler.at(next, Event::SeriesTick);
                 }

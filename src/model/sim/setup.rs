@@ -28,7 +28,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 .regions
                 .iter()
                 .map(|_| RegionState {
-                    severity: [0.0; 4],
+                    severity: [0.0; 5],
+                    endpoint_failure: EventSpec::DEFAULT_PROBE_FAILURE,
                     launching: 0,
                     queue: VecDeque::new(),
                 })
@@ -43,6 +44,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
             inverted: scenario.health_checks.iter().map(|h| h.inverted).collect(),
             partitions: vec![vec![0; scenario.regions.len()]; CHECKER_REGIONS.len()],
             manual_record: None,
+            control_region: scenario
+                .region_index(crate::scenario::DnsSpec::CONTROL_PLANE_REGION)
+                .map(|r| r as u8),
+            control_failing_since: None,
+            applied: vec![false; scenario.events.len()],
             lapsed: None,
             dns_outages: 0,
             answer: DnsAnswer::Region(primary_region),
@@ -75,6 +81,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 .collect(),
             last_known: vec![true; n_checks],
             control_tick_ms: control_tick_ms(scenario),
+            next_period_close_ms: control_tick_ms(scenario),
             idle_rng: streams.stream(EntityKind::Scenario, u64::MAX >> 8),
         };
         crate::platform::advise_huge_pages(&sim.users);
@@ -348,7 +355,7 @@ fn gcd(a: u64, b: u64) -> u64 {
 
 /// The control tick divides every metric resolution, canary probe interval and alarm
 /// evaluation cadence, so each of them happens exactly on a tick.
-fn control_tick_ms(scenario: &Scenario) -> u64 {
+pub(crate) fn control_tick_ms(scenario: &Scenario) -> u64 {
     let mut tick = 0;
     for m in &scenario.metrics {
         tick = gcd(tick, m.resolution_ms);

@@ -10,6 +10,12 @@ use crate::report::{Report, TimelineKind};
 use crate::scenario::load_str;
 
 fn scenario(interval: &str, threshold: u32, protocol: &str) -> Scenario {
+    failing_scenario(interval, threshold, protocol, "timeout")
+}
+
+/// Endpoint check on `a` (`protocol`, `interval` x `threshold`); `a` fails 1:00-1:30 with
+/// probes failing in `failure` mode.
+fn failing_scenario(interval: &str, threshold: u32, protocol: &str, failure: &str) -> Scenario {
     let text = format!(
         r#"[scenario]
 name = "t"
@@ -39,6 +45,7 @@ kind = "region_outage"
 region = "a"
 at = "1h"
 duration = "30m"
+probe_failure = "{failure}"
 "#
     );
     load_str(&text, "t.toml", &[]).expect("valid test scenario")
@@ -68,22 +75,36 @@ fn probe_times(scenario: &Scenario, seed: u64) -> Vec<u64> {
 
 #[test]
 fn probes_are_spaced_interval_after_each_response_or_timeout() {
-    for (protocol, timeout) in [("https", 4_000), ("tcp", 10_000)] {
-        let scenario = scenario("30s", 3, protocol);
+    // (protocol, failure mode, time a failing probe takes: exact, or a round trip plus).
+    let cases = [
+        ("https", "timeout", 4_000..=4_000),
+        ("tcp", "timeout", 10_000..=10_000),
+        ("https", "refused", 20..=200),
+        ("tcp", "refused", 20..=200),
+        ("https", "http_5xx", 20..=200),
+        ("http_str_match", "hang", 2_020..=2_200),
+    ];
+    for (protocol, failure, took) in cases {
+        let scenario = failing_scenario("30s", 3, protocol, failure);
         let times = probe_times(&scenario, 1);
         let (mut healthy_gaps, mut failing_gaps) = (0, 0);
         for w in times.windows(2) {
             let gap = w[1] - w[0];
             let during_outage = w[0] >= 3_600_000 && w[0] < 5_400_000;
             if during_outage {
-                // A probe to a dead endpoint times out, then the interval runs.
-                assert_eq!(gap, 30_000 + timeout, "{protocol} at {}", w[0]);
+                // A probe to a failing endpoint fails after `took`, then the interval runs.
+                let expected = 30_000 + took.start()..=30_000 + took.end();
+                assert!(
+                    expected.contains(&gap),
+                    "{protocol} {failure}: gap {gap} at {}",
+                    w[0]
+                );
                 failing_gaps += 1;
             } else {
                 // A healthy endpoint answers within 20-200 ms.
                 assert!(
                     (30_020..=30_200).contains(&gap),
-                    "{protocol} gap {gap} at {}",
+                    "{protocol} {failure}: gap {gap} at {}",
                     w[0]
                 );
                 healthy_gaps += 1;
@@ -101,23 +122,27 @@ fn probes_are_spaced_interval_after_each_response_or_timeout() {
 }
 
 /// Detection bounds derived from the rules: after the fault, a checker's first failing
-/// probe is sent within one spacing (interval + at most 200 ms), its result arrives a
-/// timeout later, and each further failure takes interval + timeout. So the
-/// `threshold`-th failure is seen between `timeout + (threshold-1)(interval+timeout)`
-/// and that plus `interval + 200 ms`. The check flips when the last checker needed by
-/// the 18 % rule flips, inside the same window; DNS follows after health_propagation.
+/// probe is sent within one spacing (interval + at most 200 ms), its result arrives `t`
+/// later (the failing probe's time: 4 s for a timeout, a 20-200 ms round trip when refused),
+/// and each further failure takes interval + t. So the `threshold`-th failure is seen
+/// between `t_min + (threshold-1)(interval+t_min)` and
+/// `interval + 200 + t_max + (threshold-1)(interval+t_max)`. The check flips when the last
+/// checker needed by the 18 % rule flips, inside the same window; DNS follows after
+/// health_propagation.
 #[test]
 fn detection_time_stays_within_the_derived_bounds() {
-    for (interval, interval_ms, threshold) in [
-        ("30s", 30_000u64, 3u64),
-        ("10s", 10_000, 3),
-        ("30s", 30_000, 1),
-        ("10s", 10_000, 5),
+    for (interval, interval_ms, threshold, failure, t_min, t_max) in [
+        ("30s", 30_000u64, 3u64, "timeout", 4_000u64, 4_000u64),
+        ("10s", 10_000, 3, "timeout", 4_000, 4_000),
+        ("30s", 30_000, 1, "timeout", 4_000, 4_000),
+        ("10s", 10_000, 5, "timeout", 4_000, 4_000),
+        ("30s", 30_000, 3, "refused", 20, 200),
+        ("10s", 10_000, 3, "refused", 20, 200),
+        ("10s", 10_000, 3, "hang", 2_020, 2_200),
     ] {
-        let scenario = scenario(interval, threshold as u32, "https");
-        let timeout = 4_000;
-        let low = timeout + (threshold - 1) * (interval_ms + timeout);
-        let high = low + interval_ms + 200;
+        let scenario = failing_scenario(interval, threshold as u32, "https", failure);
+        let low = t_min + (threshold - 1) * (interval_ms + t_min);
+        let high = interval_ms + 200 + t_max + (threshold - 1) * (interval_ms + t_max);
         for seed in 1..=20 {
             let report = simulate(
                 &scenario,
@@ -129,7 +154,7 @@ fn detection_time_stays_within_the_derived_bounds() {
             let d = report.summary.get(Metric::DetectionMs).expect("detected") as u64;
             assert!(
                 (low..=high).contains(&d),
-                "interval {interval} threshold {threshold} seed {seed}: {d} not in [{low}, {high}]"
+                "{failure} interval {interval} threshold {threshold} seed {seed}: {d} not in [{low}, {high}]"
             );
             let f = report
                 .summary
@@ -446,7 +471,16 @@ home = "a"
         .unwrap_err()
         .to_string();
     assert!(err.contains("do not support M-out-of-N alarms"), "{err}");
-    assert!(load_str(&text("60s", 3), "t.toml", &[]).is_ok());
+    // A standard-resolution alarm on a metric published at high resolution: refused too.
+    let err = load_str(&text("60s", 3), "t.toml", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("published at high resolution (10s); Route 53 only supports alarms on standard-resolution metrics"),
+        "{err}"
+    );
+    let standard = text("60s", 3).replace("resolution = \"10s\"", "resolution = \"60s\"");
+    assert!(load_str(&standard, "t.toml", &[]).is_ok());
 }
 
 fn dns_outage_scenario(resolver: &str) -> String {
@@ -527,5 +561,26 @@ duration = "1h"
         } else {
             assert_eq!(u.login_failures, 0);
         }
+    }
+}
+
+#[test]
+fn a_tcp_check_passes_an_endpoint_that_answers_5xx_or_hangs() {
+    // A TCP check asks only for the connection: an endpoint that accepts it and then answers
+    // 503, or nothing, stays healthy; the same outage refusing connections is detected.
+    for (failure, detected) in [("http_5xx", false), ("hang", false), ("refused", true)] {
+        let scenario = failing_scenario("10s", 3, "tcp", failure);
+        let report = simulate(
+            &scenario,
+            &RunOptions {
+                seed: 1,
+                trace_users: 0,
+            },
+        );
+        assert_eq!(
+            report.summary.get(Metric::DetectionMs).is_some(),
+            detected,
+            "{failure}"
+        );
     }
 }

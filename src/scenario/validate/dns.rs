@@ -4,7 +4,7 @@
 use super::fields::{at, entry, key, FieldPath, Validator};
 use crate::scenario::raw::{OneOrMany, RawDns, RawResolver, RawRouting, TtlPolicy};
 use crate::scenario::{
-    AliasSpec, DnsSpec, PathSeg, RecordSpec, ResolverSpec, Routing, TtlPolicySpec,
+    AliasSpec, DnsSpec, PathSeg, RecordSpec, ResolverSpec, Routing, TtlPolicySpec, Zone,
 };
 use std::collections::BTreeSet;
 
@@ -46,12 +46,39 @@ pub(super) fn dns(validator: &mut Validator, raw: &RawDns, alias: Option<&AliasS
         &raw.routing,
         alias,
     );
+    let control_retry_ms = validator.duration_or(
+        at(&base, &[key("control_retry")]),
+        raw.control_retry.as_ref(),
+        DnsSpec::DEFAULT_CONTROL_RETRY_MS,
+    );
+    if control_retry_ms == 0 {
+        validator.report(
+            at(&base, &[key("control_retry")]),
+            "allowed: a duration greater than 0",
+        );
+    }
+    let control_give_up_ms = validator.duration_or(
+        at(&base, &[key("control_give_up")]),
+        raw.control_give_up.as_ref(),
+        DnsSpec::DEFAULT_CONTROL_GIVE_UP_MS,
+    );
+    let zone = raw.zone.unwrap_or(DnsSpec::DEFAULT_ZONE);
+    let accelerated_recovery = raw.accelerated_recovery.unwrap_or(false);
+    if accelerated_recovery && zone == Zone::Private {
+        validator.report(
+            at(&base, &[key("accelerated_recovery")]),
+            "Route 53 accelerated recovery is only for public hosted zones; allowed: false with zone = \"private\"",
+        );
+    }
     DnsSpec {
         fqdn: raw.fqdn.clone(),
         ttl_ms,
-        zone: raw.zone.unwrap_or(DnsSpec::DEFAULT_ZONE),
+        zone,
         health_propagation_ms,
         edit_propagation_ms,
+        control_retry_ms,
+        control_give_up_ms,
+        accelerated_recovery,
         routing,
         record_values,
     }
@@ -164,13 +191,14 @@ fn routing(
             // A Region written twice is a slip of the pen; an identifier that maps to a Region
             // already in the chain is the deployment as built (the copy-paste mistake the
             // `secondary-holds-primary-identifier` lint explains), so it is simulated.
+            // Compared by name: an unknown Region has no index to compare (and with no
+            // [[region]] at all, indexing the names would panic).
             let mut seen = BTreeSet::new();
-            for (r, value) in chain.iter().zip(&values) {
-                if value.is_none() && !seen.insert(r.region) {
-                    let message = format!(
-                        "Region `{}` appears twice in the failover chain",
-                        validator.regions[r.region]
-                    );
+            let names = std::iter::once(primary.region.as_ref())
+                .chain(secondary.as_slice().iter().map(|s| s.region.as_ref()));
+            for name in names.flatten() {
+                if !seen.insert(name) {
+                    let message = format!("Region `{name}` appears twice in the failover chain");
                     validator.report(base.clone(), message);
                 }
             }

@@ -3,7 +3,7 @@
 
 use super::fields::{at, entry, key, FieldPath, Validator};
 use crate::scenario::raw::{EventKind, RawEvent, EVENT_KEYS};
-use crate::scenario::{EventAction, EventSpec, PathSeg, PlaneSet};
+use crate::scenario::{DnsSpec, EventAction, EventSpec, PathSeg, Plane, PlaneSet};
 
 /// The events sorted by start time (ties: file order).
 pub(super) fn events(validator: &mut Validator, raw: &[RawEvent]) -> Vec<EventSpec> {
@@ -147,13 +147,24 @@ fn region_outage(
         Some(planes) if planes.is_empty() => {
             validator.report(
                 at(base, &[key("planes")]),
-                "allowed: one or more of \"sessions\", \"logins\", \"endpoint\", \"metrics\"",
+                "allowed: one or more of \"sessions\", \"logins\", \"endpoint\", \"metrics\", \"control\" (us-east-1 only)",
             );
             EventSpec::DEFAULT_PLANES
         }
         Some(planes) => PlaneSet(planes.iter().fold(0, |set, p| set | PlaneSet::bit(*p))),
         None => EventSpec::DEFAULT_PLANES,
     };
+    if planes.contains(Plane::Control)
+        && event.region.as_deref() != Some(DnsSpec::CONTROL_PLANE_REGION)
+    {
+        validator.report(
+            at(base, &[key("planes")]),
+            format!(
+                "the Route 53 control plane lives in {0}; allowed: `control` only on a {0} outage",
+                DnsSpec::CONTROL_PLANE_REGION
+            ),
+        );
+    }
     let severity = event.severity.unwrap_or(EventSpec::DEFAULT_SEVERITY);
     if !(severity > 0.0 && severity <= 1.0) {
         validator.report(
@@ -167,6 +178,9 @@ fn region_outage(
         region,
         planes,
         severity,
+        probe_failure: event
+            .probe_failure
+            .unwrap_or(EventSpec::DEFAULT_PROBE_FAILURE),
     })
 }
 

@@ -5,13 +5,25 @@
 use super::fields::{at, entry, key, FieldPath, Validator};
 use crate::scenario::raw::{HealthCheckKind, RawHealthCheck};
 use crate::scenario::{
-    EndpointCheck, HealthCheckSpec, HealthCheckType, MetricAlarm, PathSeg, CHECKER_REGIONS,
+    EndpointCheck, HealthCheckSpec, HealthCheckType, MetricAlarm, MetricSpec, PathSeg,
+    CHECKER_REGIONS,
 };
+
+/// Fewest checker Regions Route 53 accepts for an endpoint check: the API's `Regions` list
+/// has "a minimum of three"
+/// (<https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html>).
+pub const MIN_CHECKER_REGIONS: usize = 3;
+
+/// Finest metric resolution an alarm health check accepts: Route 53 supports alarms on
+/// standard-resolution metrics only, not high-resolution ones
+/// (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html>).
+pub const ALARM_CHECK_MIN_RESOLUTION_MS: u64 = 60_000;
 
 pub(super) fn health_checks(
     validator: &mut Validator,
     raw: &[RawHealthCheck],
     alarms: &[MetricAlarm],
+    metrics: &[MetricSpec],
 ) -> Vec<HealthCheckSpec> {
     let mut health_checks = Vec::new();
     for (i, check) in raw.iter().enumerate() {
@@ -30,7 +42,7 @@ pub(super) fn health_checks(
             HealthCheckKind::Alarm => {
                 misplaced_endpoint_keys(validator, &base, check);
                 misplaced_calculated_keys(validator, &base, check);
-                alarm(validator, &base, check, alarms)
+                alarm(validator, &base, check, alarms, metrics)
             }
         };
         health_checks.push(HealthCheckSpec {
@@ -133,7 +145,12 @@ fn endpoint(validator: &mut Validator, base: &FieldPath, check: &RawHealthCheck)
                     regions.push(index);
                 }
             }
-            // Fewer than 3 checker Regions is a lint (Route 53 itself requires 3).
+            if names.len() < MIN_CHECKER_REGIONS {
+                validator.report(
+                    at(base, &[key("regions")]),
+                    format!("{} checker Region(s); Route 53 requires at least {MIN_CHECKER_REGIONS} so that one network partition cannot fail (or hold up) the check; allowed: 3 to 8 of the checker Regions, or omit `regions` for all 8", names.len()),
+                );
+            }
             regions
         }
         None => (0..CHECKER_REGIONS.len()).collect(),
@@ -216,6 +233,7 @@ fn alarm(
     base: &FieldPath,
     check: &RawHealthCheck,
     alarms: &[MetricAlarm],
+    metrics: &[MetricSpec],
 ) -> HealthCheckType {
     let names = std::mem::take(&mut validator.alarms);
     let alarm = match &check.alarm {
@@ -233,6 +251,11 @@ fn alarm(
         let rule = &a.rule;
         if rule.period_ms < 60_000 {
             validator.report(at(base, &[key("alarm")]), format!("alarm `{}` has a {} period; Route 53 only supports alarms on standard-resolution metrics (period of 60s or more)", a.name, crate::time::format_ms(rule.period_ms)));
+        }
+        if let Some(m) = metrics.get(a.metric) {
+            if rule.period_ms >= 60_000 && m.resolution_ms < ALARM_CHECK_MIN_RESOLUTION_MS {
+                validator.report(at(base, &[key("alarm")]), format!("alarm `{}` watches metric `{}`, published at high resolution ({}); Route 53 only supports alarms on standard-resolution metrics: set the metric's resolution to 60s", a.name, m.name, crate::time::format_ms(m.resolution_ms)));
+            }
         }
         if rule.datapoints_to_alarm < rule.evaluation_periods {
             validator.report(at(base, &[key("alarm")]), format!("alarm `{}` is an M-out-of-N alarm ({} of {}); Route 53 health checks do not support M-out-of-N alarms: set datapoints_to_alarm = evaluation_periods", a.name, rule.datapoints_to_alarm, rule.evaluation_periods));
@@ -327,5 +350,32 @@ mod tests {
             .all(|p| p.field == "health_check.primary.alarm"));
         assert!(problems[0].message.contains("has a 30s period"));
         assert!(problems[1].message.contains("M-out-of-N alarm (2 of 3)"));
+    }
+
+    #[test]
+    fn an_alarm_check_rejects_a_high_resolution_metric() {
+        let text = format!("{}\n[[metric]]\nname = \"canary\"\nsource = \"canary\"\nregion = \"east\"\ntarget = \"west\"\nresolution = \"10s\"\n[[alarm]]\nname = \"down\"\nmetric = \"canary\"\nperiod = \"60s\"\nevaluation_periods = 3\ncomparison = \"less_than_threshold\"\nthreshold = 0.9\n", check("type = \"alarm\"\nalarm = \"down\""));
+        let problems = problems_of(&text);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "health_check.primary.alarm");
+        assert!(problems[0]
+            .message
+            .contains("watches metric `canary`, published at high resolution (10s)"));
+        assert!(
+            problems_of(&text.replace("resolution = \"10s\"", "resolution = \"60s\"")).is_empty()
+        );
+    }
+
+    #[test]
+    fn an_endpoint_check_needs_three_checker_regions() {
+        let two = check(
+            "type = \"endpoint\"\ntarget = \"west\"\nregions = [\"us-east-1\", \"eu-west-1\"]",
+        );
+        let problems = problems_of(&two);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "health_check.primary.regions");
+        assert!(problems[0].message.contains("Route 53 requires at least 3"));
+        let three = two.replace("\"eu-west-1\"]", "\"eu-west-1\", \"sa-east-1\"]");
+        assert!(problems_of(&three).is_empty());
     }
 }

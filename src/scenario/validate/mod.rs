@@ -27,7 +27,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let regions = regions::regions(&mut validator, &raw.region);
     let metrics = cloudwatch::metrics(&mut validator, &raw.metric);
     let alarms = cloudwatch::alarms(&mut validator, &raw.alarm);
-    let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms);
+    let health_checks = health::health_checks(&mut validator, &raw.health_check, &alarms, &metrics);
     let alias = alias::alias(&mut validator, &raw.alias, &raw.dns.fqdn);
     let dns = dns::dns(&mut validator, &raw.dns, alias.as_ref());
     let resolvers = dns::resolvers(&mut validator, &raw.resolver);
@@ -36,7 +36,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         alias::workspaces_behind(&mut validator, alias, &groups);
     }
     let events = events::events(&mut validator, &raw.event);
-    let expectations = expect::expectations(&mut validator, &raw.expect);
+    let expectations = expect::expectations(&mut validator, &raw.expect, &groups);
     if !validator.problems.is_empty() {
         return Err(validator.problems);
     }
@@ -69,6 +69,15 @@ fn scenario_table(validator: &mut Validator, raw: &RawScenario) -> (u64, u64) {
         raw.scenario.series_step.as_ref(),
         Scenario::DEFAULT_SERIES_STEP_MS,
     );
+    if duration_ms > Scenario::MAX_DURATION_MS {
+        validator.report(
+            at(&base, &[key("duration")]),
+            format!(
+                "is longer than a year; allowed: at most {} (366 days)",
+                crate::time::format_ms(Scenario::MAX_DURATION_MS)
+            ),
+        );
+    }
     if duration_ms > 0 && duration_ms / series_step_ms > 1_000_000 {
         validator.report(at(&base, &[key("series_step")]), "gives more than a million series rows; allowed: a step of at least duration / 1,000,000");
     }

@@ -1,0 +1,246 @@
+//! Cohorts: every run's figures broken down by who the users are — their group, how they
+//! registered (connection alias or Region code), their client version, resolver, home
+//! Region, and whether DNS can redirect them (and if not, the first reason why).
+//!
+//! [`Membership`] knows, from the scenario, which cohort of each [`Dimension`] a user is in;
+//! [`rows`] computes one row of `cohorts.csv` per non-empty cohort; and
+//! [`Membership::summary`] computes a cohort's summary, so `[[expect]]`, `--metric` and
+//! sweeps can bound or chart `downtime_p95_ms{redirect=redirectable}`.
+//!
+//! Users off the VPN of a private hosted zone cannot resolve the connection alias at all
+//! (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zones-private.html>):
+//! they never work, outage or not. They form the cohort `redirect=off_vpn` and are left out
+//! of every other cohort's downtime figures, as they are of the run's summary.
+
+use super::summary::{summarize_users, Summary};
+use super::{ControlFacts, UserRecord};
+use crate::metric::{Cohort, CohortNames, Dimension, Metric, MetricRef, REDIRECT_VALUES};
+use crate::scenario::{Scenario, Zone};
+
+/// Which cohort each user is in, from the scenario's names.
+#[derive(Clone, Debug, Default)]
+pub struct Membership {
+    pub(crate) groups: Vec<String>,
+    /// Per group: each client version and whether it follows redirection.
+    pub(crate) clients: Vec<Vec<(String, bool)>>,
+    pub(crate) resolvers: Vec<String>,
+    pub(crate) regions: Vec<String>,
+    pub(crate) private_zone: bool,
+}
+
+impl Membership {
+    /// The cohorts of `scenario`.
+    pub fn of(scenario: &Scenario) -> Membership {
+        Membership {
+            groups: scenario.groups.iter().map(|g| g.name.clone()).collect(),
+            clients: scenario
+                .groups
+                .iter()
+                .map(|g| {
+                    g.client_versions
+                        .iter()
+                        .map(|v| (v.version.clone(), v.redirects))
+                        .collect()
+                })
+                .collect(),
+            resolvers: scenario.resolvers.iter().map(|r| r.name.clone()).collect(),
+            regions: scenario.regions.iter().map(|r| r.name.clone()).collect(),
+            private_zone: scenario.dns.zone == Zone::Private,
+        }
+    }
+
+    /// The values each dimension may take, for validating a [`MetricRef`].
+    pub fn names(&self) -> CohortNames {
+        let mut clients: Vec<String> = Vec::new();
+        for (v, _) in self.clients.iter().flatten() {
+            if !clients.contains(v) {
+                clients.push(v.clone());
+            }
+        }
+        CohortNames {
+            groups: self.groups.clone(),
+            clients,
+            resolvers: self.resolvers.clone(),
+            regions: self.regions.clone(),
+        }
+    }
+
+    /// Whether `user` never works for a reason unrelated to any outage: registered with
+    /// the connection alias of a private hosted zone while off the VPN.
+    pub fn unrelated(&self, user: &UserRecord) -> bool {
+        self.private_zone && user.fqdn && !user.on_vpn
+    }
+
+    /// The value of `dimension` for `user`.
+    pub fn value<'a>(&'a self, dimension: Dimension, user: &UserRecord) -> &'a str {
+        match dimension {
+            Dimension::Group => &self.groups[user.group as usize],
+            Dimension::Registration => {
+                if user.fqdn {
+                    "fqdn"
+                } else {
+                    "region_code"
+                }
+            }
+            Dimension::Client => &self.clients[user.group as usize][user.client_version as usize].0,
+            Dimension::Resolver => &self.resolvers[user.resolver as usize],
+            Dimension::Home => &self.regions[user.home as usize],
+            Dimension::Redirect => self.redirect(user),
+        }
+    }
+
+    /// Whether DNS can redirect `user`, else the first reason it cannot (one of
+    /// [`REDIRECT_VALUES`]).
+    pub fn redirect(&self, user: &UserRecord) -> &'static str {
+        let reason = if !user.fqdn {
+            "region_code"
+        } else if self.unrelated(user) {
+            "off_vpn"
+        } else if !user.redirectable {
+            "old_client"
+        } else if !user.failover_workspace {
+            "no_failover_workspace"
+        } else {
+            "redirectable"
+        };
+        debug_assert!(REDIRECT_VALUES.contains(&reason));
+        reason
+    }
+
+    /// Whether `user` is in `cohort`.
+    pub fn contains(&self, cohort: &Cohort, user: &UserRecord) -> bool {
+        self.value(cohort.dimension, user) == cohort.value
+    }
+
+    /// Every cohort the scenario can have, in `cohorts.csv` order: by dimension, then in
+    /// scenario order (fixed values in their documented order).
+    pub fn cohorts(&self) -> Vec<Cohort> {
+        let names = self.names();
+        Dimension::ALL
+            .into_iter()
+            .flat_map(|dimension| {
+                names
+                    .values(dimension)
+                    .into_iter()
+                    .map(move |value| Cohort { dimension, value })
+            })
+            .collect()
+    }
+
+    /// A cohort in words, for the story and charts: `client 3.0.8 (does not follow
+    /// redirection)`.
+    pub fn label(&self, cohort: &Cohort) -> String {
+        let v = &cohort.value;
+        match cohort.dimension {
+            Dimension::Group => format!("group {v}"),
+            Dimension::Registration if v == "fqdn" => "registered with the FQDN".into(),
+            Dimension::Registration => "registered with a Region code".into(),
+            Dimension::Client => {
+                let follows = self
+                    .clients
+                    .iter()
+                    .flatten()
+                    .any(|(version, redirects)| version == v && *redirects);
+                if follows {
+                    format!("client {v} (follows redirection)")
+                } else {
+                    format!("client {v} (older than 3.0.9: no redirection)")
+                }
+            }
+            Dimension::Resolver => format!("resolver {v}"),
+            Dimension::Home => format!("home {v}"),
+            Dimension::Redirect => match v.as_str() {
+                "region_code" => "not redirectable: Region code".into(),
+                "off_vpn" => "off the VPN (private zone)".into(),
+                "old_client" => "not redirectable: client < 3.0.9".into(),
+                "no_failover_workspace" => "no WorkSpace in the failover Region".into(),
+                _ => "redirectable".into(),
+            },
+        }
+    }
+
+    /// The summary of `cohort`'s users (the off-VPN users of a private zone left out,
+    /// unless the cohort is theirs).
+    pub fn summary(
+        &self,
+        seed: u64,
+        cohort: &Cohort,
+        users: &[UserRecord],
+        control: &ControlFacts,
+    ) -> Summary {
+        let members: Vec<&UserRecord> = users.iter().filter(|u| self.contains(cohort, u)).collect();
+        let keep_unrelated = cohort.dimension == Dimension::Redirect && cohort.value == "off_vpn";
+        summarize_users(seed, &members, control, &|u| {
+            !keep_unrelated && self.unrelated(u)
+        })
+    }
+
+    /// The value of `metric` in a run: from `summary` for every user, else computed over
+    /// the cohort.
+    pub fn value_of(
+        &self,
+        metric: &MetricRef,
+        summary: &Summary,
+        users: &[UserRecord],
+        control: &ControlFacts,
+    ) -> Option<f64> {
+        match &metric.cohort {
+            None => summary.get(metric.metric),
+            Some(cohort) => {
+                let seed = summary.get(Metric::Seed).unwrap_or(0.0) as u64;
+                self.summary(seed, cohort, users, control)
+                    .get(metric.metric)
+            }
+        }
+    }
+}
+
+/// One row of `cohorts.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CohortRow {
+    /// The cohort.
+    pub cohort: Cohort,
+    /// It in words.
+    pub label: String,
+    /// Its summary.
+    pub summary: Summary,
+}
+
+impl CohortRow {
+    /// A metric of the cohort.
+    pub fn get(&self, metric: Metric) -> Option<f64> {
+        self.summary.get(metric)
+    }
+}
+
+/// One row per non-empty cohort of the run, in [`Membership::cohorts`] order.
+pub fn rows(
+    membership: &Membership,
+    seed: u64,
+    users: &[UserRecord],
+    control: &ControlFacts,
+) -> Vec<CohortRow> {
+    membership
+        .cohorts()
+        .into_iter()
+        .filter(|c| users.iter().any(|u| membership.contains(c, u)))
+        .map(|cohort| CohortRow {
+            label: membership.label(&cohort),
+            summary: membership.summary(seed, &cohort, users, control),
+            cohort,
+        })
+        .collect()
+}
+
+/// The `cohorts.csv` columns after `dimension,value,label`: these metrics of each cohort.
+pub const CSV_METRICS: [Metric; 9] = [
+    Metric::Users,
+    Metric::UsersAffected,
+    Metric::UsersRedirected,
+    Metric::UsersNeverReconnected,
+    Metric::DowntimeMeanMs,
+    Metric::DowntimeP50Ms,
+    Metric::DowntimeP95Ms,
+    Metric::DowntimeMaxMs,
+    Metric::Recovered95Ms,
+];
