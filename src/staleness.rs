@@ -44,6 +44,7 @@
 use crate::model::population::{self, POPULATIONS};
 use crate::model::resolver::{Answer, Resolution, ResolverBehaviour, ResolverCache};
 use crate::rng::{chance, uniform_ms, unit, EntityKind, StreamPos, Streams};
+use crate::scenario::ClientCache;
 use rand_chacha::ChaCha8Rng;
 use std::io::{self, Write};
 
@@ -100,7 +101,19 @@ pub struct StalenessParams {
     pub rate_per_second: f64,
     /// Master seed.
     pub seed: u64,
+    /// Client-side cache in front of the resolvers (default none: resolver caches only). A
+    /// fixed lifetime stands for an application cache such as Java's 30 s or the WorkSpaces
+    /// client's own (`users.client_resolves`); `honor` for an OS stub cache.
+    pub client_cache: ClientCache,
+    /// Clients behind each resolver instance, each with its own cache (used only with a
+    /// client cache; default [`DEFAULT_CLIENTS_PER_INSTANCE`]).
+    pub clients_per_instance: u32,
 }
+
+/// Default clients per resolver instance when client caches are on: beyond 10-20 clients a
+/// shared cache gains little (Jung et al., "DNS performance and the effectiveness of
+/// caching", IEEE/ACM ToN 2002).
+pub const DEFAULT_CLIENTS_PER_INSTANCE: u32 = 10;
 
 impl StalenessParams {
     /// Parameters with the defaults for everything but the population and the TTL.
@@ -111,6 +124,8 @@ impl StalenessParams {
             instances: DEFAULT_INSTANCES,
             rate_per_second: DEFAULT_RATE_PER_SECOND,
             seed: DEFAULT_SEED,
+            client_cache: ClientCache::None,
+            clients_per_instance: DEFAULT_CLIENTS_PER_INSTANCE,
         }
     }
 
@@ -127,6 +142,12 @@ impl StalenessParams {
         }
         if self.ttl_ms > MAX_TTL_MS {
             return Err(StalenessError::Ttl(self.ttl_ms));
+        }
+        if !(1..=1000).contains(&self.clients_per_instance)
+            || u64::from(self.clients_per_instance) * u64::from(self.instances)
+                > u64::from(MAX_INSTANCES) * 10
+        {
+            return Err(StalenessError::Clients(self.clients_per_instance));
         }
         Ok(())
     }
@@ -158,6 +179,9 @@ pub enum StalenessError {
     /// TTL out of range.
     #[error("ttl = {0} ms: allowed 0 to 7 days")]
     Ttl(u64),
+    /// Clients per instance out of range.
+    #[error("clients = {0}: allowed 1 to 1,000 per instance, at most 10,000,000 in all")]
+    Clients(u32),
 }
 
 /// One time bucket after the change.
@@ -289,6 +313,16 @@ fn curve_with_progress(
     let mut unused = streams.stream(EntityKind::Scenario, 1);
     let arrival_gap_ms = 1000.0 / params.rate_per_second;
     let last_instance = u64::from(params.instances) - 1;
+    // Client caches: (answer, expires at) per client, clients of instance i at
+    // [i * k, (i + 1) * k). Without them nothing extra is drawn, so the resolver-only curve
+    // is unchanged.
+    let with_clients = params.client_cache != ClientCache::None;
+    let k = u64::from(params.clients_per_instance);
+    let mut clients: Vec<(Answer, u64)> = if with_clients {
+        vec![(OLD_ANSWER, 0); (u64::from(params.instances) * k) as usize]
+    } else {
+        Vec::new()
+    };
     let mut elapsed_ms = 0.0f64;
     loop {
         if elapsed_ms as u64 >= progress_due_ms {
@@ -302,6 +336,22 @@ fn curve_with_progress(
             break;
         }
         let index = uniform_ms(&mut arrivals, 0, last_instance);
+        let client = if with_clients {
+            Some((index * k + uniform_ms(&mut arrivals, 0, k - 1)) as usize)
+        } else {
+            None
+        };
+        if let Some(c) = client {
+            let (answer, expires) = clients[c];
+            if now_ms < expires {
+                if now_ms >= change_at_ms {
+                    let row = row_of(now_ms - change_at_ms);
+                    lookups[row] += 1;
+                    stale[row] += u64::from(answer == OLD_ANSWER);
+                }
+                continue;
+            }
+        }
         let instance = &mut instances[index as usize];
         let authoritative = |_: &mut ChaCha8Rng| {
             Some(if now_ms >= change_at_ms {
@@ -324,6 +374,20 @@ fn curve_with_progress(
             debug_assert_eq!(unused.get_word_pos(), 0, "a fixed policy drew randomness");
             r
         };
+        if let (
+            Some(c),
+            Resolution::Answer {
+                answer,
+                expires_at_ms,
+            },
+        ) = (client, &resolution)
+        {
+            clients[c] = match params.client_cache {
+                ClientCache::Honor => (*answer, *expires_at_ms),
+                ClientCache::Fixed(life) => (*answer, now_ms + life),
+                ClientCache::None => (*answer, 0),
+            };
+        }
         if now_ms < change_at_ms {
             continue;
         }
@@ -552,6 +616,36 @@ mod tests {
         assert_eq!(row_of(359_999), 300);
         assert_eq!(row_of(360_000), 301);
         assert_eq!(row_of(3_599_999), 354);
+    }
+
+    #[test]
+    fn a_client_lifetime_holds_the_old_answer_until_it_expires() {
+        // 10 clients per instance, each looking up every 200 s on average, with a 15-minute
+        // cache of their own: at the change most hold a live entry (900 / (900 + 200)), and
+        // it outlives every resolver's.
+        let base = params(2_000, 5);
+        let resolvers_only = staleness_curve(&base).unwrap();
+        let with_clients = staleness_curve(&StalenessParams {
+            client_cache: ClientCache::Fixed(900_000),
+            ..base.clone()
+        })
+        .unwrap();
+        let share = |rows: &[StalenessRow], t| at(rows, t).stale_share.unwrap();
+        assert!(share(&resolvers_only, 300_000) < 0.1);
+        assert!(
+            share(&with_clients, 300_000) > 0.7,
+            "{}",
+            share(&with_clients, 300_000)
+        );
+        // After the client lifetime only the resolvers' tail is left.
+        assert!(share(&with_clients, 1_800_000) < 0.1);
+        // An OS cache honouring the TTL adds little: it expires with the resolver's entry.
+        let honor = staleness_curve(&StalenessParams {
+            client_cache: ClientCache::Honor,
+            ..base
+        })
+        .unwrap();
+        assert!(share(&honor, 300_000) < 0.15);
     }
 
     #[test]

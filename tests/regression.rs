@@ -171,7 +171,7 @@ fn unbounded_scenario_duration_and_work_ran_for_ever() {
     ]);
     assert!(err.contains("`users.staff.count`"), "{err}");
     assert!(
-        err.contains("estimated") && err.contains("allowed: at most 2,000,000,000 events"),
+        err.contains("estimated") && err.contains("allowed: at most 10,000,000,000 events"),
         "{err}"
     );
     let err = refused(&[
@@ -613,4 +613,34 @@ fn killed_run_left_a_temporary_no_run_removed() {
     fs::write(stale.join("users.csv"), "user,group\n1,").unwrap();
     run_ok(&s, &dir.path().join("o"), &["--no-charts"]);
     assert!(!stale.exists(), "the killed run's temporary is removed");
+}
+
+/// 100,000,000 users (the documented maximum) needed about 15 GiB and more, and aborted on
+/// a 24 GiB machine. The run's memory is estimated first and a run that cannot fit is
+/// refused with the estimate and the memory available, unless the user insists.
+#[cfg(target_os = "linux")]
+#[test]
+fn runs_that_cannot_fit_in_memory_aborted() {
+    let available_kib: u64 = fs::read_to_string("/proc/meminfo")
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("MemAvailable:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap();
+    if available_kib > 30 << 20 {
+        return; // 100 M users (about 30 GiB estimated) would fit here: nothing to refuse
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let err = refused(&[
+        "run",
+        "scenarios/workspaces-failover.toml",
+        "--set",
+        "users.staff.count=100000000",
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("GiB of memory") && err.contains("--ignore-memory-estimate"),
+        "{err}"
+    );
 }

@@ -94,6 +94,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             return Err(failure);
         }
     };
+    if !args.ignore_memory_estimate {
+        let cost = failsim::model::budget::estimate(&model);
+        let available = failsim::platform::available_memory_bytes();
+        if let Some(why) = failsim::model::budget::memory_refusal(&cost, available) {
+            return Err(Failure::Usage(format!("error: {}: {why}", source.label)));
+        }
+    }
     let lints = lint(&model);
     if !args.quiet && !args.json {
         // Lints once, on stderr: stdout stays the story (scripts read it).

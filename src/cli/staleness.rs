@@ -14,6 +14,8 @@ pub fn staleness(args: StalenessArgs) -> Result<(), Failure> {
         instances: args.instances,
         rate_per_second: args.rate,
         seed: args.seed,
+        client_cache: args.client_cache,
+        clients_per_instance: args.clients,
     };
     if let Some(path) = &args.out {
         failsim::output::check_file_destination(path).map_err(Failure::error)?;

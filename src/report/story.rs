@@ -8,7 +8,7 @@ use super::Report;
 use crate::chart::kit::thousands;
 use crate::metric::Metric;
 use crate::model::Observation;
-use crate::time::{format_clock, format_human};
+use crate::time::{format_clock, format_human, round_to};
 use std::fmt::Write;
 
 /// Counts of affected users who could not be redirected, by reason (a user counts once, for
@@ -141,6 +141,30 @@ fn what_happened(report: &Report) -> Vec<(u64, String)> {
     events
 }
 
+/// A line when failover capacity made things worse than staying: some users waited in launch
+/// queues and the p95 downtime is longer than DNS pointed away from the primary (a user who
+/// stayed home would have been back soon after DNS returned).
+pub fn capacity_worse_than_staying(report: &Report) -> Option<String> {
+    let sum = &report.summary;
+    let p95 = sum.get(Metric::DowntimeP95Ms)? as u64;
+    let away = sum.get(Metric::FailbackMs)? as u64;
+    let queued = report
+        .users
+        .iter()
+        .filter(|u| u.affected() && u.launch_wait_ms > 0)
+        .count();
+    if queued == 0 || p95 <= away {
+        return None;
+    }
+    Some(format!(
+        "capacity: p95 downtime {} is longer than DNS pointed away from the primary ({}); {} users waited in launch queues (longest {}): for them failing over was slower than staying",
+        format_human(p95),
+        format_human(away),
+        thousands(queued as u64),
+        format_human(sum.get(Metric::LaunchWaitMaxMs).unwrap_or(0.0) as u64)
+    ))
+}
+
 /// Whether a fault happened and the authoritative answer never left the primary Region.
 fn dns_never_failed_over(report: &Report) -> bool {
     report.control.first_fault_ms.is_some() && report.control.answer_left_primary_ms.is_none()
@@ -194,7 +218,7 @@ fn never_happened(report: &Report) -> Vec<(String, String)> {
 
 /// User-hours with one decimal and thousands separators (`8,404.0`).
 fn user_hours(ms: u64) -> String {
-    let tenths = crate::time::round_to(ms, 360_000) / 360_000;
+    let tenths = round_to(ms, 360_000) / 360_000;
     format!("{}.{}", thousands(tenths / 10), tenths % 10)
 }
 
@@ -220,6 +244,18 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
         Some(o) => format!("-{}", format_human(o - t)),
         None => format_clock(t),
     };
+    // With `scenario.start`, each line also gets its wall-clock time.
+    let clock = |t: u64| {
+        report
+            .start
+            // Rounded to the second, as the offsets beside it are.
+            .map(|s| format!("{}  ", s.after(round_to(t, 1000)).format_hh_mm_ss()))
+            .unwrap_or_default()
+    };
+    let at_clock = |t: u64| match report.start {
+        Some(s) => s.after(t).format(),
+        None => format_clock(t),
+    };
     let mut events = what_happened(report);
     if let (Some(o), Some(t)) = (origin, sum.get(Metric::Recovered50Ms)) {
         events.push((o + t as u64, "50 % of affected users working again".into()));
@@ -234,17 +270,23 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
         let _ = writeln!(
             s,
             "what happened (times from the first fault at {}):",
-            format_clock(o)
+            at_clock(o)
         );
     } else if !events.is_empty() {
         let _ = writeln!(s, "what happened:");
     }
     let mut rows: Vec<(String, String)> = events[..shown]
         .iter()
-        .map(|(t, text)| (rel(*t), text.clone()))
+        .map(|(t, text)| (rel(*t), format!("{}{text}", clock(*t))))
         .collect();
     let more = events.len() - shown;
-    rows.extend(never_happened(report));
+    // Rows that never happened have no clock time: blank it so their text lines up.
+    let no_clock = clock(0).replace(|c: char| c != ' ', " ");
+    rows.extend(
+        never_happened(report)
+            .into_iter()
+            .map(|(t, text)| (t, format!("{no_clock}{text}"))),
+    );
     // One column of times, as wide as its widest entry (`+1h 23m 45s`).
     let width = rows
         .iter()
@@ -308,6 +350,20 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             human(report, Metric::DowntimeP95Ms),
             human(report, Metric::DowntimeP99Ms),
             human(report, Metric::DowntimeMaxMs)
+        );
+    }
+    if let Some(line) = capacity_worse_than_staying(report) {
+        let _ = writeln!(s, "{line}");
+    }
+    if sum.get(Metric::DataAgeMaxMs).is_some() {
+        let _ = writeln!(
+            s,
+            "replicated data on standby WorkSpaces: p50 {} old, p95 {}, max {}; {} users over the RPO, {} redirected without their data",
+            human(report, Metric::DataAgeP50Ms),
+            human(report, Metric::DataAgeP95Ms),
+            human(report, Metric::DataAgeMaxMs),
+            n(Metric::UsersOverRpo),
+            n(Metric::UsersRedirectedWithoutData)
         );
     }
     cohort_lines(report, &mut s);
@@ -479,6 +535,16 @@ output: out/ (summary.csv)
         report.users[1].non_home_ms = 4_000 * 3_600_000;
         report.users[2].non_home_ms = 4_404 * 3_600_000;
         assert!(story(&report, "out", &[]).contains(": 8,404.0 user-hours\n"));
+    }
+
+    #[test]
+    fn with_a_start_instant_the_story_adds_clock_times() {
+        let mut report = fixture::report("big-bang", "ignore-check");
+        report.start = Some(crate::time::parse_instant("2026-03-02T08:40:00-08:00").unwrap());
+        let text = story(&report, "out", &["summary.csv".to_string()]);
+        assert!(text.contains(
+            "what happened (times from the first fault at 2026-03-02 09:40:00 -08:00):\n        +0s  09:40:00  west outage (all planes) begins\n    +1m 40s  09:41:40  health check `primary` unhealthy\n"
+        ), "{text}");
     }
 
     #[test]

@@ -129,6 +129,9 @@ impl<R: Recorder> Sim<'_, R> {
                 self.lapsed = Some(hijacked);
                 self.refresh_answer(now);
             }
+            EventAction::DirectoryOutage { .. }
+            | EventAction::IdpOutage
+            | EventAction::NetworkOutage { .. } => self.identity.apply(&e.action, 1),
         }
     }
 
@@ -176,6 +179,9 @@ impl<R: Recorder> Sim<'_, R> {
                 self.inverted[health_check] = !self.inverted[health_check];
                 self.recompute_check(health_check, now);
             }
+            EventAction::DirectoryOutage { .. }
+            | EventAction::IdpOutage
+            | EventAction::NetworkOutage { .. } => self.identity.apply(&e.action, -1),
             _ => {}
         }
     }
