@@ -548,6 +548,25 @@ output: out/ (summary.csv)
     }
 
     #[test]
+    fn with_clock_times_rows_that_never_happened_line_up_with_the_rest() {
+        let mut report = fixture::report("outage", "ignore-check");
+        report.start = Some(crate::time::parse_instant("2026-03-02T08:40:00-08:00").unwrap());
+        // 1h 1m 39.6s: the offset and the clock time both round up to the same second.
+        report.timeline[5].time_ms = 3_699_600;
+        report.users[2].reconnect_ms = None;
+        let lines = lines_of(&resummarized(report));
+        assert!(
+            lines.contains(&"    +1m 40s  09:41:40  health check `primary` unhealthy".to_string()),
+            "{lines:#?}"
+        );
+        let never = lines.iter().find(|l| l.contains("never")).unwrap();
+        assert!(
+            never.starts_with("      never            95 % of affected users"),
+            "{never:?}"
+        );
+    }
+
+    #[test]
     fn reasons_not_to_be_redirected_come_from_the_redirect_cohort() {
         let mut report = fixture::report("outage", "ignore-check");
         assert!(not_redirected_reasons(&report).is_empty());
