@@ -1,6 +1,6 @@
 //! The bodies of the fuzz targets in `fuzz/`, here so that ordinary tests run them too.
 //!
-//! The promise under test (README, Exit codes): whatever bytes a user gives as a scenario, and
+//! The promise under test: whatever bytes a user gives as a scenario, and
 //! whatever `--set` they add, failsim loads it or says where it is wrong (exit 2); it never
 //! panics (exit 3), never hangs and never runs out of memory. [`load`] feeds bytes to the
 //! loader; [`load_and_simulate`] also simulates what loads, capped so that a fuzzer spends
@@ -175,9 +175,9 @@ mod tests {
     fn mutate(text: &str, m: &Mutation) -> String {
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
         let n = lines.len();
-        // An earlier truncation can leave nothing to pick a line from.
         if n == 0 {
-            return text.to_string();
+            // An earlier mutation truncated the text to nothing: nothing left to mutate.
+            return String::new();
         }
         match *m {
             Mutation::Delete(l) => {

@@ -17,6 +17,8 @@ pub enum Unit {
     Milliseconds,
     /// Hours, rounded to 3 decimals.
     Hours,
+    /// US dollars, rounded to cents.
+    Usd,
 }
 
 macro_rules! metrics {
@@ -86,6 +88,8 @@ metrics! {
     StandbyWorkspaces => "standby_workspaces", Count, "Multi-Region Resilience standby WorkSpaces provisioned (each bears the fixed monthly fee).";
     StandbyHours => "standby_hours", Hours, "Hours worked on standby WorkSpaces (what the hourly rate applies to).";
     EventsProcessed => "events_processed", Count, "Events processed by the engine.";
+    CostMonthlyUsd => "cost_monthly_usd", Usd, "What the failover configuration costs per month: failover WorkSpaces, health checks, alarms (prices in [cost]).";
+    CostIncidentUsd => "cost_incident_usd", Usd, "What the simulated incident costs: hourly WorkSpaces fees away from home, plus downtime at cost.downtime_hourly.";
 }
 
 impl Metric {

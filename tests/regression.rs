@@ -67,33 +67,6 @@ fn run_printed_each_lint_twice() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains("warning["));
 }
 
-/// The same user was `0` in `users.csv` and `user0` in `timeline.csv`, so the two files could
-/// not be joined on the user. Every CSV now names a user by its number alone.
-#[test]
-fn timeline_named_users_user0_while_users_csv_said_0() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = write_scenario(dir.path(), "small.toml", SMALL);
-    let out = dir.path().join("o");
-    run_ok(&s, &out, &["--trace-users", "3", "--no-charts"]);
-    let users: Vec<String> = csv_rows(&out.join("users.csv"))
-        .into_iter()
-        .skip(1)
-        .map(|row| row[0].clone())
-        .collect();
-    let traced: std::collections::BTreeSet<String> = csv_rows(&out.join("timeline.csv"))
-        .into_iter()
-        .filter(|row| row[1] == "user")
-        .map(|row| row[2].clone())
-        .collect();
-    assert_eq!(traced.len(), 3, "{traced:?}");
-    for user in &traced {
-        assert!(
-            users.contains(user),
-            "traced user `{user}` is not a users.csv user"
-        );
-    }
-}
-
 /// With an outage starting at exactly 1:00, the fault was applied before the datapoint of the
 /// period that ended at that millisecond was published: 0:59-1:00, a minute entirely before
 /// the outage, went missing and the alarm fired a minute early (`detection_ms` 240 s; 241 s at
@@ -643,4 +616,31 @@ fn runs_that_cannot_fit_in_memory_aborted() {
         err.contains("GiB of memory") && err.contains("--ignore-memory-estimate"),
         "{err}"
     );
+}
+
+/// The same user was `0` in `users.csv` and `user0` in `timeline.csv`, so the two files could
+/// not be joined on the user. Every CSV now names a user by its number alone.
+#[test]
+fn timeline_named_users_user0_while_users_csv_said_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let out = dir.path().join("o");
+    run_ok(&s, &out, &["--trace-users", "3", "--no-charts"]);
+    let users: Vec<String> = csv_rows(&out.join("users.csv"))
+        .into_iter()
+        .skip(1)
+        .map(|row| row[0].clone())
+        .collect();
+    let traced: std::collections::BTreeSet<String> = csv_rows(&out.join("timeline.csv"))
+        .into_iter()
+        .filter(|row| row[1] == "user")
+        .map(|row| row[2].clone())
+        .collect();
+    assert_eq!(traced.len(), 3, "{traced:?}");
+    for user in &traced {
+        assert!(
+            users.contains(user),
+            "traced user `{user}` is not a users.csv user"
+        );
+    }
 }

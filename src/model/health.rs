@@ -9,8 +9,8 @@
 //! - A calculated check is healthy iff at least `healthy_threshold` children are healthy;
 //!   0 means always healthy, more than the number of children always unhealthy.
 //! - `disabled` makes the status healthy; `inverted` then flips it. A disabled,
-//!   inverted check is therefore unhealthy — the way to force a record
-//!   out (our reading of the guide).
+//!   inverted check is therefore unhealthy — the way to force a record out (our reading of
+//!   the guide).
 //! - A probe to a failing endpoint fails, or passes, by how the endpoint fails and what the
 //!   protocol checks ([`probe_outcome`]).
 

@@ -82,6 +82,8 @@ pub struct Report {
     /// the story and chart subtitles show them, so an overridden run never passes for the
     /// scenario file's. The CLI fills it; [`Report::new`] leaves it empty.
     pub overrides: Vec<String>,
+    /// What the configuration costs per month and what the incident cost, by item.
+    pub cost: crate::cost::CostFigures,
     /// Which cohort each user is in.
     pub membership: Membership,
     /// The summary of every non-empty cohort (`cohorts.csv`).
@@ -115,6 +117,8 @@ impl Report {
         let membership = Membership::of(scenario);
         let summary = summary::summarize(seed, &users, &control, &|u| membership.unrelated(u));
         let cohorts = cohort::rows(&membership, seed, &users, &control);
+        let cost = crate::cost::figures(scenario, &users);
+        let summary = summary.with_cost(&cost);
         let mut timeline = recorded.timeline;
         // Stable sort: events at the same millisecond keep the order they happened in.
         timeline.sort_by_key(|e| e.time_ms);
@@ -150,6 +154,7 @@ impl Report {
             control,
             faults: faults(scenario),
             summary,
+            cost,
             membership,
             cohorts,
         }
@@ -379,6 +384,7 @@ pub(crate) mod fixture {
             summary: summary::summarize(42, &users, &control, &|_| false),
             cohorts: cohort::rows(&membership, 42, &users, &control),
             membership,
+            cost: crate::cost::CostFigures::default(),
             users,
             timeline,
             series,

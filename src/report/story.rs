@@ -7,7 +7,7 @@ use super::views::human;
 use super::Report;
 use crate::chart::kit::thousands;
 use crate::metric::Metric;
-use crate::model::Observation;
+use crate::model::{Observation, Refusal};
 use crate::time::{format_clock, format_human, round_to};
 use std::fmt::Write;
 
@@ -124,15 +124,21 @@ fn what_happened(report: &Report) -> Vec<(u64, String)> {
                 format!("operator action `{}`", report.events[*event as usize])
             }
             Observation::ActionAccepted { event } => format!(
-                "operator action `{}` accepted by the Route 53 control plane after retries",
+                "operator action `{}` accepted after retries",
                 report.events[*event as usize]
             ),
             Observation::ActionRefused {
                 event,
                 retrying: false,
+                by,
             } => format!(
-                "operator action `{}` abandoned: the Route 53 control plane refused it",
-                report.events[*event as usize]
+                "operator action `{}` abandoned: {}",
+                report.events[*event as usize],
+                match by {
+                    Refusal::Route53ControlPlane => "the Route 53 control plane refused it",
+                    Refusal::ArcQuorum => "the ARC cluster had no quorum",
+                    Refusal::ArcSafetyRule => "an ARC safety rule refused it",
+                }
             ),
             _ => continue,
         };
@@ -375,10 +381,47 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             user_hours(away)
         );
     }
+    let _ = writeln!(s, "{}", cost_line(report));
     // The platform's separator: `output\\name\\` on Windows, `output/name/` elsewhere.
     let sep = std::path::MAIN_SEPARATOR;
     let _ = writeln!(s, "output: {out_dir}{sep} ({})", files.join(", "));
     s
+}
+
+/// Dollars with cents and thousands separators: `$17,727.50`.
+pub fn usd(x: f64) -> String {
+    let cents = (x * 100.0).round() as i64;
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}${}.{:02}", thousands(cents / 100), cents % 100)
+}
+
+/// `cost: $74.40 a month (...); this incident $12.30 (...)`, items as `what $x`.
+fn cost_line(report: &Report) -> String {
+    let items = |lines: &[crate::cost::CostLine]| -> String {
+        lines
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {} {}",
+                    thousands(l.quantity.round() as u64),
+                    l.item,
+                    usd(l.usd)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let c = &report.cost;
+    let mut line = format!("cost: {} a month", usd(c.monthly_usd));
+    if !c.monthly.is_empty() {
+        line += &format!(" ({})", items(&c.monthly));
+    }
+    line += &format!("; this incident {}", usd(c.incident_usd));
+    if !c.incident.is_empty() {
+        line += &format!(" ({})", items(&c.incident));
+    }
+    line
 }
 
 #[cfg(test)]
@@ -404,6 +447,7 @@ what happened (times from the first fault at 1:00:00):
 users: 2 affected, 2 redirected, 0 never reconnected, 0 misdirected
 downtime of affected users: mean 5m, p50 5m, p95 5m, p99 5m, max 5m
 time worked outside the home Region (user data is not carried across Regions): 2.0 user-hours
+cost: $0.00 a month; this incident $0.00
 output: out/ (summary.csv)
 ";
         assert_eq!(text, expected);
@@ -416,8 +460,6 @@ output: out/ (summary.csv)
             crate::report::summary::summarize(report.seed, &report.users, &report.control, &|u| {
                 membership.unrelated(u)
             });
-        report.cohorts =
-            crate::report::cohort::rows(&membership, report.seed, &report.users, &report.control);
         report
     }
 
@@ -564,6 +606,31 @@ output: out/ (summary.csv)
             never.starts_with("      never            95 % of affected users"),
             "{never:?}"
         );
+    }
+
+    #[test]
+    fn the_story_itemises_the_bill() {
+        let mut report = fixture::report("big-bang", "ignore-check");
+        report.cost = crate::cost::CostFigures {
+            monthly_usd: 17_727.5,
+            incident_usd: 0.6,
+            monthly: vec![crate::cost::CostLine {
+                item: "failover WorkSpaces (AutoStop)".into(),
+                quantity: 1818.0,
+                usd: 17_727.5,
+            }],
+            incident: vec![crate::cost::CostLine {
+                item: "hourly WorkSpaces fees away from home (user-hours)".into(),
+                quantity: 2.0,
+                usd: 0.6,
+            }],
+        };
+        assert_eq!(
+            cost_line(&report),
+            "cost: $17,727.50 a month (1,818 failover WorkSpaces (AutoStop) $17,727.50); \
+             this incident $0.60 (2 hourly WorkSpaces fees away from home (user-hours) $0.60)"
+        );
+        assert_eq!(usd(-1234.5), "-$1,234.50");
     }
 
     #[test]

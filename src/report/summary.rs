@@ -27,6 +27,20 @@ impl Summary {
             .and_then(|(_, v)| *v)
     }
 
+    /// Sets a metric's value.
+    pub fn set(&mut self, metric: Metric, value: Option<f64>) {
+        if let Some(entry) = self.values.iter_mut().find(|(m, _)| *m == metric) {
+            entry.1 = value;
+        }
+    }
+
+    /// The summary with the cost metrics of `cost` filled in.
+    pub fn with_cost(mut self, cost: &crate::cost::CostFigures) -> Summary {
+        self.set(Metric::CostMonthlyUsd, Some(cost.monthly_usd));
+        self.set(Metric::CostIncidentUsd, Some(cost.incident_usd));
+        self
+    }
+
     /// A value as written to CSV: integers without a decimal point, others with up to 3
     /// decimals, empty when absent.
     pub fn format_value(v: Option<f64>) -> String {
@@ -189,6 +203,9 @@ pub fn summarize_users(
             Metric::EventsProcessed,
             Some(control.events_processed as f64),
         ),
+        // Filled in by `with_cost`: the prices live in the scenario.
+        (Metric::CostMonthlyUsd, None),
+        (Metric::CostIncidentUsd, None),
     ];
     debug_assert!(values
         .iter()

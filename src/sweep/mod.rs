@@ -73,7 +73,7 @@ use crate::scenario::LoadError;
 use std::io;
 use std::path::Path;
 
-pub use execute::simulate_summary;
+pub use execute::{simulate_outcome, simulate_summary, simulate_values, RunResult};
 pub use files::partial_dir;
 pub use merge::merge;
 pub use outcome::SweepOutcome;
@@ -82,7 +82,7 @@ pub use stats::{t_quantile_975, MetricStats, PointStats};
 // For the chart, which reads the manifest's `--vary` entries and formats statistics as the
 // summary does.
 pub(crate) use manifest::VaryEntry;
-pub(crate) use stats::format3;
+pub use stats::format3;
 
 /// Replications per point when `--replications` is not given.
 pub const DEFAULT_REPLICATIONS: u32 = 10;

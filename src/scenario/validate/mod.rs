@@ -6,7 +6,9 @@
 //! that order.
 
 mod alias;
+mod arc;
 mod cloudwatch;
+mod cost;
 mod directories;
 mod dns;
 mod events;
@@ -43,8 +45,10 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     if let Some(alias) = &alias {
         alias::workspaces_behind(&mut validator, alias, &groups);
     }
-    let events = events::events(&mut validator, &raw.event);
+    let arc = arc::arc(&mut validator, raw.arc.as_ref());
+    let events = events::events(&mut validator, &raw.event, &health_checks, &arc);
     let expectations = expect::expectations(&mut validator, &raw.expect, &groups);
+    let cost = cost::cost(&mut validator, raw.cost.as_ref());
     if !validator.problems.is_empty() {
         return Err(validator.problems);
     }
@@ -66,6 +70,8 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         events,
         expectations,
         alias,
+        arc,
+        cost,
     })
 }
 
