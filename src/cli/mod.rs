@@ -6,6 +6,7 @@ pub mod args;
 mod check;
 mod import;
 mod json;
+mod progress;
 mod run;
 mod staleness;
 mod sweep;
