@@ -311,7 +311,8 @@ fn draw_censored<DB: DrawingBackend>(
             "above: {} still down at the end (downtime so far)",
             thousands(censored)
         ),
-        (ts.left + 8, y + 6),
+        // Below the line, unless it lies on the axis (every user still down).
+        (ts.left + 8, if y > ys.bottom - 30 { y - 26 } else { y + 6 }),
         TextLook::new(LABEL_SIZE, CENSORED_COLOUR),
     )
 }

@@ -204,7 +204,8 @@ impl UsersInput {
             .map(|l| text_width(&l.label, LABEL_SIZE))
             .max()
             .unwrap_or(0)
-            .min(320);
+            // Room for `user 1834 · redirectable · down 3m 05s` and the like.
+            .min(440);
         let left = MARGIN + label_w + 16;
         let right = width - MARGIN - legend_width(&legend) - 40;
         let ts = TimeScale {
