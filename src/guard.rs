@@ -1,6 +1,6 @@
 //! Panics inside dependencies, caught where bad input can provoke them.
 //!
-//! A panic is a bug, and the CLI's panic hook turns one into exit 3 (INTERFACE §1). But a
+//! A panic is a bug, and the CLI's panic hook turns one into exit 3. But a
 //! dependency may panic on input it should have refused: `toml_edit` 0.23 panics with "all
 //! items have spans" on a five-byte file such as `==\n.=`. Such calls go through [`catch`],
 //! which turns the panic into `None` so the caller can report the input as invalid (exit 2,

@@ -14,6 +14,8 @@
 #![warn(missing_docs)]
 
 pub mod chart;
+pub mod cost;
+pub mod decide;
 pub mod dist;
 pub mod engine;
 pub mod expect;

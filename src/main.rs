@@ -19,6 +19,8 @@ fn main() -> ExitCode {
         Command::Check(a) => cli::check(a),
         Command::Sweep(a) => cli::sweep(a),
         Command::Merge(a) => cli::merge(a),
+        Command::Compare(a) => cli::compare(a),
+        Command::Sensitivity(a) => cli::sensitivity(a),
         Command::Staleness(a) => cli::staleness(a),
         Command::Import(a) => cli::import(a),
         Command::Schema { markdown } => {

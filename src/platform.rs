@@ -43,3 +43,20 @@ pub fn process_alive(pid: u32) -> Option<bool> {
         None
     }
 }
+
+/// Memory available to a new process, in bytes: `MemAvailable` from `/proc/meminfo` on
+/// Linux (the kernel's estimate of what can be allocated without swapping); `None`
+/// (unknown) elsewhere, and then no run is refused for its memory.
+pub fn available_memory_bytes() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+        let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib.saturating_mul(1024))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}

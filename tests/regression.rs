@@ -144,7 +144,7 @@ fn unbounded_scenario_duration_and_work_ran_for_ever() {
     ]);
     assert!(err.contains("`users.staff.count`"), "{err}");
     assert!(
-        err.contains("estimated") && err.contains("allowed: at most 2,000,000,000 events"),
+        err.contains("estimated") && err.contains("allowed: at most 10,000,000,000 events"),
         "{err}"
     );
     let err = refused(&[
@@ -586,4 +586,61 @@ fn killed_run_left_a_temporary_no_run_removed() {
     fs::write(stale.join("users.csv"), "user,group\n1,").unwrap();
     run_ok(&s, &dir.path().join("o"), &["--no-charts"]);
     assert!(!stale.exists(), "the killed run's temporary is removed");
+}
+
+/// 100,000,000 users (the documented maximum) needed about 15 GiB and more, and aborted on
+/// a 24 GiB machine. The run's memory is estimated first and a run that cannot fit is
+/// refused with the estimate and the memory available, unless the user insists.
+#[cfg(target_os = "linux")]
+#[test]
+fn runs_that_cannot_fit_in_memory_aborted() {
+    let available_kib: u64 = fs::read_to_string("/proc/meminfo")
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("MemAvailable:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap();
+    if available_kib > 30 << 20 {
+        return; // 100 M users (about 30 GiB estimated) would fit here: nothing to refuse
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let err = refused(&[
+        "run",
+        "scenarios/workspaces-failover.toml",
+        "--set",
+        "users.staff.count=100000000",
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("GiB of memory") && err.contains("--ignore-memory-estimate"),
+        "{err}"
+    );
+}
+
+/// The same user was `0` in `users.csv` and `user0` in `timeline.csv`, so the two files could
+/// not be joined on the user. Every CSV now names a user by its number alone.
+#[test]
+fn timeline_named_users_user0_while_users_csv_said_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let out = dir.path().join("o");
+    run_ok(&s, &out, &["--trace-users", "3", "--no-charts"]);
+    let users: Vec<String> = csv_rows(&out.join("users.csv"))
+        .into_iter()
+        .skip(1)
+        .map(|row| row[0].clone())
+        .collect();
+    let traced: std::collections::BTreeSet<String> = csv_rows(&out.join("timeline.csv"))
+        .into_iter()
+        .filter(|row| row[1] == "user")
+        .map(|row| row[2].clone())
+        .collect();
+    assert_eq!(traced.len(), 3, "{traced:?}");
+    for user in &traced {
+        assert!(
+            users.contains(user),
+            "traced user `{user}` is not a users.csv user"
+        );
+    }
 }

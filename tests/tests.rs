@@ -12,6 +12,7 @@ mod charts;
 mod check;
 mod cli;
 mod cohorts;
+mod decide;
 mod expect;
 mod html;
 mod import;

@@ -79,7 +79,7 @@ fn subtitle(sorted: &[u64]) -> String {
 
 /// The downtime axis from `left` to `right` for downtimes up to `max_ms`, and its tick
 /// spacing.
-fn downtime_scale(max_ms: u64, (left, right): (i32, i32)) -> (TimeScale, u64) {
+pub(super) fn downtime_scale(max_ms: u64, (left, right): (i32, i32)) -> (TimeScale, u64) {
     // At least one minute wide, so tiny downtimes get readable ticks.
     let span_ms = max_ms.max(60_000);
     let tick_w = (text_width(&format_minutes_seconds(span_ms), LABEL_SIZE) + 24).max(90);
@@ -177,7 +177,7 @@ fn draw_downtime_ticks<DB: DrawingBackend>(
 }
 
 /// Both axes with their grids, ticks and titles.
-fn draw_axes<DB: DrawingBackend>(
+pub(super) fn draw_axes<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
     ts: TimeScale,
     ys: CountScale,
@@ -210,7 +210,7 @@ fn draw_axes<DB: DrawingBackend>(
 
 /// The empirical CDF of sorted downtimes as a step line: exact steps for small inputs,
 /// otherwise the share at or below each of [`CDF_GRID`] evenly spaced downtimes.
-fn cdf_points(sorted: &[u64], ts: TimeScale, ys: CountScale) -> Vec<(i32, i32)> {
+pub(super) fn cdf_points(sorted: &[u64], ts: TimeScale, ys: CountScale) -> Vec<(i32, i32)> {
     let mut points = vec![(ts.x(0), ys.y(0))];
     if sorted.len() <= CDF_EXACT_MAX {
         let mut i = 0;

@@ -22,9 +22,10 @@
 //! Layout of the module: `kit` holds the font, the canvas and text measurement;
 //! `scale` the axes' tick steps and the value-to-pixel scales; `layout` the heading, label
 //! rows, legend and time axis; `faults` the fault windows; `palette` every colour; then
-//! one file per chart (`timeline`, `downtime`, `users`, `sweep`). Time labels are formatted
+//! one file per chart (`timeline`, `downtime`, `users`, `sweep`, `compare`, `tornado`). Time labels are formatted
 //! by [`crate::time`].
 
+mod compare;
 mod downtime;
 mod faults;
 pub(crate) mod kit;
@@ -33,6 +34,7 @@ mod palette;
 mod scale;
 mod sweep;
 mod timeline;
+mod tornado;
 mod users;
 
 #[cfg(test)]
@@ -44,10 +46,12 @@ use plotters::prelude::{BitMapBackend, DrawingBackend, IntoDrawingArea, SVGBacke
 
 use kit::{register_font, Canvas, Drawn};
 
+pub use compare::{CompareDowntimeInput, CompareTimelineInput, CountsAt};
 pub use downtime::{CohortCurve, DowntimeInput};
 pub use faults::FaultWindow;
 pub use sweep::{SweepInput, SweepLine, SweepPoint};
 pub use timeline::{Marker, MarkerKind, StackedSeries, TimelineInput};
+pub use tornado::{TornadoBar, TornadoInput};
 pub use users::{Lane, LaneSegment, LaneState, UsersInput};
 
 /// File format of a chart.
@@ -136,6 +140,33 @@ pub fn render_sweep(
     render(input, format, path)
 }
 
+/// Writes the tornado chart of a sensitivity analysis.
+pub fn render_tornado(
+    input: &TornadoInput,
+    format: ImageFormat,
+    path: &Path,
+) -> Result<(), ChartError> {
+    render(input, format, path)
+}
+
+/// Writes the downtime CDFs of two compared configurations, overlaid.
+pub fn render_compare_downtime(
+    input: &CompareDowntimeInput,
+    format: ImageFormat,
+    path: &Path,
+) -> Result<(), ChartError> {
+    render(input, format, path)
+}
+
+/// Writes users connected and not connected over time of two compared configurations.
+pub fn render_compare_timeline(
+    input: &CompareTimelineInput,
+    format: ImageFormat,
+    path: &Path,
+) -> Result<(), ChartError> {
+    render(input, format, path)
+}
+
 /// A chart as an SVG document in memory: the bytes of its `.svg` file, which has no XML
 /// declaration, so it can also be inlined in HTML (the HTML report).
 pub fn svg_document(chart: &AnyChart<'_>) -> Result<String, String> {
@@ -145,6 +176,9 @@ pub fn svg_document(chart: &AnyChart<'_>) -> Result<String, String> {
         AnyChart::Downtime(c) => svg_string(*c),
         AnyChart::Users(c) => svg_string(*c),
         AnyChart::Sweep(c) => svg_string(*c),
+        AnyChart::CompareDowntime(c) => svg_string(*c),
+        AnyChart::CompareTimeline(c) => svg_string(*c),
+        AnyChart::Tornado(c) => svg_string(*c),
     }
 }
 
@@ -159,6 +193,12 @@ pub enum AnyChart<'a> {
     Users(&'a UsersInput),
     /// The sweep chart.
     Sweep(&'a SweepInput),
+    /// Two configurations' downtime CDFs.
+    CompareDowntime(&'a CompareDowntimeInput),
+    /// Two configurations' users over time.
+    CompareTimeline(&'a CompareTimelineInput),
+    /// A sensitivity analysis.
+    Tornado(&'a TornadoInput),
 }
 
 /// Writes an SVG document made by [`svg_document`].

@@ -51,6 +51,14 @@ pub enum Command {
     /// point) and a chart.
     #[command(after_help = SWEEP_HELP)]
     Sweep(SweepArgs),
+    /// Compare two configurations over the same replications (common random numbers):
+    /// paired differences with 95 % confidence intervals; compare.csv and overlaid charts.
+    #[command(after_help = COMPARE_HELP)]
+    Compare(CompareArgs),
+    /// Vary each parameter alone between two bounds and rank the parameters by their
+    /// effect on a metric; sensitivity.csv and a tornado chart.
+    #[command(after_help = SENSITIVITY_HELP)]
+    Sensitivity(SensitivityArgs),
     /// Join the output directories of a sweep run in shards (--shard K/N) into exactly the
     /// files one machine would have written.
     Merge(MergeArgs),
@@ -111,6 +119,9 @@ pub struct RunArgs {
     /// Print nothing but errors: no story, lints, progress or timing.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even when the run's estimated memory exceeds the memory available.
+    #[arg(long)]
+    pub ignore_memory_estimate: bool,
 }
 
 const SWEEP_HELP: &str = "\
@@ -129,7 +140,16 @@ keeps every run up to the first unfinished one. Files never depend on --jobs.
 Exit codes: 0 the sweep ran ([[expect]] bounds are shown, not enforced), 2 bad usage, \
 invalid scenario or value, or I/O error, 3 internal error.
 
+Goal-seek (--find PATH=LOW..HIGH): bisection for the smallest (--largest: largest) value whose \
+means over R replications meet every [[expect]]; the same seeds at every value. The upper end \
+must meet them (else exit 1: nothing in the bracket does) and the lower end is tried first. \
+--verify K more values spread over the bracket check that the response is monotone; values on \
+the wrong side of the boundary are reported. The answer comes with every value evaluated, the \
+runs at the boundary and whether each bound holds at 97.5 % one-sided confidence.
+
 Examples:
+  failsim sweep scenarios/capacity-planning.toml \\
+      --find region.us-east-1.launch_concurrency=10..1000 --replications 20
   failsim sweep scenarios/capacity-planning.toml \\
       --vary region.us-east-1.launch_concurrency=50,100,150,200,250,300,400 \\
       --vary users.staff.failover_workspaces=0.95,0.97,1.0 --replications 10
@@ -173,6 +193,31 @@ pub struct SweepArgs {
     /// Summary metric to chart (against the first --vary) and to tabulate on stdout.
     #[arg(long, value_name = "NAME", default_value = sweep::DEFAULT_METRIC.name())]
     pub metric: String,
+    /// Goal-seek instead of a grid: the smallest value of PATH in LOW..HIGH (integers,
+    /// durations or decimals) whose means over the replications meet every [[expect]],
+    /// by bisection with common random numbers. Writes find.csv; exit 1 when no value
+    /// in the bracket meets them.
+    #[arg(long, value_name = "PATH=LOW..HIGH", conflicts_with_all = ["vary", "shard"])]
+    pub find: Option<String>,
+    /// With --find: the largest value instead of the smallest.
+    #[arg(long, requires = "find")]
+    pub largest: bool,
+    /// With --find: seek towards the end of the bracket where this metric's mean is
+    /// smaller, e.g. `cost_monthly_usd` for the cheapest value that meets the bounds.
+    #[arg(
+        long,
+        value_name = "METRIC",
+        requires = "find",
+        conflicts_with = "largest"
+    )]
+    pub minimize: Option<String>,
+    /// With --find: resolution of the answer [default: 1, 1s, or (HIGH - LOW) / 100].
+    #[arg(long, value_name = "STEP", requires = "find")]
+    pub step: Option<String>,
+    /// With --find: extra values evaluated evenly over the bracket to check that the
+    /// response is monotone.
+    #[arg(long, value_name = "K", requires = "find", default_value_t = 4)]
+    pub verify: u32,
     /// Chart image format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
     pub format: ChartFormat,
@@ -201,6 +246,119 @@ pub struct MergeArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Print nothing on stdout (errors still go to stderr).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+const COMPARE_HELP: &str = "\
+The base is BASE with --base-set; the candidate is CANDIDATE (or BASE again) with --set. \
+Replication r of both uses seed SEED + r, so both sides see the same users and draws and the \
+difference comes from the configuration. For each summary metric: both means, the paired \
+difference (candidate - base) with its 95 % Student-t interval, the interval two independent \
+samples would give (for contrast) and whether the difference is significant (the paired \
+interval excludes 0).
+
+Files: compare.csv (one row per metric), compare-downtime.svg/png (downtime CDFs of affected \
+users over all replications), compare-timeline.svg/png (users connected and not connected \
+over time, replication 0).
+
+Exit codes: 0 compared and the candidate's [[expect]] bounds hold for its means over the \
+replications, 1 one does not, 2 bad usage, invalid scenario or I/O error, 3 internal error.
+
+Examples:
+  failsim compare scenarios/workspaces-failover.toml --set dns.ttl=300s
+  failsim compare scenarios/capacity-planning.toml scenarios/capacity-autostop.toml -r 20";
+
+/// `failsim compare`.
+#[derive(Args)]
+pub struct CompareArgs {
+    /// The base scenario (TOML); `-` reads it from standard input.
+    pub base: PathBuf,
+    /// The candidate scenario [default: BASE, changed by --set].
+    pub candidate: Option<PathBuf>,
+    /// Override one value of the candidate (as for `run`). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Override one value of the base. Repeatable.
+    #[arg(long = "base-set", value_name = "PATH=VALUE")]
+    pub base_set: Vec<String>,
+    /// Replications per side.
+    #[arg(long, short = 'r', value_name = "R", default_value_t = sweep::DEFAULT_REPLICATIONS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: u32,
+    /// Seed of replication 0 [default: the base scenario's `seed`].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. The results do not depend on it.
+    #[arg(long, short = 'j', value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
+    /// Output directory [default: output/<base stem>-compare--<candidate>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Chart image format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    pub format: ChartFormat,
+    /// Write no charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print one JSON document on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+const SENSITIVITY_HELP: &str = "\
+Each --vary PATH=LOW..HIGH is set to LOW, then to HIGH, the others staying as in the scenario; \
+every configuration runs R replications with seeds SEED + r (common random numbers). The \
+effect of a parameter on the metric is mean(HIGH) - mean(LOW); parameters are ranked by its \
+size. Each end's difference from the base comes with its paired 95 % interval.
+
+Files: sensitivity.csv (one row per parameter, in rank order), tornado.svg/png.
+
+Example:
+  failsim sensitivity scenarios/workspaces-failover.toml --vary dns.ttl=30s..300s \\
+      --vary health_check.primary.failure_threshold=1..10 \\
+      --vary users.staff.behaviour.restart_probability=0..0.5 --metric downtime_p95_ms";
+
+/// `failsim sensitivity`.
+#[derive(Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML); `-` reads it from standard input.
+    pub scenario: PathBuf,
+    /// A parameter and its bounds: PATH=LOW..HIGH (values as for --set). Repeatable.
+    #[arg(long, value_name = "PATH=LOW..HIGH", required = true)]
+    pub vary: Vec<String>,
+    /// Summary metric to rank by.
+    #[arg(long, value_name = "NAME", default_value = sweep::DEFAULT_METRIC.name())]
+    pub metric: String,
+    /// Override one scenario value everywhere (as for `run`). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Replications per configuration.
+    #[arg(long, short = 'r', value_name = "R", default_value_t = sweep::DEFAULT_REPLICATIONS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: u32,
+    /// Seed of replication 0 [default: the scenario's `seed`].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. The results do not depend on it.
+    #[arg(long, short = 'j', value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
+    /// Output directory [default: output/<scenario file stem>-sensitivity].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Chart image format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    pub format: ChartFormat,
+    /// Write no chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print one JSON document on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -265,12 +423,30 @@ pub struct StalenessArgs {
     /// Master seed.
     #[arg(long, default_value_t = failsim::staleness::DEFAULT_SEED)]
     pub seed: u64,
+    /// Client-side cache in front of the resolvers: none, honor (OS stub: the resolver's
+    /// remaining TTL) or a fixed lifetime such as 30s (Java) or the WorkSpaces client's own.
+    #[arg(long, value_name = "CACHE", default_value = "none", value_parser = parse_client_cache)]
+    pub client_cache: failsim::scenario::ClientCache,
+    /// Clients behind each resolver instance, each with its own cache (with --client-cache).
+    #[arg(long, value_name = "N", default_value_t = failsim::staleness::DEFAULT_CLIENTS_PER_INSTANCE)]
+    pub clients: u32,
     /// CSV file to write (replaced atomically) [default: stdout].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Print nothing but errors (the CSV still goes to stdout without --out).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+fn parse_client_cache(text: &str) -> Result<failsim::scenario::ClientCache, String> {
+    use failsim::scenario::ClientCache;
+    match text {
+        "none" => Ok(ClientCache::None),
+        "honor" => Ok(ClientCache::Honor),
+        _ => failsim::time::parse_duration(text)
+            .map(ClientCache::Fixed)
+            .map_err(|_| format!("`{text}`: allowed none, honor or a lifetime such as 30s")),
+    }
 }
 
 fn parse_duration_ms(text: &str) -> Result<u64, String> {

@@ -4,15 +4,21 @@
 
 pub mod args;
 mod check;
+mod compare;
 mod import;
 mod json;
+mod progress;
 mod run;
+mod seek;
+mod sensitivity;
 mod staleness;
 mod sweep;
 
 pub use check::check;
+pub use compare::compare;
 pub use import::import;
 pub use run::run;
+pub use sensitivity::sensitivity;
 pub use staleness::staleness;
 pub use sweep::{merge, sweep};
 

@@ -8,6 +8,9 @@ use std::time::Instant;
 
 /// `failsim sweep`.
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    if let Some(spec) = &args.find {
+        return super::seek::find(&args, spec);
+    }
     let vary = args
         .vary
         .iter()

@@ -1,4 +1,4 @@
-//! `report.html`: one self-contained page per run (and per sweep) that can be mailed and
+//! `report.html`: one self-contained page per run (and per sweep and comparison) that can be mailed and
 //! opened anywhere — the story, the key figures, every chart as inline SVG, the cohort
 //! table, the expectations, the lints with their fixes, the scenario text with the `--set`
 //! overrides marked, and the provenance (failsim version, scenario hash, seed, command).
@@ -8,10 +8,12 @@
 //! for the browser test). It is written from values only, so the same run writes the same
 //! bytes. Building it costs little next to the charts it inlines: string concatenation.
 
+mod compare;
 mod page;
 mod run;
 mod sweep;
 
+pub use compare::{compare_report, ComparePage};
 pub use run::{run_report, RunPage};
 pub use sweep::{sweep_report, SweepPage};
 

@@ -2,7 +2,7 @@
 //!
 //! Everything is written beside the target under a temporary name and renamed onto it only
 //! when complete, so a failed or interrupted command never leaves a half-written directory
-//! or file (INTERFACE §1), and a previous result is replaced only by a finished one. A
+//! or file (README, Output files), and a previous result is replaced only by a finished one. A
 //! failed write removes its temporary copy.
 
 use super::dir::{beside, check_ours, files_of_marker, mark, mark_with_files, parent_of};

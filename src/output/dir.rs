@@ -3,7 +3,7 @@
 //! failsim marks every directory it writes with a [`MARKER`] file. It replaces or reuses a
 //! directory only when that mark is there or the directory is empty, and refuses anything
 //! else (a directory of someone's files, a regular file) before doing any work, so it never
-//! clobbers what it did not write (INTERFACE §1).
+//! clobbers what it did not write.
 
 use super::{io_err, OutputError};
 use std::fs;

@@ -2,7 +2,7 @@
 //! validated scenario and the simulation's [`Outcome`] and recorded observations, everything
 //! a view needs — names, per-user records, the typed timeline, the series, fault windows with
 //! their labels, and the summary statistics. The story, the CSV writers and the chart inputs
-//! read the `Report` alone (DESIGN §2); nothing here touches the file system.
+//! read the `Report` alone; nothing here touches the file system.
 
 pub mod cohort;
 pub mod csv;
@@ -18,7 +18,7 @@ pub use timeline::TimelineKind;
 
 use crate::metric::MetricRef;
 use crate::model::{MemoryRecorder, Outcome};
-use crate::scenario::{EventAction, PlaneSet, Scenario, Zone};
+use crate::scenario::{DirectoryTarget, EventAction, PlaneSet, Scenario, Zone};
 
 /// A fault's window, for charts and the story.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +42,8 @@ pub struct Report {
     pub seed: u64,
     /// Scenario length.
     pub duration_ms: u64,
+    /// `scenario.start`: the wall-clock instant of time 0, when the scenario gives one.
+    pub start: Option<crate::time::Instant>,
     /// Region names.
     pub regions: Vec<String>,
     /// Group names.
@@ -80,6 +82,8 @@ pub struct Report {
     /// the story and chart subtitles show them, so an overridden run never passes for the
     /// scenario file's. The CLI fills it; [`Report::new`] leaves it empty.
     pub overrides: Vec<String>,
+    /// What the configuration costs per month and what the incident cost, by item.
+    pub cost: crate::cost::CostFigures,
     /// Which cohort each user is in.
     pub membership: Membership,
     /// The summary of every non-empty cohort (`cohorts.csv`).
@@ -113,6 +117,8 @@ impl Report {
         let membership = Membership::of(scenario);
         let summary = summary::summarize(seed, &users, &control, &|u| membership.unrelated(u));
         let cohorts = cohort::rows(&membership, seed, &users, &control);
+        let cost = crate::cost::figures(scenario, &users);
+        let summary = summary.with_cost(&cost);
         let mut timeline = recorded.timeline;
         // Stable sort: events at the same millisecond keep the order they happened in.
         timeline.sort_by_key(|e| e.time_ms);
@@ -122,6 +128,7 @@ impl Report {
             scenario: scenario.name.clone(),
             seed,
             duration_ms: scenario.duration_ms,
+            start: scenario.start,
             regions: names(&mut scenario.regions.iter().map(|r| &r.name)),
             groups: names(&mut scenario.groups.iter().map(|g| &g.name)),
             client_versions: scenario
@@ -147,6 +154,7 @@ impl Report {
             control,
             faults: faults(scenario),
             summary,
+            cost,
             membership,
             cohorts,
         }
@@ -213,6 +221,26 @@ fn fault_label(scenario: &Scenario, action: &EventAction) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        EventAction::DirectoryOutage {
+            target: DirectoryTarget::Directory(d),
+        } => {
+            let d = &scenario.directories[*d];
+            format!(
+                "directory {} ({}) down",
+                d.name, scenario.regions[d.region].name
+            )
+        }
+        EventAction::DirectoryOutage {
+            target: DirectoryTarget::OnPremises(d),
+        } => format!(
+            "on-premises directory {} down (every AD Connector to it)",
+            scenario.on_premises[*d]
+        ),
+        EventAction::IdpOutage => "SAML identity provider down".to_string(),
+        EventAction::NetworkOutage { region } => format!(
+            "{} link to on-premises (VPN / Direct Connect) down",
+            scenario.regions[*region].name
+        ),
         _ => return None,
     })
 }
@@ -247,6 +275,7 @@ pub(crate) mod fixture {
             failover_workspace: true,
             on_vpn: true,
             launch_wait_ms: 0,
+            data_age_ms: None,
         }
     }
 
@@ -330,6 +359,10 @@ pub(crate) mod fixture {
             answer_left_primary_ms: Some(3_710_000),
             answer_back_on_primary_ms: None,
             peak_launch_queue: 0,
+            launch_queue_give_ups: 0,
+            standby_workspaces: 0,
+            standby_ms: 0,
+            users_over_rpo: 0,
             events_processed: 100,
         };
         let membership = Membership {
@@ -344,6 +377,7 @@ pub(crate) mod fixture {
             scenario: "hand-built".into(),
             seed: 42,
             duration_ms: 4 * 3_600_000,
+            start: None,
             regions: vec!["west".into(), "east".into()],
             groups: vec!["staff".into()],
             client_versions: vec![vec!["5.0".into()]],
@@ -358,6 +392,7 @@ pub(crate) mod fixture {
             summary: summary::summarize(42, &users, &control, &|_| false),
             cohorts: cohort::rows(&membership, 42, &users, &control),
             membership,
+            cost: crate::cost::CostFigures::default(),
             users,
             timeline,
             series,

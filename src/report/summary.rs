@@ -27,6 +27,20 @@ impl Summary {
             .and_then(|(_, v)| *v)
     }
 
+    /// Sets a metric's value.
+    pub fn set(&mut self, metric: Metric, value: Option<f64>) {
+        if let Some(entry) = self.values.iter_mut().find(|(m, _)| *m == metric) {
+            entry.1 = value;
+        }
+    }
+
+    /// The summary with the cost metrics of `cost` filled in.
+    pub fn with_cost(mut self, cost: &crate::cost::CostFigures) -> Summary {
+        self.set(Metric::CostMonthlyUsd, Some(cost.monthly_usd));
+        self.set(Metric::CostIncidentUsd, Some(cost.incident_usd));
+        self
+    }
+
     /// A value as written to CSV: integers without a decimal point, others with up to 3
     /// decimals, empty when absent.
     pub fn format_value(v: Option<f64>) -> String {
@@ -98,6 +112,9 @@ pub fn summarize_users(
         Some((total_down as f64 / downtimes.len() as f64).round())
     };
     let pct = |p| percentile(&downtimes, p).map(|x| x as f64);
+    let mut ages: Vec<u64> = users.iter().filter_map(|u| u.data_age_ms).collect();
+    ages.sort_unstable();
+    let data_age = |p| percentile(&ages, p).map(|x| x as f64);
     let values: Vec<(Metric, Option<f64>)> = vec![
         (Metric::Seed, Some(seed as f64)),
         (Metric::Users, Some(all.len() as f64)),
@@ -155,9 +172,40 @@ pub fn summarize_users(
             Some(control.peak_launch_queue as f64),
         ),
         (
+            Metric::LaunchWaitMaxMs,
+            users
+                .iter()
+                .map(|u| u.launch_wait_ms)
+                .max()
+                .map(|x| x as f64),
+        ),
+        (
+            Metric::LaunchQueueGiveUps,
+            Some(control.launch_queue_give_ups as f64),
+        ),
+        (
+            Metric::UsersRedirectedWithoutData,
+            Some(count(&|u| u.redirected && u.data_age_ms.is_none())),
+        ),
+        (Metric::DataAgeP50Ms, data_age(50)),
+        (Metric::DataAgeP95Ms, data_age(95)),
+        (Metric::DataAgeMaxMs, data_age(100)),
+        (Metric::UsersOverRpo, Some(control.users_over_rpo as f64)),
+        (
+            Metric::StandbyWorkspaces,
+            Some(control.standby_workspaces as f64),
+        ),
+        (
+            Metric::StandbyHours,
+            Some((control.standby_ms as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
+        ),
+        (
             Metric::EventsProcessed,
             Some(control.events_processed as f64),
         ),
+        // Filled in by `with_cost`: the prices live in the scenario.
+        (Metric::CostMonthlyUsd, None),
+        (Metric::CostIncidentUsd, None),
     ];
     debug_assert!(values
         .iter()

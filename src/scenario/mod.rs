@@ -1,7 +1,7 @@
 //! Scenario files: TOML -> raw structs -> one validation pass -> [`Scenario`].
 //!
 //! After [`load`] the simulator never sees a name it must look up, an unparsed duration or
-//! an invalid value (DESIGN §2). Every problem found is reported with the file, line and
+//! an invalid value. Every problem found is reported with the file, line and
 //! column, the field (in the dotted form `--set` uses: `users.staff.count`) and what is
 //! allowed. Syntax and type errors stop the parse at the first one (TOML cannot be read past
 //! them); validation then reports every remaining problem at once.

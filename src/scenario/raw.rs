@@ -1,4 +1,4 @@
-//! Raw scenario structs: a mirror of the TOML file (INTERFACE §2), nothing more.
+//! Raw scenario structs: a mirror of the TOML file (README, Scenario format), nothing more.
 //!
 //! Every table denies unknown keys. Values stay as written (durations are strings, references
 //! are names); validation turns them into a [`super::Scenario`] in one pass. Defaults are
@@ -31,6 +31,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub resolver: Vec<RawResolver>,
     #[serde(default)]
+    pub directory: Vec<RawDirectory>,
+    #[serde(default)]
     pub users: Vec<RawUsers>,
     #[serde(default)]
     pub event: Vec<RawEvent>,
@@ -39,6 +41,7 @@ pub struct RawScenario {
     #[serde(default)]
     pub alias: Vec<RawAlias>,
     pub arc: Option<RawArc>,
+    pub cost: Option<RawCost>,
 }
 
 /// `[arc]`: the Route 53 Application Recovery Controller cluster behind `routing_control`
@@ -66,6 +69,7 @@ pub struct RawMeta {
     pub seed: Option<u64>,
     pub duration: String,
     pub series_step: Option<String>,
+    pub start: Option<String>,
 }
 
 /// A duration distribution: a fixed `"40s"`, `{ min, max }` (uniform) or `{ median, p95 }`
@@ -99,6 +103,11 @@ pub struct RawRegion {
     pub launch_time: Option<RawDist>,
     pub standby: Option<Standby>,
     pub resume_time: Option<RawDist>,
+    pub activation_time: Option<RawDist>,
+    pub data_replication: Option<bool>,
+    pub snapshot_every: Option<String>,
+    pub snapshot_copy: Option<RawDist>,
+    pub rpo: Option<String>,
 }
 
 /// State of standby WorkSpaces in a failover Region.
@@ -107,6 +116,8 @@ pub struct RawRegion {
 pub enum Standby {
     Running,
     Autostop,
+    /// Multi-Region Resilience standby WorkSpaces: kept stopped, activated at first use.
+    Mrr,
 }
 
 /// `[[metric]]`
@@ -218,7 +229,8 @@ pub enum HealthCheckKind {
     RoutingControl,
 }
 
-/// Endpoint health-check protocol (decides the probe timeout, facts §1.3).
+/// Endpoint health-check protocol (decides the probe timeout; Route 53 guide,
+/// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Protocol {
@@ -389,6 +401,29 @@ pub enum TtlPolicy {
     MaxTtl,
 }
 
+/// `[[directory]]`: the directory WorkSpaces in one Region authenticate against.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDirectory {
+    pub name: String,
+    pub region: String,
+    #[serde(rename = "type")]
+    pub kind: DirectoryType,
+    pub on_premises: Option<String>,
+    pub saml: Option<bool>,
+    pub saml_session: Option<String>,
+}
+
+/// How a Region's directory reaches its users' identities.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryType {
+    /// AD Connector: forwards to an on-premises Active Directory over VPN or Direct Connect.
+    AdConnector,
+    /// A directory in the Region itself (AWS Managed Microsoft AD, Simple AD).
+    Managed,
+}
+
 /// `[[users]]`
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -402,7 +437,10 @@ pub struct RawUsers {
     pub on_vpn: Option<f64>,
     pub failover_workspaces: Option<f64>,
     pub client_cache: Option<String>,
+    pub client_resolves: Option<String>,
     pub schedule: Option<RawSchedule>,
+    pub time_zone: Option<String>,
+    pub working_hours: Option<String>,
     pub behaviour: Option<RawBehaviour>,
     pub created_in_console: Option<bool>,
 }
@@ -437,6 +475,7 @@ pub struct RawBehaviour {
     pub restart_time: Option<RawDist>,
     pub reauth_every: Option<String>,
     pub failed_login_time: Option<RawDist>,
+    pub launch_queue_timeout: Option<String>,
 }
 
 /// Retry back-off after failed logins.
@@ -465,6 +504,7 @@ pub struct RawEvent {
     pub health_check: Option<String>,
     pub hijacked: Option<bool>,
     pub probe_failure: Option<ProbeFailure>,
+    pub directory: Option<String>,
     pub state: Option<RoutingControlState>,
     pub cluster_regions: Option<Vec<String>>,
 }
@@ -482,6 +522,9 @@ pub enum EventKind {
     InvertHealthCheck,
     DisconnectUsers,
     DomainLapse,
+    DirectoryOutage,
+    IdpOutage,
+    NetworkOutage,
     SetRoutingControl,
     ArcOutage,
 }
@@ -500,7 +543,7 @@ pub struct EventKindRow {
 
 /// The event-kind table. Validation rejects any key of [`EVENT_KEYS`] a kind does not list,
 /// and `duration`/`until` on a kind that is neither a fault nor reverts.
-pub const EVENT_KINDS: [EventKindRow; 11] = [
+pub const EVENT_KINDS: [EventKindRow; 14] = [
     event_kind(
         EventKind::RegionOutage,
         &["region", "planes", "severity", "probe_failure"],
@@ -525,6 +568,9 @@ pub const EVENT_KINDS: [EventKindRow; 11] = [
     event_kind(EventKind::InvertHealthCheck, &["health_check"], false, true),
     event_kind(EventKind::DisconnectUsers, &["region"], false, false),
     event_kind(EventKind::DomainLapse, &["hijacked"], false, false),
+    event_kind(EventKind::DirectoryOutage, &["directory"], true, false),
+    event_kind(EventKind::IdpOutage, &[], true, false),
+    event_kind(EventKind::NetworkOutage, &["region"], true, false),
     event_kind(
         EventKind::SetRoutingControl,
         &["health_check", "state"],
@@ -535,7 +581,7 @@ pub const EVENT_KINDS: [EventKindRow; 11] = [
 ];
 
 /// The kind-specific keys of `[[event]]`, in the order validation checks them.
-pub const EVENT_KEYS: [&str; 11] = [
+pub const EVENT_KEYS: [&str; 12] = [
     "region",
     "planes",
     "severity",
@@ -545,6 +591,7 @@ pub const EVENT_KEYS: [&str; 11] = [
     "health_check",
     "hijacked",
     "probe_failure",
+    "directory",
     "state",
     "cluster_regions",
 ];
@@ -586,6 +633,7 @@ impl RawEvent {
             "health_check" => self.health_check.is_some(),
             "hijacked" => self.hijacked.is_some(),
             "probe_failure" => self.probe_failure.is_some(),
+            "directory" => self.directory.is_some(),
             "state" => self.state.is_some(),
             "cluster_regions" => self.cluster_regions.is_some(),
             _ => false,
@@ -593,7 +641,7 @@ impl RawEvent {
     }
 }
 
-/// Independent failure planes of a Region (DESIGN §4.1).
+/// Independent failure planes of a Region (README, Model: Regions and faults).
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Plane {
@@ -642,4 +690,30 @@ pub struct RawAssociation {
     pub directory: String,
     pub connection_identifier: String,
     pub account: Option<String>,
+}
+
+/// `[cost]`: prices (USD) of what the failover configuration uses.
+#[derive(Debug, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawCost {
+    pub workspaces: Option<Billing>,
+    pub always_on_monthly: Option<f64>,
+    pub auto_stop_monthly: Option<f64>,
+    pub auto_stop_hourly: Option<f64>,
+    pub standby_monthly: Option<f64>,
+    pub standby_hourly: Option<f64>,
+    pub health_check_monthly: Option<f64>,
+    pub health_check_option_monthly: Option<f64>,
+    pub alarm_monthly: Option<f64>,
+    pub alarm_high_resolution_monthly: Option<f64>,
+    pub downtime_hourly: Option<f64>,
+}
+
+/// How the WorkSpaces users hold in failover Regions are billed.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Billing {
+    AlwaysOn,
+    AutoStop,
+    Standby,
 }

@@ -11,7 +11,7 @@ use crate::model::{simulate_into, RunOptions};
 use crate::model::{Observation, Recorder, Sample};
 use crate::output;
 use crate::report::summary::summarize;
-use crate::report::Summary;
+use crate::report::{Summary, UserRecord};
 use crate::scenario::Scenario;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -82,19 +82,32 @@ impl Sweep {
 
 /// Runs one simulation and returns its summary only (no timeline, series or traces kept).
 pub fn simulate_summary(scenario: &Scenario, seed: u64) -> Summary {
-    let mut values = simulate_values(scenario, seed, &[]);
-    Summary {
-        values: Metric::ALL
-            .iter()
-            .copied()
-            .zip(values.drain(..Metric::ALL.len()))
-            .collect(),
-    }
+    simulate_outcome(scenario, seed, &[]).summary
 }
 
 /// Runs one simulation and returns the value of every summary metric (in [`Metric::ALL`]
 /// order), then of each of the cohort metrics `extra`.
 pub fn simulate_values(scenario: &Scenario, seed: u64, extra: &[MetricRef]) -> Vec<Option<f64>> {
+    let run = simulate_outcome(scenario, seed, extra);
+    let mut values: Vec<Option<f64>> = run.summary.values.iter().map(|(_, v)| *v).collect();
+    values.extend(run.extra);
+    values
+}
+
+/// What one run of a sweep or a decision keeps.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// Every summary metric, cost included.
+    pub summary: Summary,
+    /// The value of each cohort metric asked for.
+    pub extra: Vec<Option<f64>>,
+    /// Per-user records.
+    pub users: Vec<UserRecord>,
+}
+
+/// Runs one simulation and returns its summary, the cohort metrics `extra` and the per-user
+/// records (no timeline, series or traces kept).
+pub fn simulate_outcome(scenario: &Scenario, seed: u64, extra: &[MetricRef]) -> RunResult {
     let mut recorder = DiscardRecorder;
     let outcome = simulate_into(
         scenario,
@@ -105,16 +118,20 @@ pub fn simulate_values(scenario: &Scenario, seed: u64, extra: &[MetricRef]) -> V
         &mut recorder,
     );
     let membership = crate::report::Membership::of(scenario);
+    let cost = crate::cost::figures(scenario, &outcome.users);
     let summary = summarize(seed, &outcome.users, &outcome.control, &|u| {
         membership.unrelated(u)
-    });
-    let mut values: Vec<Option<f64>> = summary.values.iter().map(|(_, v)| *v).collect();
-    values.extend(
-        extra
-            .iter()
-            .map(|m| membership.value_of(m, &summary, &outcome.users, &outcome.control)),
-    );
-    values
+    })
+    .with_cost(&cost);
+    let extra = extra
+        .iter()
+        .map(|m| membership.value_of(m, &summary, &outcome.users, &outcome.control))
+        .collect();
+    RunResult {
+        summary,
+        extra,
+        users: outcome.users,
+    }
 }
 
 /// A recorder that keeps nothing: a sweep needs only the summary.

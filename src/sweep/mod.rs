@@ -7,7 +7,7 @@
 //! Cartesian product of all of them, the first `--vary` outermost (it changes slowest), and
 //! its *points* are numbered from 0 in that order. Every point is run `replications` times;
 //! run `i` is point `i / R`, replication `i % R`, so the run list is point-major. Replication
-//! `r` uses seed `seed + r` at *every* point (common random numbers, DESIGN §3): all points
+//! `r` uses seed `seed + r` at *every* point (common random numbers): all points
 //! see the same users, draws and coin flips, so differences between points come from the
 //! parameter, not from noise. The base seed is `--seed`, else the scenario's `seed`.
 //!
@@ -73,7 +73,7 @@ use crate::scenario::LoadError;
 use std::io;
 use std::path::Path;
 
-pub use execute::simulate_summary;
+pub use execute::{simulate_outcome, simulate_summary, simulate_values, RunResult};
 pub use files::partial_dir;
 pub use merge::merge;
 pub use outcome::SweepOutcome;
@@ -82,7 +82,7 @@ pub use stats::{t_quantile_975, MetricStats, PointStats};
 // For the chart, which reads the manifest's `--vary` entries and formats statistics as the
 // summary does.
 pub(crate) use manifest::VaryEntry;
-pub(crate) use stats::format3;
+pub use stats::format3;
 
 /// Replications per point when `--replications` is not given.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
@@ -98,9 +98,10 @@ pub const MAX_POINTS: u64 = 10_000;
 /// add nothing, and 100,000 threads exhaust the operating system's limits before any run
 /// starts.
 pub const MAX_JOBS: usize = 1_024;
-/// The most events one sweep (or shard) may be estimated to need: 100,000,000,000, about
-/// 20 hours of one core at 1.4 M events/s (2-3 hours on a 8-core machine). Beyond it, split
-/// the sweep with `--shard` or run fewer replications.
+/// The most events one sweep (or shard) may be estimated to need: 100,000,000,000, ten
+/// runs at the single-run bound (`model::budget::MAX_EVENTS`); as estimates are upper
+/// bounds, at most about 20 hours of one core at 1.4 M events/s. Beyond it, split the
+/// sweep with `--shard` or run fewer replications.
 pub const MAX_SWEEP_EVENTS: u64 = 100_000_000_000;
 
 /// Metric charted when `--metric` is not given.

@@ -1,3 +1,5 @@
+//! `[[health_check]]`: Route 53 endpoint, calculated and alarm health checks
+//! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html).
 //! `[[health_check]]`: Route 53 endpoint, calculated, alarm and routing-control health checks.
 //! Each type takes only its own keys; a key of another type is reported, not ignored.
 
@@ -243,7 +245,8 @@ fn calculated(
     }
 }
 
-/// An alarm check: Route 53 accepts only standard-resolution alarms with M = N (facts §2.2).
+/// An alarm check: Route 53 accepts only standard-resolution alarms with M = N
+/// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html).
 fn alarm(
     validator: &mut Validator,
     base: &FieldPath,
