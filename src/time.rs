@@ -397,6 +397,17 @@ impl Instant {
         format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
     }
 
+    /// The UTC offset as written: `-08:00`, `+01:00`.
+    pub fn format_offset(self) -> String {
+        let off = self.offset_minutes.abs();
+        format!(
+            "{}{:02}:{:02}",
+            if self.offset_minutes < 0 { '-' } else { '+' },
+            off / 60,
+            off % 60
+        )
+    }
+
     /// `09:40` local time, for short labels.
     pub fn format_hh_mm(self) -> String {
         let secs = self.time_of_day_ms(self.offset_minutes) / 1000;
@@ -416,6 +427,7 @@ mod instant_tests {
         assert_eq!(i.offset_minutes, -480);
         assert_eq!(i.format(), "2026-03-02 09:00:00 -08:00");
         assert_eq!(i.after(40 * 60_000).format_hh_mm(), "09:40");
+        assert_eq!(i.format_offset(), "-08:00");
         // London (UTC in March) is at 17:00.
         assert_eq!(i.time_of_day_ms(0), 17 * 3_600_000);
         assert_eq!(

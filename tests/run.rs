@@ -150,3 +150,40 @@ fn staleness_writes_the_curve() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// With `scenario.start`, the charts' time axes read in local clock time; without it, in time
+/// since the start.
+#[test]
+fn charts_read_in_clock_time_when_the_scenario_has_a_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let plain = dir.path().join("plain");
+    run_ok(&s, &plain, &["--format", "svg"]);
+    let svg = fs::read_to_string(plain.join("timeline.svg")).unwrap();
+    assert!(
+        svg.contains("time since scenario start"),
+        "no relative axis"
+    );
+    let clock = dir.path().join("clock");
+    run_ok(
+        &s,
+        &clock,
+        &[
+            "--format",
+            "svg",
+            "--set",
+            "scenario.start=2026-03-02T09:00:00-08:00",
+        ],
+    );
+    for chart in ["timeline", "users"] {
+        let svg = fs::read_to_string(clock.join(format!("{chart}.svg"))).unwrap();
+        assert!(
+            svg.contains("local time (UTC-08:00)"),
+            "{chart}: no clock axis"
+        );
+        assert!(!svg.contains("time since scenario start"), "{chart}");
+    }
+    // The outage starts at 30 min: 09:30 local time is on the zoomed axis.
+    let svg = fs::read_to_string(clock.join("timeline.svg")).unwrap();
+    assert!(svg.contains("09:30"), "09:30 tick");
+}

@@ -170,7 +170,7 @@ impl Chart for CompareTimelineInput {
                 .middle()
                 .upright(),
         )?;
-        draw_time_axis(canvas, ts, bottom, None)?;
+        draw_time_axis(canvas, ts, bottom, None, None)?;
         let styles = [
             (BASE_CONNECTED, BASE_DOWN, 3),
             (CANDIDATE_CONNECTED, CANDIDATE_DOWN, 3),

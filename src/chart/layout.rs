@@ -338,12 +338,15 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The time axis under a plot: ticks, `h:mm` labels and the axis title.
+/// The time axis under a plot: ticks, labels and the axis title. Labels are `h:mm` since the
+/// scenario start, or local clock times (`09:40`) when the scenario gives a start instant
+/// (`clock`).
 pub(super) fn draw_time_axis<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
     ts: TimeScale,
     bottom: i32,
     grid_top: Option<i32>,
+    clock: Option<crate::time::Instant>,
 ) -> Drawn {
     // Room for the widest label (the last one) plus a gap, and at least 90 px per tick.
     let tick_w = (text_width(&format_clock(ts.end_ms), LABEL_SIZE) + 24).max(90);
@@ -356,10 +359,11 @@ pub(super) fn draw_time_axis<DB: DrawingBackend>(
             canvas.line(vec![(x, top), (x, bottom)], GRID.to_rgba(), 1)?;
         }
         canvas.line(vec![(x, bottom), (x, bottom + 6)], INK.to_rgba(), 1)?;
-        let label = if step % 60_000 == 0 {
-            format_clock_minutes(t)
-        } else {
-            format_clock(t)
+        let label = match clock {
+            Some(start) if step % 60_000 == 0 => start.after(t).format_hh_mm(),
+            Some(start) => start.after(t).format_hh_mm_ss(),
+            None if step % 60_000 == 0 => format_clock_minutes(t),
+            None => format_clock(t),
         };
         canvas.text(
             &label,
@@ -376,13 +380,13 @@ pub(super) fn draw_time_axis<DB: DrawingBackend>(
         INK.to_rgba(),
         1,
     )?;
-    let title = if step % 60_000 == 0 {
-        "time since scenario start (h:mm)"
-    } else {
-        "time since scenario start (h:mm:ss)"
+    let title = match clock {
+        Some(start) => format!("local time (UTC{})", start.format_offset()),
+        None if step % 60_000 == 0 => "time since scenario start (h:mm)".to_string(),
+        None => "time since scenario start (h:mm:ss)".to_string(),
     };
     canvas.text(
-        title,
+        &title,
         ((ts.left + ts.right) / 2, bottom + 40),
         TextLook::new(LABEL_SIZE, MUTED).align(Align::Center),
     )

@@ -162,6 +162,7 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
         label: label.to_string(),
     };
     let timeline = TimelineInput {
+        clock: None,
         title: "WorkSpaces cross-Region redirection: us-west-2 -> us-east-1".to_string(),
         subtitle: format!(
             "seed 7 · {} users · {} affected · downtime p95 {} · DNS failover 1m 40s after the fault",
@@ -204,6 +205,7 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
         }],
     };
     let users = UsersInput {
+        clock: None,
         title: "Traced users: us-west-2 outage, seed 7".to_string(),
         lanes,
         duration_ms: DURATION,
@@ -418,6 +420,7 @@ fn timeline_edge_cases_render_without_panicking() {
     let (_temp, dir, keep) = edge_case_dir();
     let dir = dir.as_path();
     let empty_timeline = TimelineInput {
+        clock: None,
         title: String::new(),
         subtitle: String::new(),
         times_ms: vec![],
@@ -429,6 +432,7 @@ fn timeline_edge_cases_render_without_panicking() {
     };
     render_both(&empty_timeline, "timeline-empty", dir, keep);
     let odd_timeline = TimelineInput {
+        clock: None,
         title: "odd".to_string(),
         subtitle: "unsorted times, short band, markers and faults out of range".to_string(),
         times_ms: vec![0, 20_000, 10_000, 30_000, 40_000],
@@ -471,6 +475,7 @@ fn timeline_edge_cases_render_without_panicking() {
     };
     render_both(&odd_timeline, "timeline-odd", dir, keep);
     let one_point = TimelineInput {
+        clock: None,
         times_ms: vec![0],
         bands: vec![StackedSeries {
             label: "offline".to_string(),
@@ -511,6 +516,7 @@ fn users_edge_cases_render_without_panicking() {
     let (_temp, dir, keep) = edge_case_dir();
     let dir = dir.as_path();
     let no_lanes = UsersInput {
+        clock: None,
         title: "nobody traced".to_string(),
         lanes: vec![],
         duration_ms: 0,
@@ -520,6 +526,7 @@ fn users_edge_cases_render_without_panicking() {
     };
     render_both(&no_lanes, "users-empty", dir, keep);
     let one_lane = UsersInput {
+        clock: None,
         title: "one user, zero duration".to_string(),
         lanes: vec![Lane {
             label: "user 0 (staff) with a label far too long to fit beside the lanes of this chart"
@@ -552,6 +559,7 @@ fn users_edge_cases_render_without_panicking() {
     };
     render_both(&one_lane, "users-one", dir, keep);
     let many_lanes = UsersInput {
+        clock: None,
         title: "many".to_string(),
         lanes: (0..200)
             .map(|k| Lane {

@@ -123,6 +123,8 @@ pub struct TimelineInput {
     /// Start of the time axis: 0, or the start of a zoomed window (e.g. the incident).
     /// Samples, faults and markers outside `[start_ms, duration_ms]` are clipped.
     pub start_ms: u64,
+    /// The scenario's start instant: the time axis then reads in local clock time.
+    pub clock: Option<crate::time::Instant>,
 }
 
 /// Which colour a band gets, from its label.
@@ -258,7 +260,11 @@ impl TimelineInput {
         let mut labels: Vec<LineLabel> = markers
             .iter()
             .map(|m| {
-                let text = format!("{} {}", format_clock(m.at_ms), m.label);
+                let at = match self.clock {
+                    Some(start) => start.after(m.at_ms).format_hh_mm_ss(),
+                    None => format_clock(m.at_ms),
+                };
+                let text = format!("{at} {}", m.label);
                 LineLabel::new(
                     ts.x(m.at_ms),
                     fit_text(&text, LABEL_SIZE, 500),
@@ -452,7 +458,7 @@ impl Chart for TimelineInput {
         shade_faults(canvas, &self.faults, ts, (ys.top, ys.bottom), false)?;
         layout.faults.draw(canvas, layout.faults_bottom)?;
         draw_count_axis(canvas, &layout)?;
-        draw_time_axis(canvas, ts, ys.bottom, None)?;
+        draw_time_axis(canvas, ts, ys.bottom, None, self.clock)?;
         // Markers: lines first, then labels on opaque boxes above them.
         draw_line_labels(
             canvas,

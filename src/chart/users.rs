@@ -114,6 +114,8 @@ pub struct UsersInput {
     /// `connected <region>` bands so a Region has the same colour in both charts. Regions
     /// not listed get the next colours in order of first appearance; may be empty.
     pub regions: Vec<String>,
+    /// The scenario's start instant: the time axis then reads in local clock time.
+    pub clock: Option<crate::time::Instant>,
 }
 
 /// Where everything goes on the swimlane chart; computed once for both the image size
@@ -323,7 +325,7 @@ impl Chart for UsersInput {
                 "no traced users",
                 ((left + right) / 2, (top + bottom) / 2),
             )?;
-            draw_time_axis(canvas, ts, bottom, None)?;
+            draw_time_axis(canvas, ts, bottom, None, self.clock)?;
             return draw_legend(canvas, &layout.legend, (right + 40, top));
         }
 
@@ -339,7 +341,7 @@ impl Chart for UsersInput {
             canvas.fill_rect((left, y0), (right, y0 + pitch), LANE_BACKGROUND.to_rgba())?;
         }
         shade_faults(canvas, &self.faults, ts, (top, lanes_bottom), true)?;
-        draw_time_axis(canvas, ts, lanes_bottom, Some(top))?;
+        draw_time_axis(canvas, ts, lanes_bottom, Some(top), self.clock)?;
 
         for (k, lane) in lanes.iter().enumerate() {
             let mid = top + k as i32 * pitch + pitch / 2;

@@ -150,13 +150,20 @@ pub fn incident_window(report: &Report) -> Window {
 
 /// Subtitle note for a zoomed chart, e.g. `showing 0:50–2:05 of 6:00`.
 fn window_note(report: &Report, window: Window) -> Option<String> {
-    (!window.is_full(report)).then(|| {
-        format!(
+    (!window.is_full(report)).then(|| match report.start {
+        Some(start) => format!(
+            "showing {}–{} of {}–{}",
+            start.after(window.start_ms).format_hh_mm(),
+            start.after(window.end_ms).format_hh_mm(),
+            start.format_hh_mm(),
+            start.after(report.duration_ms).format_hh_mm(),
+        ),
+        None => format!(
             "showing {}–{} of {}",
             format_clock_compact(window.start_ms),
             format_clock_compact(window.end_ms),
             format_clock_compact(report.duration_ms),
-        )
+        ),
     })
 }
 
@@ -223,6 +230,7 @@ pub fn timeline(report: &Report, window: Window) -> TimelineInput {
         subtitle = format!("{subtitle} · {note}");
     }
     TimelineInput {
+        clock: report.start,
         title: report.scenario.clone(),
         subtitle,
         times_ms: report.series.iter().map(|r| r.time_ms).collect(),
@@ -400,6 +408,7 @@ pub fn users(report: &Report, window: Window) -> UsersInput {
     };
     lanes.sort_by_key(|(id, _)| (cohort_rank(*id), *id));
     UsersInput {
+        clock: report.start,
         title: format!("Traced users: {}", report.scenario),
         lanes: lanes.into_iter().map(|(_, l)| l).collect(),
         duration_ms: window.end_ms,

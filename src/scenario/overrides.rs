@@ -117,11 +117,14 @@ pub fn split_assignment(a: &str) -> Result<(&str, &str), String> {
     Ok((path, value.trim()))
 }
 
-/// Parses VALUE: a TOML value if it is one, else a string.
+/// Parses VALUE: a TOML value if it is one, else a string. A TOML date-time
+/// (`2026-03-02T09:00:00-08:00`) is taken as the string it reads as: the scenario format
+/// writes instants as strings, and no key takes a TOML date-time.
 pub fn parse_value(value: &str) -> Value {
-    value
-        .parse::<Value>()
-        .unwrap_or_else(|_| Value::from(value.to_string()))
+    match value.parse::<Value>() {
+        Ok(Value::Datetime(_)) | Err(_) => Value::from(value.to_string()),
+        Ok(parsed) => parsed,
+    }
 }
 
 fn apply(doc: &mut DocumentMut, assignment: &str) -> Result<(), String> {
@@ -246,6 +249,14 @@ count = 5
 
     fn set(a: &str) -> Result<String, LoadError> {
         apply_all(DOC, &[a.to_string()])
+    }
+
+    #[test]
+    fn a_date_time_value_is_the_string_it_reads_as() {
+        let v = parse_value("2026-03-02T09:00:00-08:00");
+        assert_eq!(v.as_str(), Some("2026-03-02T09:00:00-08:00"));
+        assert_eq!(parse_value("30").as_integer(), Some(30));
+        assert_eq!(parse_value("300s").as_str(), Some("300s"));
     }
 
     #[test]
