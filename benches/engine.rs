@@ -1,5 +1,5 @@
 //! End-to-end simulation benchmarks (no I/O): the bundled scenario at 2,000 and 100,000 users.
-//! Run with `cargo bench --bench engine`.
+//! Run with `cargo bench -p failsim-benches --bench engine`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use failsim::model::{simulate, RunOptions};

@@ -363,6 +363,7 @@ home = "west"
             failover_workspace: failover,
             on_vpn: true,
             launch_wait_ms: 0,
+            data_age_ms: None,
         }
     }
 

@@ -21,6 +21,8 @@ pub mod engine;
 pub mod expect;
 #[cfg(test)]
 pub(crate) mod fixture;
+pub mod fuzzing;
+pub mod guard;
 pub mod html;
 pub mod import;
 pub mod metric;

@@ -78,6 +78,15 @@ metrics! {
     LoginFailures => "login_failures", Count, "Failed login attempts of all users.";
     ClientRestarts => "client_restarts", Count, "Client restarts of all users.";
     PeakLaunchQueue => "peak_launch_queue", Count, "Largest launch queue seen in any Region.";
+    LaunchWaitMaxMs => "launch_wait_max_ms", Milliseconds, "Longest time one user spent waiting in launch queues (capacity), added up over the run.";
+    LaunchQueueGiveUps => "launch_queue_give_ups", Count, "Queued launches given up: after `launch_queue_timeout`, or because DNS stopped answering the queue's Region.";
+    UsersRedirectedWithoutData => "users_redirected_without_data", Count, "Redirected users whose failover WorkSpace held none of their data (no Multi-Region Resilience data replication).";
+    DataAgeP50Ms => "data_age_p50_ms", Milliseconds, "Median age of the replicated data redirected users arrived on (standby WorkSpaces with data replication).";
+    DataAgeP95Ms => "data_age_p95_ms", Milliseconds, "95th percentile age of the replicated data redirected users arrived on.";
+    DataAgeMaxMs => "data_age_max_ms", Milliseconds, "Largest age of the replicated data a redirected user arrived on.";
+    UsersOverRpo => "users_over_rpo", Count, "Users who arrived on replicated data older than the standby Region's `rpo`.";
+    StandbyWorkspaces => "standby_workspaces", Count, "Multi-Region Resilience standby WorkSpaces provisioned (each bears the fixed monthly fee).";
+    StandbyHours => "standby_hours", Hours, "Hours worked on standby WorkSpaces (what the hourly rate applies to).";
     EventsProcessed => "events_processed", Count, "Events processed by the engine.";
     CostMonthlyUsd => "cost_monthly_usd", Usd, "What the failover configuration costs per month: failover WorkSpaces, health checks, alarms (prices in [cost]).";
     CostIncidentUsd => "cost_incident_usd", Usd, "What the simulated incident costs: hourly WorkSpaces fees away from home, plus downtime at cost.downtime_hourly.";

@@ -1,6 +1,7 @@
 //! The one home of platform-specific code. failsim builds and gives identical results on
 //! Linux, macOS and Windows; what differs here is only performance hints, each a no-op
-//! elsewhere. `scripts/check-platform-deps.sh` (run by `.ci/run`) checks that a crate
+//! elsewhere, and whether a process is still running (for removing a crashed run's
+//! temporary directory), unknown elsewhere. `scripts/check-platform-deps.sh` (run by `.ci/run`) checks that a crate
 //! declared for some platforms only (`libc`) is used nowhere but here.
 
 /// Asks the kernel to back a large array with transparent huge pages (Linux, where THP is
@@ -26,4 +27,36 @@ pub fn advise_huge_pages<T>(v: &Vec<T>) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = v;
+}
+
+/// Whether process `pid` is running: `Some` on Linux (from `/proc`), `None` (unknown)
+/// elsewhere. A crashed or killed run's temporary directory is removed only when its
+/// process is known to be gone.
+pub fn process_alive(pid: u32) -> Option<bool> {
+    #[cfg(target_os = "linux")]
+    {
+        Some(std::path::Path::new("/proc").join(pid.to_string()).exists())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
+/// Memory available to a new process, in bytes: `MemAvailable` from `/proc/meminfo` on
+/// Linux (the kernel's estimate of what can be allocated without swapping); `None`
+/// (unknown) elsewhere, and then no run is refused for its memory.
+pub fn available_memory_bytes() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+        let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib.saturating_mul(1024))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! The master seed is expanded into a ChaCha key; each entity (a user, a health checker, a
 //! resolver, ...) reads its own ChaCha *stream*, numbered from the entity's kind and index
-//! (DESIGN §3). Adding a user does not change anyone else's draws, and two sweep points that
+//! (README, Model: time and randomness). Adding a user does not change anyone else's draws, and two
+//! sweep points that
 //! share a seed share their random numbers (common random numbers).
 //!
 //! Users are many, so they do not keep a generator (a `ChaCha8Rng` is ~300 bytes). A user

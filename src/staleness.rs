@@ -1,6 +1,5 @@
 //! `failsim staleness`: how long a resolver population keeps handing out an answer after the
-//! authoritative servers change it (INTERFACE §1, §3; DESIGN §4.5; facts/dns-caching.md §1.1,
-//! §6, §7).
+//! authoritative servers change it (README: Commands, Model: resolver populations).
 //!
 //! The experiment: `instances` resolver instances, each drawn from the named population
 //! ([`crate::model::population`]), receive a steady stream of lookups for one name with a
@@ -8,18 +7,18 @@
 //! second, each sent to an instance chosen uniformly at random — so each instance sees its own
 //! Poisson stream at `rate_per_second / instances`. After a warm-up the authoritative answer
 //! changes once (old -> new) and stays changed; the authoritative servers stay reachable, so
-//! RFC 8767 serve-stale never fires (facts §2, §7 pitfall 4). The output counts,
+//! RFC 8767 serve-stale never fires. The output counts,
 //! over time since the change, the lookups that were still given the old answer.
 //!
 //! Only resolver caches are modelled: no OS or application cache sits between the lookups and
 //! the resolvers (the mixture alone meets the calibration targets below; client caches would
-//! add at most their fixed lifetime, e.g. 30 s for Java, 60 s for Chromium, facts §4).
+//! add at most their fixed lifetime, e.g. 30 s for Java, 60 s for Chromium's host cache).
 //!
 //! **Warm start.** A warm-up of days would be needed for extenders that hold answers for
 //! days, so each instance starts in its steady state instead: with lifetime `L` and a mean gap
 //! `g` between its lookups, the entry is live with probability `L / (L + g)` and then has an
 //! age uniform in `[0, L)`; otherwise it expired an exponential time (mean `g`) ago. That is
-//! the exact stationary state of a cache fed by Poisson lookups (facts §7 pitfall 1). A
+//! the exact stationary state of a cache fed by Poisson lookups. A
 //! simulated warm-up of `10 × (TTL + g)`, clamped to 10 min–2 h, then settles the behaviours
 //! the warm start does not capture exactly (prefetch, stale-first windows).
 //!
@@ -29,7 +28,9 @@
 //! `[59 s, 60 s)`, the row at 900 s is `[14 min, 15 min)`. A lookup at the very instant of the
 //! change already reaches the new authoritative answer when it misses.
 //!
-//! **Calibration** (Flavel et al. 2014, facts §1.1: TTL 20 s, 90 % of requests on the new
+//! **Calibration** (Flavel, Mani, Maltz, "Re-evaluating the responsiveness of DNS-based network
+//! control", IEEE LANMAN 2014, doi:10.1109/LANMAN.2014.7028641:
+//! TTL 20 s, 90 % of requests on the new
 //! answer within 60 s, 2 % of users still stale after 15 min): with the `internet` mixture and
 //! one lookup per instance every 20 s on average, about 8 % of lookups are stale at 60 s
 //! (7.6–8.1 % over three seeds with 200,000 instances) and about 2.3 % at 15 min (2.25–2.33 %);
@@ -43,6 +44,7 @@
 use crate::model::population::{self, POPULATIONS};
 use crate::model::resolver::{Answer, Resolution, ResolverBehaviour, ResolverCache};
 use crate::rng::{chance, uniform_ms, unit, EntityKind, StreamPos, Streams};
+use crate::scenario::ClientCache;
 use rand_chacha::ChaCha8Rng;
 use std::io::{self, Write};
 
@@ -55,10 +57,16 @@ pub const DEFAULT_SEED: u64 = 1;
 
 /// Largest accepted `instances`.
 pub const MAX_INSTANCES: u32 = 1_000_000;
+/// Smallest accepted `rate_per_second`: 0.01 lookups per second.
+///
+/// Why: below it the hour after the change sees fewer than 36 lookups, too few for a curve;
+/// and far below it (`1e-20`) the time between lookups exceeds what milliseconds in a `u64`
+/// can hold, so the run could not reach its end.
+pub const MIN_RATE_PER_SECOND: f64 = 0.01;
 /// Largest accepted `rate_per_second` (bounds a run to 10,000 × (2 h warm-up + 1 h) ≈ 1.1e8
 /// lookups).
 pub const MAX_RATE_PER_SECOND: f64 = 10_000.0;
-/// Largest accepted TTL: 7 days, the cap RFC 8767 puts on TTLs (facts §2).
+/// Largest accepted TTL: 7 days, the cap RFC 8767 puts on TTLs.
 pub const MAX_TTL_MS: u64 = 604_800_000;
 
 /// Per-second rows cover the first 5 minutes after the change...
@@ -93,7 +101,19 @@ pub struct StalenessParams {
     pub rate_per_second: f64,
     /// Master seed.
     pub seed: u64,
+    /// Client-side cache in front of the resolvers (default none: resolver caches only). A
+    /// fixed lifetime stands for an application cache such as Java's 30 s or the WorkSpaces
+    /// client's own (`users.client_resolves`); `honor` for an OS stub cache.
+    pub client_cache: ClientCache,
+    /// Clients behind each resolver instance, each with its own cache (used only with a
+    /// client cache; default [`DEFAULT_CLIENTS_PER_INSTANCE`]).
+    pub clients_per_instance: u32,
 }
+
+/// Default clients per resolver instance when client caches are on: beyond 10-20 clients a
+/// shared cache gains little (Jung et al., "DNS performance and the effectiveness of
+/// caching", IEEE/ACM ToN 2002).
+pub const DEFAULT_CLIENTS_PER_INSTANCE: u32 = 10;
 
 impl StalenessParams {
     /// Parameters with the defaults for everything but the population and the TTL.
@@ -104,6 +124,8 @@ impl StalenessParams {
             instances: DEFAULT_INSTANCES,
             rate_per_second: DEFAULT_RATE_PER_SECOND,
             seed: DEFAULT_SEED,
+            client_cache: ClientCache::None,
+            clients_per_instance: DEFAULT_CLIENTS_PER_INSTANCE,
         }
     }
 
@@ -115,11 +137,17 @@ impl StalenessParams {
         if !(1..=MAX_INSTANCES).contains(&self.instances) {
             return Err(StalenessError::Instances(self.instances));
         }
-        if !(self.rate_per_second > 0.0 && self.rate_per_second <= MAX_RATE_PER_SECOND) {
+        if !(MIN_RATE_PER_SECOND..=MAX_RATE_PER_SECOND).contains(&self.rate_per_second) {
             return Err(StalenessError::Rate(self.rate_per_second));
         }
         if self.ttl_ms > MAX_TTL_MS {
             return Err(StalenessError::Ttl(self.ttl_ms));
+        }
+        if !(1..=1000).contains(&self.clients_per_instance)
+            || u64::from(self.clients_per_instance) * u64::from(self.instances)
+                > u64::from(MAX_INSTANCES) * 10
+        {
+            return Err(StalenessError::Clients(self.clients_per_instance));
         }
         Ok(())
     }
@@ -146,11 +174,14 @@ pub enum StalenessError {
     #[error("instances = {0}: allowed 1 to 1,000,000")]
     Instances(u32),
     /// Rate out of range.
-    #[error("rate = {0} lookups per second: allowed more than 0 and at most 10,000")]
+    #[error("rate = {0} lookups per second: allowed 0.01 to 10,000")]
     Rate(f64),
     /// TTL out of range.
     #[error("ttl = {0} ms: allowed 0 to 7 days")]
     Ttl(u64),
+    /// Clients per instance out of range.
+    #[error("clients = {0}: allowed 1 to 1,000 per instance, at most 10,000,000 in all")]
+    Clients(u32),
 }
 
 /// One time bucket after the change.
@@ -222,6 +253,19 @@ pub fn staleness_curve(params: &StalenessParams) -> Result<Vec<StalenessRow>, St
     Ok(curve_with(params, &draw, HORIZON_MS))
 }
 
+/// [`staleness_curve`], calling `progress(done_ms, total_ms)` as simulated time advances
+/// (every simulated minute), for a progress bar. The rows are the same.
+pub fn staleness_curve_with_progress(
+    params: &StalenessParams,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<StalenessRow>, StalenessError> {
+    params.validate()?;
+    let draw = |rng: &mut ChaCha8Rng| {
+        population::behaviour(&params.population, rng).expect("validated population")
+    };
+    Ok(curve_with_progress(params, &draw, HORIZON_MS, progress))
+}
+
 /// The experiment with instances drawn by `draw`, rows up to `horizon_ms` (<= 1 h) after the
 /// change. Parameters are assumed valid.
 fn curve_with(
@@ -229,6 +273,18 @@ fn curve_with(
     draw: &dyn Fn(&mut ChaCha8Rng) -> ResolverBehaviour,
     horizon_ms: u64,
 ) -> Vec<StalenessRow> {
+    curve_with_progress(params, draw, horizon_ms, &mut |_, _| {})
+}
+
+/// [`curve_with`], reporting progress in simulated time.
+fn curve_with_progress(
+    params: &StalenessParams,
+    draw: &dyn Fn(&mut ChaCha8Rng) -> ResolverBehaviour,
+    horizon_ms: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Vec<StalenessRow> {
+    // Progress is reported each simulated minute; the next report is due at this time.
+    let mut progress_due_ms = 0u64;
     let streams = Streams::new(params.seed);
     let mean_gap_ms = params.mean_gap_ms();
     let mut instances: Vec<Instance> = (0..params.instances)
@@ -257,14 +313,45 @@ fn curve_with(
     let mut unused = streams.stream(EntityKind::Scenario, 1);
     let arrival_gap_ms = 1000.0 / params.rate_per_second;
     let last_instance = u64::from(params.instances) - 1;
+    // Client caches: (answer, expires at) per client, clients of instance i at
+    // [i * k, (i + 1) * k). Without them nothing extra is drawn, so the resolver-only curve
+    // is unchanged.
+    let with_clients = params.client_cache != ClientCache::None;
+    let k = u64::from(params.clients_per_instance);
+    let mut clients: Vec<(Answer, u64)> = if with_clients {
+        vec![(OLD_ANSWER, 0); (u64::from(params.instances) * k) as usize]
+    } else {
+        Vec::new()
+    };
     let mut elapsed_ms = 0.0f64;
     loop {
+        if elapsed_ms as u64 >= progress_due_ms {
+            progress(progress_due_ms, end_ms - ORIGIN_MS);
+            progress_due_ms += 60_000;
+        }
         elapsed_ms += exponential(&mut arrivals, arrival_gap_ms);
-        let now_ms = ORIGIN_MS + elapsed_ms as u64;
+        // Saturating: a float beyond u64 casts to u64::MAX, which must end the run, not wrap.
+        let now_ms = ORIGIN_MS.saturating_add(elapsed_ms as u64);
         if now_ms >= end_ms {
             break;
         }
         let index = uniform_ms(&mut arrivals, 0, last_instance);
+        let client = if with_clients {
+            Some((index * k + uniform_ms(&mut arrivals, 0, k - 1)) as usize)
+        } else {
+            None
+        };
+        if let Some(c) = client {
+            let (answer, expires) = clients[c];
+            if now_ms < expires {
+                if now_ms >= change_at_ms {
+                    let row = row_of(now_ms - change_at_ms);
+                    lookups[row] += 1;
+                    stale[row] += u64::from(answer == OLD_ANSWER);
+                }
+                continue;
+            }
+        }
         let instance = &mut instances[index as usize];
         let authoritative = |_: &mut ChaCha8Rng| {
             Some(if now_ms >= change_at_ms {
@@ -287,6 +374,20 @@ fn curve_with(
             debug_assert_eq!(unused.get_word_pos(), 0, "a fixed policy drew randomness");
             r
         };
+        if let (
+            Some(c),
+            Resolution::Answer {
+                answer,
+                expires_at_ms,
+            },
+        ) = (client, &resolution)
+        {
+            clients[c] = match params.client_cache {
+                ClientCache::Honor => (*answer, *expires_at_ms),
+                ClientCache::Fixed(life) => (*answer, now_ms + life),
+                ClientCache::None => (*answer, 0),
+            };
+        }
         if now_ms < change_at_ms {
             continue;
         }
@@ -363,7 +464,7 @@ mod tests {
 
     #[test]
     fn internet_matches_flavel_2014() {
-        // Flavel et al. 2014 (facts §1.1): TTL 20 s; ~90 % of requests on the new answer within
+        // Flavel et al., IEEE LANMAN 2014: TTL 20 s; ~90 % of requests on the new answer within
         // 60 s, ~2 % still stale after 15 min. 8,000 instances at 0.05 lookups/s each. The 60 s
         // point is read over the rows of [55 s, 65 s) (~4,000 lookups, binomial sd ~0.4
         // points); the 15 min row alone has ~24,000 lookups.
@@ -518,6 +619,36 @@ mod tests {
     }
 
     #[test]
+    fn a_client_lifetime_holds_the_old_answer_until_it_expires() {
+        // 10 clients per instance, each looking up every 200 s on average, with a 15-minute
+        // cache of their own: at the change most hold a live entry (900 / (900 + 200)), and
+        // it outlives every resolver's.
+        let base = params(2_000, 5);
+        let resolvers_only = staleness_curve(&base).unwrap();
+        let with_clients = staleness_curve(&StalenessParams {
+            client_cache: ClientCache::Fixed(900_000),
+            ..base.clone()
+        })
+        .unwrap();
+        let share = |rows: &[StalenessRow], t| at(rows, t).stale_share.unwrap();
+        assert!(share(&resolvers_only, 300_000) < 0.1);
+        assert!(
+            share(&with_clients, 300_000) > 0.7,
+            "{}",
+            share(&with_clients, 300_000)
+        );
+        // After the client lifetime only the resolvers' tail is left.
+        assert!(share(&with_clients, 1_800_000) < 0.1);
+        // An OS cache honouring the TTL adds little: it expires with the resolver's entry.
+        let honor = staleness_curve(&StalenessParams {
+            client_cache: ClientCache::Honor,
+            ..base
+        })
+        .unwrap();
+        assert!(share(&honor, 300_000) < 0.15);
+    }
+
+    #[test]
     fn same_seed_same_rows() {
         let p = StalenessParams {
             instances: 100,
@@ -555,6 +686,11 @@ mod tests {
             bad(&|p| p.rate_per_second = 1e9),
             StalenessError::Rate(_)
         ));
+        // A rate this low never ended: the arrival time saturated and the end wrapped.
+        assert!(matches!(
+            bad(&|p| p.rate_per_second = 1e-20),
+            StalenessError::Rate(_)
+        ));
         assert_eq!(
             bad(&|p| p.ttl_ms = MAX_TTL_MS + 1),
             StalenessError::Ttl(MAX_TTL_MS + 1)
@@ -583,5 +719,21 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "since_change_ms,lookups,stale_lookups,stale_share\n1000,3,1,0.333333\n2000,0,0,\n"
         );
+    }
+
+    #[test]
+    fn progress_advances_each_simulated_minute_and_changes_nothing() {
+        let p = params(200, 3);
+        let mut reports: Vec<(u64, u64)> = Vec::new();
+        let rows = staleness_curve_with_progress(&p, &mut |done, total| {
+            reports.push((done, total));
+        })
+        .unwrap();
+        assert_eq!(rows, staleness_curve(&p).unwrap());
+        let total = p.warmup_ms() + HORIZON_MS;
+        assert_eq!(reports.first(), Some(&(0, total)));
+        assert!(reports.windows(2).all(|w| w[1].0 == w[0].0 + 60_000));
+        assert!(reports.iter().all(|&(done, t)| t == total && done < total));
+        assert!(reports.last().unwrap().0 + 60_000 >= total);
     }
 }

@@ -18,7 +18,7 @@ fn the_bundled_scenario_runs_and_writes_every_file() {
     }
     let users = fs::read_to_string(out.join("users.csv")).unwrap();
     assert_eq!(users.lines().count(), 2001, "header + one row per user");
-    assert!(users.starts_with("user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected,launch_wait_ms\n"));
+    assert!(users.starts_with("user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected,launch_wait_ms,data_age_ms\n"));
     // Users are redirected to the failover Region, and old clients are not.
     assert!(users
         .lines()

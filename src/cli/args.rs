@@ -119,6 +119,9 @@ pub struct RunArgs {
     /// Print nothing but errors: no story, lints, progress or timing.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even when the run's estimated memory exceeds the memory available.
+    #[arg(long)]
+    pub ignore_memory_estimate: bool,
 }
 
 const SWEEP_HELP: &str = "\
@@ -420,12 +423,30 @@ pub struct StalenessArgs {
     /// Master seed.
     #[arg(long, default_value_t = failsim::staleness::DEFAULT_SEED)]
     pub seed: u64,
+    /// Client-side cache in front of the resolvers: none, honor (OS stub: the resolver's
+    /// remaining TTL) or a fixed lifetime such as 30s (Java) or the WorkSpaces client's own.
+    #[arg(long, value_name = "CACHE", default_value = "none", value_parser = parse_client_cache)]
+    pub client_cache: failsim::scenario::ClientCache,
+    /// Clients behind each resolver instance, each with its own cache (with --client-cache).
+    #[arg(long, value_name = "N", default_value_t = failsim::staleness::DEFAULT_CLIENTS_PER_INSTANCE)]
+    pub clients: u32,
     /// CSV file to write (replaced atomically) [default: stdout].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Print nothing but errors (the CSV still goes to stdout without --out).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+fn parse_client_cache(text: &str) -> Result<failsim::scenario::ClientCache, String> {
+    use failsim::scenario::ClientCache;
+    match text {
+        "none" => Ok(ClientCache::None),
+        "honor" => Ok(ClientCache::Honor),
+        _ => failsim::time::parse_duration(text)
+            .map(ClientCache::Fixed)
+            .map_err(|_| format!("`{text}`: allowed none, honor or a lifetime such as 30s")),
+    }
 }
 
 fn parse_duration_ms(text: &str) -> Result<u64, String> {

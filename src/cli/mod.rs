@@ -7,6 +7,7 @@ mod check;
 mod compare;
 mod import;
 mod json;
+mod progress;
 mod run;
 mod seek;
 mod sensitivity;
@@ -22,7 +23,7 @@ pub use staleness::staleness;
 pub use sweep::{merge, sweep};
 
 use failsim::scenario::{self, LoadError, Scenario};
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// A failure that decides the exit code.
@@ -50,6 +51,9 @@ impl Failure {
 /// not a bug: `print!` panics on it, and failsim then exits 0 quietly, as ripgrep does.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
+        if failsim::guard::is_catching() {
+            return; // a dependency's panic on bad input, reported as invalid input
+        }
         let message = info
             .payload()
             .downcast_ref::<String>()
@@ -105,19 +109,33 @@ pub struct Source {
 impl Source {
     /// Reads `path`, or standard input when it is `-`.
     pub fn read(path: &Path) -> Result<Source, Failure> {
+        // Bounded and checked for UTF-8 by the library (`check /dev/zero` must not read
+        // until memory runs out).
+        let invalid = |e: LoadError| match e {
+            LoadError::Invalid(_) => Failure::Usage(e.to_string()),
+            other => Failure::error(other),
+        };
         if is_stdin(path) {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Failure::error(format!("cannot read standard input: {e}")))?;
+            let text = scenario::read_text_from(std::io::stdin().lock(), "<stdin>").map_err(
+                |e| match e {
+                    LoadError::Io { source, .. } => {
+                        Failure::error(format!("cannot read standard input: {source}"))
+                    }
+                    other => invalid(other),
+                },
+            )?;
             return Ok(Source {
                 arg: path.to_path_buf(),
                 label: "<stdin>".into(),
                 text,
             });
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::error(format!("cannot read {}: {e}", path.display())))?;
+        let text = scenario::read_text(path).map_err(|e| match e {
+            LoadError::Io { source, .. } => {
+                Failure::error(format!("cannot read {}: {source}", path.display()))
+            }
+            other => invalid(other),
+        })?;
         Ok(Source {
             arg: path.to_path_buf(),
             label: path.display().to_string(),

@@ -2,10 +2,12 @@
 //! manifest, then tell the story (or print JSON) and check the expectations.
 
 use super::args::{ChartFormat, RunArgs, DEFAULT_TRACE_USERS, VERSION};
+use super::progress::{ProgressRecorder, SimProgress};
 use super::{default_out, json, shell_join, show_progress, Failure, Source};
 use failsim::expect::{self, JunitContext};
-use failsim::model::{simulate, RunOptions};
+use failsim::model::{simulate_into, RunOptions};
 use failsim::output::{self, RunManifest};
+use failsim::report::Report;
 use failsim::scenario::lint::lint;
 use failsim::time::format_ms;
 use serde_json::json;
@@ -92,6 +94,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             return Err(failure);
         }
     };
+    if !args.ignore_memory_estimate {
+        let cost = failsim::model::budget::estimate(&model);
+        let available = failsim::platform::available_memory_bytes();
+        if let Some(why) = failsim::model::budget::memory_refusal(&cost, available) {
+            return Err(Failure::Usage(format!("error: {}: {why}", source.label)));
+        }
+    }
     let lints = lint(&model);
     if !args.quiet && !args.json {
         // Lints once, on stderr: stdout stays the story (scripts read it).
@@ -109,13 +118,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         );
     }
     let started = Instant::now();
-    let mut report = simulate(
-        &model,
-        &RunOptions {
-            seed,
-            trace_users: args.trace_users,
-        },
+    let mut progress = SimProgress::new(
+        show_progress(args.quiet || args.json),
+        "simulating",
+        model.duration_ms,
     );
+    let mut recorder = ProgressRecorder::new(&mut progress, model.duration_ms);
+    let options = RunOptions {
+        seed,
+        trace_users: args.trace_users,
+    };
+    let outcome = simulate_into(&model, &options, &mut recorder);
+    let mut report = Report::new(&model, outcome, recorder.inner);
+    progress.finish();
     let sim_wall = started.elapsed();
     report.overrides = args.set.clone();
     let manifest = RunManifest {

@@ -2,8 +2,9 @@
 //! (stdout may be the CSV itself).
 
 use super::args::StalenessArgs;
-use super::{is_broken_pipe, Failure};
-use failsim::staleness::{staleness_curve, write_csv, StalenessParams};
+use super::progress::SimProgress;
+use super::{is_broken_pipe, show_progress, Failure};
+use failsim::staleness::{staleness_curve_with_progress, write_csv, StalenessParams};
 
 /// `failsim staleness`.
 pub fn staleness(args: StalenessArgs) -> Result<(), Failure> {
@@ -13,6 +14,8 @@ pub fn staleness(args: StalenessArgs) -> Result<(), Failure> {
         instances: args.instances,
         rate_per_second: args.rate,
         seed: args.seed,
+        client_cache: args.client_cache,
+        clients_per_instance: args.clients,
     };
     if let Some(path) = &args.out {
         failsim::output::check_file_destination(path).map_err(Failure::error)?;
@@ -20,7 +23,12 @@ pub fn staleness(args: StalenessArgs) -> Result<(), Failure> {
     if !args.quiet {
         eprintln!("seed: {}", params.seed);
     }
-    let rows = staleness_curve(&params).map_err(Failure::error)?;
+    let mut progress = SimProgress::new(show_progress(args.quiet), "staleness", 0);
+    let rows = staleness_curve_with_progress(&params, &mut |done, total| {
+        progress.at(done, total);
+    });
+    progress.finish();
+    let rows = rows.map_err(Failure::error)?;
     let Some(path) = &args.out else {
         return match write_csv(&rows, std::io::stdout().lock()) {
             Err(e) if !is_broken_pipe(&e) => {

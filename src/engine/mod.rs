@@ -5,7 +5,7 @@
 //! scheduled (FIFO). Time is integer milliseconds since scenario start (`u64`, names ending
 //! in `_ms`) and never goes backwards: scheduling an event before the current time is a model
 //! bug and panics, in release builds too. Together with per-entity random streams this makes
-//! a run a pure function of the scenario and the seed (DESIGN §3).
+//! a run a pure function of the scenario and the seed (README, Model: time and randomness).
 //!
 //! Times are plain `u64` milliseconds throughout failsim rather than a newtype: every time
 //! and duration in the validated scenario, the per-user state and the reports is a `u64`

@@ -1,30 +1,39 @@
 //! CloudWatch metric alarms: how an alarm turns the datapoints it can see into a state. This
 //! module aggregates a metric's visible datapoints per aligned period (sum, count, minimum,
 //! maximum), classifies each period of the evaluation range as good, breaching or missing, and
-//! applies the alarm state rule of DESIGN §4.2. It follows the AWS behaviour collected in
-//! `facts/aws-semantics.md` §4: the three states and the INSUFFICIENT_DATA start (§4.1), Period,
-//! EvaluationPeriods `N` and DatapointsToAlarm `M` (§4.2), evaluation every 60 s or every 10 s
-//! (§4.3), `TreatMissingData` (§4.4), the evaluation range that looks back beyond `N` (§4.5) and
-//! the documented missing-data tables, which the DERIVED "variant A" algorithm of §4.6
-//! reproduces cell for cell. It does no I/O and keeps no clock: the caller says when a datapoint
-//! becomes visible and when to evaluate.
+//! applies the alarm state rule described in the README (Model: CloudWatch metrics and
+//! alarms). It follows the CloudWatch documentation, cited below by these names:
+//! - CW-states: the three states and a new alarm's INSUFFICIENT_DATA start,
+//!   <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html>;
+//! - CW-limits: Period, EvaluationPeriods `N` and DatapointsToAlarm `M`,
+//!   <https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>;
+//! - CW-evaluation: evaluation every 60 s or every 10 s,
+//!   <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html>;
+//! - CW-missing-data: `TreatMissingData`, the evaluation range that looks back beyond `N` and
+//!   the documented missing-data tables,
+//!   <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html>.
 //!
-//! Modelling choices, where AWS publishes no rule (each is UNCONFIRMED in the facts):
-//! - Periods are aligned to multiples of the period from time 0 (DESIGN §4.2). AWS describes a
-//!   sliding window for periods longer than a minute (facts §4.3); with aligned periods an alarm
+//! The "variant A" algorithm below (our derivation) reproduces those tables cell for cell. It
+//! does no I/O and keeps no clock: the caller says when a datapoint becomes visible and when to
+//! evaluate.
+//!
+//! Modelling choices, where AWS publishes no rule:
+//! - Periods are aligned to multiples of the period from time 0. AWS describes a
+//!   sliding window for periods longer than a minute (CW-evaluation); with aligned periods an alarm
 //!   whose period exceeds its 60 s cadence sees a new range only once per period.
 //! - The evaluation range is `N + max(floor(N / 3), 2)` periods, which gives the documented 5
-//!   for `N = 3` (facts §4.5).
-//! - A 20 s period is evaluated every 10 s, like 10 s and 30 s periods (facts §4.3).
-//! - The premature-ALARM rule is variant A of facts §4.6.
+//!   for `N = 3` (CW-missing-data).
+//! - A 20 s period is evaluated every 10 s, like 10 s and 30 s periods (CW-evaluation names only
+//!   those).
+//! - The premature-ALARM rule is variant A (see `premature_alarm`).
 //! - Periods before time 0 count as missing: the simulated metric has no history from before
-//!   the alarm was created, so AWS's "use data from before creation" (facts §4.1) never applies.
-//! - `SetAlarmState`, warm-up and the newer evaluation states (facts §4.1) are not modelled.
+//!   the alarm was created, so AWS's "use data from before creation" (CW-states) never applies.
+//! - `SetAlarmState`, warm-up and the newer evaluation states (CW-states) are not modelled.
 
 use std::collections::VecDeque;
 use std::fmt;
 
-/// The state of a CloudWatch alarm (facts §4.1).
+/// The state of a CloudWatch alarm (CW-states).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AlarmState {
     /// The metric is within the threshold.
@@ -52,7 +61,7 @@ impl fmt::Display for AlarmState {
     }
 }
 
-/// How an alarm treats a period with no datapoint (facts §4.4). The default is `Missing`, as
+/// How an alarm treats a period with no datapoint (CW-missing-data). The default is `Missing`, as
 /// in CloudWatch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum TreatMissingData {
@@ -69,7 +78,9 @@ pub enum TreatMissingData {
 }
 
 /// The statistic that turns one period's datapoints into one value. Route 53 alarm health
-/// checks accept exactly these five (facts §2.2); percentiles are not modelled.
+/// checks accept exactly these five
+/// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html);
+/// percentiles are not modelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Statistic {
     /// Sum divided by sample count.
@@ -111,7 +122,7 @@ impl Comparison {
     }
 }
 
-/// One period of the evaluation range, as the documented tables write it (facts §4.6):
+/// One period of the evaluation range, as the documented tables write it (CW-missing-data):
 /// `-` missing, `0` good, `X` breaching.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Slot {
@@ -125,7 +136,7 @@ pub enum Slot {
 
 /// Number of periods an evaluation looks at: `N + max(floor(N / 3), 2)`, so 5 when `N = 3`.
 ///
-/// AWS documents only the `N = 3` case (facts §4.5); the formula is DESIGN §4.2's modelling
+/// AWS documents only the `N = 3` case (CW-missing-data); the formula is our modelling
 /// choice for every other `N`.
 pub fn evaluation_range_len(evaluation_periods: u32) -> usize {
     let n = evaluation_periods as usize;
@@ -134,15 +145,15 @@ pub fn evaluation_range_len(evaluation_periods: u32) -> usize {
 
 /// How many points an evaluation fills with the missing-data treatment: the shortfall of real
 /// points below `N`, 0 when the range holds at least `N` real points. This is the "fill" column
-/// of the documented tables (facts §4.6); CloudWatch uses "missing data points only as few
-/// times as possible" (facts §4.5, rule 3).
+/// of the documented tables (CW-missing-data); CloudWatch uses "missing data points only as few
+/// times as possible" (CW-missing-data).
 pub fn filled_points(range: &[Slot], evaluation_periods: u32) -> usize {
     let real = range.iter().filter(|slot| **slot != Slot::Missing).count();
     (evaluation_periods as usize).saturating_sub(real)
 }
 
-/// The alarm state rule of DESIGN §4.2, which is variant A of the DERIVED algorithm in facts
-/// §4.6 and reproduces every cell of AWS's documented missing-data tables.
+/// The alarm state rule (README, Model: CloudWatch metrics and alarms), our "variant A"
+/// derivation, which reproduces every cell of AWS's documented missing-data tables.
 ///
 /// `range` is oldest-first with the newest period last and holds exactly
 /// [`evaluation_range_len`]`(n)` slots; `n` is EvaluationPeriods and `m` DatapointsToAlarm.
@@ -151,7 +162,7 @@ pub fn filled_points(range: &[Slot], evaluation_periods: u32) -> usize {
 /// - No real point in the range: `missing` -> INSUFFICIENT_DATA, `ignore` -> `current`,
 ///   `breaching` -> ALARM, `not_breaching` -> OK.
 /// - At least `n` real points: ALARM iff at least `m` of the newest `n` real points breach; the
-///   treatment is not used (facts §4.5 rules 1 and 2).
+///   treatment is not used (CW-missing-data).
 /// - Fewer than `n` real points, treatment `missing` or `ignore`, and the premature-alarm rule
 ///   holds: `missing` -> ALARM, `ignore` -> `current`.
 /// - Otherwise every real point of the range plus the shortfall filled per the treatment
@@ -193,7 +204,7 @@ pub fn evaluate_range(
 
     if real >= n as usize {
         // Enough real data: reach back past gaps for the newest N real points and ignore the
-        // rest; the missing-data setting plays no part (facts §4.5 rules 1 and 2).
+        // rest; the missing-data setting plays no part (CW-missing-data).
         let breaching = range
             .iter()
             .rev()
@@ -212,7 +223,7 @@ pub fn evaluate_range(
         };
     }
 
-    // Keep every real point of the range and fill only the shortfall below N (facts §4.5 rule
+    // Keep every real point of the range and fill only the shortfall below N (CW-missing-data, rule
     // 3); `missing` and `ignore` fill with nothing, so only the real points can reach M.
     let real_breaching = range
         .iter()
@@ -225,10 +236,11 @@ pub fn evaluate_range(
     alarm_if(real_breaching + filled_breaching >= needed)
 }
 
-/// The premature-ALARM rule, variant A of facts §4.6: every slot older than the M-th newest
+/// The premature-ALARM rule, variant A (our reading of CW-missing-data): every slot older than the
+/// M-th newest
 /// slot is missing, the M-th newest slot breaches, and every newer slot is breaching or
 /// missing. This is what makes `- - X - -` (N = M = 3) alarm under `missing` while `- - - X -`
-/// and `- - - - X` do not yet (facts §4.5).
+/// and `- - - - X` do not yet (CW-missing-data).
 fn premature_alarm(range: &[Slot], m: usize) -> bool {
     let pivot = range.len() - m;
     range[..pivot].iter().all(|slot| *slot == Slot::Missing)
@@ -244,7 +256,8 @@ fn alarm_if(breached: bool) -> AlarmState {
     }
 }
 
-/// Why an [`AlarmSpec`] is not one CloudWatch would accept (facts §4.2).
+/// Why an [`AlarmSpec`] is not one CloudWatch would accept
+/// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
 #[derive(Debug, Clone, PartialEq)]
 pub enum InvalidAlarmSpec {
     /// The period is not 10, 20 or 30 s or a multiple of 60 s.
@@ -305,7 +318,7 @@ impl fmt::Display for InvalidAlarmSpec {
 
 impl std::error::Error for InvalidAlarmSpec {}
 
-/// The configuration of one metric alarm, in milliseconds (DESIGN §4.2, facts §4.2). Scenario
+/// The configuration of one metric alarm, in milliseconds (CW-limits). Scenario
 /// defaults (`datapoints_to_alarm` = `evaluation_periods`, `treat_missing_data` = `missing`)
 /// are applied before this value is built.
 #[derive(Debug, Clone, PartialEq)]
@@ -328,7 +341,8 @@ pub struct AlarmSpec {
 
 impl AlarmSpec {
     /// How often the alarm is evaluated: 60 000 ms when the period is at least 60 s, else
-    /// 10 000 ms (facts §4.3; 10 s for a 20 s period is UNCONFIRMED, taken as the same as 10 s
+    /// 10 000 ms (CW-evaluation; 10 s for a 20 s period is not documented, taken as the same as 10
+    /// s
     /// and 30 s periods).
     pub fn evaluation_cadence_ms(&self) -> u64 {
         if self.period_ms >= 60_000 {
@@ -338,7 +352,7 @@ impl AlarmSpec {
         }
     }
 
-    /// Checks the limits CloudWatch's PutMetricAlarm enforces (facts §4.2) and returns the
+    /// Checks the limits CloudWatch's PutMetricAlarm enforces (CW-limits) and returns the
     /// first one broken, in the order of [`AlarmSpec::violations`].
     pub fn validate(&self) -> Result<(), InvalidAlarmSpec> {
         match self.violations().into_iter().next() {
@@ -347,7 +361,7 @@ impl AlarmSpec {
         }
     }
 
-    /// Every CloudWatch PutMetricAlarm limit (facts §4.2) this spec breaks, in a fixed order:
+    /// Every CloudWatch PutMetricAlarm limit (CW-limits) this spec breaks, in a fixed order:
     /// period 10, 20 or 30 s or a multiple of 60 s; `N >= 1`; Period x N at most 86 400 s when
     /// the period is under 3 600 s, else at most 604 800 s; `1 <= M <= N`; a finite threshold.
     /// Scenario validation reports each of them against its own key.
@@ -386,7 +400,8 @@ impl AlarmSpec {
 }
 
 /// Whether CloudWatch accepts `period_ms` as an alarm period: 10, 20 or 30 s (high
-/// resolution) or a multiple of 60 s (facts §4.2).
+/// resolution) or a multiple of 60 s
+/// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
 pub fn is_alarm_period(period_ms: u64) -> bool {
     matches!(period_ms, 10_000 | 20_000 | 30_000) || (period_ms > 0 && period_ms % 60_000 == 0)
 }
@@ -470,7 +485,7 @@ pub struct AlarmEvaluator {
 }
 
 impl AlarmEvaluator {
-    /// A newly created alarm, in INSUFFICIENT_DATA as CloudWatch puts a new alarm (facts §4.1).
+    /// A newly created alarm, in INSUFFICIENT_DATA as CloudWatch puts a new alarm (CW-states).
     ///
     /// # Panics
     /// If `spec` fails [`AlarmSpec::validate`]; scenario validation must reject such alarms
@@ -676,7 +691,9 @@ mod tests {
         }
     }
 
-    // ---- 1. Documented tables (facts §4.6, source CW-ALARMS) ----
+    // ---- 1. Documented tables
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html)
+    // ----
 
     #[test]
     fn documented_table_t1_n3_m3_every_cell() {
@@ -706,7 +723,8 @@ mod tests {
 
     #[test]
     fn documented_table_t2_n3_m2_every_cell() {
-        // The 2-of-3 table of the same CW-ALARMS section (June 2023 snapshot, which facts §4.6
+        // The 2-of-3 table of the same section of the user guide (June 2023 snapshot, which the
+        // live page
         // mentions but does not reproduce; its "# of missing data points" column is the fill).
         check_row(3, 2, "0 - X - X", 0, [ALARM, ALARM, ALARM, ALARM]);
         check_row(3, 2, "0 0 X 0 X", 0, [ALARM, ALARM, ALARM, ALARM]);
@@ -717,7 +735,7 @@ mod tests {
 
     #[test]
     fn premature_rule_documented_non_examples_do_not_alarm_under_missing() {
-        // Facts §4.5: with M = 3, `- - - - X` and `- - - X -` do not alarm immediately, and
+        // The user guide: with M = 3, `- - - - X` and `- - - X -` do not alarm immediately, and
         // `- - X - -` does. Under `missing` the first two keep only the single real point,
         // 1 breaching < 3 -> OK.
         for points in ["- - - - X", "- - - X -"] {
@@ -804,7 +822,8 @@ mod tests {
     #[test]
     fn breaching_fill_uses_as_few_points_as_possible() {
         // N = 3, M = 2, `- - 0 - 0`: 2 real good points, so exactly one point is filled
-        // (facts §4.5 rule 3): 1 breaching < 2 -> OK. Filling all three missing slots would
+        // ("as few times as possible"): 1 breaching < 2 -> OK. Filling all three missing slots
+        // would
         // give 3 breaching and a wrong ALARM.
         let range = slots("- - 0 - 0");
         assert_eq!(filled_points(&range, 3), 1);
@@ -830,7 +849,7 @@ mod tests {
         // N = 1 -> range 3. `- - X`: 1 real >= N, the newest real point breaches -> ALARM.
         check_row(1, 1, "- - X", 0, [ALARM, ALARM, ALARM, ALARM]);
         // `X - -`: 1 real >= 1, the newest real point breaches -> ALARM whatever the
-        // treatment (the gap is skipped, facts §4.5 rule 2).
+        // treatment (the gap is skipped).
         check_row(1, 1, "X - -", 0, [ALARM, ALARM, ALARM, ALARM]);
         // `X 0 -`: newest real point is good -> OK.
         check_row(1, 1, "X 0 -", 0, [OK, OK, OK, OK]);
@@ -839,7 +858,7 @@ mod tests {
 
     #[test]
     fn variant_a_choices_where_the_variants_disagree() {
-        // NOT AWS conformance cases (facts §4.6: UNCONFIRMED): they pin failsim's choice of
+        // NOT AWS conformance cases (AWS publishes no such table): they pin failsim's choice of
         // variant A where the two candidate variants disagree. `0 - X - -`, N = M = 3: the
         // 3rd newest slot breaches but an older slot is real, so no premature ALARM;
         // 1 breaching < 3 -> OK (variant B would say ALARM).
@@ -853,9 +872,9 @@ mod tests {
             ),
             AlarmState::Ok
         );
-        // Also UNCONFIRMED: N = 5, M = 3, `- - - - X X X`. The 3rd newest slot breaches with
+        // Also not documented: N = 5, M = 3, `- - - - X X X`. The 3rd newest slot breaches with
         // only missing slots before it and breaching ones after -> premature, so `ignore`
-        // keeps the current state because DESIGN §4.2 applies the premature rule before the
+        // keeps the current state because our rule applies the premature rule before the
         // fill step, although the 3 real breaching points alone reach M (variant B, which
         // needs fewer than M real points, would say ALARM). missing -> ALARM; breaching:
         // 3 + 2 filled -> ALARM; notBreaching: 3 + 0 -> ALARM.
@@ -1231,7 +1250,7 @@ mod tests {
         // N = M = 3, breaching. Good data in periods 0..=4, then none. At 540 s the range is
         // periods 4..=8 = `0 - - - -` -> OK (one good real point + two filled breaches). At
         // the next evaluation (600 s), with still no data, the good point has left the range
-        // -> `- - - - -` -> ALARM (facts §4.6, T1 row 2 explanation).
+        // -> `- - - - -` -> ALARM (the documented table's explanation of its row 2).
         let mut alarm = ratio_alarm(3, 3, TreatMissingData::Breaching);
         for minute in 0..5u64 {
             alarm.add_datapoint(minute * 60_000 + 30_000, 1.0);

@@ -1,4 +1,4 @@
-//! Per-user state of the WorkSpaces client (DESIGN §4.6), kept compact for a million users:
+//! Per-user state of the WorkSpaces client (README, Model), kept compact for a million users:
 //! no heap allocation per user, a random-stream position instead of a generator, and a
 //! generation counter that cancels stale events instead of removing them from the queue.
 
@@ -43,6 +43,33 @@ impl ClientState {
 pub const NO_REGION: u8 = u8::MAX;
 /// "Never" marker for `u64` time fields.
 pub const NEVER: u64 = u64::MAX;
+/// "No replicated data" marker for [`User::data_age_ms`].
+pub const NO_DATA_AGE: u32 = u32::MAX;
+
+/// Age of the data a user finds on a Multi-Region Resilience standby WorkSpace arriving at
+/// `arrival_ms`: snapshots of the primary WorkSpace are taken every `every_ms` from
+/// `phase_ms` (the WorkSpace's own point on AWS's internal schedule, `0 <= phase < every`,
+/// and running before time 0 too) while the primary works, i.e. up to `primary_lost_ms`, and
+/// each is usable in the standby Region `copy_ms` after it was taken. The standby holds the
+/// newest usable snapshot; its age at arrival is the work the user lost. Source: the
+/// WorkSpaces Multi-Region Resilience guide (snapshots every 12 hours, data 12-24 hours old
+/// after failover), https://docs.aws.amazon.com/workspaces/latest/adminguide/multi-region-resilience.html
+pub fn data_age_ms(
+    arrival_ms: u64,
+    primary_lost_ms: u64,
+    phase_ms: u64,
+    every_ms: u64,
+    copy_ms: u64,
+) -> u64 {
+    debug_assert!(every_ms > 0 && phase_ms < every_ms);
+    let newest_taken = i128::from(primary_lost_ms.min(arrival_ms));
+    let newest_usable = i128::from(arrival_ms) - i128::from(copy_ms);
+    let limit = newest_taken.min(newest_usable);
+    let every = i128::from(every_ms);
+    let k = (limit - i128::from(phase_ms)).div_euclid(every);
+    let snapshot = i128::from(phase_ms) + k * every;
+    (i128::from(arrival_ms) - snapshot) as u64
+}
 
 /// Flag bits of [`User::flags`].
 pub mod flag {
@@ -113,6 +140,9 @@ pub struct User {
     pub login_failures: u32,
     /// Client restarts.
     pub restarts: u32,
+    /// Age of the replicated data on the first standby WorkSpace the user arrived on, in ms
+    /// (saturating), or [`NO_DATA_AGE`]. Fills the padding before the `u64` counters.
+    pub data_age_ms: u32,
     /// Accumulated downtime.
     pub downtime_ms: u64,
     /// Time connected outside home.
@@ -141,6 +171,38 @@ impl User {
 
 #[cfg(test)]
 mod tests {
+    use super::data_age_ms;
+
+    const H: u64 = 3_600_000;
+
+    #[test]
+    fn data_age_is_the_newest_copied_snapshot_taken_before_the_primary_was_lost() {
+        // Snapshots at 2h, 14h, ... (and -10h); each usable 1 h later.
+        // Primary lost at 20h, arrival at 20h30: the 14h snapshot (usable since 15h).
+        assert_eq!(
+            data_age_ms(20 * H + H / 2, 20 * H, 2 * H, 12 * H, H),
+            6 * H + H / 2
+        );
+        // Arrival at 14h30: the 14h snapshot is still being copied, so the 2h one.
+        assert_eq!(
+            data_age_ms(14 * H + H / 2, 14 * H + H / 4, 2 * H, 12 * H, H),
+            12 * H + H / 2
+        );
+        // No snapshot after the primary was lost counts, however long the user waits.
+        assert_eq!(data_age_ms(40 * H, 20 * H, 2 * H, 12 * H, H), 26 * H);
+        // Snapshots before the run started count: at 1h the newest usable one is from -10h.
+        assert_eq!(data_age_ms(H, H, 2 * H, 12 * H, H), 11 * H);
+    }
+
+    #[test]
+    fn aws_defaults_give_data_twelve_to_twenty_four_hours_old() {
+        // 12 h cadence and a 12 h copy: whatever the phase, the data is 12-24 h old.
+        for phase in [0, 1, H, 6 * H, 12 * H - 1] {
+            let age = data_age_ms(30 * H, 30 * H, phase, 12 * H, 12 * H);
+            assert!((12 * H..=24 * H).contains(&age), "phase {phase}: {age}");
+        }
+    }
+
     #[test]
     fn a_user_is_two_cache_lines() {
         assert_eq!(std::mem::size_of::<super::User>(), 128);

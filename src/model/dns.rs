@@ -1,12 +1,13 @@
-//! Route 53 record selection (facts/aws-semantics.md §3).
+//! Route 53 record selection
+//! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html).
 //!
 //! - Failover: the first record of the chain (primary, then secondaries in order) whose
-//!   health check is healthy or absent; when none is, the primary (fail-open, §3.1). A
+//!   health check is healthy or absent; when none is, the primary (fail-open). A
 //!   secondary without a health check is always eligible — Route 53 answers with it even
 //!   when its endpoint is down.
 //! - Weighted: records with a non-zero weight whose check is healthy (or absent); zero-weight
 //!   records only when every non-zero one is unhealthy; when all are unhealthy, all are
-//!   considered (§3.2-3.3). All-zero weights: equal shares.
+//!   considered. All-zero weights: equal shares.
 //! - Simple: one Region, no health check.
 //!
 //! [`authoritative_answer`] combines these with lapsed domains and manual record edits into
@@ -46,7 +47,7 @@ pub fn weighted_candidates(records: &[RecordSpec], check_healthy: &[bool]) -> Ve
     } else if !healthy.is_empty() {
         healthy
     } else {
-        // "If no record is healthy, all records are healthy" (§3.2).
+        // "If no record is healthy, all records are healthy" (the same page).
         let nonzero: Vec<usize> = (0..records.len())
             .filter(|&i| records[i].weight > 0)
             .collect();
@@ -116,8 +117,8 @@ impl DnsAnswer {
     }
 }
 
-/// The authoritative answer, from the strongest cause down: a lapsed domain (§4.7 of the
-/// design: nobody or a stranger answers), a manual record edit that has propagated
+/// The authoritative answer, from the strongest cause down: a lapsed domain (nobody or a
+/// stranger answers), a manual record edit that has propagated
 /// (`set_record`), then the routing policy over the health-check status DNS currently sees
 /// (`check_healthy`, after `health_propagation`).
 pub fn authoritative_answer(

@@ -1,12 +1,16 @@
-//! Route 53 health-check rules (facts/aws-semantics.md §1-2), as small pure functions.
+//! Route 53 health-check rules
+//! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html,
+//! https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html), as small
+//! pure functions.
 //!
 //! - A checker flips its verdict after `failure_threshold` consecutive opposite results, in
-//!   both directions (§1.3).
-//! - An endpoint check is healthy iff *more than* 18 % of its checkers report healthy (§1.4).
+//!   both directions.
+//! - An endpoint check is healthy iff *more than* 18 % of its checkers report healthy.
 //! - A calculated check is healthy iff at least `healthy_threshold` children are healthy;
-//!   0 means always healthy, more than the number of children always unhealthy (§2.1).
-//! - `disabled` makes the status healthy (§1.5); `inverted` then flips it. A disabled,
-//!   inverted check is therefore unhealthy — the facts' DERIVED "force a record out" case.
+//!   0 means always healthy, more than the number of children always unhealthy.
+//! - `disabled` makes the status healthy; `inverted` then flips it. A disabled,
+//!   inverted check is therefore unhealthy — the way to force a record out (our reading of
+//!   the guide).
 //! - A probe to a failing endpoint fails, or passes, by how the endpoint fails and what the
 //!   protocol checks ([`probe_outcome`]).
 
@@ -65,7 +69,7 @@ pub struct CheckerVerdict {
 }
 
 impl CheckerVerdict {
-    /// A new checker considers the endpoint healthy (§1.5).
+    /// A new checker considers the endpoint healthy.
     pub const NEW: CheckerVerdict = CheckerVerdict {
         healthy: true,
         opposite_streak: 0,
@@ -149,7 +153,7 @@ mod tests {
         assert!(!endpoint_healthy(18, 100));
         assert!(endpoint_healthy(19, 100));
         assert!(!endpoint_healthy(9, 50));
-        // Facts §1.4 DERIVED table: n=8 -> >= 2; n=6 -> >= 2; n=3 -> >= 1.
+        // More than 18 %, worked out: n=8 -> >= 2; n=6 -> >= 2; n=3 -> >= 1.
         assert!(!endpoint_healthy(1, 8) && endpoint_healthy(2, 8));
         assert!(!endpoint_healthy(1, 6) && endpoint_healthy(2, 6));
         assert!(!endpoint_healthy(0, 3) && endpoint_healthy(1, 3));

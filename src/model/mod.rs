@@ -14,6 +14,7 @@
 //! and with the order of events within one millisecond written down, is in `sim/`.
 
 pub mod alarm;
+pub mod budget;
 pub mod client;
 pub mod dns;
 pub mod health;

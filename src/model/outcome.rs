@@ -47,6 +47,10 @@ pub struct UserRecord {
     pub on_vpn: bool,
     /// Time spent waiting in launch queues (capacity).
     pub launch_wait_ms: u64,
+    /// Age of the replicated data on the first standby WorkSpace (Multi-Region Resilience
+    /// with data replication) the user worked on; `None` when the user never arrived on
+    /// replicated data.
+    pub data_age_ms: Option<u64>,
 }
 
 impl UserRecord {
@@ -69,6 +73,17 @@ pub struct ControlFacts {
     pub answer_back_on_primary_ms: Option<u64>,
     /// Largest launch queue seen in any Region.
     pub peak_launch_queue: u64,
+    /// Queued launches given up: the client waited `launch_queue_timeout`, or DNS stopped
+    /// answering the queue's Region.
+    pub launch_queue_give_ups: u64,
+    /// Multi-Region Resilience standby WorkSpaces provisioned (users with a failover
+    /// WorkSpace x standby Regions other than their home): the fixed monthly fee applies to
+    /// each.
+    pub standby_workspaces: u64,
+    /// Time users worked on standby WorkSpaces: what the hourly rate applies to.
+    pub standby_ms: u64,
+    /// Users who arrived on replicated data older than the standby Region's `rpo`.
+    pub users_over_rpo: u64,
     /// Events processed by the engine.
     pub events_processed: u64,
 }

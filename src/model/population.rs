@@ -1,20 +1,20 @@
 //! Resolver populations: many resolver instances whose behaviour is drawn from a documented
-//! mixture (DESIGN §4.5, facts/dns-caching.md §6).
+//! mixture (README, Model: resolver populations).
 //!
 //! A scenario's `[[resolver]]` with `population = "internet"` stands for the recursive
 //! resolvers of users at home or on the road (ISP, public and home-router resolvers). Each
 //! instance draws its behaviour once, independently, from its own random stream
 //! ([`internet_behaviour`]). The draws are made in the order of the table rows.
 //!
-//! | Component | Share of instances | Behaviour drawn | Basis (facts/dns-caching.md) |
+//! | Component | Share of instances | Behaviour drawn | Basis |
 //! |---|---|---|---|
-//! | TTL extenders | 8.7 % | `extend`: TTL + a *per-instance* fixed extension; extension log-uniform in 2–15 min (60 %), 15 min–1 h (25 %), 1 h–1 day (12 %), 1–3 days (3 %) | share: Bhowmick et al. PAM 2023, §1.6 \[C\]; shape: §6 (derived), tail tuned to Flavel 2014 (§1.1 \[C\]) |
-//! | Honouring, no floor | 91.3 % × 80 % | `honor` | §0 item 1, §6 |
-//! | Honouring, 5 s floor | 91.3 % × 15 % | `min_ttl` 5 s | Knot Resolver and CoreDNS defaults, §3 \[C\]; share §6 (derived) |
-//! | Honouring, admin floor | 91.3 % × 5 % | `min_ttl` uniform 30–90 s (whole seconds) | BIND allows at most 90 s, §3 \[C\]; share §6 (derived) |
-//! | Stale-first (optimistic) | 3 %, independent of the above | `stale_first`; window 1 h (60 %), 1 day (30 %), unlimited (10 %) | dnsmasq/Pi-hole v6/CoreDNS/old Unbound, §3 \[C\]; share §6 (0.02–0.05, derived) |
-//! | RFC 8767 serve-stale | 25 %, independent | `serve_stale` 1 day | RFC 8767 (1–3 days suggested, §2), Unbound/BIND 1 day §3 \[C\]; share \[U\] |
-//! | Prefetch | 30 %, independent | `prefetch` | BIND on by default, Unbound/CoreDNS optional, §3 \[C\]; share \[U\] |
+//! | TTL extenders | 8.7 % | `extend`: TTL + a *per-instance* fixed extension; extension log-uniform in 2–15 min (60 %), 15 min–1 h (25 %), 1 h–1 day (12 %), 1–3 days (3 %) | share: Bhowmick et al., "TTL Violation of DNS Resolvers in the Wild", PAM 2023; shape: our choice, tail tuned to Flavel et al., IEEE LANMAN 2014 |
+//! | Honouring, no floor | 91.3 % × 80 % | `honor` | the rest |
+//! | Honouring, 5 s floor | 91.3 % × 15 % | `min_ttl` 5 s | Knot Resolver and CoreDNS defaults; share our estimate |
+//! | Honouring, admin floor | 91.3 % × 5 % | `min_ttl` uniform 30–90 s (whole seconds) | BIND allows at most 90 s; share our estimate |
+//! | Stale-first (optimistic) | 3 %, independent of the above | `stale_first`; window 1 h (60 %), 1 day (30 %), unlimited (10 %) | dnsmasq/Pi-hole v6/CoreDNS/old Unbound; share our estimate (0.02–0.05) |
+//! | RFC 8767 serve-stale | 25 %, independent | `serve_stale` 1 day | RFC 8767 (1–3 days suggested), Unbound/BIND 1 day; share our estimate |
+//! | Prefetch | 30 %, independent | `prefetch` | BIND on by default, Unbound/CoreDNS optional; share our estimate |
 //!
 //! Why the extension is drawn per *instance* and not per fetch: a resolver that ignores short
 //! TTLs does so by configuration (a TTL override or floor), so it applies the same lifetime at
@@ -23,9 +23,10 @@
 //! longest draws), and about 8 % of lookups would then stay stale at 15 min — four times the
 //! 2 % that Flavel et al. measured.
 //!
-//! Not modelled: max-TTL caps (all ≥ 300 s, irrelevant for failover TTLs, §6), forwarder
-//! chains (at most a few seconds of rounding, §1.9), and resolver farms whose separate caches
-//! make ~30 % of lookups miss (Moura 2018, §1.3) — those only make answers fresher.
+//! Not modelled: max-TTL caps (all ≥ 300 s, irrelevant for failover TTLs), forwarder
+//! chains (at most a few seconds of rounding), and resolver farms whose separate caches
+//! make ~30 % of lookups miss (Moura et al., "When the Dike Breaks", ACM IMC 2018) — those only
+//! make answers fresher.
 //!
 //! Calibration (see [`crate::staleness`]): with a 20 s TTL and one lookup per instance every
 //! 20 s on average, the mixture gives about 8 % stale lookups 60 s after an answer change

@@ -1,25 +1,27 @@
-//! Recursive resolvers: one shared cache per resolver instance (facts/dns-caching.md §2, §3,
-//! §7).
+//! Recursive resolvers: one shared cache per resolver instance (RFC 1035, RFC 2308, RFC 8767;
+//! the defaults of BIND, Unbound, CoreDNS and dnsmasq as their documentation gives them).
 //!
 //! A lookup that finds a live entry returns it; otherwise the resolver asks the authoritative
 //! servers and caches the answer for a lifetime set by its TTL policy:
 //! `honor` = TTL, `min_ttl` = max(TTL, floor), `max_ttl` = min(TTL, cap), `extend` = TTL plus
-//! an extension drawn per fetch (the 8.7 % of resolvers that keep answers longer, §1.6).
+//! an extension drawn per fetch (the 8.7 % of resolvers that keep answers longer: Bhowmick et al.,
+//! "TTL Violation of DNS Resolvers in the
+//! Wild", PAM 2023).
 //! Downstream caches receive the remaining lifetime, as a resolver passes on the decremented
-//! TTL (§7 pitfall 2).
+//! TTL.
 //!
 //! Three optional behaviours change what happens around expiry ([`ResolverBehaviour`]):
-//! - **serve-stale** (RFC 8767, §2): only when the authoritative servers *cannot be reached*,
+//! - **serve-stale** (RFC 8767): only when the authoritative servers *cannot be reached*,
 //!   an entry that expired no longer than the window ago is answered with a 30 s stale TTL.
 //!   When the authoritative answers, its (possibly changed) answer is returned, never the
-//!   stale one (§0 item 5, §7 pitfall 4).
+//!   stale one.
 //! - **stale-first** (dnsmasq `--use-stale-cache`, Pi-hole v6, CoreDNS `serve_stale` in
-//!   `immediate` mode, Unbound < 1.23 with `serve-expired`; §3, §7 pitfall 3): the first
+//!   `immediate` mode, Unbound < 1.23 with `serve-expired`): the first
 //!   lookup after expiry gets the expired answer (TTL 0, as CoreDNS sends it: nothing
 //!   downstream keeps it) and triggers a background refresh.
 //!   The refresh is modelled as completing at the same instant, so the *next* lookup gets the
 //!   new answer.
-//! - **prefetch** (BIND `prefetch`, Unbound `prefetch`; §3): a hit on an entry in the last
+//! - **prefetch** (BIND `prefetch`, Unbound `prefetch`): a hit on an entry in the last
 //!   10 % of its lifetime (for lifetimes of at least 9 s) refreshes it in the background. The
 //!   refresh only ever happens before expiry, so it never lengthens staleness.
 //!
@@ -41,19 +43,19 @@ pub const ANSWER_HIJACKED: Answer = 254;
 pub const ANSWER_UNMATCHED: Answer = crate::scenario::RecordSpec::UNMATCHED as Answer;
 
 /// TTL a serve-stale answer carries downstream: 30 s, as RFC 8767 recommends and BIND
-/// (`stale-answer-ttl`), Unbound and systemd-resolved use (facts §2, §3).
+/// (`stale-answer-ttl`), Unbound and systemd-resolved use.
 pub const STALE_ANSWER_TTL_MS: u64 = 30_000;
 
 /// How long past expiry a stale-first resolver still serves an expired entry, by default:
-/// 1 h, Pi-hole v6's `dns.cache.optimizer` and CoreDNS's `serve_stale` default (facts §3).
+/// 1 h, Pi-hole v6's `dns.cache.optimizer` and CoreDNS's `serve_stale` default.
 pub const STALE_FIRST_WINDOW_MS: u64 = 3_600_000;
 
 /// Prefetch applies only to entries whose lifetime is at least this long (BIND `prefetch 2 9`:
-/// records with an original TTL of 9 s or more; facts §3).
+/// records with an original TTL of 9 s or more).
 pub const PREFETCH_MIN_LIFETIME_MS: u64 = 9_000;
 
 /// Prefetch triggers on a hit when at most this percentage of the entry's lifetime remains
-/// (Unbound and CoreDNS: the last 10 %; facts §3).
+/// (Unbound and CoreDNS: the last 10 %).
 pub const PREFETCH_REMAINING_PERCENT: u64 = 10;
 
 /// Everything that decides how one resolver instance caches.
@@ -234,7 +236,7 @@ impl ResolverCache {
         let b = &self.behaviour;
         if b.stale_first && expired_for_ms.is_some_and(|age| age <= b.stale_first_window_ms) {
             // dnsmasq --use-stale-cache / CoreDNS immediate: answer the expired record with
-            // TTL 0 (nothing downstream keeps it) and refresh behind it (facts §3, §7.3).
+            // TTL 0 (nothing downstream keeps it) and refresh behind it.
             let stale = self.answer;
             self.misses += 1;
             self.stale_answers += 1;

@@ -3,7 +3,7 @@
 //! failsim marks every directory it writes with a [`MARKER`] file. It replaces or reuses a
 //! directory only when that mark is there or the directory is empty, and refuses anything
 //! else (a directory of someone's files, a regular file) before doing any work, so it never
-//! clobbers what it did not write (INTERFACE §1).
+//! clobbers what it did not write.
 
 use super::{io_err, OutputError};
 use std::fs;
@@ -18,7 +18,9 @@ pub fn check_ours(dir: &Path) -> Result<(), OutputError> {
     if !dir.exists() {
         return Ok(());
     }
-    let ours = dir.join(MARKER).is_file();
+    // The marker must be a regular file: a symlink named `.failsim` (to any file at all)
+    // would let a foreign directory pass for ours.
+    let ours = is_marker(&dir.join(MARKER));
     let empty = dir.is_dir() && fs::read_dir(dir).map_err(io_err(dir))?.next().is_none();
     if !dir.is_dir() || !(ours || empty) {
         return Err(OutputError::Foreign(dir.to_path_buf()));
@@ -75,6 +77,43 @@ fn check_ancestor(path: &Path) -> Result<(), OutputError> {
     }
 }
 
+/// Whether `path` is a marker: a regular file, not a symlink to one.
+fn is_marker(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// The line in a marker after which the files failsim wrote are listed, one per line.
+const FILES_HEADER: &str =
+    "files written by failsim (the next run replaces or removes exactly these):";
+
+/// Marks `dir` as written by failsim and lists `files`, the names it wrote there: the next
+/// run replaces or removes those and nothing else (a `NOTES.md` kept beside them stays).
+pub fn mark_with_files(dir: &Path, note: &str, files: &[String]) -> Result<(), OutputError> {
+    let mut text = format!("{}\n{FILES_HEADER}\n", note.trim_end());
+    for f in files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    mark(dir, &text)
+}
+
+/// The files the marker of `dir` lists as failsim's; `None` when `dir` has no marker (or
+/// a symlink for one) or the marker predates the list.
+pub fn files_of_marker(dir: &Path) -> Option<Vec<String>> {
+    let path = dir.join(MARKER);
+    if !is_marker(&path) {
+        return None;
+    }
+    let text = fs::read_to_string(path).ok()?;
+    let (_, list) = text.split_once(&format!("{FILES_HEADER}\n"))?;
+    Some(
+        list.lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
 /// Marks `dir` as written by failsim; `note` (one line) tells people what it holds.
 pub fn mark(dir: &Path, note: &str) -> Result<(), OutputError> {
     let path = dir.join(MARKER);
@@ -118,6 +157,17 @@ mod tests {
         fs::create_dir(path("thesis")).unwrap();
         fs::write(path("thesis").join("chapter1.tex"), "precious").unwrap();
         fs::write(path("notes.txt"), "precious").unwrap();
+        // A symlinked marker does not make a directory ours.
+        #[cfg(unix)]
+        {
+            fs::create_dir(path("linked")).unwrap();
+            fs::write(path("linked").join("essay.md"), "precious").unwrap();
+            std::os::unix::fs::symlink(path("notes.txt"), path("linked").join(MARKER)).unwrap();
+            assert!(matches!(
+                check_ours(&path("linked")),
+                Err(OutputError::Foreign(_))
+            ));
+        }
         for foreign in ["thesis", "notes.txt"] {
             assert!(
                 matches!(check_ours(&path(foreign)), Err(OutputError::Foreign(_))),
@@ -138,6 +188,17 @@ mod tests {
         assert!(check_dir_destination(&path("new/deeper/out")).is_ok());
         let e = check_dir_destination(&path("file/out")).unwrap_err();
         assert!(e.to_string().contains("is not a directory"), "{e}");
+    }
+
+    #[test]
+    fn a_marker_lists_the_files_failsim_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(files_of_marker(dir.path()), None);
+        mark(dir.path(), "old style\n").unwrap();
+        assert_eq!(files_of_marker(dir.path()), None);
+        let files = vec!["summary.csv".to_string(), "users.csv".to_string()];
+        mark_with_files(dir.path(), "written by failsim\n", &files).unwrap();
+        assert_eq!(files_of_marker(dir.path()), Some(files));
     }
 
     #[test]

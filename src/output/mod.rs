@@ -2,7 +2,7 @@
 //! that writes files shares.
 //!
 //! Everything is written into a temporary directory beside the target and renamed into place
-//! only when complete, so a failed run never leaves a half-written directory (INTERFACE §1):
+//! only when complete, so a failed run never leaves a half-written directory:
 //! [`write_atomically`] for a directory, [`write_file_atomically`] for a single file
 //! (`staleness --out`). failsim marks the directories it writes with a `.failsim`
 //! file and refuses to replace a non-empty directory without that mark, so it never clobbers
@@ -15,7 +15,8 @@ pub mod manifest;
 
 pub use atomic::{write_atomically, write_file_atomically, Writer};
 pub use dir::{
-    beside, check_dir_destination, check_file_destination, check_ours, mark, parent_of, MARKER,
+    beside, check_dir_destination, check_file_destination, check_ours, files_of_marker, mark,
+    mark_with_files, parent_of, MARKER,
 };
 pub use manifest::{RunManifest, RUN_MANIFEST};
 

@@ -1,4 +1,4 @@
-//! CSV views of a [`Report`] (INTERFACE §3): `summary.csv`, `users.csv`, `timeline.csv`,
+//! CSV views of a [`Report`] (README, Output files): `summary.csv`, `users.csv`, `timeline.csv`,
 //! `series.csv`. Header row first, integer milliseconds, empty field = did not happen, rows
 //! in a deterministic order. Files are written through buffered writers; `users.csv` formats
 //! integers straight into a reused row buffer, since it can have a million rows.
@@ -54,7 +54,7 @@ fn escaped(field: &str) -> Vec<u8> {
 /// `users.csv`: one row per user, ordered by user number. It can have a million rows, so
 /// names are escaped once and numbers are formatted straight into the buffer.
 pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
-    w.write_all(b"user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected,launch_wait_ms\n")?;
+    w.write_all(b"user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected,launch_wait_ms,data_age_ms\n")?;
     let groups: Vec<Vec<u8>> = report.groups.iter().map(|g| escaped(g)).collect();
     let regions: Vec<Vec<u8>> = report.regions.iter().map(|r| escaped(r)).collect();
     let versions: Vec<Vec<Vec<u8>>> = report
@@ -110,6 +110,10 @@ pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
         int(&mut row, u.non_home_ms);
         row.extend_from_slice(if u.misdirected { b",true," } else { b",false," });
         int(&mut row, u.launch_wait_ms);
+        row.push(b',');
+        if let Some(v) = u.data_age_ms {
+            int(&mut row, v);
+        }
         row.push(b'\n');
         w.write_all(&row)?;
     }

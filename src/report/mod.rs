@@ -2,7 +2,7 @@
 //! validated scenario and the simulation's [`Outcome`] and recorded observations, everything
 //! a view needs — names, per-user records, the typed timeline, the series, fault windows with
 //! their labels, and the summary statistics. The story, the CSV writers and the chart inputs
-//! read the `Report` alone (DESIGN §2); nothing here touches the file system.
+//! read the `Report` alone; nothing here touches the file system.
 
 pub mod cohort;
 pub mod csv;
@@ -18,7 +18,7 @@ pub use timeline::TimelineKind;
 
 use crate::metric::MetricRef;
 use crate::model::{MemoryRecorder, Outcome};
-use crate::scenario::{EventAction, PlaneSet, Scenario, Zone};
+use crate::scenario::{DirectoryTarget, EventAction, PlaneSet, Scenario, Zone};
 
 /// A fault's window, for charts and the story.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +42,8 @@ pub struct Report {
     pub seed: u64,
     /// Scenario length.
     pub duration_ms: u64,
+    /// `scenario.start`: the wall-clock instant of time 0, when the scenario gives one.
+    pub start: Option<crate::time::Instant>,
     /// Region names.
     pub regions: Vec<String>,
     /// Group names.
@@ -126,6 +128,7 @@ impl Report {
             scenario: scenario.name.clone(),
             seed,
             duration_ms: scenario.duration_ms,
+            start: scenario.start,
             regions: names(&mut scenario.regions.iter().map(|r| &r.name)),
             groups: names(&mut scenario.groups.iter().map(|g| &g.name)),
             client_versions: scenario
@@ -210,6 +213,26 @@ fn fault_label(scenario: &Scenario, action: &EventAction) -> Option<String> {
         EventAction::ResolverOutage { resolver } => {
             format!("resolver {} down", scenario.resolvers[*resolver].name)
         }
+        EventAction::DirectoryOutage {
+            target: DirectoryTarget::Directory(d),
+        } => {
+            let d = &scenario.directories[*d];
+            format!(
+                "directory {} ({}) down",
+                d.name, scenario.regions[d.region].name
+            )
+        }
+        EventAction::DirectoryOutage {
+            target: DirectoryTarget::OnPremises(d),
+        } => format!(
+            "on-premises directory {} down (every AD Connector to it)",
+            scenario.on_premises[*d]
+        ),
+        EventAction::IdpOutage => "SAML identity provider down".to_string(),
+        EventAction::NetworkOutage { region } => format!(
+            "{} link to on-premises (VPN / Direct Connect) down",
+            scenario.regions[*region].name
+        ),
         _ => return None,
     })
 }
@@ -244,6 +267,7 @@ pub(crate) mod fixture {
             failover_workspace: true,
             on_vpn: true,
             launch_wait_ms: 0,
+            data_age_ms: None,
         }
     }
 
@@ -327,6 +351,10 @@ pub(crate) mod fixture {
             answer_left_primary_ms: Some(3_710_000),
             answer_back_on_primary_ms: None,
             peak_launch_queue: 0,
+            launch_queue_give_ups: 0,
+            standby_workspaces: 0,
+            standby_ms: 0,
+            users_over_rpo: 0,
             events_processed: 100,
         };
         let membership = Membership {
@@ -341,6 +369,7 @@ pub(crate) mod fixture {
             scenario: "hand-built".into(),
             seed: 42,
             duration_ms: 4 * 3_600_000,
+            start: None,
             regions: vec!["west".into(), "east".into()],
             groups: vec!["staff".into()],
             client_versions: vec![vec!["5.0".into()]],

@@ -141,6 +141,87 @@ fn what_happened(report: &Report) -> Vec<(u64, String)> {
     events
 }
 
+/// A line when failover capacity made things worse than staying: some users waited in launch
+/// queues and the p95 downtime is longer than DNS pointed away from the primary (a user who
+/// stayed home would have been back soon after DNS returned).
+pub fn capacity_worse_than_staying(report: &Report) -> Option<String> {
+    let sum = &report.summary;
+    let p95 = sum.get(Metric::DowntimeP95Ms)? as u64;
+    let away = sum.get(Metric::FailbackMs)? as u64;
+    let queued = report
+        .users
+        .iter()
+        .filter(|u| u.affected() && u.launch_wait_ms > 0)
+        .count();
+    if queued == 0 || p95 <= away {
+        return None;
+    }
+    Some(format!(
+        "capacity: p95 downtime {} is longer than DNS pointed away from the primary ({}); {} users waited in launch queues (longest {}): for them failing over was slower than staying",
+        format_human(p95),
+        format_human(away),
+        thousands(queued as u64),
+        format_human(sum.get(Metric::LaunchWaitMaxMs).unwrap_or(0.0) as u64)
+    ))
+}
+
+/// Whether a fault happened and the authoritative answer never left the primary Region.
+fn dns_never_failed_over(report: &Report) -> bool {
+    report.control.first_fault_ms.is_some() && report.control.answer_left_primary_ms.is_none()
+}
+
+/// What the reader waits for that never came, as `(never, text)` rows for the end of the
+/// "what happened" list: the DNS failover after a fault, and the shares of affected users
+/// working again (50 % and 95 %) that were not reached before the scenario ended.
+fn never_happened(report: &Report) -> Vec<(String, String)> {
+    let sum = &report.summary;
+    let mut rows = Vec::new();
+    if dns_never_failed_over(report) {
+        let stayed = report
+            .timeline
+            .iter()
+            .find_map(|e| match &e.observation {
+                Observation::AnswerChanged { answer } => Some(report.answer_label(answer)),
+                _ => None,
+            })
+            .map_or_else(String::new, |a| format!(" (the answer stayed on {a})"));
+        let nobody = if sum.get(Metric::UsersRedirected).unwrap_or(0.0) == 0.0 {
+            ": no affected user was redirected"
+        } else {
+            ""
+        };
+        rows.push(("never".to_string(), format!("DNS failover{stayed}{nobody}")));
+    }
+    let affected = sum.get(Metric::UsersAffected).unwrap_or(0.0) as u64;
+    // Shares are measured from the first fault: without one there is nothing to miss.
+    if affected > 0 && report.control.first_fault_ms.is_some() {
+        let reconnected =
+            affected.saturating_sub(sum.get(Metric::UsersNeverReconnected).unwrap_or(0.0) as u64);
+        let missed = [(50, Metric::Recovered50Ms), (95, Metric::Recovered95Ms)]
+            .into_iter()
+            .find(|(_, m)| sum.get(*m).is_none());
+        if let Some((share, _)) = missed {
+            rows.push((
+                "never".to_string(),
+                format!(
+                    "{share} % of affected users working again: {} of {} ({} %) reconnected before the scenario ended",
+                    thousands(reconnected),
+                    thousands(affected),
+                    // Rounded down, so a share short of the target never reads as it.
+                    reconnected * 100 / affected
+                ),
+            ));
+        }
+    }
+    rows
+}
+
+/// User-hours with one decimal and thousands separators (`8,404.0`).
+fn user_hours(ms: u64) -> String {
+    let tenths = crate::time::round_to(ms, 360_000) / 360_000;
+    format!("{}.{}", thousands(tenths / 10), tenths % 10)
+}
+
 /// The story, ending with a newline.
 pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
     let mut s = String::new();
@@ -163,6 +244,18 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
         Some(o) => format!("-{}", format_human(o - t)),
         None => format_clock(t),
     };
+    // With `scenario.start`, each line also gets its wall-clock time.
+    let clock = |t: u64| {
+        report
+            .start
+            // Rounded to the second, as the offsets beside it are.
+            .map(|s| format!("{}  ", s.after(t + 500).format_hh_mm_ss()))
+            .unwrap_or_default()
+    };
+    let at_clock = |t: u64| match report.start {
+        Some(s) => s.after(t).format(),
+        None => format_clock(t),
+    };
     let mut events = what_happened(report);
     if let (Some(o), Some(t)) = (origin, sum.get(Metric::Recovered50Ms)) {
         events.push((o + t as u64, "50 % of affected users working again".into()));
@@ -177,24 +270,32 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
         let _ = writeln!(
             s,
             "what happened (times from the first fault at {}):",
-            format_clock(o)
+            at_clock(o)
         );
     } else if !events.is_empty() {
         let _ = writeln!(s, "what happened:");
     }
-    for (t, text) in &events[..shown] {
-        let _ = writeln!(s, "  {:>9}  {text}", rel(*t));
+    let mut rows: Vec<(String, String)> = events[..shown]
+        .iter()
+        .map(|(t, text)| (rel(*t), format!("{}{text}", clock(*t))))
+        .collect();
+    let more = events.len() - shown;
+    rows.extend(never_happened(report));
+    // One column of times, as wide as its widest entry (`+1h 23m 45s`).
+    let width = rows
+        .iter()
+        .map(|(t, _)| t.chars().count())
+        .max()
+        .unwrap_or(0);
+    let width = width.max(9);
+    for (t, text) in &rows[..shown] {
+        let _ = writeln!(s, "  {t:>width$}  {text}");
     }
-    if events.len() > shown {
-        let _ = writeln!(s, "  ... {} more in timeline.csv", events.len() - shown);
+    if more > 0 {
+        let _ = writeln!(s, "  ... {more} more in timeline.csv");
     }
-    if sum.get(Metric::Recovered95Ms).is_none()
-        && sum.get(Metric::UsersAffected).unwrap_or(0.0) > 0.0
-    {
-        let _ = writeln!(
-            s,
-            "  95 % of affected users were never working again before the scenario ended"
-        );
+    for (t, text) in &rows[shown..] {
+        let _ = writeln!(s, "  {t:>width$}  {text}");
     }
     let _ = writeln!(
         s,
@@ -211,10 +312,18 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             .iter()
             .map(|(why, k)| format!("{} {why}", thousands(*k as u64)))
             .collect();
+        // Without a DNS failover nobody was redirected, whatever their client: say so, and
+        // that these users would not have been redirected by one either.
+        let prefix = if dns_never_failed_over(report) {
+            "even had DNS failed over, these could not have been redirected"
+        } else {
+            "could not be redirected"
+        };
         let _ = writeln!(
             s,
-            "could not be redirected: {} affected users — {}",
+            "{prefix}: {} affected user{} — {}",
             thousands(total as u64),
+            if total == 1 { "" } else { "s" },
             parts.join(", ")
         );
     }
@@ -237,13 +346,27 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             human(report, Metric::DowntimeMaxMs)
         );
     }
+    if let Some(line) = capacity_worse_than_staying(report) {
+        let _ = writeln!(s, "{line}");
+    }
+    if sum.get(Metric::DataAgeMaxMs).is_some() {
+        let _ = writeln!(
+            s,
+            "replicated data on standby WorkSpaces: p50 {} old, p95 {}, max {}; {} users over the RPO, {} redirected without their data",
+            human(report, Metric::DataAgeP50Ms),
+            human(report, Metric::DataAgeP95Ms),
+            human(report, Metric::DataAgeMaxMs),
+            n(Metric::UsersOverRpo),
+            n(Metric::UsersRedirectedWithoutData)
+        );
+    }
     cohort_lines(report, &mut s);
     let away: u64 = report.users.iter().map(|u| u.non_home_ms).sum();
     if away > 0 {
         let _ = writeln!(
             s,
-            "time worked outside the home Region (user data is not carried across Regions): {:.1} user-hours",
-            away as f64 / 3_600_000.0
+            "time worked outside the home Region (user data is not carried across Regions): {} user-hours",
+            user_hours(away)
         );
     }
     let _ = writeln!(s, "{}", cost_line(report));
@@ -316,6 +439,142 @@ cost: $0.00 a month; this incident $0.00
 output: out/ (summary.csv)
 ";
         assert_eq!(text, expected);
+    }
+
+    /// The report's summary recomputed after its users or control facts were edited.
+    fn resummarized(mut report: Report) -> Report {
+        let membership = report.membership.clone();
+        report.summary =
+            crate::report::summary::summarize(report.seed, &report.users, &report.control, &|u| {
+                membership.unrelated(u)
+            });
+        report
+    }
+
+    fn lines_of(report: &Report) -> Vec<String> {
+        story(report, "out", &[])
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn a_share_not_reached_says_how_many_reconnected_instead_of_never() {
+        let mut report = fixture::report("outage", "ignore-check");
+        report.users[2].reconnect_ms = None;
+        let lines = lines_of(&resummarized(report));
+        assert!(lines.contains(
+            &"      never  95 % of affected users working again: 1 of 2 (50 %) reconnected before the scenario ended".to_string()
+        ), "{lines:#?}");
+        assert!(!lines
+            .iter()
+            .any(|l| l.contains("50 % of affected users working again:")));
+        assert!(!lines.iter().any(|l| l.contains("were never working")));
+    }
+
+    #[test]
+    fn fifty_percent_not_reached_is_said_too() {
+        let mut report = fixture::report("outage", "ignore-check");
+        report.users[1].reconnect_ms = None;
+        report.users[2].reconnect_ms = None;
+        let lines = lines_of(&resummarized(report));
+        assert!(lines.contains(
+            &"      never  50 % of affected users working again: 0 of 2 (0 %) reconnected before the scenario ended".to_string()
+        ), "{lines:#?}");
+        // One line: 95 % cannot be reached when 50 % was not.
+        assert_eq!(
+            lines.iter().filter(|l| l.contains("% of affected")).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn no_dns_failover_is_said_and_reasons_are_not_blamed_for_it() {
+        let mut report = fixture::report("outage", "ignore-check");
+        report.timeline.retain(|e| {
+            !matches!(e.observation, Observation::AnswerChanged { .. }) || e.time_ms == 0
+        });
+        report.control.answer_left_primary_ms = None;
+        for u in &mut report.users[1..] {
+            u.redirected = false;
+            u.reconnect_region = Some(0);
+        }
+        report.users[1].fqdn = false;
+        report.users[1].redirectable = false;
+        let lines = lines_of(&resummarized(report));
+        assert!(lines.contains(
+            &"      never  DNS failover (the answer stayed on west): no affected user was redirected"
+                .to_string()
+        ), "{lines:#?}");
+        assert!(lines.contains(
+            &"even had DNS failed over, these could not have been redirected: 1 affected user — 1 on Region codes".to_string()
+        ), "{lines:#?}");
+        assert!(!lines
+            .iter()
+            .any(|l| l.starts_with("could not be redirected")));
+    }
+
+    #[test]
+    fn a_dns_failover_keeps_the_plain_reason_line() {
+        let mut report = fixture::report("outage", "ignore-check");
+        report.users[0].fqdn = false;
+        report.users[0].first_disconnect_ms = Some(3_600_000);
+        report.users[0].interruptions = 1;
+        let lines = lines_of(&resummarized(report));
+        assert!(
+            lines.contains(
+                &"could not be redirected: 1 affected user — 1 on Region codes".to_string()
+            ),
+            "{lines:#?}"
+        );
+        assert!(
+            !lines.iter().any(|l| l.contains("DNS failover")),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn the_time_column_stays_aligned_past_one_hour() {
+        let mut report = fixture::report("outage", "ignore-check");
+        report.duration_ms = 6 * 3_600_000;
+        report.faults[0].end_ms = 3_600_000 + 5_025_000; // +1h 23m 45s
+        let text = story(&report, "out", &[]);
+        let rows: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("what happened"))
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .collect();
+        assert!(
+            rows.contains(&"  +1h 23m 45s  west outage (all planes) ends"),
+            "{rows:#?}"
+        );
+        // Every text starts in the same column: two spaces after an 11-wide time.
+        for row in &rows {
+            assert_eq!(&row[13..15], "  ", "{row:?}");
+            assert_ne!(&row[15..16], " ", "{row:?}");
+        }
+    }
+
+    #[test]
+    fn user_hours_have_thousands_separators() {
+        assert_eq!(user_hours(8_404 * 3_600_000), "8,404.0");
+        assert_eq!(user_hours(30_254_400_000 + 180_000), "8,404.1");
+        assert_eq!(user_hours(179_999), "0.0");
+        let mut report = fixture::report("outage", "ignore-check");
+        report.users[1].non_home_ms = 4_000 * 3_600_000;
+        report.users[2].non_home_ms = 4_404 * 3_600_000;
+        assert!(story(&report, "out", &[]).contains(": 8,404.0 user-hours\n"));
+    }
+
+    #[test]
+    fn with_a_start_instant_the_story_adds_clock_times() {
+        let mut report = fixture::report("big-bang", "ignore-check");
+        report.start = Some(crate::time::parse_instant("2026-03-02T08:40:00-08:00").unwrap());
+        let text = story(&report, "out", &["summary.csv".to_string()]);
+        assert!(text.contains(
+            "what happened (times from the first fault at 2026-03-02 09:40:00 -08:00):\n        +0s  09:40:00  west outage (all planes) begins\n    +1m 40s  09:41:40  health check `primary` unhealthy\n"
+        ), "{text}");
     }
 
     #[test]

@@ -112,6 +112,9 @@ pub fn summarize_users(
         Some((total_down as f64 / downtimes.len() as f64).round())
     };
     let pct = |p| percentile(&downtimes, p).map(|x| x as f64);
+    let mut ages: Vec<u64> = users.iter().filter_map(|u| u.data_age_ms).collect();
+    ages.sort_unstable();
+    let data_age = |p| percentile(&ages, p).map(|x| x as f64);
     let values: Vec<(Metric, Option<f64>)> = vec![
         (Metric::Seed, Some(seed as f64)),
         (Metric::Users, Some(all.len() as f64)),
@@ -167,6 +170,34 @@ pub fn summarize_users(
         (
             Metric::PeakLaunchQueue,
             Some(control.peak_launch_queue as f64),
+        ),
+        (
+            Metric::LaunchWaitMaxMs,
+            users
+                .iter()
+                .map(|u| u.launch_wait_ms)
+                .max()
+                .map(|x| x as f64),
+        ),
+        (
+            Metric::LaunchQueueGiveUps,
+            Some(control.launch_queue_give_ups as f64),
+        ),
+        (
+            Metric::UsersRedirectedWithoutData,
+            Some(count(&|u| u.redirected && u.data_age_ms.is_none())),
+        ),
+        (Metric::DataAgeP50Ms, data_age(50)),
+        (Metric::DataAgeP95Ms, data_age(95)),
+        (Metric::DataAgeMaxMs, data_age(100)),
+        (Metric::UsersOverRpo, Some(control.users_over_rpo as f64)),
+        (
+            Metric::StandbyWorkspaces,
+            Some(control.standby_workspaces as f64),
+        ),
+        (
+            Metric::StandbyHours,
+            Some((control.standby_ms as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
         ),
         (
             Metric::EventsProcessed,

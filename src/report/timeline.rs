@@ -1,5 +1,5 @@
 //! The timeline in words: how each typed [`Observation`] reads as a `timeline.csv` row
-//! (`kind`, `subject`, `value`; INTERFACE §3) and in the story and chart markers. The one
+//! (`kind`, `subject`, `value`; README, Output files) and in the story and chart markers. The one
 //! place where observations become names and labels.
 
 use super::Report;
@@ -8,7 +8,7 @@ use crate::model::Observation;
 use crate::scenario::CHECKER_REGIONS;
 use std::borrow::Cow;
 
-/// Kinds of `timeline.csv` rows (INTERFACE §3).
+/// Kinds of `timeline.csv` rows (README, Output files).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TimelineKind {
     /// A Region's failing planes changed (value: planes or `ok`).
@@ -153,7 +153,7 @@ impl Report {
             | Observation::ActionEnded { event } => {
                 Cow::Borrowed(self.events[usize::from(event)].as_str())
             }
-            Observation::ClientStateChanged { user, .. } => Cow::Owned(format!("user{user}")),
+            Observation::ClientStateChanged { user, .. } => Cow::Owned(user.to_string()),
         }
     }
 

@@ -1,5 +1,5 @@
 //! Chart inputs built from a finished [`Report`]: the report is the single source, charts
-//! are views over it (DESIGN §2).
+//! are views over it.
 
 use super::timeline::status_label;
 use super::{Report, Summary};

@@ -27,7 +27,10 @@ pub struct Lint {
 impl Lint {
     /// `note` for advice that may be fine as it is, `warning` otherwise.
     pub fn level(&self) -> &'static str {
-        if self.code == "secondary-without-health-check" {
+        if matches!(
+            self.code,
+            "secondary-without-health-check" | "shared-on-premises-directory"
+        ) {
             "note"
         } else {
             "warning"
@@ -62,7 +65,86 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
     group_lints(model, &mut out);
     alias::alias_lints(model, &mut out);
     event_lints(model, &mut out);
+    capacity_lints(model, &mut out);
+    directory_lints(model, &mut out);
     out
+}
+
+/// AD Connectors in two or more Regions forwarding to one on-premises directory: AWS's
+/// recommended set-up for cross-Region redirection, and a single point of failure that
+/// failover cannot route around.
+fn directory_lints(model: &Scenario, out: &mut Vec<Lint>) {
+    use super::DirectoryKind;
+    for (i, name) in model.on_premises.iter().enumerate() {
+        let regions: Vec<&str> = model
+            .directories
+            .iter()
+            .filter(|d| d.kind == DirectoryKind::AdConnector { on_premises: i })
+            .map(|d| model.regions[d.region].name.as_str())
+            .collect();
+        if regions.len() >= 2 {
+            push(
+                out,
+                "shared-on-premises-directory",
+                "directory.on_premises".into(),
+                format!("the AD Connectors of {} all forward to the on-premises directory `{name}`: while it (or every Region's link to it) is down, no Region can log users in and failover cannot help", regions.join(", ")),
+                "keep the on-premises directory highly available (domain controllers reachable from each Region over separate links), or give the failover Region a directory of its own".into(),
+            );
+        }
+    }
+}
+
+/// A failover Region whose launch capacity needs longer to start every redirected user's
+/// session than the longest outage of their home Region: for many users, failing over is
+/// slower than staying (the users at the back of the launch queue would have been home
+/// sooner). The estimate is the queue's drain time: users x median launch (plus the median
+/// AutoStop resume) / `launch_concurrency`.
+fn capacity_lints(model: &Scenario, out: &mut Vec<Lint>) {
+    use super::{EventAction, Standby};
+    for (r, region) in model.regions.iter().enumerate() {
+        if region.launch_concurrency == 0 {
+            continue;
+        }
+        let arriving: f64 = model
+            .groups
+            .iter()
+            .filter(|g| g.home != r)
+            .map(|g| f64::from(g.count) * g.fqdn_share * g.failover_workspaces)
+            .sum();
+        let homes: Vec<usize> = model
+            .groups
+            .iter()
+            .filter(|g| g.home != r)
+            .map(|g| g.home)
+            .collect();
+        let longest_outage = model
+            .events
+            .iter()
+            .filter_map(|e| match (&e.action, e.end_ms) {
+                (EventAction::RegionOutage { region, .. }, Some(end)) if homes.contains(region) => {
+                    Some(end - e.at_ms)
+                }
+                _ => None,
+            })
+            .max();
+        let Some(outage) = longest_outage else {
+            continue;
+        };
+        let mut launch = region.launch_time.median_ms();
+        if region.standby == Standby::Autostop {
+            launch += region.resume_time.median_ms();
+        }
+        let drain = (arriving * launch as f64 / f64::from(region.launch_concurrency)) as u64;
+        if drain > outage {
+            push(
+                out,
+                "failover-capacity-slower-than-staying",
+                format!("region.{}.launch_concurrency", region.name),
+                format!("starting sessions for the {:.0} users who would fail over to {} takes about {} at {} launches at once (median {} each), longer than the {} outage: for the users at the back of the queue, staying would be quicker than failing over", arriving, region.name, format_ms(drain), region.launch_concurrency, format_ms(launch), format_ms(outage)),
+                format!("raise region.{}.launch_concurrency, keep standby WorkSpaces running, or fail over only for outages expected to last longer than {}", region.name, format_ms(drain)),
+            );
+        }
+    }
 }
 
 /// Faults and actions that a health check or the record cannot follow.
@@ -392,5 +474,64 @@ failover_workspaces = 1.0
             text.contains("fix: AWS advises a TTL of 60 s or less"),
             "{text}"
         );
+    }
+}
+
+#[cfg(test)]
+mod data_plane_lint_tests {
+    use crate::scenario::load_str;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        let scenario = load_str(text, "t.toml", &[]).expect("valid");
+        super::lint(&scenario).into_iter().map(|l| l.code).collect()
+    }
+
+    const BASE: &str = r#"[scenario]
+name = "t"
+duration = "4h"
+[[region]]
+name = "a"
+[[region]]
+name = "b"
+launch_concurrency = 10
+launch_time = "1m"
+[[health_check]]
+name = "p"
+type = "endpoint"
+target = "a"
+[dns]
+fqdn = "d.example.com"
+ttl = "60s"
+routing = { policy = "failover", primary = { region = "a", health_check = "p" }, secondary = { region = "b", health_check = "p" } }
+[[users]]
+name = "u"
+count = 1000
+home = "a"
+[[event]]
+name = "outage"
+kind = "region_outage"
+region = "a"
+at = "1h"
+duration = "45m"
+"#;
+
+    #[test]
+    fn slow_failover_capacity_is_flagged_against_the_outage() {
+        // 1,000 users x 1 min / 10 at once = 100 min > 45 min.
+        assert!(codes(BASE).contains(&"failover-capacity-slower-than-staying"));
+        // 1,000 x 1 min / 100 = 10 min < 45 min.
+        let enough = BASE.replace("launch_concurrency = 10", "launch_concurrency = 100");
+        assert!(!codes(&enough).contains(&"failover-capacity-slower-than-staying"));
+    }
+
+    #[test]
+    fn a_shared_on_premises_directory_is_noted() {
+        let adc = |r: &str, onprem: &str| {
+            format!("[[directory]]\nname = \"{r}-adc\"\nregion = \"{r}\"\ntype = \"ad_connector\"\non_premises = \"{onprem}\"\n")
+        };
+        let shared = format!("{BASE}{}{}", adc("a", "corp"), adc("b", "corp"));
+        assert!(codes(&shared).contains(&"shared-on-premises-directory"));
+        let separate = format!("{BASE}{}{}", adc("a", "corp"), adc("b", "corp-east"));
+        assert!(!codes(&separate).contains(&"shared-on-premises-directory"));
     }
 }

@@ -3,7 +3,8 @@
 //! Validation speaks in field paths (`users[0].count`); this module finds the value in a
 //! span-preserving `toml_edit` parse of the same text, turns the byte offset into a line and
 //! column, and renders the path the way `--set` addresses it (`users.staff.count`), using an
-//! array entry's `name` where it has one.
+//! array entry's `name` where it has one. The text is the user's file before any `--set`,
+//! so every line and column is one the user can find.
 
 use super::{Diagnostic, PathSeg, Problem};
 use toml_edit::{Document, Item};
@@ -12,15 +13,72 @@ pub(crate) struct Locator<'a> {
     file: &'a str,
     text: &'a str,
     doc: Option<Document<String>>,
+    /// Why `toml_edit` could not read the text, when it could not.
+    doc_error: Option<Diagnostic>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(file: &'a str, text: &'a str) -> Self {
-        Locator {
+        let mut locator = Locator {
             file,
             text,
-            doc: Document::parse(text.to_string()).ok(),
+            doc: None,
+            doc_error: None,
+        };
+        // toml_edit can panic on malformed text (`==\n.=`); without a document, problems
+        // are reported unlocated rather than crashing.
+        match crate::guard::catch(|| Document::parse(text.to_string())) {
+            Some(Ok(doc)) => locator.doc = Some(doc),
+            Some(Err(e)) => {
+                let (line, column) = e.span().map_or((0, 0), |s| locator.line_col(s.start));
+                locator.doc_error = Some(Diagnostic {
+                    file: file.to_string(),
+                    line,
+                    column,
+                    field: String::new(),
+                    message: explain_strict(e.message().trim()),
+                    origin: None,
+                });
+            }
+            None => {}
         }
+        locator
+    }
+
+    /// What the strict TOML 1.0 parser refused in text the serde parser accepted (an
+    /// integer beyond TOML's 64-bit signed range such as `18446744073709551615`): the text
+    /// is not valid TOML, and without the strict parse no other problem could be located.
+    pub fn strict_error(&self) -> Option<Diagnostic> {
+        self.doc_error.clone()
+    }
+
+    /// For an error the parser gives no span for (its nesting "recursion limit"): the first
+    /// line such that the text up to it fails with the same message, by bisection.
+    fn first_line_failing(&self, message: &str) -> Option<usize> {
+        let ends: Vec<usize> = self
+            .text
+            .match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .chain([self.text.len()])
+            .collect();
+        let fails = |k: usize| {
+            toml::from_str::<toml::Table>(&self.text[..ends[k]])
+                .is_err_and(|e| e.message() == message)
+        };
+        let last = ends.len() - 1;
+        if !fails(last) {
+            return None;
+        }
+        let (mut lo, mut hi) = (0, last);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if fails(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        Some(lo + 1)
     }
 
     fn line_col(&self, offset: usize) -> (usize, usize) {
@@ -35,7 +93,12 @@ impl<'a> Locator<'a> {
     /// A TOML syntax or type error: its span, the field there, and the message in the
     /// user's words (what the value is, what is allowed, a did-you-mean).
     pub fn toml_error(&self, e: &toml::de::Error) -> Diagnostic {
-        let (line, column) = e.span().map_or((0, 0), |s| self.line_col(s.start));
+        let (line, column) = match e.span() {
+            Some(s) => self.line_col(s.start),
+            None => self
+                .first_line_failing(e.message())
+                .map_or((0, 0), |l| (l, 1)),
+        };
         let field = match (&self.doc, e.span()) {
             (Some(doc), Some(span)) => {
                 let mut path = Vec::new();
@@ -51,7 +114,10 @@ impl<'a> Locator<'a> {
             file: self.file.to_string(),
             line,
             column,
-            message: explain(e.message().trim(), &field),
+            message: match e.message().trim() {
+                "recursion limit" => "keys or tables nested too deeply (the TOML parser's recursion limit); allowed: the few levels of the scenario format".to_string(),
+                m => explain(m, &field),
+            },
             field,
             origin: None,
         }
@@ -238,6 +304,15 @@ pub(crate) fn explain(message: &str, field: &str) -> String {
         }
     }
     plain_types(message)
+}
+
+/// Adds what TOML allows to the strict parser's terse messages.
+fn explain_strict(message: &str) -> String {
+    if message.contains("overflow") {
+        format!("{message}; allowed: integers from -9223372036854775808 to 9223372036854775807 (TOML 1.0)")
+    } else {
+        message.to_string()
+    }
 }
 
 /// Serde names Rust types (`i64`, `f64`); users wrote TOML, so say it in TOML's words.

@@ -1,7 +1,7 @@
 //! Scenario files: TOML -> raw structs -> one validation pass -> [`Scenario`].
 //!
 //! After [`load`] the simulator never sees a name it must look up, an unparsed duration or
-//! an invalid value (DESIGN §2). Every problem found is reported with the file, line and
+//! an invalid value. Every problem found is reported with the file, line and
 //! column, the field (in the dotted form `--set` uses: `users.staff.count`) and what is
 //! allowed. Syntax and type errors stop the parse at the first one (TOML cannot be read past
 //! them); validation then reports every remaining problem at once.
@@ -50,33 +50,131 @@ pub fn json_schema() -> String {
     serde_json::to_string_pretty(&value).expect("a schema serialises") + "\n"
 }
 
+/// The largest scenario file failsim reads: 64 MiB.
+///
+/// Why: a scenario at every entry limit (65,535 entries per table, about a hundred bytes
+/// each) is some tens of megabytes; anything larger is not a scenario file, and reading it
+/// whole (`check /dev/zero`) would exhaust memory before the parser could say so.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
 /// Loads and validates a scenario file, applying `--set` overrides (`PATH=VALUE`) first.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let text = read_text(path)?;
+    load_str(&text, &path.display().to_string(), overrides)
+}
+
+/// Reads a scenario file: at most [`MAX_FILE_BYTES`], and UTF-8 (TOML's encoding), with the
+/// position of the first bad byte when it is not.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    let file = std::fs::File::open(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    load_str(&text, &path.display().to_string(), overrides)
+    read_text_from(file, &path.display().to_string())
+}
+
+/// Like [`read_text`], from any reader (standard input); `file` names it in diagnostics.
+pub fn read_text_from(reader: impl std::io::Read, file: &str) -> Result<String, LoadError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| LoadError::Io {
+            path: file.into(),
+            source,
+        })?;
+    let file = file.to_string();
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::Invalid(vec![Diagnostic {
+            file,
+            line: 0,
+            column: 0,
+            field: String::new(),
+            origin: None,
+            message: format!(
+                "is larger than {} MiB; allowed: a scenario file of at most {} MiB",
+                MAX_FILE_BYTES >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+        }]));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let good = std::str::from_utf8(good).expect("valid up to here");
+        let line = good.matches('\n').count() + 1;
+        let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        LoadError::Invalid(vec![Diagnostic {
+            file,
+            line,
+            column,
+            field: String::new(),
+            origin: None,
+            message: format!(
+                "byte 0x{:02x} is not UTF-8; allowed: UTF-8 text (TOML files are UTF-8)",
+                e.as_bytes()[good.len()]
+            ),
+        }])
+    })
 }
 
 /// Like [`load`], from text; `file` names the source in diagnostics.
 pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, LoadError> {
-    let text = if overrides.is_empty() {
+    let edited = if overrides.is_empty() {
         text.to_string()
     } else {
         overrides::apply_all(text, overrides)?
     };
-    let located = locate::Locator::new(file, &text);
+    // Problems are located in the user's text, not the edited one (a `--set` that inserts a
+    // key would shift every later line), and those an override causes are blamed on it.
+    let located = locate::Locator::new(file, text);
     let blame = |mut diagnostics: Vec<Diagnostic>| {
         overrides::attribute(&mut diagnostics, overrides);
         LoadError::Invalid(diagnostics)
     };
-    let raw: raw::RawScenario = match toml::from_str(&text) {
+    let raw: raw::RawScenario = match toml::from_str(&edited) {
         Ok(r) => r,
-        Err(e) => return Err(blame(vec![located.toml_error(&e)])),
+        Err(e) => return Err(blame(vec![toml_error(text, file, overrides, &e)])),
     };
-    validate::validate(&raw)
-        .map_err(|problems| blame(problems.iter().map(|p| located.locate(p)).collect()))
+    if let Some(d) = located.strict_error() {
+        return Err(LoadError::Invalid(vec![d]));
+    }
+    let scenario = validate::validate(&raw)
+        .map_err(|problems| blame(problems.iter().map(|p| located.locate(p)).collect()))?;
+    let cost = crate::model::budget::estimate(&scenario);
+    if let Some(problem) = crate::model::budget::refusal(&cost) {
+        return Err(blame(vec![located.locate(&problem)]));
+    }
+    Ok(scenario)
+}
+
+/// Locates a TOML error of the edited text: in the user's file when the file alone has it,
+/// else against the first `--set` after which the text has it.
+fn toml_error(text: &str, file: &str, overrides: &[String], e: &toml::de::Error) -> Diagnostic {
+    for k in 0..overrides.len() {
+        let partial = if k == 0 {
+            text.to_string()
+        } else {
+            match overrides::apply_all(text, &overrides[..k]) {
+                Ok(p) => p,
+                Err(_) => continue,
+            }
+        };
+        if let Err(e) = toml::from_str::<raw::RawScenario>(&partial) {
+            let mut d = locate::Locator::new(file, &partial).toml_error(&e);
+            if k > 0 {
+                d.origin = Some(format!("--set {}", overrides[k - 1]));
+            }
+            return d;
+        }
+    }
+    let mut d = locate::Locator::new(file, text).toml_error(e);
+    if let Some(last) = overrides.last() {
+        let edited = overrides::apply_all(text, overrides).unwrap_or_default();
+        d = locate::Locator::new(file, &edited).toml_error(e);
+        d.origin = Some(format!("--set {last}"));
+    }
+    d
 }
 
 #[cfg(test)]

@@ -72,10 +72,12 @@ pub fn split_path(path: &str) -> Vec<String> {
 
 /// Applies each `PATH=VALUE` in order and returns the edited text.
 pub fn apply_all(text: &str, assignments: &[String]) -> Result<String, LoadError> {
-    let mut doc: DocumentMut = match text.parse() {
-        Ok(d) => d,
+    // toml_edit can panic on malformed text (`==\n.=`): treat that as a syntax error too.
+    let parsed = crate::guard::catch(|| text.parse::<DocumentMut>()).and_then(Result::ok);
+    let mut doc: DocumentMut = match parsed {
+        Some(d) => d,
         // Leave syntax errors to the real parse, which reports them with a location.
-        Err(_) => return Ok(text.to_string()),
+        None => return Ok(text.to_string()),
     };
     for a in assignments {
         apply(&mut doc, a).map_err(|message| LoadError::Override {
@@ -86,15 +88,30 @@ pub fn apply_all(text: &str, assignments: &[String]) -> Result<String, LoadError
     Ok(doc.to_string())
 }
 
+/// The most segments a `--set` or `--vary` PATH may have: 16.
+///
+/// Why: the deepest key of the scenario format has five
+/// (`users.NAME.behaviour.retry_backoff.initial`); sixteen leaves room for nesting the format
+/// may grow, while a path of thousands of segments would build as many nested tables and
+/// overflow the stack when the edited text is parsed again.
+pub const MAX_PATH_SEGMENTS: usize = 16;
+
 /// Splits `PATH=VALUE`.
 pub fn split_assignment(a: &str) -> Result<(&str, &str), String> {
     let (path, value) = a
         .split_once('=')
         .ok_or_else(|| "expected PATH=VALUE, e.g. dns.ttl=30s".to_string())?;
     let path = path.trim();
-    if path.is_empty() || split_path(path).iter().any(String::is_empty) {
+    let segs = split_path(path);
+    if path.is_empty() || segs.iter().any(String::is_empty) {
         return Err(format!(
             "`{path}` is not a dotted path such as users.staff.count"
+        ));
+    }
+    if segs.len() > MAX_PATH_SEGMENTS {
+        return Err(format!(
+            "the path has {} segments; allowed: at most {MAX_PATH_SEGMENTS}, e.g. users.staff.count",
+            segs.len()
         ));
     }
     Ok((path, value.trim()))
@@ -132,8 +149,11 @@ fn set_in(
         let new_is_table = value.is_inline_table();
         match table.get_mut(seg) {
             // A table takes a whole new table (`client_versions={"5.22.0"=1.0}`).
+            // A distribution written as an inline table (`{ min = "5s", max = "30s" }`) may
+            // also become a plain duration (`detect_disconnect=10s`).
             Some(existing)
-                if new_is_table && (existing.is_table() || existing.is_inline_table()) =>
+                if (new_is_table && (existing.is_table() || existing.is_inline_table()))
+                    || (value.is_str() && existing.is_inline_table()) =>
             {
                 *existing = Item::Value(value);
                 Ok(())
@@ -283,6 +303,25 @@ count = 5
         .unwrap();
         assert!(out.contains(r#""3.0.8" = 0.2"#), "{out}");
         assert_eq!(split_path(r#"a."5.22.0".b"#), ["a", "5.22.0", "b"]);
+    }
+
+    #[test]
+    fn a_distribution_table_can_become_a_plain_duration() {
+        let doc = "[b]\ndetect = { min = \"5s\", max = \"30s\" }\n";
+        let out = apply_all(doc, &["b.detect=10s".into()]).unwrap();
+        assert!(out.contains("detect = \"10s\""), "{out}");
+    }
+
+    #[test]
+    fn set_path_depth_overflowed_the_stack() {
+        let deep = format!("{}=1", vec!["a"; 9_000].join("."));
+        let e = apply_all(DOC, &[deep]).unwrap_err().to_string();
+        assert!(
+            e.contains("9000 segments; allowed: at most 16"),
+            "{}",
+            &e[e.len() - 120..]
+        );
+        assert!(split_assignment(&format!("{}=1", vec!["a"; 16].join("."))).is_ok());
     }
 
     #[test]

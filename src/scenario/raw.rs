@@ -1,4 +1,4 @@
-//! Raw scenario structs: a mirror of the TOML file (INTERFACE §2), nothing more.
+//! Raw scenario structs: a mirror of the TOML file (README, Scenario format), nothing more.
 //!
 //! Every table denies unknown keys. Values stay as written (durations are strings, references
 //! are names); validation turns them into a [`super::Scenario`] in one pass. Defaults are
@@ -31,6 +31,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub resolver: Vec<RawResolver>,
     #[serde(default)]
+    pub directory: Vec<RawDirectory>,
+    #[serde(default)]
     pub users: Vec<RawUsers>,
     #[serde(default)]
     pub event: Vec<RawEvent>,
@@ -49,6 +51,7 @@ pub struct RawMeta {
     pub seed: Option<u64>,
     pub duration: String,
     pub series_step: Option<String>,
+    pub start: Option<String>,
 }
 
 /// A duration distribution: a fixed `"40s"`, `{ min, max }` (uniform) or `{ median, p95 }`
@@ -82,6 +85,11 @@ pub struct RawRegion {
     pub launch_time: Option<RawDist>,
     pub standby: Option<Standby>,
     pub resume_time: Option<RawDist>,
+    pub activation_time: Option<RawDist>,
+    pub data_replication: Option<bool>,
+    pub snapshot_every: Option<String>,
+    pub snapshot_copy: Option<RawDist>,
+    pub rpo: Option<String>,
 }
 
 /// State of standby WorkSpaces in a failover Region.
@@ -90,6 +98,8 @@ pub struct RawRegion {
 pub enum Standby {
     Running,
     Autostop,
+    /// Multi-Region Resilience standby WorkSpaces: kept stopped, activated at first use.
+    Mrr,
 }
 
 /// `[[metric]]`
@@ -199,7 +209,8 @@ pub enum HealthCheckKind {
     Alarm,
 }
 
-/// Endpoint health-check protocol (decides the probe timeout, facts §1.3).
+/// Endpoint health-check protocol (decides the probe timeout; Route 53 guide,
+/// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Protocol {
@@ -278,11 +289,41 @@ pub enum RawRouting {
 }
 
 /// A single table or an array of tables (failover secondaries chain).
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(untagged, expecting = "a record table or an array of record tables")]
+///
+/// Deserialised by hand rather than `#[serde(untagged)]`: an untagged enum replaces the
+/// error inside the table (an unknown key, a wrong type) with its own "did not match", so
+/// the user would not learn which field is wrong.
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
 pub enum OneOrMany<T> {
     One(T),
     Many(Vec<T>),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record table or an array of record tables for `secondary`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(OneOrMany::One)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                Vec::<T>::deserialize(SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+        }
+        d.deserialize_any(Visit(std::marker::PhantomData))
+    }
 }
 
 impl<T> OneOrMany<T> {
@@ -340,6 +381,29 @@ pub enum TtlPolicy {
     MaxTtl,
 }
 
+/// `[[directory]]`: the directory WorkSpaces in one Region authenticate against.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDirectory {
+    pub name: String,
+    pub region: String,
+    #[serde(rename = "type")]
+    pub kind: DirectoryType,
+    pub on_premises: Option<String>,
+    pub saml: Option<bool>,
+    pub saml_session: Option<String>,
+}
+
+/// How a Region's directory reaches its users' identities.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryType {
+    /// AD Connector: forwards to an on-premises Active Directory over VPN or Direct Connect.
+    AdConnector,
+    /// A directory in the Region itself (AWS Managed Microsoft AD, Simple AD).
+    Managed,
+}
+
 /// `[[users]]`
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -353,7 +417,10 @@ pub struct RawUsers {
     pub on_vpn: Option<f64>,
     pub failover_workspaces: Option<f64>,
     pub client_cache: Option<String>,
+    pub client_resolves: Option<String>,
     pub schedule: Option<RawSchedule>,
+    pub time_zone: Option<String>,
+    pub working_hours: Option<String>,
     pub behaviour: Option<RawBehaviour>,
     pub created_in_console: Option<bool>,
 }
@@ -388,6 +455,7 @@ pub struct RawBehaviour {
     pub restart_time: Option<RawDist>,
     pub reauth_every: Option<String>,
     pub failed_login_time: Option<RawDist>,
+    pub launch_queue_timeout: Option<String>,
 }
 
 /// Retry back-off after failed logins.
@@ -416,6 +484,7 @@ pub struct RawEvent {
     pub health_check: Option<String>,
     pub hijacked: Option<bool>,
     pub probe_failure: Option<ProbeFailure>,
+    pub directory: Option<String>,
 }
 
 /// Event kinds (faults and operator actions).
@@ -431,6 +500,9 @@ pub enum EventKind {
     InvertHealthCheck,
     DisconnectUsers,
     DomainLapse,
+    DirectoryOutage,
+    IdpOutage,
+    NetworkOutage,
 }
 
 /// What an event kind takes and does: one row per kind in [`EVENT_KINDS`].
@@ -447,7 +519,7 @@ pub struct EventKindRow {
 
 /// The event-kind table. Validation rejects any key of [`EVENT_KEYS`] a kind does not list,
 /// and `duration`/`until` on a kind that is neither a fault nor reverts.
-pub const EVENT_KINDS: [EventKindRow; 9] = [
+pub const EVENT_KINDS: [EventKindRow; 12] = [
     event_kind(
         EventKind::RegionOutage,
         &["region", "planes", "severity", "probe_failure"],
@@ -472,10 +544,13 @@ pub const EVENT_KINDS: [EventKindRow; 9] = [
     event_kind(EventKind::InvertHealthCheck, &["health_check"], false, true),
     event_kind(EventKind::DisconnectUsers, &["region"], false, false),
     event_kind(EventKind::DomainLapse, &["hijacked"], false, false),
+    event_kind(EventKind::DirectoryOutage, &["directory"], true, false),
+    event_kind(EventKind::IdpOutage, &[], true, false),
+    event_kind(EventKind::NetworkOutage, &["region"], true, false),
 ];
 
 /// The kind-specific keys of `[[event]]`, in the order validation checks them.
-pub const EVENT_KEYS: [&str; 9] = [
+pub const EVENT_KEYS: [&str; 10] = [
     "region",
     "planes",
     "severity",
@@ -485,6 +560,7 @@ pub const EVENT_KEYS: [&str; 9] = [
     "health_check",
     "hijacked",
     "probe_failure",
+    "directory",
 ];
 
 const fn event_kind(
@@ -524,12 +600,13 @@ impl RawEvent {
             "health_check" => self.health_check.is_some(),
             "hijacked" => self.hijacked.is_some(),
             "probe_failure" => self.probe_failure.is_some(),
+            "directory" => self.directory.is_some(),
             _ => false,
         }
     }
 }
 
-/// Independent failure planes of a Region (DESIGN §4.1).
+/// Independent failure planes of a Region (README, Model: Regions and faults).
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Plane {

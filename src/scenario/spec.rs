@@ -12,9 +12,11 @@ use crate::model::alarm::{AlarmSpec, Statistic, TreatMissingData};
 mod alias;
 mod users;
 pub use alias::{AliasSpec, AssociationSpec, NO_REDIRECTION_REGIONS};
-pub use users::{Behaviour, ClientCache, ClientVersion, GroupSpec};
+pub use users::{Behaviour, ClientCache, ClientResolves, ClientVersion, GroupSpec};
 
-/// Route 53 health-checker Regions (API enum, facts §1.2). Endpoint checks use all eight
+/// Route 53 health-checker Regions (the `HealthCheckRegion` enum of
+/// https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html). Endpoint
+/// checks use all eight
 /// unless `regions` narrows them.
 pub const CHECKER_REGIONS: [&str; 8] = [
     "us-east-1",
@@ -27,7 +29,8 @@ pub const CHECKER_REGIONS: [&str; 8] = [
     "sa-east-1",
 ];
 
-/// The first WorkSpaces client version that follows FQDN redirection (facts §5.2).
+/// The first WorkSpaces client version that follows FQDN redirection
+/// (https://docs.aws.amazon.com/workspaces/latest/adminguide/cross-region-redirection.html).
 pub const MIN_REDIRECT_CLIENT: (u32, u32, u32) = (3, 0, 9);
 
 /// A validated scenario, ready to simulate.
@@ -39,6 +42,9 @@ pub struct Scenario {
     pub seed: u64,
     /// `scenario.duration`.
     pub duration_ms: u64,
+    /// `scenario.start`: the wall-clock instant of time 0 (RFC 3339 with offset), if given.
+    /// Outputs keep milliseconds since start; stories add clock times from it.
+    pub start: Option<crate::time::Instant>,
     /// `scenario.series_step` (default 10 s): resolution of `series.csv` and charts.
     pub series_step_ms: u64,
     /// Regions in file order.
@@ -53,6 +59,10 @@ pub struct Scenario {
     pub dns: DnsSpec,
     /// Resolvers in file order (an implicit honouring resolver `default` when none is given).
     pub resolvers: Vec<ResolverSpec>,
+    /// Directories in file order (at most one per Region; none = identity never fails).
+    pub directories: Vec<DirectorySpec>,
+    /// The on-premises directories AD Connectors forward to, by name, in first-use order.
+    pub on_premises: Vec<String>,
     /// User groups in file order.
     pub groups: Vec<GroupSpec>,
     /// Faults and operator actions, sorted by start time (ties: file order).
@@ -70,6 +80,10 @@ impl Scenario {
     pub const DEFAULT_SEED: u64 = 1;
     /// `scenario.series_step` when not given.
     pub const DEFAULT_SERIES_STEP_MS: u64 = 10_000;
+    /// The longest `scenario.duration`: 366 days. A failover scenario follows an incident
+    /// over hours or days; a year covers any weekly or seasonal schedule around it, and every
+    /// longer run is bounded anyway by the work estimate (`model::budget`).
+    pub const MAX_DURATION_MS: u64 = 366 * 86_400_000;
 
     /// Total number of users.
     pub fn user_count(&self) -> u64 {
@@ -79,6 +93,11 @@ impl Scenario {
     /// Whether any event is a fault.
     pub fn has_faults(&self) -> bool {
         self.events.iter().any(|e| e.action.is_fault())
+    }
+
+    /// The directory WorkSpaces in `region` authenticate against, if any.
+    pub fn directory_of(&self, region: usize) -> Option<usize> {
+        self.directories.iter().position(|d| d.region == region)
     }
 
     /// Index of the Region named `name`.
@@ -100,6 +119,34 @@ pub struct RegionSpec {
     pub standby: Standby,
     /// Extra time to start an AutoStop WorkSpace (default uniform 30 s - 90 s).
     pub resume_time: Dist,
+    /// Extra time before a Multi-Region Resilience standby WorkSpace is usable at its first
+    /// launch (default uniform 15-30 min: AWS advises waiting 15-30 minutes after a failover
+    /// before connecting).
+    pub activation_time: Dist,
+    /// Data replication to the standby WorkSpaces (`standby = "mrr"` only), if on.
+    pub replication: Option<Replication>,
+    /// Recovery point objective: users arriving on data older than this are counted
+    /// (`users_over_rpo`; default 24 h, the top of AWS's published 12-24 h).
+    pub rpo_ms: u64,
+}
+
+/// Multi-Region Resilience data replication: EBS snapshots of the primary WorkSpace's volumes
+/// on a fixed cadence, each usable in the standby Region once copied
+/// (https://docs.aws.amazon.com/workspaces/latest/adminguide/multi-region-resilience.html).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replication {
+    /// Snapshot cadence (default 12 h; AWS's internal schedule).
+    pub every_ms: u64,
+    /// Time from a snapshot until it is usable in the standby Region (default 12 h: with a
+    /// 12 h cadence this reproduces the documented 12-24 h data age).
+    pub copy: Dist,
+}
+
+impl Replication {
+    /// `snapshot_every` when not given: 12 h.
+    pub const DEFAULT_EVERY_MS: u64 = 12 * 3_600_000;
+    /// `snapshot_copy` when not given: 12 h.
+    pub const DEFAULT_COPY: Dist = Dist::Fixed(12 * 3_600_000);
 }
 
 impl RegionSpec {
@@ -117,6 +164,58 @@ impl RegionSpec {
         min_ms: 30_000,
         max_ms: 90_000,
     };
+    /// `activation_time` when not given: uniform 15-30 min.
+    pub const DEFAULT_ACTIVATION_TIME: Dist = Dist::Uniform {
+        min_ms: 15 * 60_000,
+        max_ms: 30 * 60_000,
+    };
+    /// `rpo` when not given: 24 h.
+    pub const DEFAULT_RPO_MS: u64 = 24 * 3_600_000;
+}
+
+/// `[[directory]]`: identity for the WorkSpaces of one Region (AWS: an alias is associated
+/// with at most one directory per Region).
+#[derive(Clone, Debug)]
+pub struct DirectorySpec {
+    /// Name.
+    pub name: String,
+    /// Region whose WorkSpaces use it.
+    pub region: usize,
+    /// AD Connector (to an on-premises AD) or a managed directory.
+    pub kind: DirectoryKind,
+    /// SAML 2.0 session duration when SAML is on: sessions re-authenticate (and follow DNS)
+    /// this often; `None` = SAML off.
+    pub saml_session_ms: Option<u64>,
+}
+
+impl DirectorySpec {
+    /// `on_premises` when not given: one shared on-premises directory.
+    pub const DEFAULT_ON_PREMISES: &'static str = "on-premises";
+    /// `saml_session` when not given: AWS's 60 minutes when the IdP sends no
+    /// `SessionDuration` (https://docs.aws.amazon.com/workspaces/latest/adminguide/setting-up-saml.html).
+    pub const DEFAULT_SAML_SESSION_MS: u64 = 60 * 60_000;
+}
+
+/// What a directory is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectoryKind {
+    /// AD Connector forwarding to `on_premises` (index into `Scenario::on_premises`) over the
+    /// Region's VPN or Direct Connect link.
+    AdConnector {
+        /// On-premises directory.
+        on_premises: usize,
+    },
+    /// A directory living in the Region.
+    Managed,
+}
+
+/// What a `directory_outage` takes down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectoryTarget {
+    /// One Region's directory (its AD Connector or managed directory).
+    Directory(usize),
+    /// An on-premises directory, behind every AD Connector that forwards to it.
+    OnPremises(usize),
 }
 
 /// `[[metric]]`.
@@ -203,7 +302,8 @@ pub enum HealthCheckType {
     },
 }
 
-/// Endpoint health-check settings (facts §1).
+/// Endpoint health-check settings
+/// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
 #[derive(Clone, Debug)]
 pub struct EndpointCheck {
     /// Region whose `endpoint` plane is probed.
@@ -232,7 +332,8 @@ impl EndpointCheck {
 }
 
 impl Protocol {
-    /// Time after which a probe to an unreachable endpoint counts as failed (facts §1.3):
+    /// Time after which a probe to an unreachable endpoint counts as failed (Route 53 guide,
+    /// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html):
     /// HTTP/HTTPS 4 s connect; string matching fails on the same connect timeout; TCP 10 s.
     pub fn connect_timeout_ms(self) -> u64 {
         match self {
@@ -554,6 +655,19 @@ pub enum EventAction {
         /// A stranger controls it.
         hijacked: bool,
     },
+    /// A directory fails: logins and re-authentications through it fail.
+    DirectoryOutage {
+        /// One Region's directory or a shared on-premises one.
+        target: DirectoryTarget,
+    },
+    /// The SAML identity provider fails: logins through SAML directories fail everywhere.
+    IdpOutage,
+    /// A Region's VPN or Direct Connect link to on-premises fails: its AD Connector cannot
+    /// reach the on-premises directory.
+    NetworkOutage {
+        /// Region.
+        region: usize,
+    },
 }
 
 impl EventAction {
@@ -569,6 +683,9 @@ impl EventAction {
             EventAction::InvertHealthCheck { .. } => EventKind::InvertHealthCheck,
             EventAction::DisconnectUsers { .. } => EventKind::DisconnectUsers,
             EventAction::DomainLapse { .. } => EventKind::DomainLapse,
+            EventAction::DirectoryOutage { .. } => EventKind::DirectoryOutage,
+            EventAction::IdpOutage => EventKind::IdpOutage,
+            EventAction::NetworkOutage { .. } => EventKind::NetworkOutage,
         }
     }
 

@@ -220,6 +220,8 @@ pub(super) fn ordered_parallel<T: Send>(
     work: impl Fn(usize) -> T + Sync,
     sink: &mut dyn OrderedSink<T>,
 ) -> Result<(), SweepError> {
+    // No more threads than runs: the others would only wait.
+    let jobs = if jobs == 0 { 0 } else { jobs.min(count.max(1)) };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .thread_name(|i| format!("failsim-sweep-{i}"))

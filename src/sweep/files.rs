@@ -228,11 +228,16 @@ pub(super) fn prepare_partial(partial: &Path) -> Result<(), SweepError> {
         fs::remove_dir_all(partial).map_err(io_error(partial))?;
     }
     fs::create_dir_all(partial).map_err(io_error(partial))?;
-    output::mark(
+    let marked = output::mark(
         partial,
         "written by failsim; a sweep in progress or interrupted (sweep.csv has the runs so \
          far); replaced by the next sweep into the same directory\n",
-    )?;
+    );
+    if let Err(e) = marked {
+        // A full disk: leave no empty, unmarked partial directory behind.
+        let _ = fs::remove_dir_all(partial);
+        return Err(e.into());
+    }
     Ok(())
 }
 

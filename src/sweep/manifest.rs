@@ -85,8 +85,18 @@ impl Manifest {
         let text = std::fs::read_to_string(path).map_err(|source| {
             SweepError::Merge(format!("cannot read {}: {source}", path.display()))
         })?;
-        toml::from_str(&text)
-            .map_err(|e| SweepError::Merge(format!("{}: {}", path.display(), e.message())))
+        let manifest: Manifest = toml::from_str(&text)
+            .map_err(|e| SweepError::Merge(format!("{}: {}", path.display(), e.message())))?;
+        // `inf` would stretch the merged chart's axis without end; `nan` never equals
+        // itself, so shards carrying it could never be merged.
+        let bounds = manifest.expect_min.iter().chain(&manifest.expect_max);
+        if let Some(bad) = bounds.into_iter().find(|b| !b.is_finite()) {
+            return Err(SweepError::Merge(format!(
+                "{}: expect_min/expect_max holds {bad}; allowed: finite numbers",
+                path.display()
+            )));
+        }
+        Ok(manifest)
     }
 
     /// The first field that makes `other` part of a different sweep, if any. The shard,

@@ -88,7 +88,10 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<SweepOutcome, SweepEr
             return Err(e);
         }
     };
-    finish_partial(&partial, out)?;
+    if let Err(e) = finish_partial(&partial, out) {
+        let _ = fs::remove_dir_all(&partial);
+        return Err(e);
+    }
     Ok(SweepOutcome {
         out: out.to_path_buf(),
         files,
@@ -180,18 +183,67 @@ fn check_complete_set(shards: &[ShardDir]) -> Result<(), SweepError> {
             )));
         }
     }
-    let missing: Vec<String> = (1..=n)
-        .filter(|k| !shards.iter().any(|s| s.shard.index == *k))
-        .map(|k| format!("{k}/{n}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(SweepError::Merge(format!(
-            "missing shard{} {} of {n}",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", ")
-        )));
+    let present: Vec<u32> = shards.iter().map(|s| s.shard.index).collect();
+    if let Some(message) = missing_shards(&present, n) {
+        return Err(SweepError::Merge(message));
     }
     Ok(())
+}
+
+/// Ranges of shards shown in a "missing shards" message; the rest are counted.
+const MISSING_RANGES_SHOWN: usize = 10;
+
+/// The message for the shards of `1..=n` not in `present` (sorted, distinct), if any, as
+/// ranges: computed from the shards given, never by listing `1..=n` (a shard made with
+/// `--shard 1/4294967295` would otherwise build billions of strings).
+fn missing_shards(present: &[u32], n: u32) -> Option<String> {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    let mut next = 1u32;
+    for &k in present {
+        if k > next {
+            ranges.push((next, k - 1));
+        }
+        next = k.saturating_add(1);
+    }
+    if next <= n && present.last() != Some(&n) {
+        ranges.push((next, n));
+    }
+    if ranges.is_empty() {
+        return None;
+    }
+    let total: u64 = ranges.iter().map(|(a, b)| u64::from(b - a) + 1).sum();
+    let mut shown: Vec<String> = ranges
+        .iter()
+        .take(MISSING_RANGES_SHOWN)
+        .map(|&(a, b)| {
+            if a == b {
+                format!("{a}/{n}")
+            } else {
+                format!("{a}/{n} to {b}/{n}")
+            }
+        })
+        .collect();
+    if ranges.len() > MISSING_RANGES_SHOWN {
+        shown.push(format!(
+            "and {} more range{}",
+            ranges.len() - MISSING_RANGES_SHOWN,
+            if ranges.len() - MISSING_RANGES_SHOWN == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+    }
+    Some(format!(
+        "missing shard{} {} of {n}{}",
+        if total == 1 { "" } else { "s" },
+        shown.join(", "),
+        if total > 1 {
+            format!(" ({total} shards)")
+        } else {
+            String::new()
+        }
+    ))
 }
 
 /// Streams the shards' rows in run order into `dir`, checking each row is the run expected
@@ -315,5 +367,32 @@ impl ShardReader {
                 Ok(Some(r.iter().map(str::to_string).collect()))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod missing_tests {
+    use super::missing_shards;
+
+    #[test]
+    fn merge_of_a_huge_shard_count_listed_every_missing_shard() {
+        assert_eq!(missing_shards(&[1, 2, 3], 3), None);
+        assert_eq!(
+            missing_shards(&[1, 3], 3).unwrap(),
+            "missing shard 2/3 of 3"
+        );
+        let start = std::time::Instant::now();
+        let m = missing_shards(&[1], u32::MAX).unwrap();
+        assert!(start.elapsed().as_secs() < 1);
+        assert_eq!(
+            m,
+            "missing shards 2/4294967295 to 4294967295/4294967295 of 4294967295 (4294967294 shards)"
+        );
+        let every_other: Vec<u32> = (1..=40).map(|k| 2 * k).collect();
+        let m = missing_shards(&every_other, 81).unwrap();
+        assert!(
+            m.ends_with("19/81, and 31 more ranges of 81 (41 shards)"),
+            "{m}"
+        );
     }
 }

@@ -7,7 +7,7 @@
 //! Cartesian product of all of them, the first `--vary` outermost (it changes slowest), and
 //! its *points* are numbered from 0 in that order. Every point is run `replications` times;
 //! run `i` is point `i / R`, replication `i % R`, so the run list is point-major. Replication
-//! `r` uses seed `seed + r` at *every* point (common random numbers, DESIGN §3): all points
+//! `r` uses seed `seed + r` at *every* point (common random numbers): all points
 //! see the same users, draws and coin flips, so differences between points come from the
 //! parameter, not from noise. The base seed is `--seed`, else the scenario's `seed`.
 //!
@@ -86,6 +86,24 @@ pub use stats::format3;
 
 /// Replications per point when `--replications` is not given.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
+/// The most `--replications`: 10,000. The confidence interval narrows as 1/sqrt(R), so
+/// 10,000 replications already give a hundredth of one run's spread; `4294967295` only ever
+/// meant a run that cannot finish.
+pub const MAX_REPLICATIONS: u32 = 10_000;
+/// The most grid points (the product of the `--vary` value counts): 10,000. Every point
+/// holds a validated scenario in memory, and a chart or `sweep_summary.csv` of more points
+/// cannot be read; a 2^20-point grid only ever meant a typo.
+pub const MAX_POINTS: u64 = 10_000;
+/// The most `--jobs`: 1,024 worker threads. Runs are CPU-bound, so threads beyond the cores
+/// add nothing, and 100,000 threads exhaust the operating system's limits before any run
+/// starts.
+pub const MAX_JOBS: usize = 1_024;
+/// The most events one sweep (or shard) may be estimated to need: 100,000,000,000, ten
+/// runs at the single-run bound (`model::budget::MAX_EVENTS`); as estimates are upper
+/// bounds, at most about 20 hours of one core at 1.4 M events/s. Beyond it, split the
+/// sweep with `--shard` or run fewer replications.
+pub const MAX_SWEEP_EVENTS: u64 = 100_000_000_000;
+
 /// Metric charted when `--metric` is not given.
 pub const DEFAULT_METRIC: Metric = Metric::DowntimeP95Ms;
 /// One row per run.

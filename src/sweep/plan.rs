@@ -6,6 +6,8 @@ use super::manifest::{self, Manifest};
 use super::{SweepError, DEFAULT_METRIC, DEFAULT_REPLICATIONS};
 use crate::chart::ImageFormat;
 use crate::metric::MetricRef;
+
+use crate::model::budget::group_digits;
 use crate::scenario::{self, overrides::split_assignment, Scenario};
 use std::fmt;
 use std::path::PathBuf;
@@ -267,6 +269,31 @@ impl Sweep {
                 "--replications must be at least 1".to_string(),
             ));
         }
+        if options.replications > super::MAX_REPLICATIONS {
+            return Err(SweepError::Usage(format!(
+                "--replications {}: allowed 1 to {}",
+                options.replications,
+                group_digits(super::MAX_REPLICATIONS.into())
+            )));
+        }
+        if options.jobs > super::MAX_JOBS {
+            return Err(SweepError::Usage(format!(
+                "--jobs {}: allowed 1 to {} (0 or absent: one per core)",
+                options.jobs,
+                super::MAX_JOBS
+            )));
+        }
+        let points = options
+            .vary
+            .iter()
+            .fold(1u64, |acc, v| acc.saturating_mul(v.values.len() as u64));
+        if points > super::MAX_POINTS {
+            return Err(SweepError::Usage(format!(
+                "the --vary values make {} grid points; allowed: at most {} (vary fewer values at once)",
+                group_digits(points),
+                group_digits(super::MAX_POINTS)
+            )));
+        }
         for (i, v) in options.vary.iter().enumerate() {
             if options.vary[..i].iter().any(|w| w.path == v.path) {
                 return Err(SweepError::Usage(format!(
@@ -289,6 +316,7 @@ impl Sweep {
             )));
         }
         let points = load_points(&options, &base)?;
+        check_work(&options, &points)?;
         let on_metric = base
             .expectations
             .iter()
@@ -397,6 +425,31 @@ impl Sweep {
                 .collect(),
         }
     }
+}
+
+/// Refuses a sweep (or shard) whose runs are estimated to need more than
+/// [`MAX_SWEEP_EVENTS`](super::MAX_SWEEP_EVENTS) events, with the run count and time.
+fn check_work(options: &SweepOptions, points: &[Point]) -> Result<(), SweepError> {
+    let per_replication = points.iter().fold(0u64, |acc, p| {
+        acc.saturating_add(crate::model::budget::estimate(&p.scenario).events)
+    });
+    let shard_share = u64::from(options.shard.count);
+    let events = per_replication
+        .saturating_mul(options.replications.into())
+        .div_ceil(shard_share);
+    if events <= super::MAX_SWEEP_EVENTS {
+        return Ok(());
+    }
+    let runs = (points.len() as u64 * u64::from(options.replications)).div_ceil(shard_share);
+    Err(SweepError::Usage(format!(
+        "{} runs needing an estimated {} events (about {} on one core); allowed: at most {} events per sweep or shard (use --shard K/N, fewer replications or fewer values)",
+        group_digits(runs),
+        group_digits(events),
+        crate::time::format_human(
+            (events / crate::model::budget::EVENTS_PER_SECOND).saturating_mul(1000)
+        ),
+        group_digits(super::MAX_SWEEP_EVENTS),
+    )))
 }
 
 /// The scenario at every grid point: `base` (the scenario with `--set`) with the point's

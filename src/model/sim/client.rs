@@ -1,4 +1,6 @@
-//! The WorkSpaces client of every user in the run (DESIGN §4.6): logins through DNS,
+//! The WorkSpaces client of every user in the run
+//! (https://docs.aws.amazon.com/workspaces/latest/adminguide/cross-region-redirection.html): logins
+//! through DNS,
 //! session launches and launch queues, dropped sessions, resume attempts, re-logins with
 //! back-off, client restarts, periodic re-authentication and the end of the working day.
 //! Per-user state is in `model::client`.
@@ -68,6 +70,9 @@ impl<R: Recorder> Sim<'_, R> {
         {
             let since = self.users[u].connected_since_ms;
             self.users[u].non_home_ms += now - since;
+            if self.scenario.regions[old_r as usize].standby == Standby::Mrr {
+                self.control.standby_ms += now - since;
+            }
         }
         let user = &mut self.users[u];
         user.state = s;
@@ -155,6 +160,7 @@ impl<R: Recorder> Sim<'_, R> {
                 }
             }
             Step::Reauth => self.reauth(now, u),
+            Step::QueueTimedOut => self.give_up_queued_launch(now, u, false),
         }
     }
 
@@ -164,7 +170,7 @@ impl<R: Recorder> Sim<'_, R> {
         if first {
             let g = &scenario.groups[self.users[u].group as usize];
             // The first login happens exactly at the start of the working window.
-            let end = now + g.session_ms;
+            let end = now.saturating_add(g.session_ms);
             if end <= scenario.duration_ms {
                 self.scheduler.at(end, Event::WorkEnd { user: u as u32 });
             }
@@ -180,7 +186,7 @@ impl<R: Recorder> Sim<'_, R> {
                 let user = &self.users[u];
                 let no_workspace = region != user.home && !user.has(flag::FAILOVER_WS);
                 let severity = self.severity(region, Plane::Logins);
-                no_workspace || self.user_chance(u, severity)
+                no_workspace || self.user_chance(u, severity) || !self.identity_ok(region)
             }
         };
         if fail {
@@ -210,6 +216,57 @@ impl<R: Recorder> Sim<'_, R> {
             rs.queue.push_back((u as u32, self.users[u].generation));
             let q = rs.queue.len() as u64;
             self.control.peak_launch_queue = self.control.peak_launch_queue.max(q);
+            let timeout = scenario.groups[self.users[u].group as usize]
+                .behaviour
+                .launch_queue_timeout_ms;
+            if timeout > 0 {
+                self.schedule_user(u, now + timeout, Step::QueueTimedOut);
+            }
+        }
+    }
+
+    /// A queued launch is given up: after `launch_queue_timeout` the user sees the launch
+    /// fail and retries like after any failed login (back-off, then a new login that resolves
+    /// the FQDN again, so the user goes home once DNS answers home). When DNS stops answering
+    /// the queue's Region (`unanswered`), the launch request is abandoned and the user logs in
+    /// again after the re-login think time. AWS documents neither a launch queue nor a client timeout: both are
+    /// failsim's modelling choices, so that capacity shortfalls cannot keep users waiting in
+    /// a failover Region for hours after their home Region is back.
+    pub(super) fn give_up_queued_launch(&mut self, now: u64, u: usize, unanswered: bool) {
+        let user = &mut self.users[u];
+        debug_assert_eq!(user.state, ClientState::Launching);
+        user.launch_wait_ms += now - user.login_started_ms;
+        self.control.launch_queue_give_ups += 1;
+        if unanswered {
+            // The user sees the launch fail and logs in again after a think time, like
+            // after a dropped session. The queue entry becomes stale with the state change
+            // (lazy removal).
+            self.start_downtime(u, self.users[u].login_started_ms);
+            self.set_state(now, u, ClientState::Waiting, NO_REGION);
+            let think = self.scenario.groups[self.users[u].group as usize]
+                .behaviour
+                .relogin_delay;
+            let t = self.user_sample(u, think);
+            self.schedule_user(u, now + t, Step::Relogin);
+        } else {
+            self.login_failed(now, u);
+        }
+    }
+
+    /// The authoritative answer changed: launches still queued in a Region the answer no
+    /// longer includes are abandoned (see [`Self::give_up_queued_launch`]).
+    pub(super) fn abandon_unanswered_launches(&mut self, now: u64) {
+        for r in 0..self.regions.len() {
+            if self.answer.includes(r as u8) || self.regions[r].queue.is_empty() {
+                continue;
+            }
+            let queued: Vec<(u32, u32)> = self.regions[r].queue.drain(..).collect();
+            for (u, g) in queued {
+                let u = u as usize;
+                if self.users[u].generation == g && self.users[u].state == ClientState::Launching {
+                    self.give_up_queued_launch(now, u, true);
+                }
+            }
         }
     }
 
@@ -218,9 +275,15 @@ impl<R: Recorder> Sim<'_, R> {
         let rspec = &scenario.regions[region as usize];
         let user = &self.users[u];
         let cold = region != user.home
-            && rspec.standby == Standby::Autostop
+            && matches!(rspec.standby, Standby::Autostop | Standby::Mrr)
             && !user.has(flag::WARMED_ELSEWHERE);
-        let (launch, resume) = (rspec.launch_time, rspec.resume_time);
+        // A stopped standby WorkSpace (Multi-Region Resilience) takes its activation time to
+        // become usable at its first launch; an AutoStop WorkSpace its resume time.
+        let resume = match rspec.standby {
+            Standby::Mrr => rspec.activation_time,
+            _ => rspec.resume_time,
+        };
+        let launch = rspec.launch_time;
         let t = self.draw(u, |r| {
             launch.sample(r) + if cold { resume.sample(r) } else { 0 }
         });
@@ -246,6 +309,8 @@ impl<R: Recorder> Sim<'_, R> {
                 let user = &mut self.users[next as usize];
                 // A user joins a launch queue in the instant its login starts.
                 user.launch_wait_ms += now - user.login_started_ms;
+                // Leaving the queue cancels the pending queue timeout.
+                user.generation = user.generation.wrapping_add(1);
                 self.regions[region as usize].launching += 1;
                 self.start_launch(now, next as usize, region);
                 break;
@@ -267,9 +332,7 @@ impl<R: Recorder> Sim<'_, R> {
 
     pub(super) fn connected(&mut self, now: u64, u: usize, region: u8) {
         self.set_state(now, u, ClientState::Connected, region);
-        let reauth = self.scenario.groups[self.users[u].group as usize]
-            .behaviour
-            .reauth_every_ms;
+        let reauth = self.reauth_period(u, region);
         let user = &mut self.users[u];
         user.connected_since_ms = now;
         user.failed_streak = 0;
@@ -285,20 +348,52 @@ impl<R: Recorder> Sim<'_, R> {
             user.failback_ms = now;
         }
         if reauth > 0 {
-            self.schedule_user(u, now + reauth, Step::Reauth);
+            self.schedule_user(u, now.saturating_add(reauth), Step::Reauth);
+        }
+        if region != self.users[u].home && self.users[u].data_age_ms == NO_DATA_AGE {
+            self.arrive_on_replica(now, u, region);
+        }
+    }
+
+    /// The user's first session on a standby WorkSpace with data replication: the data there
+    /// is the newest snapshot copied before the primary was lost (`model::client::data_age_ms`).
+    /// The WorkSpace's point on the snapshot schedule and the copy time are drawn now, so runs
+    /// without replication draw nothing extra.
+    fn arrive_on_replica(&mut self, now: u64, u: usize, region: u8) {
+        let rspec = &self.scenario.regions[region as usize];
+        let Some(replication) = rspec.replication.clone() else {
+            return;
+        };
+        let rpo = rspec.rpo_ms;
+        let every = replication.every_ms;
+        let (phase, copy) = self.draw(u, |r| {
+            (rng::uniform_ms(r, 0, every - 1), replication.copy.sample(r))
+        });
+        let user = &self.users[u];
+        let lost = user.first_disconnect_ms.min(now);
+        let age = crate::model::client::data_age_ms(now, lost, phase, every, copy);
+        self.users[u].data_age_ms = u32::try_from(age).unwrap_or(NO_DATA_AGE - 1);
+        if age > rpo {
+            self.control.users_over_rpo += 1;
         }
     }
 
     /// Periodic re-authentication (e.g. SAML session duration): the client logs in again and
     /// follows the current DNS answer; if it names another Region the user moves there.
+    /// A re-authentication that the directory or IdP cannot serve ends the session: the user
+    /// logs in again, which fails until identity is back.
     pub(super) fn reauth(&mut self, now: u64, u: usize) {
         let current = self.users[u].region;
+        if !self.identity_ok(current) {
+            self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
+            self.start_downtime(u, now);
+            self.login(now, u);
+            return;
+        }
         match self.resolve(now, u) {
             Ok(r) if r == current => {
-                let every = self.scenario.groups[self.users[u].group as usize]
-                    .behaviour
-                    .reauth_every_ms;
-                self.schedule_user(u, now + every, Step::Reauth);
+                let every = self.reauth_period(u, current);
+                self.schedule_user(u, now.saturating_add(every), Step::Reauth);
             }
             _ => {
                 self.set_state(now, u, ClientState::LoggingIn, NO_REGION);
@@ -328,12 +423,12 @@ impl<R: Recorder> Sim<'_, R> {
             user.restarts += 1;
             user.held = NO_REGION;
             user.failed_streak = 0;
-            self.schedule_user(u, now + t, Step::Login);
+            self.schedule_user(u, now.saturating_add(t), Step::Login);
             return;
         }
         let k = u32::from(self.users[u].failed_streak - 1).min(20);
         let backoff = (b.backoff_initial_ms << k).min(b.backoff_max_ms);
-        self.schedule_user(u, now + backoff, Step::Login);
+        self.schedule_user(u, now.saturating_add(backoff), Step::Login);
     }
 
     /// Sessions in `region` drop (each with probability `severity`).
@@ -361,7 +456,7 @@ impl<R: Recorder> Sim<'_, R> {
                 .behaviour
                 .detect_disconnect;
             let t = self.user_sample(u, d);
-            self.schedule_user(u, now + t, Step::Detect);
+            self.schedule_user(u, now.saturating_add(t), Step::Detect);
         }
     }
 
@@ -374,12 +469,12 @@ impl<R: Recorder> Sim<'_, R> {
                 continue;
             }
             let b = &self.scenario.groups[user.group as usize].behaviour;
-            if now >= user.dropped_ms + b.resume_window_ms {
+            if now >= user.dropped_ms.saturating_add(b.resume_window_ms) {
                 continue;
             }
             let d = b.detect_disconnect;
             let t = self.user_sample(u, d);
-            self.schedule_user(u, now + t, Step::Resume);
+            self.schedule_user(u, now.saturating_add(t), Step::Resume);
         }
     }
 

@@ -170,3 +170,114 @@ fn reauthentication_brings_users_home_after_failback() {
         away(&never)
     );
 }
+
+/// Two launches at once, 2 minutes each, in the failover Region: 300 users need 5 hours
+/// there, far longer than the 1-hour outage.
+fn starved_failover(timeout: &str) -> String {
+    client_scenario(
+        &format!("[users.behaviour]\nlaunch_queue_timeout = \"{timeout}\""),
+        OUTAGE_1H,
+        "",
+    )
+    .replace(
+        "[[region]]\nname = \"b\"\n",
+        "[[region]]\nname = \"b\"\nlaunch_concurrency = 2\nlaunch_time = \"2m\"\n",
+    )
+}
+
+#[test]
+fn queued_launches_are_abandoned_when_dns_answers_home_again() {
+    // No client timeout: only the answer returning to `a` ends the waits in b's queue.
+    let r = run_text(&starved_failover("0s"), 11);
+    let back = r.summary.get(Metric::FailbackMs).unwrap();
+    let give_ups = r.summary.get(Metric::LaunchQueueGiveUps).unwrap();
+    assert!(give_ups > 100.0, "{give_ups} queued launches abandoned");
+    assert!(
+        give_ups <= 300.0,
+        "each user abandons at most once: {give_ups}"
+    );
+    // Before the fix users waited in b's queue for hours after a was back.
+    let max_wait = r.summary.get(Metric::LaunchWaitMaxMs).unwrap();
+    assert!(
+        max_wait <= back,
+        "no wait outlives the answer: {max_wait} vs {back}"
+    );
+    let max = r.summary.get(Metric::DowntimeMaxMs).unwrap();
+    assert!(
+        max <= back + 20.0 * 60_000.0,
+        "everyone works again soon after DNS answers home: {max} vs {back}"
+    );
+    assert!(r.users.iter().all(|u| u.reconnect_ms.is_some()));
+}
+
+#[test]
+fn a_queue_timeout_makes_users_retry_and_bounds_each_wait() {
+    let never = run_text(&starved_failover("0s"), 12);
+    let five = run_text(&starved_failover("5m"), 12);
+    let give_ups = |r: &Report| r.summary.get(Metric::LaunchQueueGiveUps).unwrap();
+    assert!(
+        give_ups(&five) > give_ups(&never) + 100.0,
+        "{} vs {}",
+        give_ups(&five),
+        give_ups(&never)
+    );
+    // A give-up counts as a failed login and the retry follows DNS again.
+    let failures = |r: &Report| r.summary.get(Metric::LoginFailures).unwrap();
+    assert!(failures(&five) > failures(&never));
+    // Each stint in the queue lasts at most 5 minutes, separated by back-off, so the time
+    // users spend queueing shrinks.
+    let total_wait = |r: &Report| r.users.iter().map(|u| u.launch_wait_ms).sum::<u64>();
+    assert!(
+        total_wait(&five) < total_wait(&never),
+        "{} vs {}",
+        total_wait(&five),
+        total_wait(&never)
+    );
+}
+
+#[test]
+fn the_default_queue_timeout_is_ten_minutes() {
+    assert_eq!(
+        crate::scenario::Behaviour::DEFAULT.launch_queue_timeout_ms,
+        10 * 60_000
+    );
+}
+
+#[test]
+fn the_clients_own_cache_decides_who_follows_dns() {
+    // Users log in over the first 20 minutes; a fails at 1 h for an hour.
+    let each = run_text(&client_scenario("", OUTAGE_1H, ""), 21);
+    let lifetime = run_text(
+        &client_scenario("client_resolves = \"2h\"", OUTAGE_1H, ""),
+        21,
+    );
+    let restart = run_text(
+        &client_scenario("client_resolves = \"restart\"", OUTAGE_1H, ""),
+        21,
+    );
+    let redirected = |r: &Report| r.summary.get(Metric::UsersRedirected).unwrap();
+    assert!(redirected(&each) > 250.0, "{}", redirected(&each));
+    // A 2-hour client cache still holds a's identifier through the whole outage.
+    assert_eq!(redirected(&lifetime), 0.0);
+    // Restart-only clients fail over only after the user restarts them.
+    let restarts = restart.summary.get(Metric::ClientRestarts).unwrap();
+    assert!(restarts > 250.0, "{restarts}");
+    assert_eq!(each.summary.get(Metric::ClientRestarts), Some(0.0));
+    let p50 = |r: &Report| r.summary.get(Metric::DowntimeP50Ms).unwrap();
+    assert!(
+        p50(&restart) > p50(&each),
+        "{} vs {}",
+        p50(&restart),
+        p50(&each)
+    );
+}
+
+#[test]
+fn clients_resolve_at_each_login_by_default() {
+    let text = client_scenario("", "", "");
+    let scenario = crate::scenario::load_str(&text, "t.toml", &[]).unwrap();
+    assert_eq!(
+        scenario.groups[0].client_resolves,
+        crate::scenario::ClientResolves::EachLogin
+    );
+}

@@ -1,4 +1,6 @@
-//! CloudWatch in the run (DESIGN §4.2, facts §4): metrics publishing datapoints at their
+//! CloudWatch in the run
+//! (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html):
+//! metrics publishing datapoints at their
 //! resolution (lost while their Region's `metrics` plane fails), canaries, and alarms
 //! evaluated on their cadence, feeding the health checks that follow them. The evaluation
 //! rules are in `model::alarm`.
@@ -112,7 +114,8 @@ impl<R: Recorder> Sim<'_, R> {
                     if alarm != a {
                         continue;
                     }
-                    // Route 53 follows the alarm's data with the alarm's criteria (facts §2.2).
+                    // Route 53 follows the alarm's data with the alarm's criteria
+                    // (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html).
                     let raw = match state {
                         alarm::AlarmState::Ok => true,
                         alarm::AlarmState::Alarm => false,
@@ -147,7 +150,7 @@ impl<R: Recorder> Sim<'_, R> {
         if let Some(v) = value {
             self.metrics[m]
                 .pending
-                .push_back((now + spec.delay_ms, at, v));
+                .push_back((now.saturating_add(spec.delay_ms), at, v));
         }
         let metric = m as u16;
         self.observe(now, Observation::DatapointPublished { metric, value });

@@ -1,4 +1,4 @@
-//! DNS in the run (DESIGN §4.4-4.5): the authoritative answer as health-check status,
+//! DNS in the run (README, Model: DNS; resolvers): the authoritative answer as health-check status,
 //! record edits and domain lapses change it, and the resolution of each login through the
 //! client cache, the user's resolver and the authoritative servers.
 
@@ -25,6 +25,7 @@ impl<R: Recorder> Sim<'_, R> {
         self.answer = new;
         let answer = self.answer.clone();
         self.observe(now, Observation::AnswerChanged { answer });
+        self.abandon_unanswered_launches(now);
         let on_primary = self.answer.includes(self.primary_region);
         if !on_primary && self.control.first_fault_ms.is_some() && !self.answer_left_primary {
             self.answer_left_primary = true;
@@ -100,7 +101,8 @@ impl<R: Recorder> Sim<'_, R> {
                 } => (answer, expires_at_ms),
                 Resolution::Failed => return Err(LoginFailure::Dns),
             };
-            let cache = scenario.groups[user.group as usize].client_cache;
+            let group = &scenario.groups[user.group as usize];
+            let (cache, resolves) = (group.client_cache, group.client_resolves);
             let user = &mut self.users[u];
             match cache {
                 ClientCache::None => {}
@@ -110,8 +112,21 @@ impl<R: Recorder> Sim<'_, R> {
                 }
                 ClientCache::Fixed(life) => {
                     user.cached_answer = answer;
-                    user.cache_expires_ms = now + life;
+                    user.cache_expires_ms = now.saturating_add(life);
                 }
+            }
+            // The WorkSpaces client's own cache sits above the host's and shares its slot:
+            // the answer is kept until the later of the two expiries. (An OS entry that
+            // outlives the client's is then not handed to the client again for a fresh
+            // lifetime: a slight understatement of staleness.)
+            if let ClientResolves::Lifetime(life) = resolves {
+                let keep = if user.cached_answer == answer {
+                    user.cache_expires_ms.max(now + life)
+                } else {
+                    now + life
+                };
+                user.cached_answer = answer;
+                user.cache_expires_ms = keep;
             }
             answer
         };

@@ -1,4 +1,5 @@
-//! Faults and operator actions (`[[event]]`, DESIGN §4.1): a Region's planes failing with a
+//! Faults and operator actions (`[[event]]`, README, Model: Regions and faults): a Region's planes
+//! failing with a
 //! severity, checker partitions, DNS and resolver outages, manual record edits, disabled or
 //! inverted health checks, forced disconnects and domain lapses.
 
@@ -128,6 +129,9 @@ impl<R: Recorder> Sim<'_, R> {
                 self.lapsed = Some(hijacked);
                 self.refresh_answer(now);
             }
+            EventAction::DirectoryOutage { .. }
+            | EventAction::IdpOutage
+            | EventAction::NetworkOutage { .. } => self.identity.apply(&e.action, 1),
         }
     }
 
@@ -175,6 +179,9 @@ impl<R: Recorder> Sim<'_, R> {
                 self.inverted[health_check] = !self.inverted[health_check];
                 self.recompute_check(health_check, now);
             }
+            EventAction::DirectoryOutage { .. }
+            | EventAction::IdpOutage
+            | EventAction::NetworkOutage { .. } => self.identity.apply(&e.action, -1),
             _ => {}
         }
     }

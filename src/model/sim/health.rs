@@ -1,4 +1,6 @@
-//! Route 53 health checks in the run (DESIGN §4.3, facts §1-2): each endpoint checker's
+//! Route 53 health checks in the run
+//! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html):
+//! each endpoint checker's
 //! probes and verdict, the 18 % rule, calculated and alarm checks, disable/invert, and the
 //! propagation of a status change to DNS. The rules themselves are in `model::health`.
 

@@ -52,11 +52,18 @@ mod control_tests;
 mod dns;
 mod events;
 mod health;
+mod identity;
+#[cfg(test)]
+mod identity_tests;
 mod setup;
+#[cfg(test)]
+mod standby_tests;
 #[cfg(test)]
 mod tests;
 
-use super::client::{flag, ClientState, User, NEVER, NO_REGION};
+pub(crate) use setup::control_tick_ms;
+
+use super::client::{flag, ClientState, User, NEVER, NO_DATA_AGE, NO_REGION};
 use super::dns::DnsAnswer;
 use super::health::CheckerVerdict;
 use super::observe::{Observation, Recorder, Sample, StateCounts};
@@ -66,8 +73,8 @@ use super::{alarm, population, RunOptions};
 use crate::engine::Scheduler;
 use crate::rng::{self, EntityKind, StreamPos, Streams};
 use crate::scenario::{
-    ClientCache, EventAction, EventSpec, HealthCheckType, InsufficientData, MetricSource, Plane,
-    PlaneSet, ProbeFailure, Scenario, Standby, Zone, CHECKER_REGIONS,
+    ClientCache, ClientResolves, EventAction, EventSpec, HealthCheckType, InsufficientData,
+    MetricSource, Plane, PlaneSet, ProbeFailure, Scenario, Standby, Zone, CHECKER_REGIONS,
 };
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
@@ -81,6 +88,8 @@ enum Step {
     Relogin,
     Resume,
     Reauth,
+    /// The user has waited `launch_queue_timeout` in a launch queue and gives up.
+    QueueTimedOut,
 }
 
 /// Engine events. Kept small (16 bytes) and `Copy`: a million are pending at once.
@@ -157,7 +166,7 @@ const PLANES: [Plane; 5] = [
     Plane::Control,
 ];
 
-/// A metric's running state (DESIGN §4.2).
+/// A metric's running state: datapoints of closed periods waiting to be published.
 struct MetricState {
     /// Canary probes in the current resolution period.
     canary_ok: u32,
@@ -229,6 +238,8 @@ pub(super) struct Sim<'m, R: Recorder> {
     next_period_close_ms: u64,
     /// Passed to lookups that draw nothing (never actually read).
     idle_rng: ChaCha8Rng,
+    /// Directory, on-premises directory, network link and IdP faults in force.
+    identity: identity::IdentityFaults,
 }
 
 impl<R: Recorder> Sim<'_, R> {
@@ -286,14 +297,14 @@ impl<R: Recorder> Sim<'_, R> {
             Event::WorkEnd { user } => self.work_end(now, user as usize),
             Event::ControlTick => {
                 self.control_tick(now);
-                let next = now + self.control_tick_ms;
+                let next = now.saturating_add(self.control_tick_ms);
                 if next <= self.scenario.duration_ms {
                     self.scheduler.at(next, Event::ControlTick);
                 }
             }
             Event::SeriesTick => {
                 self.sample(now);
-                let next = now + self.scenario.series_step_ms;
+                let next = now.saturating_add(self.scenario.series_step_ms);
                 if next <= self.scenario.duration_ms {
                     self.scheduler.at(next, Event::SeriesTick);
                 }

@@ -83,6 +83,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             control_tick_ms: control_tick_ms(scenario),
             next_period_close_ms: control_tick_ms(scenario),
             idle_rng: streams.stream(EntityKind::Scenario, u64::MAX >> 8),
+            identity: identity::IdentityFaults::new(scenario),
         };
         crate::platform::advise_huge_pages(&sim.users);
         sim.init_users(options.trace_users);
@@ -122,7 +123,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 if rng::chance(&mut r, g.failover_workspaces) {
                     flags |= flag::FAILOVER_WS;
                 }
-                if rng::chance(&mut r, g.behaviour.restart_probability) {
+                // The draw happens whatever `client_resolves` says, so other draws stay put.
+                let sticky = rng::chance(&mut r, g.behaviour.restart_probability);
+                if sticky || g.client_resolves == ClientResolves::Restart {
                     flags |= flag::STICKY;
                 }
                 if trace > 0 && is_traced(global, total, u64::from(trace)) {
@@ -157,6 +160,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     reconnect_ms: NEVER,
                     failback_ms: NEVER,
                     launch_wait_ms: 0,
+                    data_age_ms: NO_DATA_AGE,
                 };
                 let u = self.users.len() as u32;
                 self.users.push(user);
@@ -180,7 +184,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
     /// the module docs of `sim`).
     pub(super) fn start(&mut self) {
         let scenario = self.scenario;
-        // Initial states at time 0 (INTERFACE §3).
+        // Initial states at time 0 (README, Output files: `timeline.csv`).
         for (i, hc) in scenario.health_checks.iter().enumerate() {
             let s = crate::model::health::effective_status(true, hc.disabled, hc.inverted);
             self.raw_status[i] = true;
@@ -196,7 +200,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             }
         }
         for alarm in 0..scenario.alarms.len() as u16 {
-            // A new alarm starts in INSUFFICIENT_DATA (facts §4.1).
+            // A new alarm starts in INSUFFICIENT_DATA, as CloudWatch starts a new alarm.
             let state = alarm::AlarmState::InsufficientData;
             self.observe(0, Observation::AlarmChanged { alarm, state });
         }
@@ -228,6 +232,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
     pub(in crate::model) fn finish(mut self, seed: u64) -> Outcome {
         let scenario = self.scenario;
         let end = scenario.duration_ms;
+        let mut standby_ms = self.control.standby_ms;
+        let mut standby_workspaces = 0;
         let users = self
             .users
             .iter()
@@ -240,6 +246,17 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 }
                 if u.state == ClientState::Connected && u.region != u.home {
                     non_home += end.saturating_sub(u.connected_since_ms);
+                    if scenario.regions[u.region as usize].standby == Standby::Mrr {
+                        standby_ms += end.saturating_sub(u.connected_since_ms);
+                    }
+                }
+                if u.has(flag::FAILOVER_WS) {
+                    standby_workspaces += scenario
+                        .regions
+                        .iter()
+                        .enumerate()
+                        .filter(|(r, spec)| *r != u.home as usize && spec.standby == Standby::Mrr)
+                        .count() as u64;
                 }
                 // Downtime is only counted inside the user's working window.
                 let window = scenario.groups[u.group as usize].session_ms.min(end);
@@ -275,9 +292,12 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     failover_workspace: u.has(flag::FAILOVER_WS),
                     launch_wait_ms: u.launch_wait_ms,
                     on_vpn: u.has(flag::ON_VPN),
+                    data_age_ms: (u.data_age_ms != NO_DATA_AGE).then_some(u64::from(u.data_age_ms)),
                 }
             })
             .collect();
+        self.control.standby_ms = standby_ms;
+        self.control.standby_workspaces = standby_workspaces;
         self.control.events_processed = self.scheduler.processed();
         Outcome {
             seed,
@@ -327,7 +347,8 @@ fn build_resolvers(scenario: &Scenario, streams: &Streams) -> (Vec<ResolverInsta
         };
         for _ in 0..count {
             // Instance behaviour: the spec itself, or one draw from the population mixture
-            // on the instance's own stream (facts §6); lookups continue that stream.
+            // on the instance's own stream (README, Model: resolver populations); lookups continue
+            // that stream.
             let mut rng = streams.stream(EntityKind::Resolver, resolvers.len() as u64);
             let behaviour = match &spec.population {
                 Some(p) => population::behaviour(p, &mut rng).expect("validated population"),
@@ -354,7 +375,7 @@ fn gcd(a: u64, b: u64) -> u64 {
 
 /// The control tick divides every metric resolution, canary probe interval and alarm
 /// evaluation cadence, so each of them happens exactly on a tick.
-fn control_tick_ms(scenario: &Scenario) -> u64 {
+pub(crate) fn control_tick_ms(scenario: &Scenario) -> u64 {
     let mut tick = 0;
     for m in &scenario.metrics {
         tick = gcd(tick, m.resolution_ms);

@@ -14,6 +14,21 @@ pub enum ClientCache {
     Fixed(u64),
 }
 
+/// When the WorkSpaces client itself re-resolves the connection alias (its TXT record):
+/// the application-level cache, above the host's `client_cache` and the resolver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientResolves {
+    /// At every login attempt (AWS: after an outage users log in again and the FQDN sends
+    /// them to the failover Region). The `restart_probability` share still holds its
+    /// identifier until restarted ("in some cases" a restart is needed).
+    EachLogin,
+    /// Only when the client starts: every client keeps the identifier it resolved until the
+    /// user restarts it (as if `restart_probability` were 1).
+    Restart,
+    /// The client keeps the identifier for this lifetime, then resolves at the next login.
+    Lifetime(u64),
+}
+
 /// A client version share.
 #[derive(Clone, Debug)]
 pub struct ClientVersion {
@@ -46,12 +61,16 @@ pub struct GroupSpec {
     pub failover_workspaces: f64,
     /// Client cache (default none).
     pub client_cache: ClientCache,
+    /// When the WorkSpaces client re-resolves the alias (default at each login).
+    pub client_resolves: ClientResolves,
     /// Schedule start (default 0 s).
     pub start_ms: u64,
     /// Logins spread uniformly over this ramp (default 30 min).
     pub ramp_ms: u64,
     /// Working session length (default 8 h).
     pub session_ms: u64,
+    /// `time_zone`: the group's UTC offset in minutes (default: `scenario.start`'s offset).
+    pub time_zone_minutes: Option<i32>,
     /// Client and user behaviour.
     pub behaviour: Behaviour,
     /// Users created in the WorkSpaces console (default false): the console mails a
@@ -70,6 +89,8 @@ impl GroupSpec {
     pub const DEFAULT_FAILOVER_WORKSPACES: f64 = 1.0;
     /// `client_cache` when not given (glibc has no cache).
     pub const DEFAULT_CLIENT_CACHE: ClientCache = ClientCache::None;
+    /// `client_resolves` when not given: at each login attempt.
+    pub const DEFAULT_CLIENT_RESOLVES: ClientResolves = ClientResolves::EachLogin;
     /// `schedule.start` when not given.
     pub const DEFAULT_START_MS: u64 = 0;
     /// `schedule.ramp` when not given: 30 min.
@@ -102,6 +123,10 @@ pub struct Behaviour {
     /// Time until a login attempt against a failed Region reports failure (default uniform
     /// 10-30 s; a modelling choice, not published).
     pub failed_login_time: Dist,
+    /// How long a client waits in a Region's launch queue (capacity) before the user gives
+    /// up and logs in again, following DNS afresh (default 10 min; 0 = waits for ever).
+    /// AWS publishes no launch queue and no client timeout: a modelling choice.
+    pub launch_queue_timeout_ms: u64,
 }
 
 impl Behaviour {
@@ -129,6 +154,7 @@ impl Behaviour {
             min_ms: 10_000,
             max_ms: 30_000,
         },
+        launch_queue_timeout_ms: 10 * 60_000,
     };
 }
 

@@ -191,13 +191,14 @@ fn routing(
             // A Region written twice is a slip of the pen; an identifier that maps to a Region
             // already in the chain is the deployment as built (the copy-paste mistake the
             // `secondary-holds-primary-identifier` lint explains), so it is simulated.
+            // Compared by name: an unknown Region has no index to compare (and with no
+            // [[region]] at all, indexing the names would panic).
             let mut seen = BTreeSet::new();
-            for (r, value) in chain.iter().zip(&values) {
-                if value.is_none() && !seen.insert(r.region) {
-                    let message = format!(
-                        "Region `{}` appears twice in the failover chain",
-                        validator.regions[r.region]
-                    );
+            let names = std::iter::once(primary.region.as_ref())
+                .chain(secondary.as_slice().iter().map(|s| s.region.as_ref()));
+            for name in names.flatten() {
+                if !seen.insert(name) {
+                    let message = format!("Region `{name}` appears twice in the failover chain");
                     validator.report(base.clone(), message);
                 }
             }

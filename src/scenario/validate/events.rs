@@ -3,7 +3,7 @@
 
 use super::fields::{at, entry, key, FieldPath, Validator};
 use crate::scenario::raw::{EventKind, RawEvent, EVENT_KEYS};
-use crate::scenario::{DnsSpec, EventAction, EventSpec, PathSeg, Plane, PlaneSet};
+use crate::scenario::{DirectoryTarget, DnsSpec, EventAction, EventSpec, PathSeg, Plane, PlaneSet};
 
 /// The events sorted by start time (ties: file order).
 pub(super) fn events(validator: &mut Validator, raw: &[RawEvent]) -> Vec<EventSpec> {
@@ -107,6 +107,40 @@ fn required_check(validator: &mut Validator, base: &FieldPath, event: &RawEvent)
     }
 }
 
+/// `directory`: a `[[directory]]` name (that Region's directory) or an on-premises directory
+/// named by an AD Connector's `on_premises` (every Region forwarding to it).
+fn directory_target(
+    validator: &mut Validator,
+    base: &FieldPath,
+    event: &RawEvent,
+) -> Option<DirectoryTarget> {
+    let Some(name) = &event.directory else {
+        validator.report(base.clone(), "a directory_outage needs `directory`");
+        return None;
+    };
+    if let Some(i) = validator.directories.iter().position(|d| d == name) {
+        return Some(DirectoryTarget::Directory(i));
+    }
+    if let Some(i) = validator.on_premises.iter().position(|d| d == name) {
+        return Some(DirectoryTarget::OnPremises(i));
+    }
+    let known: Vec<&str> = validator
+        .directories
+        .iter()
+        .chain(&validator.on_premises)
+        .map(String::as_str)
+        .collect();
+    validator.report(
+        at(base, &[key("directory")]),
+        if known.is_empty() {
+            format!("unknown directory `{name}`; none are defined ([[directory]])")
+        } else {
+            format!("unknown directory `{name}`; allowed: {}", known.join(", "))
+        },
+    );
+    None
+}
+
 /// The validated action, `None` when a reference does not resolve.
 fn action(validator: &mut Validator, base: &FieldPath, event: &RawEvent) -> Option<EventAction> {
     match event.kind {
@@ -134,6 +168,11 @@ fn action(validator: &mut Validator, base: &FieldPath, event: &RawEvent) -> Opti
         EventKind::DomainLapse => Some(EventAction::DomainLapse {
             hijacked: event.hijacked.unwrap_or(EventSpec::DEFAULT_HIJACKED),
         }),
+        EventKind::DirectoryOutage => directory_target(validator, base, event)
+            .map(|target| EventAction::DirectoryOutage { target }),
+        EventKind::IdpOutage => Some(EventAction::IdpOutage),
+        EventKind::NetworkOutage => required_region(validator, base, event)
+            .map(|region| EventAction::NetworkOutage { region }),
     }
 }
 

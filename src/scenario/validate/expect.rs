@@ -71,6 +71,15 @@ fn bound(
 ) -> Option<f64> {
     match raw? {
         NumberOrDuration::Int(n) => Some(*n as f64),
+        // `inf` would stretch a chart's axis without end and `nan` compares false with
+        // everything (shards carrying it could never be merged): refuse both.
+        NumberOrDuration::Float(f) if !f.is_finite() => {
+            validator.report(
+                at(base, &[key(field)]),
+                format!("{f} is not a finite number; allowed: a finite number (omit `{field}` for no bound)"),
+            );
+            None
+        }
         NumberOrDuration::Float(f) => Some(*f),
         NumberOrDuration::Text(t) if in_ms => validator
             .duration(at(base, &[key(field)]), t)
@@ -88,6 +97,18 @@ fn bound(
 #[cfg(test)]
 mod tests {
     use super::super::{problems_of, BASE};
+
+    #[test]
+    fn non_finite_expect_bounds_looped_for_ever() {
+        for (bound, value) in [("max", "inf"), ("min", "-inf"), ("max", "nan")] {
+            let problems = problems_of(&format!(
+                "{BASE}\n[[expect]]\nmetric = \"users\"\n{bound} = {value}\n"
+            ));
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].field, format!("expect[0].{bound}"));
+            assert!(problems[0].message.contains("is not a finite number"));
+        }
+    }
 
     #[test]
     fn an_unknown_metric_lists_the_summary_metrics() {

@@ -37,6 +37,9 @@ pub(super) struct Validator {
     pub alarms: Vec<String>,
     pub metrics: Vec<String>,
     pub resolvers: Vec<String>,
+    pub directories: Vec<String>,
+    /// On-premises directory names (filled by the directory validation).
+    pub on_premises: Vec<String>,
     /// `scenario.duration`, 0 when it is invalid.
     pub duration_ms: u64,
 }

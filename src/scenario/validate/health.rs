@@ -1,4 +1,5 @@
-//! `[[health_check]]`: Route 53 endpoint, calculated and alarm health checks (facts §1, §2).
+//! `[[health_check]]`: Route 53 endpoint, calculated and alarm health checks
+//! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html).
 //! Each type takes only its own keys; a key of another type is reported, not ignored.
 
 use super::fields::{at, entry, key, FieldPath, Validator};
@@ -225,7 +226,8 @@ fn calculated(
     }
 }
 
-/// An alarm check: Route 53 accepts only standard-resolution alarms with M = N (facts §2.2).
+/// An alarm check: Route 53 accepts only standard-resolution alarms with M = N
+/// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html).
 fn alarm(
     validator: &mut Validator,
     base: &FieldPath,

@@ -8,6 +8,7 @@
 mod alias;
 mod cloudwatch;
 mod cost;
+mod directories;
 mod dns;
 mod events;
 mod expect;
@@ -23,6 +24,11 @@ use fields::{at, key, FieldPath, Validator};
 pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let mut validator = Validator::default();
     let (duration_ms, series_step_ms) = scenario_table(&mut validator, raw);
+    let start = raw.scenario.start.as_ref().and_then(|text| {
+        crate::time::parse_instant(text)
+            .map_err(|e| validator.report(vec![key("scenario"), key("start")], e))
+            .ok()
+    });
     validator.duration_ms = duration_ms;
     names(&mut validator, raw);
     let regions = regions::regions(&mut validator, &raw.region);
@@ -32,7 +38,9 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let alias = alias::alias(&mut validator, &raw.alias, &raw.dns.fqdn);
     let dns = dns::dns(&mut validator, &raw.dns, alias.as_ref());
     let resolvers = dns::resolvers(&mut validator, &raw.resolver);
-    let groups = users::groups(&mut validator, &raw.users, &resolvers);
+    let (directories, on_premises) = directories::directories(&mut validator, &raw.directory);
+    let mut groups = users::groups(&mut validator, &raw.users, &resolvers);
+    users::working_hours(&mut validator, &raw.users, &mut groups, start);
     if let Some(alias) = &alias {
         alias::workspaces_behind(&mut validator, alias, &groups);
     }
@@ -46,6 +54,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         name: raw.scenario.name.clone(),
         seed: raw.scenario.seed.unwrap_or(Scenario::DEFAULT_SEED),
         duration_ms,
+        start,
         series_step_ms,
         regions,
         metrics,
@@ -53,6 +62,8 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         health_checks,
         dns,
         resolvers,
+        directories,
+        on_premises,
         groups,
         events,
         expectations,
@@ -72,6 +83,15 @@ fn scenario_table(validator: &mut Validator, raw: &RawScenario) -> (u64, u64) {
         raw.scenario.series_step.as_ref(),
         Scenario::DEFAULT_SERIES_STEP_MS,
     );
+    if duration_ms > Scenario::MAX_DURATION_MS {
+        validator.report(
+            at(&base, &[key("duration")]),
+            format!(
+                "is longer than a year; allowed: at most {} (366 days)",
+                crate::time::format_ms(Scenario::MAX_DURATION_MS)
+            ),
+        );
+    }
     if duration_ms > 0 && duration_ms / series_step_ms > 1_000_000 {
         validator.report(at(&base, &[key("series_step")]), "gives more than a million series rows; allowed: a step of at least duration / 1,000,000");
     }
@@ -86,9 +106,11 @@ fn names(validator: &mut Validator, raw: &RawScenario) {
     validator.health_checks =
         validator.unique_names("health_check", raw.health_check.iter().map(|h| &h.name));
     validator.resolvers = validator.unique_names("resolver", raw.resolver.iter().map(|r| &r.name));
+    validator.directories =
+        validator.unique_names("directory", raw.directory.iter().map(|d| &d.name));
     validator.unique_names("users", raw.users.iter().map(|u| &u.name));
     validator.unique_names("event", raw.event.iter().map(|e| &e.name));
-    // Compact per-entity state stores these as small integers (DESIGN §6).
+    // Compact per-entity state stores these as small integers.
     for (count, table, max) in [
         (raw.region.len(), "region", 250usize),
         (raw.health_check.len(), "health_check", 65_535),

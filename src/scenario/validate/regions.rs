@@ -1,8 +1,8 @@
 //! `[[region]]`: launch capacity and standby WorkSpaces of each AWS Region.
 
-use super::fields::{at, entry, key, Validator};
+use super::fields::{at, entry, key, FieldPath, Validator};
 use crate::scenario::raw::RawRegion;
-use crate::scenario::RegionSpec;
+use crate::scenario::{RegionSpec, Replication, Standby};
 
 pub(super) fn regions(validator: &mut Validator, raw: &[RawRegion]) -> Vec<RegionSpec> {
     let mut regions = Vec::new();
@@ -24,9 +24,63 @@ pub(super) fn regions(validator: &mut Validator, raw: &[RawRegion]) -> Vec<Regio
                 region.resume_time.as_ref(),
                 RegionSpec::DEFAULT_RESUME_TIME,
             ),
+            activation_time: validator.dist_or(
+                at(&base, &[key("activation_time")]),
+                region.activation_time.as_ref(),
+                RegionSpec::DEFAULT_ACTIVATION_TIME,
+            ),
+            replication: replication(validator, &base, region),
+            rpo_ms: validator.duration_or(
+                at(&base, &[key("rpo")]),
+                region.rpo.as_ref(),
+                RegionSpec::DEFAULT_RPO_MS,
+            ),
         });
     }
     regions
+}
+
+/// Data replication: only standby WorkSpaces (`standby = "mrr"`) replicate, and only when
+/// `data_replication = true`; the snapshot keys need it.
+fn replication(
+    validator: &mut Validator,
+    base: &FieldPath,
+    region: &RawRegion,
+) -> Option<Replication> {
+    let mrr = region.standby == Some(Standby::Mrr);
+    let on = region.data_replication.unwrap_or(false);
+    if on && !mrr {
+        validator.report(
+            at(base, &[key("data_replication")]),
+            "needs standby = \"mrr\" (data replication is a Multi-Region Resilience add-on for standby WorkSpaces)",
+        );
+    }
+    for (name, given) in [
+        ("snapshot_every", region.snapshot_every.is_some()),
+        ("snapshot_copy", region.snapshot_copy.is_some()),
+    ] {
+        if given && !(on && mrr) {
+            validator.report(
+                at(base, &[key(name)]),
+                "needs data_replication = true (and standby = \"mrr\")",
+            );
+        }
+    }
+    if !(on && mrr) {
+        return None;
+    }
+    let every_ms = match &region.snapshot_every {
+        Some(text) => validator
+            .positive_duration(at(base, &[key("snapshot_every")]), text)
+            .unwrap_or(Replication::DEFAULT_EVERY_MS),
+        None => Replication::DEFAULT_EVERY_MS,
+    };
+    let copy = validator.dist_or(
+        at(base, &[key("snapshot_copy")]),
+        region.snapshot_copy.as_ref(),
+        Replication::DEFAULT_COPY,
+    );
+    Some(Replication { every_ms, copy })
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 use super::fields::{at, entry, key, FieldPath, Validator};
 use crate::scenario::raw::{RawBehaviour, RawSchedule, RawUsers};
 use crate::scenario::{
-    Behaviour, ClientCache, ClientVersion, GroupSpec, PathSeg, ResolverSpec, MIN_REDIRECT_CLIENT,
+    Behaviour, ClientCache, ClientResolves, ClientVersion, GroupSpec, PathSeg, ResolverSpec,
+    MIN_REDIRECT_CLIENT,
 };
 use crate::time::parse_duration;
 use std::collections::BTreeMap;
@@ -39,6 +40,7 @@ pub(super) fn groups(
         let client_versions = client_versions(validator, &base, group.client_versions.as_ref());
         let group_resolvers = group_resolvers(validator, &base, group, resolvers);
         let client_cache = client_cache(validator, &base, group.client_cache.as_deref());
+        let client_resolves = client_resolves(validator, &base, group.client_resolves.as_deref());
         let (start_ms, ramp_ms, session_ms) = schedule(validator, &base, group.schedule.as_ref());
         let behaviour = behaviour(validator, &base, group.behaviour.as_ref());
         groups.push(GroupSpec {
@@ -57,9 +59,11 @@ pub(super) fn groups(
                     validator.share(at(&base, &[key("failover_workspaces")]), x)
                 }),
             client_cache,
+            client_resolves,
             start_ms,
             ramp_ms,
             session_ms,
+            time_zone_minutes: None,
             behaviour,
             created_in_console: group.created_in_console.unwrap_or(false),
         });
@@ -191,6 +195,91 @@ fn client_cache(validator: &mut Validator, base: &FieldPath, raw: Option<&str>) 
     }
 }
 
+fn client_resolves(
+    validator: &mut Validator,
+    base: &FieldPath,
+    raw: Option<&str>,
+) -> ClientResolves {
+    match raw {
+        None => GroupSpec::DEFAULT_CLIENT_RESOLVES,
+        Some("each_login") => ClientResolves::EachLogin,
+        Some("restart") => ClientResolves::Restart,
+        Some(text) => match parse_duration(text) {
+            Ok(lifetime) if lifetime > 0 => ClientResolves::Lifetime(lifetime),
+            _ => {
+                validator.report(at(base, &[key("client_resolves")]), format!("`{text}` is not a re-resolution rule; allowed: \"each_login\", \"restart\" or a lifetime such as \"15m\""));
+                ClientResolves::EachLogin
+            }
+        },
+    }
+}
+
+/// `time_zone` and `working_hours`: a group working `09:00-17:00` in its own time zone gets
+/// its schedule from `scenario.start`. With the start's local time of day `t0` and the hours
+/// `[ws, we)`: before `ws` the group starts at `ws` (session `we - ws`); inside the hours it
+/// is at work from time 0 until `we`; after `we` it starts at `ws` the next day. Offsets are
+/// fixed (no daylight-saving rules: write the offset in force on the day).
+pub(super) fn working_hours(
+    validator: &mut Validator,
+    raw: &[RawUsers],
+    groups: &mut [GroupSpec],
+    start: Option<crate::time::Instant>,
+) {
+    for (i, (group, spec)) in raw.iter().zip(groups.iter_mut()).enumerate() {
+        let base = entry("users", i);
+        if let Some(tz) = &group.time_zone {
+            match crate::time::parse_offset(tz) {
+                Ok(minutes) => spec.time_zone_minutes = Some(minutes),
+                Err(e) => validator.report(at(&base, &[key("time_zone")]), e),
+            }
+        }
+        let Some(hours) = &group.working_hours else {
+            continue;
+        };
+        let path = at(&base, &[key("working_hours")]);
+        let Some(start) = start else {
+            validator.report(
+                path,
+                "needs scenario.start (the instant of time 0) to place the hours",
+            );
+            continue;
+        };
+        let schedule = group.schedule.as_ref();
+        if schedule.is_some_and(|s| s.start.is_some() || s.session.is_some()) {
+            validator.report(
+                path.clone(),
+                "give either working_hours or schedule.start/schedule.session, not both",
+            );
+        }
+        let Some((ws, we)) = parse_hours(hours) else {
+            validator.report(path, format!("`{hours}` is not a span of hours; allowed: \"HH:MM-HH:MM\" with the end after the start, e.g. \"09:00-17:00\""));
+            continue;
+        };
+        let offset = spec.time_zone_minutes.unwrap_or(start.offset_minutes);
+        let t0 = start.time_of_day_ms(offset);
+        let day = 86_400_000;
+        (spec.start_ms, spec.session_ms) = if t0 < ws {
+            (ws - t0, we - ws)
+        } else if t0 < we {
+            (0, we - t0)
+        } else {
+            (ws + day - t0, we - ws)
+        };
+    }
+}
+
+/// `"09:00-17:00"` -> local milliseconds since midnight `(start, end)`, end after start.
+fn parse_hours(text: &str) -> Option<(u64, u64)> {
+    let clock = |t: &str| -> Option<u64> {
+        let (h, m) = t.trim().split_once(':')?;
+        let (h, m): (u64, u64) = (h.parse().ok()?, m.parse().ok()?);
+        (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some((h * 60 + m) * 60_000)
+    };
+    let (a, b) = text.split_once('-')?;
+    let (a, b) = (clock(a)?, clock(b)?);
+    (b > a).then_some((a, b))
+}
+
 /// `(start_ms, ramp_ms, session_ms)`.
 fn schedule(
     validator: &mut Validator,
@@ -288,6 +377,11 @@ fn behaviour(validator: &mut Validator, base: &FieldPath, raw: Option<&RawBehavi
         raw.failed_login_time.as_ref(),
         default.failed_login_time,
     );
+    behaviour.launch_queue_timeout_ms = validator.duration_or(
+        at(&path, &[key("launch_queue_timeout")]),
+        raw.launch_queue_timeout.as_ref(),
+        default.launch_queue_timeout_ms,
+    );
     behaviour
 }
 
@@ -384,5 +478,56 @@ mod tests {
         let text = BASE.replace("count = 10", "count = 10\nschedule = { start = \"2h\" }");
         let problems = problems_of(&text);
         assert_eq!(problems[0].field, "users.staff.schedule.start");
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::super::{problems_of, BASE};
+
+    /// BASE starting 2026-03-02 09:00 Pacific, with a second group `london`.
+    fn with_start(london: &str) -> String {
+        BASE.replace(
+            "duration = \"1h\"",
+            "duration = \"1h\"\nstart = \"2026-03-02T09:00:00-08:00\"",
+        ) + &format!("[[users]]\nname = \"london\"\ncount = 5\nhome = \"east\"\n{london}\n")
+    }
+
+    #[test]
+    fn working_hours_are_placed_in_each_groups_time_zone() {
+        const H: u64 = 3_600_000;
+        let load =
+            |london: &str| crate::scenario::load_str(&with_start(london), "t.toml", &[]).unwrap();
+        // 09:00 Pacific is 17:00 in London: a 09:00-17:00 day there starts tomorrow, in 16 h.
+        let s = load("time_zone = \"+00:00\"\nworking_hours = \"09:00-17:00\"");
+        let london = s.groups.iter().find(|g| g.name == "london").unwrap();
+        assert_eq!((london.start_ms, london.session_ms), (16 * H, 8 * H));
+        // An evening shift in London is under way: at work from time 0 until 22:00.
+        let s = load("time_zone = \"+00:00\"\nworking_hours = \"14:00-22:00\"");
+        let london = s.groups.iter().find(|g| g.name == "london").unwrap();
+        assert_eq!((london.start_ms, london.session_ms), (0, 5 * H));
+        // Without a time zone, the start's offset: 10:00-18:00 Pacific starts in 1 h.
+        let s = load("working_hours = \"10:00-18:00\"");
+        let london = s.groups.iter().find(|g| g.name == "london").unwrap();
+        assert_eq!((london.start_ms, london.session_ms), (H, 8 * H));
+    }
+
+    #[test]
+    fn working_hours_need_a_start_and_well_formed_hours() {
+        let no_start = format!("{BASE}[[users]]\nname = \"x\"\ncount = 1\nhome = \"west\"\nworking_hours = \"09:00-17:00\"\n");
+        let problems = problems_of(&no_start);
+        assert_eq!(problems[0].field, "users.x.working_hours");
+        assert!(problems[0].message.starts_with("needs scenario.start"));
+        let problems = problems_of(&with_start(
+            "working_hours = \"17:00-09:00\"\ntime_zone = \"UTC\"",
+        ));
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert!(fields.contains(&"users.london.working_hours"), "{fields:?}");
+        assert!(fields.contains(&"users.london.time_zone"), "{fields:?}");
+        let bad_start = BASE.replace(
+            "duration = \"1h\"",
+            "duration = \"1h\"\nstart = \"2026-03-02 09:00\"",
+        );
+        assert_eq!(problems_of(&bad_start)[0].field, "scenario.start");
     }
 }
