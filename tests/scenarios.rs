@@ -61,3 +61,75 @@ fn internet_resolvers_recover_slower_with_a_300s_ttl() {
         p50(&fast)
     );
 }
+
+#[test]
+fn us_east_1_2025_a_routing_control_fails_over_hours_before_a_record_edit() {
+    // The operator decides at 0:48 (30 min into the event). The routing control commits at
+    // once through the ARC cluster (4 of 5 Regions up); the record edit waits for the Route 53
+    // control plane, down with DynamoDB until 3:10.
+    let small = ["--set", "users.americas.count=200"];
+    let rc = summary_of(
+        "scenarios/us-east-1-2025-10-20.toml",
+        &[
+            small[0],
+            small[1],
+            "--set",
+            "dns.routing.primary.health_check=rc-east",
+        ],
+    );
+    let manual = summary_of("scenarios/us-east-1-2025-10-20-manual.toml", &small);
+    // Time-to figures count from the first fault at 0:18.
+    assert_eq!(metric(&rc, "dns_failover_ms"), Some(30 * 60_000 + 10_000));
+    let edit = metric(&manual, "dns_failover_ms").unwrap();
+    assert!(edit >= (3 * 60 + 10 - 18) * 60_000, "{edit}");
+    let (rc_p95, manual_p95) = (
+        metric(&rc, "downtime_p95_ms").unwrap(),
+        metric(&manual, "downtime_p95_ms").unwrap(),
+    );
+    assert!(rc_p95 * 3 < manual_p95, "{rc_p95} vs {manual_p95}");
+    // Health checks fail over within minutes, without the operator.
+    for check in ["east-endpoint", "east-alarm"] {
+        let s = summary_of(
+            "scenarios/us-east-1-2025-10-20.toml",
+            &[
+                small[0],
+                small[1],
+                "--set",
+                &format!("dns.routing.primary.health_check={check}"),
+            ],
+        );
+        assert!(
+            metric(&s, "dns_failover_ms").unwrap() < 5 * 60_000,
+            "{check}"
+        );
+    }
+}
+
+#[test]
+fn us_east_1_2025_the_manual_variant_differs_only_in_the_operator_and_the_primary() {
+    let read = |p: &str| {
+        let text = std::fs::read_to_string(repo(p)).unwrap();
+        let body: Vec<String> = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        let cut = body
+            .iter()
+            .position(|l| l.starts_with("kind = \"set_"))
+            .unwrap();
+        body[..cut].join("\n")
+    };
+    let main = read("scenarios/us-east-1-2025-10-20.toml")
+        .replace(
+            "routing = { policy = \"failover\", primary = { region = \"us-east-1\", health_check = \"east-endpoint\" }, secondary = { region = \"us-west-2\", health_check = \"rc-west\" } }",
+            "routing = { policy = \"simple\", region = \"us-east-1\" }",
+        )
+        .replace(
+            "a us-east-1 primary\"",
+            "a us-east-1 primary by editing the record\"",
+        );
+    let manual = read("scenarios/us-east-1-2025-10-20-manual.toml");
+    let strip_last_event_name = |s: &str| s.rsplit_once("[[event]]").unwrap().0.to_string();
+    assert_eq!(strip_last_event_name(&main), strip_last_event_name(&manual));
+}

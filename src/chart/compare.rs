@@ -142,6 +142,7 @@ impl Chart for CompareTimelineInput {
         let ts = TimeScale {
             left,
             right,
+            start_ms: 0,
             end_ms: self.duration_ms.max(60_000),
         };
         let ys = CountScale {

@@ -6,17 +6,20 @@
 use plotters::prelude::{Color, DrawingBackend};
 
 use super::kit::{
-    simplify, text_width, thousands, Align, Canvas, Drawn, TextLook, HEIGHT, LABEL_SIZE, MARGIN,
-    WIDTH,
+    fit_text, simplify, text_width, thousands, Align, Canvas, Drawn, TextLook, HEIGHT, LABEL_SIZE,
+    MARGIN, WIDTH,
 };
 use super::layout::{
     draw_heading, draw_legend, draw_line_labels, draw_message, legend_width, place_line_labels,
     LegendEntry, LineLabel, Swatch, MARKER_ROW_HEIGHT,
 };
-use super::palette::{CDF_LINE, GRID, INK, MUTED, PERCENTILE_COLOUR, SWEEP_LINE_COLOURS, WHITE};
+use super::palette::{
+    CDF_LINE, CENSORED_COLOUR, EXPECT_BOUND, GRID, INK, MUTED, PERCENTILE_COLOUR,
+    SWEEP_LINE_COLOURS, WHITE,
+};
 use super::scale::{proportional_px, time_step, CountScale, TimeScale};
 use super::Chart;
-use crate::time::{format_duration_whole_seconds, format_minutes_seconds};
+use crate::time::{format_clock_minutes, format_duration_whole_seconds, format_minutes_seconds};
 
 /// Points of the downtime CDF drawn exactly; above this the CDF is sampled on a grid of
 /// [`CDF_GRID`] steps, finer than one pixel.
@@ -36,6 +39,18 @@ pub struct DowntimeInput {
     pub censored: u64,
     /// One curve per cohort, drawn when there are at least two.
     pub cohorts: Vec<CohortCurve>,
+    /// Target lines across the downtime axis, e.g. an `[[expect]]` bound on a downtime
+    /// percentile or a recovery-time objective.
+    pub targets: Vec<DowntimeTarget>,
+}
+
+/// A vertical target line on the downtime CDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DowntimeTarget {
+    /// Where, in milliseconds of downtime.
+    pub at_ms: u64,
+    /// Label, e.g. `expect downtime_p95_ms <= 10m`.
+    pub label: String,
 }
 
 /// The downtimes of one cohort's affected users.
@@ -77,6 +92,21 @@ fn subtitle(sorted: &[u64]) -> String {
     }
 }
 
+/// Past this axis length the downtime axis reads in hours (`h:mm`), not minutes.
+const HOURS_AXIS_FROM_MS: u64 = 2 * 3_600_000;
+
+/// A tick label and the axis title's unit for a downtime axis ending at `end_ms` with
+/// ticks `step` apart: minutes, `m:ss` below a minute, or `h:mm` for long tails.
+fn downtime_tick(t: u64, end_ms: u64, step: u64) -> (String, &'static str) {
+    if end_ms > HOURS_AXIS_FROM_MS {
+        (format_clock_minutes(t), "h:mm")
+    } else if step % 60_000 == 0 {
+        ((t / 60_000).to_string(), "minutes")
+    } else {
+        (format_minutes_seconds(t), "m:ss")
+    }
+}
+
 /// The downtime axis from `left` to `right` for downtimes up to `max_ms`, and its tick
 /// spacing.
 pub(super) fn downtime_scale(max_ms: u64, (left, right): (i32, i32)) -> (TimeScale, u64) {
@@ -90,6 +120,7 @@ pub(super) fn downtime_scale(max_ms: u64, (left, right): (i32, i32)) -> (TimeSca
     let ts = TimeScale {
         left,
         right,
+        start_ms: 0,
         end_ms,
     };
     (ts, step)
@@ -158,11 +189,7 @@ fn draw_downtime_ticks<DB: DrawingBackend>(
             canvas.line(vec![(x, ys.top), (x, ys.bottom)], GRID.to_rgba(), 1)?;
         }
         canvas.line(vec![(x, ys.bottom), (x, ys.bottom + 6)], INK.to_rgba(), 1)?;
-        let label = if step % 60_000 == 0 {
-            (t / 60_000).to_string()
-        } else {
-            format_minutes_seconds(t)
-        };
+        let (label, _) = downtime_tick(t, ts.end_ms, step);
         canvas.text(
             &label,
             (x, ys.bottom + 10),
@@ -188,13 +215,9 @@ pub(super) fn draw_axes<DB: DrawingBackend>(
     draw_downtime_ticks(canvas, ts, ys, step)?;
     canvas.line(vec![(left, top), (left, bottom)], INK.to_rgba(), 1)?;
     canvas.line(vec![(left, bottom), (right, bottom)], INK.to_rgba(), 1)?;
-    let x_title = if step % 60_000 == 0 {
-        "downtime per affected user (minutes)"
-    } else {
-        "downtime per affected user (m:ss)"
-    };
+    let (_, unit) = downtime_tick(0, ts.end_ms, step);
     canvas.text(
-        x_title,
+        &format!("downtime per affected user ({unit})"),
         ((left + right) / 2, bottom + 40),
         TextLook::new(LABEL_SIZE, MUTED).align(Align::Center),
     )?;
@@ -270,6 +293,30 @@ impl DowntimeInput {
     }
 }
 
+/// Users still down at the end: their downtime is a lower bound, so the top of the CDF
+/// from `n - censored` up is theirs. A dotted line marks where they start, labelled.
+fn draw_censored<DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    censored: u64,
+    ts: TimeScale,
+    ys: CountScale,
+) -> Drawn {
+    if censored == 0 {
+        return Ok(());
+    }
+    let y = ys.y(ys.max - censored);
+    canvas.dashed_hline((ts.left, ts.right), y, CENSORED_COLOUR.to_rgba(), 2, (3, 4))?;
+    canvas.text(
+        &format!(
+            "above: {} still down at the end (downtime so far)",
+            thousands(censored)
+        ),
+        // Below the line, unless it lies on the axis (every user still down).
+        (ts.left + 8, if y > ys.bottom - 30 { y - 26 } else { y + 6 }),
+        TextLook::new(LABEL_SIZE, CENSORED_COLOUR),
+    )
+}
+
 impl Chart for DowntimeInput {
     fn size(&self) -> (u32, u32) {
         (WIDTH, HEIGHT)
@@ -304,10 +351,20 @@ impl Chart for DowntimeInput {
                 ((left + right) / 2, (top + bottom) / 2),
             );
         };
-        let (ts, step) = downtime_scale(max, (left, right));
+        let target_max = self.targets.iter().map(|t| t.at_ms).max().unwrap_or(0);
+        let (ts, step) = downtime_scale(max.max(target_max), (left, right));
 
-        // Percentiles: labelled in rows above the plot, like timeline markers.
+        // Percentiles and targets: labelled in rows above the plot, like timeline markers.
         let (percentiles, mut labels) = percentile_labels(&sorted, ts);
+        labels.extend(self.targets.iter().map(|t| {
+            LineLabel::new(
+                ts.x(t.at_ms),
+                fit_text(&t.label, LABEL_SIZE, 500),
+                EXPECT_BOUND,
+                (4, 3),
+            )
+        }));
+        labels.sort_by_key(|l| l.x);
         let rows = place_line_labels(&mut labels, (MARGIN, width - MARGIN), 3);
         let rows_bottom = heading_bottom + rows as i32 * MARKER_ROW_HEIGHT;
         let top = rows_bottom + 16;
@@ -333,6 +390,7 @@ impl Chart for DowntimeInput {
             draw_legend(canvas, &legend, (right + 24, top))?;
         }
         canvas.line(cdf_points(&sorted, ts, ys), CDF_LINE.to_rgba(), 3)?;
+        draw_censored(canvas, self.censored.min(n), ts, ys)?;
 
         // Percentile lines over the curve, with a dot where each meets it.
         draw_line_labels(canvas, &labels, rows_bottom, (top, bottom))?;

@@ -53,7 +53,7 @@ impl FaultRows {
     pub(super) fn layout(faults: &[FaultWindow], ts: TimeScale, right_limit: i32) -> FaultRows {
         let mut sorted: Vec<&FaultWindow> = faults
             .iter()
-            .filter(|f| f.end_ms > f.start_ms && f.start_ms < ts.end_ms)
+            .filter(|f| f.end_ms > f.start_ms && ts.overlaps(f.start_ms, f.end_ms))
             .collect();
         sorted.sort_by_key(|f| (f.start_ms, f.end_ms));
         let mut placed = Vec::new();
@@ -143,7 +143,7 @@ pub(super) fn shade_faults<DB: DrawingBackend>(
     fill: bool,
 ) -> Drawn {
     for f in faults {
-        if f.end_ms <= f.start_ms || f.start_ms >= ts.end_ms {
+        if f.end_ms <= f.start_ms || !ts.overlaps(f.start_ms, f.end_ms) {
             continue;
         }
         let (x0, x1) = (ts.x(f.start_ms), ts.x(f.end_ms));

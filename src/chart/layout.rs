@@ -348,8 +348,8 @@ pub(super) fn draw_time_axis<DB: DrawingBackend>(
     // Room for the widest label (the last one) plus a gap, and at least 90 px per tick.
     let tick_w = (text_width(&format_clock(ts.end_ms), LABEL_SIZE) + 24).max(90);
     let max_ticks = ((ts.right - ts.left) / tick_w).max(1) as u64;
-    let step = time_step(ts.end_ms, max_ticks);
-    let mut t = 0;
+    let step = time_step(ts.end_ms - ts.start_ms.min(ts.end_ms), max_ticks);
+    let mut t = ts.start_ms.div_ceil(step) * step;
     while t <= ts.end_ms {
         let x = ts.x(t);
         if let Some(top) = grid_top {

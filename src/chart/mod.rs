@@ -47,7 +47,7 @@ use plotters::prelude::{BitMapBackend, DrawingBackend, IntoDrawingArea, SVGBacke
 use kit::{register_font, Canvas, Drawn};
 
 pub use compare::{CompareDowntimeInput, CompareTimelineInput, CountsAt};
-pub use downtime::{CohortCurve, DowntimeInput};
+pub use downtime::{CohortCurve, DowntimeInput, DowntimeTarget};
 pub use faults::FaultWindow;
 pub use sweep::{SweepInput, SweepLine, SweepPoint};
 pub use timeline::{Marker, MarkerKind, StackedSeries, TimelineInput};

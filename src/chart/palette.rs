@@ -59,7 +59,10 @@ pub(super) const ALARM_MARKER: RGBColor = RGBColor(140, 81, 10);
 pub(super) const DNS_ANSWER_MARKER: RGBColor = RGBColor(0, 0, 0);
 pub(super) const ACTION_MARKER: RGBColor = RGBColor(80, 80, 80);
 
-/// `[[expect]]` bound lines on the sweep chart.
+/// The line and label marking users still down at the end on the downtime CDF.
+pub(super) const CENSORED_COLOUR: RGBColor = RGBColor(90, 90, 90);
+
+/// `[[expect]]` bound lines on the sweep chart and target lines on the downtime CDF.
 pub(super) const EXPECT_BOUND: RGBColor = RGBColor(150, 40, 30);
 
 /// Opacity of the sweep chart's confidence bands.

@@ -65,17 +65,31 @@ pub(super) fn proportional_px(v: u64, max: u64, span: i32) -> i32 {
     ((v * span_u + u128::from(max) / 2) / u128::from(max)) as i32
 }
 
-/// Maps scenario time onto the horizontal pixel range `[left, right]`.
+/// Maps scenario time in `[start_ms, end_ms]` onto the horizontal pixel range
+/// `[left, right]`; times outside the window are clamped to its edges.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct TimeScale {
     pub(super) left: i32,
     pub(super) right: i32,
+    /// The time at `left`: 0, or the start of a zoomed window.
+    pub(super) start_ms: u64,
     pub(super) end_ms: u64,
 }
 
 impl TimeScale {
     pub(super) fn x(&self, t_ms: u64) -> i32 {
-        self.left + proportional_px(t_ms, self.end_ms, self.right - self.left)
+        let span = self.end_ms.saturating_sub(self.start_ms);
+        self.left
+            + proportional_px(
+                t_ms.saturating_sub(self.start_ms),
+                span,
+                self.right - self.left,
+            )
+    }
+
+    /// Whether `[from_ms, to_ms)` overlaps the window.
+    pub(super) fn overlaps(&self, from_ms: u64, to_ms: u64) -> bool {
+        to_ms > self.start_ms && from_ms < self.end_ms
     }
 }
 

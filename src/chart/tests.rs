@@ -181,6 +181,7 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
             marker(DNS_FAILBACK, MarkerKind::DnsAnswer, "DNS -> us-west-2"),
         ],
         duration_ms: DURATION,
+        start_ms: 0,
     };
     let (slow, fast): (Vec<u64>, Vec<u64>) = downtimes_ms.iter().partition(|&&d| d > 20 * 60_000);
     let downtime = DowntimeInput {
@@ -197,11 +198,16 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
                 downtimes_ms: slow,
             },
         ],
+        targets: vec![crate::chart::DowntimeTarget {
+            at_ms: 10 * 60_000,
+            label: "expect downtime_p95_ms <= 10m".to_string(),
+        }],
     };
     let users = UsersInput {
         title: "Traced users: us-west-2 outage, seed 7".to_string(),
         lanes,
         duration_ms: DURATION,
+        start_ms: 0,
         faults: sample_faults(),
         regions: vec!["us-west-2".to_string(), "us-east-1".to_string()],
     };
@@ -361,6 +367,7 @@ fn svg_names_the_font_and_carries_the_labels() {
         downtimes_ms: vec![90_000],
         censored: 0,
         cohorts: vec![],
+        targets: vec![],
     };
     render_downtime(&one, ImageFormat::Svg, &path).unwrap();
     let svg = std::fs::read_to_string(&path).unwrap();
@@ -373,6 +380,7 @@ fn svg_names_the_font_and_carries_the_labels() {
         downtimes_ms: vec![],
         censored: 0,
         cohorts: vec![],
+        targets: vec![],
     };
     render_downtime(&none, ImageFormat::Svg, &path).unwrap();
     let svg = std::fs::read_to_string(&path).unwrap();
@@ -417,6 +425,7 @@ fn timeline_edge_cases_render_without_panicking() {
         faults: vec![],
         markers: vec![],
         duration_ms: 0,
+        start_ms: 0,
     };
     render_both(&empty_timeline, "timeline-empty", dir, keep);
     let odd_timeline = TimelineInput {
@@ -458,6 +467,7 @@ fn timeline_edge_cases_render_without_panicking() {
             }])
             .collect(),
         duration_ms: 0,
+        start_ms: 0,
     };
     render_both(&odd_timeline, "timeline-odd", dir, keep);
     let one_point = TimelineInput {
@@ -490,6 +500,7 @@ fn downtime_edge_cases_render_without_panicking() {
             downtimes_ms,
             censored: 0,
             cohorts: vec![],
+            targets: vec![],
         };
         render_both(&input, name, dir, keep);
     }
@@ -503,6 +514,7 @@ fn users_edge_cases_render_without_panicking() {
         title: "nobody traced".to_string(),
         lanes: vec![],
         duration_ms: 0,
+        start_ms: 0,
         faults: vec![],
         regions: vec![],
     };
@@ -534,6 +546,7 @@ fn users_edge_cases_render_without_panicking() {
             ],
         }],
         duration_ms: 0,
+        start_ms: 0,
         faults: sample_faults(),
         regions: vec![],
     };
@@ -552,6 +565,7 @@ fn users_edge_cases_render_without_panicking() {
             })
             .collect(),
         duration_ms: 400_000,
+        start_ms: 0,
         faults: vec![],
         regions: vec![],
     };

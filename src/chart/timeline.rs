@@ -118,8 +118,11 @@ pub struct TimelineInput {
     pub faults: Vec<FaultWindow>,
     /// Control-plane markers.
     pub markers: Vec<Marker>,
-    /// Length of the time axis; 0 means "up to the last sample, marker or fault".
+    /// End of the time axis; 0 means "up to the last sample, marker or fault".
     pub duration_ms: u64,
+    /// Start of the time axis: 0, or the start of a zoomed window (e.g. the incident).
+    /// Samples, faults and markers outside `[start_ms, duration_ms]` are clipped.
+    pub start_ms: u64,
 }
 
 /// Which colour a band gets, from its label.
@@ -249,7 +252,7 @@ impl TimelineInput {
         let mut markers: Vec<&Marker> = self
             .markers
             .iter()
-            .filter(|m| m.at_ms <= ts.end_ms)
+            .filter(|m| m.at_ms >= ts.start_ms && m.at_ms <= ts.end_ms)
             .collect();
         markers.sort_by_key(|m| (m.at_ms, m.kind));
         let mut labels: Vec<LineLabel> = markers
@@ -268,17 +271,35 @@ impl TimelineInput {
         (labels, rows)
     }
 
+    /// The samples that reach into `[start_ms, end_ms]`: those inside, plus the last one
+    /// before and the first one after, so the bands run to the window's edges.
+    fn windowed(&self, samples: Vec<usize>, start_ms: u64, end_ms: u64) -> Vec<usize> {
+        let first = samples
+            .iter()
+            .rposition(|&i| self.times_ms[i] <= start_ms)
+            .unwrap_or(0);
+        let last = samples
+            .iter()
+            .position(|&i| self.times_ms[i] >= end_ms)
+            .unwrap_or(samples.len().saturating_sub(1));
+        if samples.is_empty() || first > last {
+            return samples;
+        }
+        samples[first..=last].to_vec()
+    }
+
     /// Lays the chart out below a heading ending at `heading_bottom`.
     fn layout(&self, heading_bottom: i32) -> TimelineLayout {
         let (width, height) = (WIDTH as i32, HEIGHT as i32);
-        let samples = self.usable_samples();
+        let all_samples = self.usable_samples();
+        let end_ms = self.end_ms(&all_samples);
+        let samples = self.windowed(all_samples, self.start_ms, end_ms);
         let max_total = samples
             .iter()
             .map(|&i| self.bands.iter().map(|b| u64::from(b.values[i])).sum())
             .max()
             .unwrap_or(0)
             .max(1);
-        let end_ms = self.end_ms(&samples);
         let (colours, mut legend) = self.colours_and_legend();
 
         // Horizontal layout: y-axis title and tick labels, plot, legend.
@@ -295,6 +316,7 @@ impl TimelineInput {
         let ts = TimeScale {
             left,
             right,
+            start_ms: self.start_ms.min(end_ms.saturating_sub(1)),
             end_ms,
         };
 

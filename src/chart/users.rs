@@ -103,8 +103,11 @@ pub struct UsersInput {
     pub title: String,
     /// One lane per traced user, drawn top to bottom (at most 60).
     pub lanes: Vec<Lane>,
-    /// Length of the time axis; 0 means "up to the last segment or fault".
+    /// End of the time axis; 0 means "up to the last segment or fault".
     pub duration_ms: u64,
+    /// Start of the time axis: 0, or the start of a zoomed window; segments and faults
+    /// outside `[start_ms, duration_ms]` are clipped.
+    pub start_ms: u64,
     /// Fault windows, shaded behind the lanes and labelled above them.
     pub faults: Vec<FaultWindow>,
     /// Added field: Regions in colour order. Pass the order of the timeline's
@@ -117,7 +120,6 @@ pub struct UsersInput {
 /// and the drawing.
 struct UsersLayout {
     shown: usize,
-    end_ms: u64,
     regions: RegionColours,
     legend: Vec<LegendEntry>,
     label_w: i32,
@@ -133,7 +135,9 @@ impl UsersInput {
     /// appearance, then every state (listed even when unused, so the key reads the same in
     /// every run), then the fault hatching.
     fn colours_and_legend(&self, lanes: &[Lane], end_ms: u64) -> (RegionColours, Vec<LegendEntry>) {
-        let drawn = |s: &LaneSegment| s.end_ms > s.start_ms && s.start_ms < end_ms;
+        let start_ms = self.start_ms;
+        let drawn =
+            |s: &LaneSegment| s.end_ms > s.start_ms && s.start_ms < end_ms && s.end_ms > start_ms;
         let mut regions = RegionColours {
             regions: self.regions.clone(),
         };
@@ -200,12 +204,14 @@ impl UsersInput {
             .map(|l| text_width(&l.label, LABEL_SIZE))
             .max()
             .unwrap_or(0)
-            .min(320);
+            // Room for `user 1834 · redirectable · down 3m 05s` and the like.
+            .min(440);
         let left = MARGIN + label_w + 16;
         let right = width - MARGIN - legend_width(&legend) - 40;
         let ts = TimeScale {
             left,
             right,
+            start_ms: self.start_ms.min(end_ms.saturating_sub(1)),
             end_ms,
         };
         let faults = FaultRows::layout(&self.faults, ts, width - MARGIN);
@@ -215,7 +221,6 @@ impl UsersInput {
         let height = (top + lanes_h + 84).max(USERS_MIN_HEIGHT as i32);
         UsersLayout {
             shown,
-            end_ms,
             regions,
             legend,
             label_w,
@@ -265,7 +270,7 @@ fn draw_lane<DB: DrawingBackend>(
     let mut segments: Vec<&LaneSegment> = lane
         .segments
         .iter()
-        .filter(|s| s.end_ms > s.start_ms && s.start_ms < layout.end_ms)
+        .filter(|s| s.end_ms > s.start_ms && ts.overlaps(s.start_ms, s.end_ms))
         .collect();
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
     let (y0, y1) = (mid - bar_h / 2, mid + bar_h / 2);

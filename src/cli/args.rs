@@ -109,6 +109,11 @@ pub struct RunArgs {
     /// Write no charts (CSV only; fastest).
     #[arg(long)]
     pub no_charts: bool,
+    /// Time span of the timeline and swimlane charts, as durations since scenario start,
+    /// e.g. `0..6h` for the whole run or `50m..2h` [default: the incident, from the first
+    /// fault to full recovery with a margin].
+    #[arg(long, value_name = "START..END", value_parser = failsim::report::views::Window::parse)]
+    pub window: Option<failsim::report::views::Window>,
     /// Also write the `[[expect]]` results as JUnit XML to FILE (one test case per
     /// expectation; failures carry the value, the bound and the reproduce command), for CI.
     #[arg(long, value_name = "FILE")]

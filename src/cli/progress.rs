@@ -25,7 +25,7 @@ impl SimProgress {
     pub fn new(enabled: bool, what: &str, total_ms: u64) -> SimProgress {
         let bar = ProgressBar::with_draw_target(Some(total_ms), ProgressDrawTarget::hidden());
         if let Ok(style) = ProgressStyle::with_template(&format!(
-            "{what} [{{bar:40}}] {{msg}} simulated, {{elapsed}} elapsed, about {{eta}} left"
+            "{what}: {{msg}} simulated, about {{eta}} left [{{wide_bar}}]"
         )) {
             bar.set_style(style.progress_chars("=> "));
         }

@@ -158,8 +158,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             let mut names = output::write_csvs(&report, dir)?;
             let mut charts = Vec::new();
             if !args.no_charts {
-                let (chart_names, rendered) =
-                    output::write_charts(&report, dir, &args.format.formats())?;
+                let (chart_names, rendered) = output::write_charts(
+                    &report,
+                    dir,
+                    &args.format.formats(),
+                    args.window,
+                    &model.expectations,
+                )?;
                 names.extend(chart_names);
                 charts = rendered.for_page();
             }

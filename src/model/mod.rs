@@ -26,7 +26,9 @@ mod properties;
 pub mod resolver;
 mod sim;
 
-pub use observe::{MemoryRecorder, Observation, Recorder, Sample, SeriesRow, TimelineEntry};
+pub use observe::{
+    MemoryRecorder, Observation, Recorder, Refusal, Sample, SeriesRow, TimelineEntry,
+};
 pub use outcome::{ControlFacts, Outcome, UserRecord};
 
 use crate::report::Report;

@@ -77,14 +77,17 @@ pub enum Observation {
         /// Event index.
         event: u16,
     },
-    /// The Route 53 control plane (us-east-1) refused an operator action that goes through
-    /// it; `retrying` says whether the operator will try again after `dns.control_retry`
-    /// (false: past `dns.control_give_up`, the action is abandoned).
+    /// An operator action was refused: by the Route 53 control plane (us-east-1), by an ARC
+    /// cluster without a quorum, or by an ARC safety rule; `retrying` says whether the
+    /// operator will try again after `dns.control_retry` (false: past `dns.control_give_up`
+    /// or refused by a safety rule, the action is abandoned).
     ActionRefused {
         /// Event index.
         event: u16,
         /// Another attempt will follow.
         retrying: bool,
+        /// Who refused it.
+        by: Refusal,
     },
     /// A retried operator action finally went through the control plane.
     ActionAccepted {
@@ -174,6 +177,17 @@ impl From<&Sample<'_>> for SeriesRow {
             answer: s.answer.clone(),
         }
     }
+}
+
+/// What refused an operator action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The Route 53 control plane in us-east-1 is impaired.
+    Route53ControlPlane,
+    /// Too few ARC cluster Regions are reachable for a quorum.
+    ArcQuorum,
+    /// An ARC assertion safety rule would be broken.
+    ArcSafetyRule,
 }
 
 /// Receives what the simulation observes, as it happens, in the order it happens.

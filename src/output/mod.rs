@@ -97,15 +97,19 @@ impl RenderedCharts {
 }
 
 /// Renders the run's charts (`timeline`, `downtime`, `users`) and writes them in each
-/// format into `dir`; the SVG documents are kept for `report.html`.
+/// format into `dir`; the SVG documents are kept for `report.html`. The timeline and the
+/// swimlanes show `window`, by default the incident ([`views::incident_window`]).
 pub fn write_charts(
     report: &Report,
     dir: &Path,
     formats: &[ImageFormat],
+    window: Option<views::Window>,
+    expectations: &[crate::scenario::Expectation],
 ) -> Result<(Vec<String>, RenderedCharts), OutputError> {
-    let timeline = views::timeline(report);
-    let downtime = views::downtime(report);
-    let users = views::users(report);
+    let window = window.unwrap_or_else(|| views::incident_window(report));
+    let timeline = views::timeline(report, window);
+    let downtime = views::downtime(report, expectations);
+    let users = views::users(report, window);
     let svg = |chart: charts::AnyChart<'_>, name: &str| {
         charts::svg_document(&chart)
             .map_err(|reason| OutputError::Chart(charts::ChartError::new(&dir.join(name), reason)))

@@ -213,6 +213,14 @@ fn fault_label(scenario: &Scenario, action: &EventAction) -> Option<String> {
         EventAction::ResolverOutage { resolver } => {
             format!("resolver {} down", scenario.resolvers[*resolver].name)
         }
+        EventAction::ArcOutage { cluster_regions } => format!(
+            "ARC cluster endpoint(s) unreachable in {}",
+            cluster_regions
+                .iter()
+                .map(|&r| scenario.arc.cluster_regions[r].as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         EventAction::DirectoryOutage {
             target: DirectoryTarget::Directory(d),
         } => {

@@ -7,8 +7,8 @@ use super::views::human;
 use super::Report;
 use crate::chart::kit::thousands;
 use crate::metric::Metric;
-use crate::model::Observation;
-use crate::time::{format_clock, format_human};
+use crate::model::{Observation, Refusal};
+use crate::time::{format_clock, format_human, round_to};
 use std::fmt::Write;
 
 /// Counts of affected users who could not be redirected, by reason (a user counts once, for
@@ -124,15 +124,21 @@ fn what_happened(report: &Report) -> Vec<(u64, String)> {
                 format!("operator action `{}`", report.events[*event as usize])
             }
             Observation::ActionAccepted { event } => format!(
-                "operator action `{}` accepted by the Route 53 control plane after retries",
+                "operator action `{}` accepted after retries",
                 report.events[*event as usize]
             ),
             Observation::ActionRefused {
                 event,
                 retrying: false,
+                by,
             } => format!(
-                "operator action `{}` abandoned: the Route 53 control plane refused it",
-                report.events[*event as usize]
+                "operator action `{}` abandoned: {}",
+                report.events[*event as usize],
+                match by {
+                    Refusal::Route53ControlPlane => "the Route 53 control plane refused it",
+                    Refusal::ArcQuorum => "the ARC cluster had no quorum",
+                    Refusal::ArcSafetyRule => "an ARC safety rule refused it",
+                }
             ),
             _ => continue,
         };
@@ -218,7 +224,7 @@ fn never_happened(report: &Report) -> Vec<(String, String)> {
 
 /// User-hours with one decimal and thousands separators (`8,404.0`).
 fn user_hours(ms: u64) -> String {
-    let tenths = crate::time::round_to(ms, 360_000) / 360_000;
+    let tenths = round_to(ms, 360_000) / 360_000;
     format!("{}.{}", thousands(tenths / 10), tenths % 10)
 }
 
@@ -249,7 +255,7 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
         report
             .start
             // Rounded to the second, as the offsets beside it are.
-            .map(|s| format!("{}  ", s.after(t + 500).format_hh_mm_ss()))
+            .map(|s| format!("{}  ", s.after(round_to(t, 1000)).format_hh_mm_ss()))
             .unwrap_or_default()
     };
     let at_clock = |t: u64| match report.start {
@@ -280,7 +286,13 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
         .map(|(t, text)| (rel(*t), format!("{}{text}", clock(*t))))
         .collect();
     let more = events.len() - shown;
-    rows.extend(never_happened(report));
+    // Rows that never happened have no clock time: blank it so their text lines up.
+    let no_clock = clock(0).replace(|c: char| c != ' ', " ");
+    rows.extend(
+        never_happened(report)
+            .into_iter()
+            .map(|(t, text)| (t, format!("{no_clock}{text}"))),
+    );
     // One column of times, as wide as its widest entry (`+1h 23m 45s`).
     let width = rows
         .iter()
@@ -575,6 +587,25 @@ output: out/ (summary.csv)
         assert!(text.contains(
             "what happened (times from the first fault at 2026-03-02 09:40:00 -08:00):\n        +0s  09:40:00  west outage (all planes) begins\n    +1m 40s  09:41:40  health check `primary` unhealthy\n"
         ), "{text}");
+    }
+
+    #[test]
+    fn with_clock_times_rows_that_never_happened_line_up_with_the_rest() {
+        let mut report = fixture::report("outage", "ignore-check");
+        report.start = Some(crate::time::parse_instant("2026-03-02T08:40:00-08:00").unwrap());
+        // 1h 1m 39.6s: the offset and the clock time both round up to the same second.
+        report.timeline[5].time_ms = 3_699_600;
+        report.users[2].reconnect_ms = None;
+        let lines = lines_of(&resummarized(report));
+        assert!(
+            lines.contains(&"    +1m 40s  09:41:40  health check `primary` unhealthy".to_string()),
+            "{lines:#?}"
+        );
+        let never = lines.iter().find(|l| l.contains("never")).unwrap();
+        assert!(
+            never.starts_with("      never            95 % of affected users"),
+            "{never:?}"
+        );
     }
 
     #[test]

@@ -184,6 +184,10 @@ impl Report {
             Observation::FaultEnded { .. } | Observation::ActionEnded { .. } => {
                 Cow::Borrowed("end")
             }
+            Observation::ActionRefused {
+                by: crate::model::Refusal::ArcSafetyRule,
+                ..
+            } => Cow::Borrowed("safety_rule"),
             Observation::ActionRefused { retrying: true, .. } => Cow::Borrowed("refused"),
             Observation::ActionRefused {
                 retrying: false, ..

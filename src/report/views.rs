@@ -4,7 +4,7 @@
 use super::timeline::status_label;
 use super::{Report, Summary};
 use crate::chart::kit::thousands;
-use crate::chart::CohortCurve;
+use crate::chart::{CohortCurve, DowntimeTarget};
 use crate::chart::{
     DowntimeInput, FaultWindow, Lane, LaneSegment, LaneState, Marker, MarkerKind, StackedSeries,
     TimelineInput, UsersInput,
@@ -12,7 +12,8 @@ use crate::chart::{
 use crate::metric::{Cohort, Dimension, Metric, REDIRECT_VALUES};
 use crate::model::client::ClientState;
 use crate::model::Observation;
-use crate::time::format_human as format_ms;
+use crate::scenario::Expectation;
+use crate::time::{format_clock_compact, format_human as format_ms};
 
 fn faults(report: &Report) -> Vec<FaultWindow> {
     report
@@ -52,8 +53,115 @@ pub fn subtitle(report: &Report) -> String {
     parts.join(" · ")
 }
 
+/// A span of scenario time shown by the timeline and the swimlanes, in milliseconds since
+/// scenario start (`run --window START..END`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First instant shown.
+    pub start_ms: u64,
+    /// Last instant shown; greater than `start_ms`.
+    pub end_ms: u64,
+}
+
+impl Window {
+    /// Parses `START..END` (durations since scenario start, e.g. `0..6h`, `50m..2h`; a bare
+    /// `0` is allowed).
+    pub fn parse(text: &str) -> Result<Window, String> {
+        let (start, end) = text
+            .split_once("..")
+            .ok_or_else(|| format!("`{text}` is not START..END, e.g. 0..6h or 50m..2h"))?;
+        let at = |t: &str| match t.trim() {
+            "0" => Ok(0),
+            t => crate::time::parse_duration(t),
+        };
+        let (start_ms, end_ms) = (at(start)?, at(end)?);
+        if end_ms <= start_ms {
+            return Err(format!("`{text}`: END must be later than START"));
+        }
+        Ok(Window { start_ms, end_ms })
+    }
+
+    /// The whole run.
+    pub fn full(report: &Report) -> Window {
+        Window {
+            start_ms: 0,
+            end_ms: report.duration_ms.max(1),
+        }
+    }
+
+    /// Whether this is the whole run of `report`.
+    fn is_full(self, report: &Report) -> bool {
+        self.start_ms == 0 && self.end_ms >= report.duration_ms
+    }
+}
+
+/// Smallest margin around the incident window.
+const MIN_WINDOW_MARGIN_MS: u64 = 5 * 60_000;
+
+/// The incident window the timeline and swimlanes zoom to by default: from the first fault
+/// to full recovery (the last fault's end, the last health-check, alarm, DNS or operator
+/// change, the last reconnection of an affected user, whichever is latest), with a margin
+/// of a tenth of that span (at least five minutes) either side. The whole run when there
+/// is no fault, when an affected user never reconnects, or when the window would cover
+/// most of the run anyway.
+pub fn incident_window(report: &Report) -> Window {
+    let full = Window::full(report);
+    let Some(first_ms) = report.faults.iter().map(|f| f.start_ms).min() else {
+        return full;
+    };
+    let affected = || report.users.iter().filter(|u| u.affected());
+    if affected().any(|u| u.reconnect_ms.is_none()) {
+        return full;
+    }
+    let changes = report.timeline.iter().filter_map(|e| match e.observation {
+        Observation::HealthCheckChanged { .. }
+        | Observation::AlarmChanged { .. }
+        | Observation::AnswerChanged { .. }
+        | Observation::ActionTaken { .. } => Some(e.time_ms),
+        _ => None,
+    });
+    let recovered_ms = report
+        .faults
+        .iter()
+        .map(|f| f.end_ms)
+        .chain(affected().filter_map(|u| u.reconnect_ms))
+        .chain(changes.filter(|&t| t >= first_ms))
+        .max()
+        .unwrap_or(first_ms)
+        .max(first_ms);
+    let margin_ms = ((recovered_ms - first_ms) / 10).max(MIN_WINDOW_MARGIN_MS);
+    // Whole minutes, so the window's edges read well in the subtitle.
+    let window = Window {
+        start_ms: first_ms.saturating_sub(margin_ms) / 60_000 * 60_000,
+        end_ms: recovered_ms
+            .saturating_add(margin_ms)
+            .div_ceil(60_000)
+            .saturating_mul(60_000)
+            .min(full.end_ms),
+    };
+    // Zooming in on 80 % of the run hides the start for no gain.
+    if (window.end_ms - window.start_ms) * 5 >= full.end_ms * 4 || window.end_ms <= window.start_ms
+    {
+        full
+    } else {
+        window
+    }
+}
+
+/// Subtitle note for a zoomed chart, e.g. `showing 0:50–2:05 of 6:00`.
+fn window_note(report: &Report, window: Window) -> Option<String> {
+    (!window.is_full(report)).then(|| {
+        format!(
+            "showing {}–{} of {}",
+            format_clock_compact(window.start_ms),
+            format_clock_compact(window.end_ms),
+            format_clock_compact(report.duration_ms),
+        )
+    })
+}
+
 /// Users by state and Region over time, with faults and control-plane markers.
-pub fn timeline(report: &Report) -> TimelineInput {
+pub fn timeline(report: &Report, window: Window) -> TimelineInput {
     let mut bands: Vec<StackedSeries> = report
         .regions
         .iter()
@@ -110,20 +218,59 @@ pub fn timeline(report: &Report) -> TimelineInput {
             })
         })
         .collect();
+    let mut subtitle = subtitle(report);
+    if let Some(note) = window_note(report, window) {
+        subtitle = format!("{subtitle} · {note}");
+    }
     TimelineInput {
         title: report.scenario.clone(),
-        subtitle: subtitle(report),
+        subtitle,
         times_ms: report.series.iter().map(|r| r.time_ms).collect(),
         bands,
         faults: faults(report),
         markers,
-        duration_ms: report.duration_ms,
+        duration_ms: window.end_ms,
+        start_ms: window.start_ms,
     }
+}
+
+/// A short name of a `redirect` cohort, for legends and lane labels (cut at about 300 px).
+fn redirect_label(report: &Report, cohort: &Cohort) -> String {
+    match cohort.value.as_str() {
+        "region_code" => "Region code".to_string(),
+        "old_client" => "client < 3.0.9".to_string(),
+        "no_failover_workspace" => "no failover WorkSpace".to_string(),
+        "off_vpn" => "off the VPN".to_string(),
+        _ => report.membership.label(cohort),
+    }
+}
+
+/// A lane's label: the user, their `redirect` cohort and their downtime (`never back`
+/// when they were still down at the end).
+fn lane_label(report: &Report, user: u32) -> String {
+    let Some(record) = report.users.get(user as usize) else {
+        return format!("user {user}");
+    };
+    let cohort = Cohort {
+        dimension: Dimension::Redirect,
+        value: report.membership.redirect(record).to_string(),
+    };
+    let downtime = if !record.affected() {
+        "not affected".to_string()
+    } else if record.reconnect_ms.is_none() {
+        format!("{}+, never back", format_ms(record.downtime_ms))
+    } else {
+        format!("down {}", format_ms(record.downtime_ms))
+    };
+    format!(
+        "user {user} · {} · {downtime}",
+        redirect_label(report, &cohort)
+    )
 }
 
 /// CDF of per-user downtime over affected users (those off the VPN of a private zone left
 /// out, as in the summary), with one curve per `redirect` cohort.
-pub fn downtime(report: &Report) -> DowntimeInput {
+pub fn downtime(report: &Report, expectations: &[Expectation]) -> DowntimeInput {
     let counted = || {
         report
             .users
@@ -139,13 +286,7 @@ pub fn downtime(report: &Report) -> DowntimeInput {
                 value: value.to_string(),
             };
             CohortCurve {
-                // Short: legend labels are cut at 300 px.
-                label: match *value {
-                    "region_code" => "Region code".to_string(),
-                    "old_client" => "client < 3.0.9".to_string(),
-                    "no_failover_workspace" => "no failover WorkSpace".to_string(),
-                    _ => report.membership.label(&cohort),
-                },
+                label: redirect_label(report, &cohort),
                 downtimes_ms: counted()
                     .filter(|u| report.membership.redirect(u) == *value)
                     .map(|u| u.downtime_ms)
@@ -163,11 +304,42 @@ pub fn downtime(report: &Report) -> DowntimeInput {
         downtimes_ms: counted().map(|u| u.downtime_ms).collect(),
         censored: counted().filter(|u| u.reconnect_ms.is_none()).count() as u64,
         cohorts,
+        targets: downtime_targets(expectations),
     }
 }
 
+/// The `[[expect]]` bounds on a downtime percentile, mean or maximum, as target lines
+/// (`expect downtime_p95_ms{redirect=redirectable} <= 10m`).
+fn downtime_targets(expectations: &[Expectation]) -> Vec<DowntimeTarget> {
+    use Metric::*;
+    let mut targets = Vec::new();
+    for e in expectations {
+        let m = e.metric.metric;
+        if !matches!(
+            m,
+            DowntimeMeanMs
+                | DowntimeP50Ms
+                | DowntimeP90Ms
+                | DowntimeP95Ms
+                | DowntimeP99Ms
+                | DowntimeMaxMs
+        ) {
+            continue;
+        }
+        for (bound, sign) in [(e.min, ">="), (e.max, "<=")] {
+            if let Some(v) = bound.filter(|v| v.is_finite() && *v >= 0.0) {
+                targets.push(DowntimeTarget {
+                    at_ms: v as u64,
+                    label: format!("expect {} {sign} {}", e.metric, format_ms(v as u64)),
+                });
+            }
+        }
+    }
+    targets
+}
+
 /// Swimlanes of the traced users, from their client state changes.
-pub fn users(report: &Report) -> UsersInput {
+pub fn users(report: &Report, window: Window) -> UsersInput {
     let mut lanes: Vec<(u32, Lane)> = Vec::new();
     for e in &report.timeline {
         let Observation::ClientStateChanged {
@@ -188,15 +360,10 @@ pub fn users(report: &Report) -> UsersInput {
         let lane = match lanes.iter_mut().position(|(u, _)| *u == user) {
             Some(i) => &mut lanes[i].1,
             None => {
-                let group = report
-                    .users
-                    .get(user as usize)
-                    .map(|u| report.groups[u.group as usize].as_str())
-                    .unwrap_or("");
                 lanes.push((
                     user,
                     Lane {
-                        label: format!("user {user} ({group})"),
+                        label: lane_label(report, user),
                         segments: Vec::new(),
                     },
                 ));
@@ -221,11 +388,22 @@ pub fn users(report: &Report) -> UsersInput {
     for (_, lane) in &mut lanes {
         lane.segments.retain(|s| s.end_ms > s.start_ms);
     }
-    lanes.sort_by_key(|(id, _)| *id);
+    // Lanes of one cohort together, in the order of REDIRECT_VALUES, then by user.
+    let cohort_rank = |user: u32| {
+        report.users.get(user as usize).map_or(usize::MAX, |u| {
+            let value = report.membership.redirect(u);
+            REDIRECT_VALUES
+                .iter()
+                .position(|v| *v == value)
+                .unwrap_or(usize::MAX)
+        })
+    };
+    lanes.sort_by_key(|(id, _)| (cohort_rank(*id), *id));
     UsersInput {
         title: format!("Traced users: {}", report.scenario),
         lanes: lanes.into_iter().map(|(_, l)| l).collect(),
-        duration_ms: report.duration_ms,
+        duration_ms: window.end_ms,
+        start_ms: window.start_ms,
         faults: faults(report),
         regions: report.regions.clone(),
     }
@@ -245,7 +423,7 @@ mod tests {
     use crate::report::fixture;
 
     fn action_markers(report: &Report) -> Vec<(u64, String)> {
-        timeline(report)
+        timeline(report, Window::full(report))
             .markers
             .into_iter()
             .filter(|m| m.kind == MarkerKind::Action)
@@ -264,13 +442,14 @@ mod tests {
                 vec![(5_400_000, "ignore-check".to_string())],
                 "fault named {fault}"
             );
-            assert_eq!(timeline(&report).faults.len(), 1);
+            assert_eq!(timeline(&report, Window::full(&report)).faults.len(), 1);
         }
     }
 
     #[test]
     fn markers_name_checks_answers_and_actions() {
-        let input = timeline(&fixture::report("big-bang", "ignore-check"));
+        let report = fixture::report("big-bang", "ignore-check");
+        let input = timeline(&report, Window::full(&report));
         let labels: Vec<(u64, &str)> = input
             .markers
             .iter()
@@ -302,10 +481,11 @@ mod tests {
 
     #[test]
     fn swimlanes_follow_a_traced_user() {
-        let input = users(&fixture::report("outage", "ignore-check"));
+        let report = fixture::report("outage", "ignore-check");
+        let input = users(&report, Window::full(&report));
         assert_eq!(input.lanes.len(), 1);
         let lane = &input.lanes[0];
-        assert_eq!(lane.label, "user 1 (staff)");
+        assert_eq!(lane.label, "user 1 · redirectable · down 5m");
         let segments: Vec<(u64, u64, LaneState, Option<&str>)> = lane
             .segments
             .iter()
@@ -321,8 +501,77 @@ mod tests {
     }
 
     #[test]
+    fn a_window_is_start_dot_dot_end() {
+        assert_eq!(
+            Window::parse("0..6h"),
+            Ok(Window {
+                start_ms: 0,
+                end_ms: 21_600_000
+            })
+        );
+        assert_eq!(
+            Window::parse("50m..1h 30m").map(|w| (w.start_ms, w.end_ms)),
+            Ok((3_000_000, 5_400_000))
+        );
+        for bad in ["6h", "2h..1h", "1h..1h", "0..6", "..6h"] {
+            assert!(Window::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_default_window_frames_the_incident_with_a_margin() {
+        let report = fixture::report("outage", "ignore-check");
+        let fault = &report.faults[0];
+        let window = incident_window(&report);
+        assert!(window.start_ms + MIN_WINDOW_MARGIN_MS <= fault.start_ms);
+        assert!(window.end_ms >= fault.end_ms + MIN_WINDOW_MARGIN_MS);
+        assert!(window.end_ms < report.duration_ms);
+        let input = timeline(&report, window);
+        assert_eq!(
+            (input.start_ms, input.duration_ms),
+            (window.start_ms, window.end_ms)
+        );
+        assert!(input.subtitle.ends_with(" of 4:00"), "{}", input.subtitle);
+        // The whole run says nothing about a window.
+        let full = timeline(&report, Window::full(&report));
+        assert!(!full.subtitle.contains("showing"));
+    }
+
+    #[test]
+    fn downtime_bounds_become_target_lines_and_other_bounds_do_not() {
+        let expect = |name: &str, min: Option<f64>, max: Option<f64>| Expectation {
+            metric: crate::metric::MetricRef::parse(name).expect("a metric"),
+            min,
+            max,
+        };
+        let targets = downtime_targets(&[
+            expect(
+                "downtime_p95_ms{redirect=redirectable}",
+                None,
+                Some(600_000.0),
+            ),
+            expect("users_affected", None, Some(10.0)),
+            expect("downtime_max_ms", Some(60_000.0), None),
+        ]);
+        let lines: Vec<(u64, &str)> = targets
+            .iter()
+            .map(|t| (t.at_ms, t.label.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    600_000,
+                    "expect downtime_p95_ms{redirect=redirectable} <= 10m"
+                ),
+                (60_000, "expect downtime_max_ms >= 1m"),
+            ]
+        );
+    }
+
+    #[test]
     fn downtime_is_over_affected_users() {
-        let input = downtime(&fixture::report("outage", "ignore-check"));
+        let input = downtime(&fixture::report("outage", "ignore-check"), &[]);
         assert_eq!(input.downtimes_ms, vec![300_000, 300_000]);
     }
 }

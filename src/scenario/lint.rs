@@ -149,6 +149,7 @@ fn capacity_lints(model: &Scenario, out: &mut Vec<Lint>) {
 
 /// Faults and actions that a health check or the record cannot follow.
 fn event_lints(model: &Scenario, out: &mut Vec<Lint>) {
+    routing_control_lints(model, out);
     let primary = &model.regions[model.dns.routing.primary_region()].name;
     if primary == DnsSpec::CONTROL_PLANE_REGION {
         if let Some(e) = model
@@ -336,6 +337,26 @@ fn group_lints(model: &Scenario, out: &mut Vec<Lint>) {
                 "use a public hosted zone for the connection alias, or keep every user on the VPN".into(),
             );
         }
+    }
+}
+
+/// Routing controls without the assertion rule: one mistaken change (or script) can turn
+/// every Region's control Off, and a failover chain whose checks are all unhealthy answers
+/// with the primary — the Region being failed away from.
+fn routing_control_lints(model: &Scenario, out: &mut Vec<Lint>) {
+    let controls = model
+        .health_checks
+        .iter()
+        .filter(|hc| matches!(hc.kind, HealthCheckType::RoutingControl { .. }))
+        .count();
+    if controls >= 2 && model.arc.min_on == 0 {
+        push(
+            out,
+            "routing-controls-without-safety-rule",
+            "arc.min_on".into(),
+            format!("{controls} routing controls and no safety rule: a change can turn them all Off, and then every record is unhealthy and Route 53 answers with the primary"),
+            "set `arc.min_on = 1` (an ARC assertion rule: at least one routing control On)".into(),
+        );
     }
 }
 

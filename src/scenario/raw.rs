@@ -40,7 +40,25 @@ pub struct RawScenario {
     pub expect: Vec<RawExpect>,
     #[serde(default)]
     pub alias: Vec<RawAlias>,
+    pub arc: Option<RawArc>,
     pub cost: Option<RawCost>,
+}
+
+/// `[arc]`: the Route 53 Application Recovery Controller cluster behind `routing_control`
+/// health checks.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawArc {
+    pub cluster_regions: Option<Vec<String>>,
+    pub min_on: Option<u32>,
+}
+
+/// A routing control's state.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingControlState {
+    On,
+    Off,
 }
 
 /// `[scenario]`
@@ -198,6 +216,7 @@ pub struct RawHealthCheck {
     pub insufficient_data: Option<InsufficientData>,
     pub inverted: Option<bool>,
     pub disabled: Option<bool>,
+    pub state: Option<RoutingControlState>,
 }
 
 /// Route 53 health-check type.
@@ -207,6 +226,7 @@ pub enum HealthCheckKind {
     Endpoint,
     Calculated,
     Alarm,
+    RoutingControl,
 }
 
 /// Endpoint health-check protocol (decides the probe timeout; Route 53 guide,
@@ -485,6 +505,8 @@ pub struct RawEvent {
     pub hijacked: Option<bool>,
     pub probe_failure: Option<ProbeFailure>,
     pub directory: Option<String>,
+    pub state: Option<RoutingControlState>,
+    pub cluster_regions: Option<Vec<String>>,
 }
 
 /// Event kinds (faults and operator actions).
@@ -503,6 +525,8 @@ pub enum EventKind {
     DirectoryOutage,
     IdpOutage,
     NetworkOutage,
+    SetRoutingControl,
+    ArcOutage,
 }
 
 /// What an event kind takes and does: one row per kind in [`EVENT_KINDS`].
@@ -519,7 +543,7 @@ pub struct EventKindRow {
 
 /// The event-kind table. Validation rejects any key of [`EVENT_KEYS`] a kind does not list,
 /// and `duration`/`until` on a kind that is neither a fault nor reverts.
-pub const EVENT_KINDS: [EventKindRow; 12] = [
+pub const EVENT_KINDS: [EventKindRow; 14] = [
     event_kind(
         EventKind::RegionOutage,
         &["region", "planes", "severity", "probe_failure"],
@@ -547,10 +571,17 @@ pub const EVENT_KINDS: [EventKindRow; 12] = [
     event_kind(EventKind::DirectoryOutage, &["directory"], true, false),
     event_kind(EventKind::IdpOutage, &[], true, false),
     event_kind(EventKind::NetworkOutage, &["region"], true, false),
+    event_kind(
+        EventKind::SetRoutingControl,
+        &["health_check", "state"],
+        false,
+        false,
+    ),
+    event_kind(EventKind::ArcOutage, &["cluster_regions"], true, false),
 ];
 
 /// The kind-specific keys of `[[event]]`, in the order validation checks them.
-pub const EVENT_KEYS: [&str; 10] = [
+pub const EVENT_KEYS: [&str; 12] = [
     "region",
     "planes",
     "severity",
@@ -561,6 +592,8 @@ pub const EVENT_KEYS: [&str; 10] = [
     "hijacked",
     "probe_failure",
     "directory",
+    "state",
+    "cluster_regions",
 ];
 
 const fn event_kind(
@@ -601,6 +634,8 @@ impl RawEvent {
             "hijacked" => self.hijacked.is_some(),
             "probe_failure" => self.probe_failure.is_some(),
             "directory" => self.directory.is_some(),
+            "state" => self.state.is_some(),
+            "cluster_regions" => self.cluster_regions.is_some(),
             _ => false,
         }
     }

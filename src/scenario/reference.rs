@@ -5,8 +5,8 @@
 //! a changed default.
 
 use super::spec::{
-    Behaviour, DirectorySpec, DnsSpec, EndpointCheck, EventSpec, GroupSpec, MetricSpec, RegionSpec,
-    Replication, ResolverSpec, Scenario, TtlPolicySpec,
+    ArcSpec, Behaviour, DirectorySpec, DnsSpec, EndpointCheck, EventSpec, GroupSpec, MetricSpec,
+    RegionSpec, Replication, ResolverSpec, Scenario, TtlPolicySpec,
 };
 use crate::cost::CostSpec;
 use crate::dist::Dist;
@@ -179,7 +179,7 @@ pub const KEYS: &[KeyDoc] = &[
     key("alarm.treat_missing_data", "`missing`", "`missing`, `not_breaching`, `breaching` or `ignore`."),
     key("health_check", "none", "Route 53 health checks."),
     key("health_check.name", "required", "Health check name."),
-    key("health_check.type", "required", "`endpoint`, `calculated` or `alarm`."),
+    key("health_check.type", "required", "`endpoint`, `calculated`, `alarm` or `routing_control` (an ARC routing control: healthy while On)."),
     key("health_check.target", "required (endpoint)", "Region whose `endpoint` plane is probed."),
     key("health_check.protocol", "`https`", "`http`, `https`, `http_str_match`, `https_str_match` or `tcp` (decides the probe timeout: 4 s, TCP 10 s)."),
     value("health_check.interval", DefaultValue::Duration(EndpointCheck::DEFAULT_INTERVAL_MS), "Request interval: `10s` or `30s`."),
@@ -192,6 +192,7 @@ pub const KEYS: &[KeyDoc] = &[
     key("health_check.insufficient_data", "`last_known_status`", "Status while the alarm has insufficient data: `healthy`, `unhealthy` or `last_known_status`."),
     value("health_check.inverted", DefaultValue::Flag(false), "Flip the status."),
     value("health_check.disabled", DefaultValue::Flag(false), "Always healthy (then `inverted` flips it)."),
+    key("health_check.state", "`on` (routing_control)", "A routing control's state at the start: `on` or `off`."),
     key("dns", "required", "The connection alias record."),
     key("dns.fqdn", "required", "The connection alias (FQDN)."),
     value("dns.ttl", DefaultValue::Seconds(DnsSpec::DEFAULT_TTL_MS), "Record TTL (console default 300 s; AWS advises 60 s or less with health checks)."),
@@ -271,7 +272,7 @@ pub const KEYS: &[KeyDoc] = &[
     value("directory.saml_session", DefaultValue::Duration(DirectorySpec::DEFAULT_SAML_SESSION_MS), "SAML `SessionDuration`: sessions in this Region re-authenticate (and follow DNS) this often, in place of `reauth_every`."),
     key("event", "none", "Faults and operator actions."),
     key("event.name", "required", "Event name."),
-    key("event.kind", "required", "`region_outage`, `checker_partition`, `dns_outage`, `resolver_outage`, `set_record`, `disable_health_check`, `invert_health_check`, `disconnect_users`, `domain_lapse`, `directory_outage`, `idp_outage` or `network_outage`."),
+    key("event.kind", "required", "`region_outage`, `checker_partition`, `dns_outage`, `resolver_outage`, `set_record`, `disable_health_check`, `invert_health_check`, `disconnect_users`, `domain_lapse`, `directory_outage`, `idp_outage`, `network_outage`, `set_routing_control` or `arc_outage`."),
     key("event.at", "required", "Start."),
     key("event.duration", "lasts to the end", "Length of a fault or reverting action (or give `until`)."),
     key("event.until", "lasts to the end", "End of a fault or reverting action (or give `duration`)."),
@@ -282,9 +283,11 @@ pub const KEYS: &[KeyDoc] = &[
     key("event.checker_regions", "required (checker_partition)", "Checker Regions cut off."),
     key("event.target", "required (checker_partition)", "Region they cannot reach."),
     key("event.resolver", "required (resolver_outage)", "Resolver that fails."),
-    key("event.health_check", "required (disable/invert)", "Health check concerned."),
+    key("event.health_check", "required (disable/invert, set_routing_control)", "Health check concerned (`set_routing_control`: a `routing_control` check)."),
     key("event.directory", "required (directory_outage)", "A `[[directory]]` name (that Region's directory) or an `on_premises` name (every AD Connector forwarding to it: failover cannot help)."),
     value("event.hijacked", DefaultValue::Flag(EventSpec::DEFAULT_HIJACKED), "`domain_lapse`: a stranger controls the domain."),
+    key("event.state", "required (set_routing_control)", "`on` or `off`: the routing control's new state, committed through the ARC cluster (retried every `dns.control_retry` while fewer than 3 of its 5 Regions are reachable; refused for good if `arc.min_on` would break). Independent of the Route 53 control plane."),
+    key("event.cluster_regions", "required (arc_outage)", "`arc_outage`: ARC cluster Regions (of `arc.cluster_regions`) whose endpoints are unreachable."),
     key("expect", "none", "Bounds on summary metrics (exit 1 when one fails)."),
     key(
         "expect.metric",
@@ -314,6 +317,9 @@ pub const KEYS: &[KeyDoc] = &[
     key("alias.association.directory", "required", "Directory id: `d-` and 8-63 hex digits, or `wsd-` and 8-63 letters and digits."),
     key("alias.association.connection_identifier", "required", "1-20 letters and digits; the TXT value that sends clients to this Region."),
     key("alias.association.account", "`owner_account`", "Account that associated it: the owner or the shared account."),
+    key("arc", "defaults", "The Route 53 Application Recovery Controller cluster behind `routing_control` checks."),
+    key("arc.cluster_regions", "`us-east-1`, `us-west-2`, `eu-west-1`, `ap-northeast-1`, `ap-southeast-2`", "The five distinct Regions of the cluster's endpoints; a routing-control change needs a majority (3) of them reachable."),
+    value("arc.min_on", DefaultValue::Integer(ArcSpec::DEFAULT_MIN_ON as u64), "Assertion safety rule: at least this many routing controls stay On (ARC `ATLEAST`); a change that would break it is refused; 0 = no rule."),
 ];
 
 /// The reference as markdown table rows (`| key | default | meaning |`), for the README.

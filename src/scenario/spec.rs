@@ -10,8 +10,10 @@ use crate::dist::Dist;
 use crate::model::alarm::{AlarmSpec, Statistic, TreatMissingData};
 
 mod alias;
+mod arc;
 mod users;
 pub use alias::{AliasSpec, AssociationSpec, NO_REDIRECTION_REGIONS};
+pub use arc::ArcSpec;
 pub use users::{Behaviour, ClientCache, ClientResolves, ClientVersion, GroupSpec};
 
 /// Route 53 health-checker Regions (the `HealthCheckRegion` enum of
@@ -71,6 +73,8 @@ pub struct Scenario {
     pub expectations: Vec<Expectation>,
     /// The connection alias of `dns.fqdn` (`[[alias]]`), if the scenario describes it.
     pub alias: Option<AliasSpec>,
+    /// The ARC cluster and safety rule behind routing controls (`[arc]`; defaults when absent).
+    pub arc: ArcSpec,
     /// `[cost]`: prices of the failover configuration (defaults when absent).
     pub cost: crate::cost::CostSpec,
 }
@@ -299,6 +303,12 @@ pub enum HealthCheckType {
         alarm: usize,
         /// Status while the alarm has insufficient data.
         insufficient_data: InsufficientData,
+    },
+    /// A Route 53 ARC routing control: healthy while On, unhealthy while Off; changed by
+    /// `set_routing_control` through the ARC cluster.
+    RoutingControl {
+        /// State at the start (`state`, default On).
+        initially_on: bool,
     },
 }
 
@@ -668,6 +678,18 @@ pub enum EventAction {
         /// Region.
         region: usize,
     },
+    /// A routing control is turned On or Off through the ARC cluster.
+    SetRoutingControl {
+        /// The `routing_control` health check.
+        health_check: usize,
+        /// On (true) or Off.
+        on: bool,
+    },
+    /// ARC cluster endpoints in these Regions are unreachable.
+    ArcOutage {
+        /// Indices into the scenario's `arc.cluster_regions`.
+        cluster_regions: Vec<usize>,
+    },
 }
 
 impl EventAction {
@@ -686,6 +708,8 @@ impl EventAction {
             EventAction::DirectoryOutage { .. } => EventKind::DirectoryOutage,
             EventAction::IdpOutage => EventKind::IdpOutage,
             EventAction::NetworkOutage { .. } => EventKind::NetworkOutage,
+            EventAction::SetRoutingControl { .. } => EventKind::SetRoutingControl,
+            EventAction::ArcOutage { .. } => EventKind::ArcOutage,
         }
     }
 

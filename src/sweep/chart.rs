@@ -73,33 +73,104 @@ pub(super) fn sweep_input(
         .collect();
     let bounds = bound_lines(is_ms, expect_min, expect_max);
     let any_value = lines.iter().any(|l| l.points.iter().any(Option::is_some));
-    let unit = if is_ms { " in minutes" } else { "" };
+    let unit = if is_ms { ", minutes" } else { "" };
     SweepInput {
         title: match x_path {
-            Some(p) => format!("{metric} by {p}"),
-            None => metric.to_string(),
+            Some(p) => format!("{} by {}", human_metric(metric), human_key(p)),
+            None => human_metric(metric),
         },
         subtitle: format!(
-            "{scenario_name} · mean of {replications} replication{} per point, the same \
-             seeds at every point",
+            "{}: {} · mean of {replications} replication{} per point, the same seeds at \
+             every point · {scenario_name}",
+            metric,
+            metric.metric.meaning().trim_end_matches('.'),
             plural(replications)
         ),
         // Tick labels are the values as given (`30s`, `5m`); durations are only
         // placed in proportion to their length.
-        x_title: x_path.unwrap_or_default().to_string(),
-        y_title: format!("{metric}{unit}"),
+        x_title: x_path
+            .map(|p| format!("{} ({p})", human_key(p)))
+            .unwrap_or_default(),
+        y_title: format!("{}{unit}", human_metric(metric)),
         x_ticks: positions.iter().copied().zip(x_values).collect(),
         legend_title: vary
             .iter()
             .skip(1)
-            .map(|v| v.path.as_str())
+            .map(|v| human_key(&v.path))
             .collect::<Vec<_>>()
-            .join(", "),
+            .join(" · "),
         lines,
         bounds,
         empty_message: (!any_value)
             .then(|| format!("{metric} has no value in any run (it never happened)")),
     }
+}
+
+/// A metric for people: `p95 downtime`, `users affected`, with its cohort in brackets
+/// (`p95 downtime (redirectable)`); the unit is left to the axis.
+fn human_metric(metric: &MetricRef) -> String {
+    let name = metric.metric.name();
+    let name = name
+        .strip_suffix("_ms")
+        .or_else(|| name.strip_suffix("_hours"))
+        .unwrap_or(name);
+    let words: Vec<&str> = name.split('_').collect();
+    // `downtime_p95` reads `p95 downtime`.
+    let text = match words.as_slice() {
+        [head @ .., last]
+            if last.len() > 1
+                && last.starts_with('p')
+                && last[1..].chars().all(|c| c.is_ascii_digit()) =>
+        {
+            format!("{last} {}", head.join(" "))
+        }
+        _ => words.join(" "),
+    };
+    match &metric.cohort {
+        Some(c) => format!("{text} ({})", c.value.replace('_', " ")),
+        None => text,
+    }
+}
+
+/// A scenario key for people, from the key reference: its last part in words, with the
+/// table entry it names (`region.us-east-1.launch_concurrency` reads `launch concurrency,
+/// us-east-1`; `dns.ttl` reads `DNS TTL`). A path the reference does not know keeps its
+/// last part.
+fn human_key(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    let known = |p: &str| crate::scenario::reference::KEYS.iter().any(|k| k.path == p);
+    // Which part, if any, is the name of an entry of an array of tables.
+    let named = (1..parts.len().saturating_sub(1)).find(|&i| {
+        let without: Vec<&str> = parts
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, p)| *p)
+            .collect();
+        !known(path) && known(&without.join("."))
+    });
+    let words = |p: &str| {
+        p.split('_')
+            .map(|w| match w {
+                "dns" | "ttl" | "rto" | "vpn" | "saml" | "fqdn" => w.to_ascii_uppercase(),
+                _ => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let last = parts.last().copied().unwrap_or(path);
+    let table = parts.first().copied().unwrap_or("");
+    // Keys of these tables need the table's name to be understood (`interval`).
+    let mut text = match table {
+        "dns" | "health_check" | "alarm" | "resolver" if parts.len() > 1 => {
+            format!("{} {}", words(table), words(last))
+        }
+        _ => words(last),
+    };
+    if let Some(i) = named {
+        text = format!("{text}, {}", parts[i]);
+    }
+    text
 }
 
 /// A metric value in display units: minutes for `*_ms` metrics.
@@ -270,9 +341,29 @@ mod tests {
             chart.bounds,
             vec![(15.0, "[[expect]] at most 15m".to_string())]
         );
-        assert_eq!(chart.y_title, "downtime_p95_ms in minutes");
-        assert_eq!(chart.legend_title, "users.staff.failover_workspaces");
+        assert_eq!(chart.y_title, "p95 downtime, minutes");
+        assert_eq!(chart.legend_title, "failover workspaces, staff");
         assert!(chart.empty_message.is_none());
+    }
+
+    #[test]
+    fn keys_and_metrics_read_as_words() {
+        assert_eq!(
+            human_key("region.us-east-1.launch_concurrency"),
+            "launch concurrency, us-east-1"
+        );
+        assert_eq!(human_key("dns.ttl"), "DNS TTL");
+        assert_eq!(
+            human_key("health_check.primary.interval"),
+            "health check interval, primary"
+        );
+        assert_eq!(human_key("event.outage.duration"), "duration, outage");
+        let p95 = MetricRef::parse("downtime_p95_ms{redirect=redirectable}").unwrap();
+        assert_eq!(human_metric(&p95), "p95 downtime (redirectable)");
+        assert_eq!(
+            human_metric(&crate::metric::Metric::UsersAffected.into()),
+            "users affected"
+        );
     }
 
     #[test]

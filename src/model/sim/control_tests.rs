@@ -105,7 +105,8 @@ fn an_operator_gives_up_after_control_give_up() {
             6_000_000,
             Observation::ActionRefused {
                 event: 1,
-                retrying: false
+                retrying: false,
+                by: Refusal::Route53ControlPlane
             }
         ))
     ));

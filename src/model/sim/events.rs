@@ -115,11 +115,16 @@ impl<R: Recorder> Sim<'_, R> {
             }
             EventAction::SetRecord { .. }
             | EventAction::DisableHealthCheck { .. }
-            | EventAction::InvertHealthCheck { .. } => {
-                if self.control_plane_accepts(now, i) {
-                    self.apply_change(now, i);
-                } else {
-                    self.refuse_change(now, i);
+            | EventAction::InvertHealthCheck { .. }
+            | EventAction::SetRoutingControl { .. } => match self.refusal(now, i) {
+                None => self.apply_change(now, i),
+                Some(by) => self.refuse_change(now, i, by),
+            },
+            EventAction::ArcOutage {
+                ref cluster_regions,
+            } => {
+                for &r in cluster_regions {
+                    self.arc_down[r] += 1;
                 }
             }
             EventAction::DisconnectUsers { region } => {
@@ -158,6 +163,13 @@ impl<R: Recorder> Sim<'_, R> {
                 }
             }
             EventAction::DnsOutage => self.dns_outages -= 1,
+            EventAction::ArcOutage {
+                ref cluster_regions,
+            } => {
+                for &r in cluster_regions {
+                    self.arc_down[r] -= 1;
+                }
+            }
             EventAction::ResolverOutage { resolver } => {
                 let base = self.resolver_base[resolver] as usize;
                 let n = if scenario.resolvers[resolver].population.is_some() {
@@ -188,6 +200,43 @@ impl<R: Recorder> Sim<'_, R> {
 
     // ----- the Route 53 control plane ------------------------------------------------------
 
+    /// What refuses operator change `i` at `now`, if anything: the Route 53 control plane for
+    /// record and health-check changes, the ARC cluster for routing controls.
+    fn refusal(&mut self, now: u64, i: usize) -> Option<Refusal> {
+        match self.scenario.events[i].action {
+            EventAction::SetRoutingControl { health_check, on } => {
+                self.arc_refusal(health_check, on)
+            }
+            _ => (!self.control_plane_accepts(now, i)).then_some(Refusal::Route53ControlPlane),
+        }
+    }
+
+    /// Whether the ARC cluster refuses to set routing control `check` to `on`: a change
+    /// commits only while a majority of the cluster's Regions are reachable (ARC replicates
+    /// state to a quorum across its five Regional endpoints; an operator rotates through the
+    /// endpoints, so any reachable one will do), and only if the assertion safety rule
+    /// (`arc.min_on` routing controls On) still holds afterwards
+    /// (<https://docs.aws.amazon.com/r53recovery/latest/dg/routing.safety-rules.html>).
+    fn arc_refusal(&self, check: usize, on: bool) -> Option<Refusal> {
+        let arc = &self.scenario.arc;
+        let up = self.arc_down.iter().filter(|&&d| d == 0).count();
+        if up < arc.quorum() {
+            return Some(Refusal::ArcQuorum);
+        }
+        let on_after = self
+            .scenario
+            .health_checks
+            .iter()
+            .enumerate()
+            .filter(|(c, hc)| {
+                matches!(hc.kind, HealthCheckType::RoutingControl { .. }) && *c != check
+            })
+            .filter(|(c, _)| self.raw_status[*c])
+            .count()
+            + usize::from(on);
+        (on_after < arc.min_on as usize).then_some(Refusal::ArcSafetyRule)
+    }
+
     /// Whether the Route 53 control plane accepts a change at `now`. It lives in us-east-1:
     /// while that Region's `control` plane fails, each attempt is refused with the plane's
     /// severity — unless the zone has accelerated recovery and the plane has been failing for
@@ -213,30 +262,39 @@ impl<R: Recorder> Sim<'_, R> {
         !rng::chance(&mut r, severity)
     }
 
-    /// The control plane refused change `i` at `now`: the operator tries again after
-    /// `control_retry` unless that is past `control_give_up` from the first attempt, the
-    /// action's own end, or the scenario's end.
-    fn refuse_change(&mut self, now: u64, i: usize) {
+    /// Change `i` was refused at `now`: the operator tries again after `control_retry`
+    /// unless that is past `control_give_up` from the first attempt, the action's own end,
+    /// or the scenario's end. A safety rule's refusal is final: retrying cannot change it.
+    fn refuse_change(&mut self, now: u64, i: usize, by: Refusal) {
         let scenario = self.scenario;
         let e = &scenario.events[i];
         let next = now + scenario.dns.control_retry_ms;
-        let retrying = next <= e.at_ms + scenario.dns.control_give_up_ms
+        let retrying = by != Refusal::ArcSafetyRule
+            && next <= e.at_ms + scenario.dns.control_give_up_ms
             && e.end_ms.is_none_or(|end| next < end)
             && next <= scenario.duration_ms;
         let event = i as u16;
-        self.observe(now, Observation::ActionRefused { event, retrying });
+        self.observe(
+            now,
+            Observation::ActionRefused {
+                event,
+                retrying,
+                by,
+            },
+        );
         if retrying {
             self.scheduler.at(next, Event::ControlRetry { event });
         }
     }
 
     pub(super) fn control_retry(&mut self, now: u64, i: usize) {
-        if self.control_plane_accepts(now, i) {
-            let event = i as u16;
-            self.observe(now, Observation::ActionAccepted { event });
-            self.apply_change(now, i);
-        } else {
-            self.refuse_change(now, i);
+        match self.refusal(now, i) {
+            None => {
+                let event = i as u16;
+                self.observe(now, Observation::ActionAccepted { event });
+                self.apply_change(now, i);
+            }
+            Some(by) => self.refuse_change(now, i, by),
         }
     }
 
@@ -265,6 +323,10 @@ impl<R: Recorder> Sim<'_, R> {
             }
             EventAction::InvertHealthCheck { health_check } => {
                 self.inverted[health_check] = !self.inverted[health_check];
+                self.recompute_check(health_check, now);
+            }
+            EventAction::SetRoutingControl { health_check, on } => {
+                self.raw_status[health_check] = on;
                 self.recompute_check(health_check, now);
             }
             _ => unreachable!("only record and health-check changes go through the control plane"),

@@ -95,7 +95,9 @@ impl<R: Recorder> Sim<'_, R> {
                 let healthy = children.iter().filter(|&&c| self.status[c]).count() as u32;
                 crate::model::health::calculated_healthy(healthy, *healthy_threshold)
             }
-            HealthCheckType::Alarm { .. } => self.raw_status[check],
+            HealthCheckType::Alarm { .. } | HealthCheckType::RoutingControl { .. } => {
+                self.raw_status[check]
+            }
         };
         self.raw_status[check] = raw;
         let effective =

@@ -41,6 +41,8 @@
 //! Any change to these rules changes outputs; the byte-identity check
 //! (`scripts/compare-binaries.sh`) catches it.
 
+#[cfg(test)]
+mod arc_tests;
 mod client;
 #[cfg(test)]
 mod client_tests;
@@ -66,7 +68,7 @@ pub(crate) use setup::control_tick_ms;
 use super::client::{flag, ClientState, User, NEVER, NO_DATA_AGE, NO_REGION};
 use super::dns::DnsAnswer;
 use super::health::CheckerVerdict;
-use super::observe::{Observation, Recorder, Sample, StateCounts};
+use super::observe::{Observation, Recorder, Refusal, Sample, StateCounts};
 use super::outcome::{ControlFacts, Outcome, UserRecord};
 use super::resolver::{Resolution, ResolverBehaviour, ResolverCache, ANSWER_HIJACKED, ANSWER_NONE};
 use super::{alarm, population, RunOptions};
@@ -210,6 +212,8 @@ pub(super) struct Sim<'m, R: Recorder> {
     control_region: Option<u8>,
     /// Since when us-east-1's `control` plane has been failing without a break.
     control_failing_since: Option<u64>,
+    /// Active `arc_outage`s per ARC cluster Region (by index into `arc.cluster_regions`).
+    arc_down: Vec<u32>,
     /// Operator actions through the control plane that were applied (by event).
     applied: Vec<bool>,
     lapsed: Option<bool>,

@@ -38,6 +38,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             checker_ranges,
             healthy_checkers,
             raw_status,
+            arc_down: vec![0; scenario.arc.cluster_regions.len()],
             status: vec![true; n_checks],
             dns_view: vec![true; n_checks],
             disabled: scenario.health_checks.iter().map(|h| h.disabled).collect(),
@@ -186,8 +187,12 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let scenario = self.scenario;
         // Initial states at time 0 (README, Output files: `timeline.csv`).
         for (i, hc) in scenario.health_checks.iter().enumerate() {
-            let s = crate::model::health::effective_status(true, hc.disabled, hc.inverted);
-            self.raw_status[i] = true;
+            let raw = match hc.kind {
+                HealthCheckType::RoutingControl { initially_on } => initially_on,
+                _ => true,
+            };
+            let s = crate::model::health::effective_status(raw, hc.disabled, hc.inverted);
+            self.raw_status[i] = raw;
             self.status[i] = s;
             self.dns_view[i] = s;
             let check = i as u16;

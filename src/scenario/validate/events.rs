@@ -2,17 +2,30 @@
 //! (`duration`/`until`), come from the event-kind table in [`crate::scenario::raw`].
 
 use super::fields::{at, entry, key, FieldPath, Validator};
-use crate::scenario::raw::{EventKind, RawEvent, EVENT_KEYS};
-use crate::scenario::{DirectoryTarget, DnsSpec, EventAction, EventSpec, PathSeg, Plane, PlaneSet};
+use crate::scenario::raw::{EventKind, RawEvent, RoutingControlState, EVENT_KEYS};
+use crate::scenario::{
+    ArcSpec, DirectoryTarget, DnsSpec, EventAction, EventSpec, HealthCheckSpec, HealthCheckType,
+    PathSeg, Plane, PlaneSet,
+};
 
 /// The events sorted by start time (ties: file order).
-pub(super) fn events(validator: &mut Validator, raw: &[RawEvent]) -> Vec<EventSpec> {
+pub(super) fn events(
+    validator: &mut Validator,
+    raw: &[RawEvent],
+    checks: &[HealthCheckSpec],
+    arc: &ArcSpec,
+) -> Vec<EventSpec> {
     let mut events = Vec::new();
     for (i, event) in raw.iter().enumerate() {
         let base = entry("event", i);
         let (at_ms, end_ms) = window(validator, &base, event);
         unused_keys(validator, &base, event);
-        if let Some(action) = action(validator, &base, event) {
+        let action = match event.kind {
+            EventKind::SetRoutingControl => set_routing_control(validator, &base, event, checks),
+            EventKind::ArcOutage => arc_outage(validator, &base, event, arc),
+            _ => action(validator, &base, event),
+        };
+        if let Some(action) = action {
             events.push(EventSpec {
                 name: event.name.clone(),
                 at_ms,
@@ -173,7 +186,82 @@ fn action(validator: &mut Validator, base: &FieldPath, event: &RawEvent) -> Opti
         EventKind::IdpOutage => Some(EventAction::IdpOutage),
         EventKind::NetworkOutage => required_region(validator, base, event)
             .map(|region| EventAction::NetworkOutage { region }),
+        EventKind::SetRoutingControl | EventKind::ArcOutage => {
+            unreachable!("validated by their own functions")
+        }
     }
+}
+
+/// `set_routing_control`: a `routing_control` check and the `state` it is set to.
+fn set_routing_control(
+    validator: &mut Validator,
+    base: &FieldPath,
+    event: &RawEvent,
+    checks: &[HealthCheckSpec],
+) -> Option<EventAction> {
+    let health_check = required_check(validator, base, event);
+    if let Some(check) = health_check.and_then(|c| checks.get(c)) {
+        if !matches!(check.kind, HealthCheckType::RoutingControl { .. }) {
+            validator.report(
+                at(base, &[key("health_check")]),
+                format!(
+                    "`{}` is not a routing control; allowed: a health check of type \"routing_control\"",
+                    check.name
+                ),
+            );
+        }
+    }
+    let Some(state) = event.state else {
+        validator.report(
+            base.clone(),
+            "a set_routing_control needs `state`: \"on\" or \"off\"",
+        );
+        return None;
+    };
+    health_check.map(|health_check| EventAction::SetRoutingControl {
+        health_check,
+        on: state == RoutingControlState::On,
+    })
+}
+
+/// `arc_outage`: some of `arc.cluster_regions` unreachable.
+fn arc_outage(
+    validator: &mut Validator,
+    base: &FieldPath,
+    event: &RawEvent,
+    arc: &ArcSpec,
+) -> Option<EventAction> {
+    let names = match &event.cluster_regions {
+        Some(names) if !names.is_empty() => names,
+        _ => {
+            validator.report(
+                base.clone(),
+                format!(
+                    "an arc_outage needs `cluster_regions`, one or more of the ARC cluster's Regions ({})",
+                    arc.cluster_regions.join(", ")
+                ),
+            );
+            return None;
+        }
+    };
+    let mut cluster_regions = Vec::new();
+    for (j, name) in names.iter().enumerate() {
+        match arc.cluster_regions.iter().position(|r| r == name) {
+            Some(index) if !cluster_regions.contains(&index) => cluster_regions.push(index),
+            Some(_) => validator.report(
+                at(base, &[key("cluster_regions"), PathSeg::Index(j)]),
+                format!("`{name}` is listed twice"),
+            ),
+            None => validator.report(
+                at(base, &[key("cluster_regions"), PathSeg::Index(j)]),
+                format!(
+                    "`{name}` is not a Region of the ARC cluster; allowed: {} (`arc.cluster_regions`)",
+                    arc.cluster_regions.join(", ")
+                ),
+            ),
+        }
+    }
+    Some(EventAction::ArcOutage { cluster_regions })
 }
 
 fn region_outage(

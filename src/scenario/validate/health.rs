@@ -1,9 +1,10 @@
 //! `[[health_check]]`: Route 53 endpoint, calculated and alarm health checks
 //! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html).
+//! `[[health_check]]`: Route 53 endpoint, calculated, alarm and routing-control health checks.
 //! Each type takes only its own keys; a key of another type is reported, not ignored.
 
 use super::fields::{at, entry, key, FieldPath, Validator};
-use crate::scenario::raw::{HealthCheckKind, RawHealthCheck};
+use crate::scenario::raw::{HealthCheckKind, RawHealthCheck, RoutingControlState};
 use crate::scenario::{
     EndpointCheck, HealthCheckSpec, HealthCheckType, MetricAlarm, MetricSpec, PathSeg,
     CHECKER_REGIONS,
@@ -30,19 +31,32 @@ pub(super) fn health_checks(
         let base = entry("health_check", i);
         let kind = match check.kind {
             HealthCheckKind::Endpoint => {
+                misplaced_state(validator, &base, check);
                 misplaced_calculated_keys(validator, &base, check);
                 misplaced_alarm_keys(validator, &base, check);
                 HealthCheckType::Endpoint(endpoint(validator, &base, check))
             }
             HealthCheckKind::Calculated => {
+                misplaced_state(validator, &base, check);
                 misplaced_endpoint_keys(validator, &base, check);
                 misplaced_alarm_keys(validator, &base, check);
                 calculated(validator, &base, i, raw)
             }
             HealthCheckKind::Alarm => {
+                misplaced_state(validator, &base, check);
                 misplaced_endpoint_keys(validator, &base, check);
                 misplaced_calculated_keys(validator, &base, check);
                 alarm(validator, &base, check, alarms, metrics)
+            }
+            // Route 53's RECOVERY_CONTROL type: healthy while the routing control is On
+            // (<https://docs.aws.amazon.com/r53recovery/latest/dg/introduction-components-routing.html>).
+            HealthCheckKind::RoutingControl => {
+                misplaced_endpoint_keys(validator, &base, check);
+                misplaced_calculated_keys(validator, &base, check);
+                misplaced_alarm_keys(validator, &base, check);
+                HealthCheckType::RoutingControl {
+                    initially_on: check.state != Some(RoutingControlState::Off),
+                }
             }
         };
         health_checks.push(HealthCheckSpec {
@@ -68,6 +82,11 @@ fn misplaced(
             format!("only {kinds} health checks take `{field}`; remove it"),
         );
     }
+}
+
+fn misplaced_state(validator: &mut Validator, base: &FieldPath, check: &RawHealthCheck) {
+    let present = check.state.is_some();
+    misplaced(validator, base, present, "state", "routing_control");
 }
 
 fn misplaced_endpoint_keys(validator: &mut Validator, base: &FieldPath, check: &RawHealthCheck) {

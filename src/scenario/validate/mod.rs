@@ -6,6 +6,7 @@
 //! that order.
 
 mod alias;
+mod arc;
 mod cloudwatch;
 mod cost;
 mod directories;
@@ -44,7 +45,8 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     if let Some(alias) = &alias {
         alias::workspaces_behind(&mut validator, alias, &groups);
     }
-    let events = events::events(&mut validator, &raw.event);
+    let arc = arc::arc(&mut validator, raw.arc.as_ref());
+    let events = events::events(&mut validator, &raw.event, &health_checks, &arc);
     let expectations = expect::expectations(&mut validator, &raw.expect, &groups);
     let cost = cost::cost(&mut validator, raw.cost.as_ref());
     if !validator.problems.is_empty() {
@@ -68,6 +70,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         events,
         expectations,
         alias,
+        arc,
         cost,
     })
 }
