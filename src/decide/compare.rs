@@ -201,11 +201,25 @@ impl Comparison {
         ]];
         let mut unchanged = Vec::new();
         let mut cohorts_unchanged = 0;
+        let mut cohorts_same_as_all = 0;
         for m in &self.metrics {
             let same = m.paired.n > 0
                 && m.paired.ci95.is_none_or(|c| c == (0.0, 0.0))
                 && m.paired.mean == Some(0.0)
                 && m.base.n == m.candidate.n;
+            // A cohort holding every user repeats the all-users figure: shown once.
+            let repeats_all_users = m.metric.cohort.is_some()
+                && self.metrics.iter().any(|a| {
+                    a.metric.cohort.is_none()
+                        && a.metric.metric == m.metric.metric
+                        && a.base == m.base
+                        && a.candidate == m.candidate
+                        && a.paired == m.paired
+                });
+            if repeats_all_users {
+                cohorts_same_as_all += 1;
+                continue;
+            }
             if same || (m.base.n == 0 && m.candidate.n == 0) {
                 if m.metric.cohort.is_some() {
                     cohorts_unchanged += 1;
@@ -271,6 +285,11 @@ impl Comparison {
         }
         if !unchanged.is_empty() {
             out += &format!("unchanged in every replication: {}\n", unchanged.join(", "));
+        }
+        if cohorts_same_as_all > 0 {
+            out += &format!(
+                "{cohorts_same_as_all} cohort metrics equal the all-users figures (their cohort holds every user; compare.csv)\n"
+            );
         }
         if cohorts_unchanged > 0 {
             out += &format!(

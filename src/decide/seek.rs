@@ -102,9 +102,11 @@ impl Find {
     }
 
     /// `value` rounded to what the parameter can hold (whole numbers and milliseconds).
+    /// Decimals are rounded to 9 places, so that one value reached two ways (0.9 + 12 x
+    /// 0.005 and 0.96) is evaluated once.
     pub fn snap(&self, value: f64) -> f64 {
         match self.kind {
-            Kind::Decimal => value,
+            Kind::Decimal => (value * 1e9).round() / 1e9,
             _ => value.round(),
         }
     }
@@ -520,6 +522,12 @@ mod tests {
         assert_eq!(s.found, None);
         assert_eq!(s.evaluations.len(), 1, "only the upper end is tried");
         assert!(seek(&find, &[], &load, &options).is_err());
+    }
+
+    #[test]
+    fn a_decimal_reached_two_ways_is_one_value() {
+        let f = Find::parse("x=0.9..1.0").unwrap();
+        assert_eq!(f.snap(0.9 + 12.0 * 0.005), f.snap(0.96));
     }
 
     #[test]
