@@ -186,4 +186,6 @@ fn charts_read_in_clock_time_when_the_scenario_has_a_start() {
     // The outage starts at 30 min: 09:30 local time is on the zoomed axis.
     let svg = fs::read_to_string(clock.join("timeline.svg")).unwrap();
     assert!(svg.contains("09:30"), "09:30 tick");
+    // The fault window's label reads in clock time too (the outage is 0:30-1:30).
+    assert!(svg.contains("09:30–10:30"), "fault label in clock time");
 }

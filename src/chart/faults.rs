@@ -50,7 +50,14 @@ pub(super) struct FaultItem {
 }
 
 impl FaultRows {
-    pub(super) fn layout(faults: &[FaultWindow], ts: TimeScale, right_limit: i32) -> FaultRows {
+    /// Places the fault bars and their labels; times read in local clock time when the
+    /// scenario has a start instant (`clock`).
+    pub(super) fn layout(
+        faults: &[FaultWindow],
+        ts: TimeScale,
+        right_limit: i32,
+        clock: Option<crate::time::Instant>,
+    ) -> FaultRows {
         let mut sorted: Vec<&FaultWindow> = faults
             .iter()
             .filter(|f| f.end_ms > f.start_ms && ts.overlaps(f.start_ms, f.end_ms))
@@ -61,11 +68,11 @@ impl FaultRows {
         for f in sorted {
             let x0 = ts.x(f.start_ms);
             let x1 = ts.x(f.end_ms).max(x0 + 2);
-            let times = format!(
-                "{}–{}",
-                format_clock_compact(f.start_ms),
-                format_clock_compact(f.end_ms)
-            );
+            let at = |ms: u64| match clock {
+                Some(start) => start.after(ms).format_hh_mm(),
+                None => format_clock_compact(ms),
+            };
+            let times = format!("{}–{}", at(f.start_ms), at(f.end_ms));
             let text = if f.label.is_empty() {
                 times
             } else {

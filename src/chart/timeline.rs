@@ -327,7 +327,7 @@ impl TimelineInput {
         };
 
         // Vertical layout: fault rows, marker rows, plot, time axis.
-        let faults = FaultRows::layout(&self.faults, ts, width - MARGIN);
+        let faults = FaultRows::layout(&self.faults, ts, width - MARGIN, self.clock);
         let (labels, marker_rows) = self.marker_labels(ts, width);
         let hidden = labels.iter().filter(|l| l.row.is_none()).count();
         if hidden > 0 {

@@ -216,7 +216,7 @@ impl UsersInput {
             start_ms: self.start_ms.min(end_ms.saturating_sub(1)),
             end_ms,
         };
-        let faults = FaultRows::layout(&self.faults, ts, width - MARGIN);
+        let faults = FaultRows::layout(&self.faults, ts, width - MARGIN, self.clock);
         let heading_bottom = TITLE_Y + TITLE_STEP + SUBTITLE_STEP + HEADING_PAD;
         let top = heading_bottom + faults.height() + 12;
         let lanes_h = shown.max(1) as i32 * LANE_PITCH;
