@@ -214,7 +214,7 @@ pub fn figures(scenario: &Scenario, users: &[UserRecord]) -> CostFigures {
             .map(|h| health_check_options(&h.kind))
             .sum();
         monthly.push(CostLine {
-            item: "Route 53 health checks".into(),
+            item: noun(checks, "Route 53 health check", "Route 53 health checks"),
             quantity: checks as f64,
             usd: checks as f64 * prices.health_check_monthly
                 + f64::from(options) * prices.health_check_option_monthly,
@@ -233,7 +233,11 @@ pub fn figures(scenario: &Scenario, users: &[UserRecord]) -> CostFigures {
             })
             .sum();
         monthly.push(CostLine {
-            item: "CloudWatch alarms".into(),
+            item: noun(
+                scenario.alarms.len(),
+                "CloudWatch alarm",
+                "CloudWatch alarms",
+            ),
             quantity: scenario.alarms.len() as f64,
             usd,
         });
@@ -245,6 +249,11 @@ pub fn figures(scenario: &Scenario, users: &[UserRecord]) -> CostFigures {
         monthly,
         incident,
     }
+}
+
+/// The bill's noun for `n` items: "1 CloudWatch alarm", "2 CloudWatch alarms".
+fn noun(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { one } else { many }.to_string()
 }
 
 /// Hourly WorkSpaces fees while users work away from home, and the price of their downtime.
@@ -380,7 +389,24 @@ home = "west"
         // alarms 0.10 + 0.30 (10 s period).
         assert_eq!(f.monthly_usd, 70.0 + 4.0 + 0.4);
         assert_eq!(f.monthly[0].item, "failover WorkSpaces (AlwaysOn)");
+        assert_eq!(f.monthly[1].item, "Route 53 health checks");
         assert_eq!(f.incident_usd, 0.0, "AlwaysOn has no hourly fee");
+    }
+
+    #[test]
+    fn one_of_a_kind_is_named_in_the_singular() {
+        assert_eq!(
+            noun(1, "CloudWatch alarm", "CloudWatch alarms"),
+            "CloudWatch alarm"
+        );
+        assert_eq!(
+            noun(2, "CloudWatch alarm", "CloudWatch alarms"),
+            "CloudWatch alarms"
+        );
+        assert_eq!(
+            noun(0, "CloudWatch alarm", "CloudWatch alarms"),
+            "CloudWatch alarms"
+        );
     }
 
     #[test]

@@ -420,6 +420,10 @@ fn cost_line(report: &Report) -> String {
     line += &format!("; this incident {}", usd(c.incident_usd));
     if !c.incident.is_empty() {
         line += &format!(" ({})", items(&c.incident));
+    } else if c.monthly_usd > 0.0 {
+        // Say why, so that $0.00 does not read as "free": AlwaysOn failover WorkSpaces bill
+        // monthly, and downtime is priced only when the scenario gives a price.
+        line += " (no hourly charges; downtime is priced only with cost.downtime_hourly)";
     }
     line
 }
