@@ -123,7 +123,7 @@ start_munge() {
   chmod 600 "$WORK/munge/munge.key"
   munged --foreground --socket="$WORK/run/munge.socket" --key-file="$WORK/munge/munge.key" \
     --pid-file="$WORK/munge/munged.pid" --seed-file="$WORK/munge/munged.seed" \
-    --log-file="$WORK/log/munged.log" >"$WORK/log/munged.out" 2>&1 &
+    --log-file="$WORK/log/munged.log" >>"$WORK/log/munged.log" 2>&1 &
   DAEMONS+=($!)
   until munge -S "$WORK/run/munge.socket" -n 2>/dev/null | unmunge -S "$WORK/run/munge.socket" \
     >/dev/null 2>&1; do
@@ -134,7 +134,9 @@ start_munge() {
 }
 
 # slurm.conf for one node, localhost, with the CPUs and memory `slurmd -C` finds. No cgroups
-# (proctrack/linuxproc, task/none) and no accounting database, so it runs in a container.
+# (proctrack/linuxproc, task/none) and no accounting database, so it runs in a container. No
+# log files: the daemons run in the foreground and log to stderr, which goes to $WORK/log.
+# Completed jobs stay in slurmctld's memory for MinJobAge seconds, where scontrol reads them.
 write_slurm_conf() {
   local node
   node=$(slurmd -C | head -n 1 | sed 's/^NodeName=[^ ]*/NodeName=localhost NodeAddr=127.0.0.1/')
@@ -152,8 +154,6 @@ StateSaveLocation=$WORK/state
 SlurmdSpoolDir=$WORK/spool
 SlurmctldPidFile=$WORK/run/slurmctld.pid
 SlurmdPidFile=$WORK/run/slurmd.pid
-SlurmctldLogFile=$WORK/log/slurmctld.log
-SlurmdLogFile=$WORK/log/slurmd.log
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
@@ -175,14 +175,14 @@ start_slurm() {
   mkdir -p "$WORK/state" "$WORK/spool"
   write_slurm_conf
   export SLURM_CONF="$WORK/slurm.conf"
-  slurmctld -D -i >"$WORK/log/slurmctld.out" 2>&1 &
+  slurmctld -D -i >"$WORK/log/slurmctld.log" 2>&1 &
   DAEMONS+=($!)
   until scontrol ping 2>/dev/null | grep -q UP; do
     alive "starting slurmctld"
     left "starting slurmctld" >/dev/null
     sleep 0.5
   done
-  slurmd -D -N localhost >"$WORK/log/slurmd.out" 2>&1 &
+  slurmd -D -N localhost >"$WORK/log/slurmd.log" 2>&1 &
   DAEMONS+=($!)
   until [[ "$(sinfo -h -n localhost -o %t 2>/dev/null)" == idle ]]; do
     alive "waiting for the node to be idle"
@@ -199,7 +199,7 @@ wait_jobs() {
   local jobs=$1 queued
   while queued=$(squeue -h -j "$jobs" -o '%i %T %r' 2>/dev/null) && [[ -n "$queued" ]]; do
     if grep -q DependencyNeverSatisfied <<<"$queued"; then
-      scontrol show job "$jobs" >&2 || true
+      report_jobs "${jobs%%,*}" || true
       fail "a job's dependency can never be satisfied (an array task failed): $queued"
     fi
     left "waiting for jobs $jobs ($(tr '\n' ';' <<<"$queued"))" >/dev/null
@@ -214,8 +214,8 @@ by_task() {
          print t "\t" $0 }' | sort -n -k1,1 | cut -f2-
 }
 
-# Prints one line per job (each array task is one) and fails unless all COMPLETED with 0:0.
-check_jobs() {
+# Prints one line per job (each array task is one); false unless all COMPLETED with 0:0.
+report_jobs() {
   local jobs=$1 line id task state code bad=0
   while read -r line; do
     id=$(grep -o '^JobId=[0-9]*' <<<"$line" | cut -d= -f2)
@@ -229,7 +229,11 @@ check_jobs() {
     fi
     [[ "$state" == COMPLETED && "$code" == 0:0 ]] || bad=1
   done < <(scontrol -o show job "$jobs" | by_task)
-  ((bad == 0)) || fail "a job did not complete with exit code 0"
+  ((bad == 0))
+}
+
+check_jobs() {
+  report_jobs "$1" || fail "a job did not complete with exit code 0"
 }
 
 # Every file of the one-machine sweep in $1 is in $2 with the same bytes, and nothing else is.
