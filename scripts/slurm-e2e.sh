@@ -72,7 +72,11 @@ DAEMONS=() # PIDs of the daemons this script started, in start order
 cleanup() {
   local code=$?
   if [[ -n "$WORK" && -f "$WORK/slurm.conf" ]] && ((${#DAEMONS[@]} > 1)); then
+    # Jobs still queued or running (after a failure): cancel them and give their processes
+    # a few seconds to end before slurmd goes.
     scancel --quiet --user="$(id -un)" 2>/dev/null || true
+    local tries=0
+    while [[ -n "$(squeue -h 2>/dev/null)" ]] && ((tries++ < 20)); do sleep 0.5; done
   fi
   local i
   for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do
@@ -101,12 +105,9 @@ dump_logs() {
   done
 }
 
-# Seconds left before the overall deadline; fails when none are.
-left() {
-  local now
-  now=$(date +%s)
-  ((now < DEADLINE)) || fail "timed out after ${TIMEOUT}s (SLURM_E2E_TIMEOUT) while $1"
-  echo $((DEADLINE - now))
+# Fails once the overall deadline has passed, saying what it was waiting for.
+before_deadline() {
+  (($(date +%s) < DEADLINE)) || fail "timed out after ${TIMEOUT}s (SLURM_E2E_TIMEOUT) while $1"
 }
 
 alive() {
@@ -128,7 +129,7 @@ start_munge() {
   until munge -S "$WORK/run/munge.socket" -n 2>/dev/null | unmunge -S "$WORK/run/munge.socket" \
     >/dev/null 2>&1; do
     alive "starting munged"
-    left "starting munged" >/dev/null
+    before_deadline "starting munged"
     sleep 0.2
   done
 }
@@ -179,15 +180,14 @@ start_slurm() {
   DAEMONS+=($!)
   until scontrol ping 2>/dev/null | grep -q UP; do
     alive "starting slurmctld"
-    left "starting slurmctld" >/dev/null
+    before_deadline "starting slurmctld"
     sleep 0.5
   done
   slurmd -D -N localhost >"$WORK/log/slurmd.log" 2>&1 &
   DAEMONS+=($!)
   until [[ "$(sinfo -h -n localhost -o %t 2>/dev/null)" == idle ]]; do
     alive "waiting for the node to be idle"
-    left "waiting for the node to be idle (sinfo: $(sinfo -h -n localhost -o %t 2>&1))" \
-      >/dev/null
+    before_deadline "waiting for the node to be idle (sinfo: $(sinfo -h -n localhost -o %t 2>&1))"
     sleep 0.5
   done
 }
@@ -202,7 +202,7 @@ wait_jobs() {
       report_jobs "${jobs%%,*}" || true
       fail "a job's dependency can never be satisfied (an array task failed): $queued"
     fi
-    left "waiting for jobs $jobs ($(tr '\n' ';' <<<"$queued"))" >/dev/null
+    before_deadline "waiting for jobs $jobs ($(tr '\n' ';' <<<"$queued"))"
     alive "waiting for jobs $jobs"
     sleep 1
   done
