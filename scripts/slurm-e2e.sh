@@ -15,7 +15,9 @@
 # Slurm is not installed and cannot be (no apt-get, or not root) or the script is not run as
 # root. FAILSIM_REQUIRE_SLURM=1 (as .ci/run sets) turns a skip into a failure.
 # SLURM_E2E_TIMEOUT (seconds, default 300) bounds the cluster's start and the jobs;
-# SLURM_E2E_KEEP=1 keeps the temporary directory.
+# SLURM_E2E_KEEP=1 keeps the temporary directory; SLURM_E2E_CTLD_PORT and SLURM_E2E_SLURMD_PORT
+# (16817, 16818: not Slurm's defaults, so a system Slurm on the machine is left alone) move the
+# daemons' ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
