@@ -13,6 +13,7 @@ mod check;
 mod cli;
 mod cohorts;
 mod decide;
+mod examples;
 mod expect;
 mod html;
 mod import;
