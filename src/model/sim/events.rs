@@ -137,6 +137,7 @@ impl<R: Recorder> Sim<'_, R> {
             EventAction::DirectoryOutage { .. }
             | EventAction::IdpOutage
             | EventAction::NetworkOutage { .. } => self.identity.apply(&e.action, 1),
+            EventAction::DnsPartition { .. } => self.dns_partition(now, i, 1),
         }
     }
 
@@ -194,6 +195,7 @@ impl<R: Recorder> Sim<'_, R> {
             EventAction::DirectoryOutage { .. }
             | EventAction::IdpOutage
             | EventAction::NetworkOutage { .. } => self.identity.apply(&e.action, -1),
+            EventAction::DnsPartition { .. } => self.dns_partition(now, i, -1),
             _ => {}
         }
     }
