@@ -216,15 +216,21 @@ fn fault_label(scenario: &Scenario, action: &EventAction) -> Option<String> {
         EventAction::DnsPartition {
             locations,
             checker_regions,
-        } => format!(
-            "DNS location(s) {} cut off from {} checker Region(s)",
-            locations
+        } => {
+            let names: Vec<&str> = locations
                 .iter()
                 .map(|&l| scenario.dns.locations[l].as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            checker_regions.len()
-        ),
+                .collect();
+            let from = match checker_regions.as_slice() {
+                [one] => format!("{} checkers", crate::scenario::CHECKER_REGIONS[*one]),
+                many => format!("{} checker Regions", many.len()),
+            };
+            format!(
+                "DNS location{} {} cut off from {from}",
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            )
+        }
         EventAction::ResolverOutage { resolver } => {
             format!("resolver {} down", scenario.resolvers[*resolver].name)
         }
