@@ -122,6 +122,27 @@ pub fn location_endpoint_healthy(
     }
 }
 
+/// The long-run share of time one checker reports healthy while each probe fails with
+/// probability `fail` (a partial outage), flipping after `threshold` opposite results in a
+/// row in both directions: a healthy checker needs on average `(1 - f^k) / ((1 - f) f^k)`
+/// probes to see `k` failures in a row, an unhealthy one the same with successes, and the
+/// share is the first over the sum (probes of equal length: a simplification). Route 53
+/// counts the endpoint healthy while more than 18 % of checkers are, so when this share is
+/// well above 18 % a partial outage leaves the check healthy, or flapping near 18 %.
+pub fn checker_healthy_share(fail: f64, threshold: u32) -> f64 {
+    if fail <= 0.0 {
+        return 1.0;
+    }
+    if fail >= 1.0 {
+        return 0.0;
+    }
+    let k = f64::from(threshold);
+    let probes_to_streak = |p: f64| (1.0 - libm::pow(p, k)) / ((1.0 - p) * libm::pow(p, k));
+    let healthy = probes_to_streak(fail);
+    let unhealthy = probes_to_streak(1.0 - fail);
+    healthy / (healthy + unhealthy)
+}
+
 /// Calculated check: at least `threshold` healthy children.
 pub fn calculated_healthy(healthy_children: u32, threshold: u32) -> bool {
     healthy_children >= threshold
@@ -205,6 +226,21 @@ mod tests {
         assert!(!location_endpoint_healthy(0, 0, false, N::LastKnownStatus));
         assert!(location_endpoint_healthy(0, 0, false, N::Healthy));
         assert!(!location_endpoint_healthy(0, 0, true, N::Unhealthy));
+    }
+
+    #[test]
+    fn a_checker_is_healthy_half_the_time_when_half_the_probes_fail() {
+        // Symmetric: 50 % failing probes, any threshold -> healthy half the time.
+        for k in [1, 3, 10] {
+            assert!((checker_healthy_share(0.5, k) - 0.5).abs() < 1e-12, "{k}");
+        }
+        // k = 3, 80 % failing: 4.77 probes to three failures, 155 to three successes -> 3 %.
+        let s = checker_healthy_share(0.8, 3);
+        assert!((0.029..0.031).contains(&s), "{s}");
+        // k = 1: healthy share = 1 - fail.
+        assert!((checker_healthy_share(0.7, 1) - 0.3).abs() < 1e-12);
+        assert_eq!(checker_healthy_share(1.0, 3), 0.0);
+        assert_eq!(checker_healthy_share(0.0, 3), 1.0);
     }
 
     #[test]

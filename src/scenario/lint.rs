@@ -11,6 +11,7 @@ use std::fmt;
 
 mod alias;
 mod locations;
+mod partial;
 
 /// One warning.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +72,7 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
     capacity_lints(model, &mut out);
     directory_lints(model, &mut out);
     locations::location_lints(model, &mut out);
+    partial::partial_outage_lints(model, &mut out);
     out
 }
 

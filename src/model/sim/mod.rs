@@ -104,8 +104,9 @@ enum Event {
     ScenarioEventStarts { event: u16 },
     /// A scenario `[[event]]` with a duration ends.
     ScenarioEventEnds { event: u16 },
-    /// An operator retries a change the control plane refused.
-    ControlRetry { event: u16 },
+    /// An operator retries a change the control plane refused (`revert`: the undoing of a
+    /// timed disable or invert at its end).
+    ControlRetry { event: u16, revert: bool },
     /// A `set_record` edit has reached all name servers.
     RecordEditApplied { event: u16 },
     /// A health checker sends a probe.
@@ -294,7 +295,9 @@ impl<R: Recorder> Sim<'_, R> {
                     self.refresh_answer(now);
                 }
             }
-            Event::ControlRetry { event } => self.control_retry(now, event as usize),
+            Event::ControlRetry { event, revert } => {
+                self.control_retry(now, event as usize, revert)
+            }
             Event::Probe { checker } => self.probe(checker as usize),
             Event::ProbeResult { checker, ok } => self.probe_result(now, checker as usize, ok),
             Event::DnsSeesCheck { check, healthy } => {
