@@ -161,8 +161,7 @@ fn dns_partition_splits_the_answers_and_they_agree_again() {
     let last_before = |subject: &str, t: u64| {
         answers(subject)
             .into_iter()
-            .filter(|(at, _)| *at <= t)
-            .last()
+            .rfind(|(at, _)| *at <= t)
             .unwrap()
             .1
     };

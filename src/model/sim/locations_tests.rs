@@ -110,7 +110,7 @@ fn answer_at(report: &crate::report::Report, location: Option<u8>, t_ms: u64) ->
             ) if *l == want => Some(answer.clone()),
             _ => None,
         })
-        .last()
+        .next_back()
         .expect("an initial answer")
 }
 
