@@ -42,7 +42,8 @@ pub fn subtitle(report: &Report) -> String {
     }
     match s.get(Metric::DnsFailoverMs) {
         Some(f) => parts.push(format!(
-            "DNS failover {} after the fault",
+            "DNS{} failover {} after the fault",
+            report.global_view_tag(),
             format_ms(f as u64)
         )),
         None if report.control.first_fault_ms.is_some() => {
