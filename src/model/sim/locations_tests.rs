@@ -12,6 +12,10 @@ use crate::scenario::load_str;
 /// sa-east-1 cannot reach `sa`, `south` hears only sa-east-1's checkers and `north` all but
 /// them (`{events}` replaces the partition when given).
 fn partitioned(dns_extra: &str, events: Option<&str>) -> Scenario {
+    load_str(&partitioned_text(dns_extra, events), "t.toml", &[]).expect("valid")
+}
+
+fn partitioned_text(dns_extra: &str, events: Option<&str>) -> String {
     let others = r#"["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1"]"#;
     let default_events = format!(
         r#"[[event]]
@@ -37,7 +41,7 @@ at = "1h"
 duration = "40m"
 "#
     );
-    let text = format!(
+    format!(
         r#"[scenario]
 name = "t"
 duration = "4h"
@@ -79,8 +83,7 @@ failover_workspaces = 1.0
 schedule = {{ start = "1h", ramp = "30m", session = "8h" }}
 {}"#,
         events.unwrap_or(&default_events)
-    );
-    load_str(&text, "t.toml", &[]).expect("valid")
+    )
 }
 
 fn run(scenario: &Scenario) -> crate::report::Report {
@@ -257,4 +260,46 @@ duration = "40m"
         assert_eq!(at_location, global(&b), "location {location}");
     }
     assert_eq!(b.control.dns_splits, 0);
+}
+
+#[test]
+fn a_calculated_check_follows_its_children_as_each_location_sees_them() {
+    // The record's check is calculated over `primary` (healthy while it is): each location
+    // decides it from its own view of `primary`, so the answers split as before.
+    let text = partitioned_text("", None)
+        .replace(
+            "primary = { region = \"sa\", health_check = \"primary\" }",
+            "primary = { region = \"sa\", health_check = \"any\" }",
+        )
+        .replace(
+            "[dns]",
+            "[[health_check]]\nname = \"any\"\ntype = \"calculated\"\nchildren = [\"primary\"]\nhealthy_threshold = 1\n[dns]",
+        );
+    let report = run(&load_str(&text, "t.toml", &[]).expect("valid"));
+    let minute = 60_000;
+    assert_eq!(
+        answer_at(&report, Some(1), 70 * minute),
+        DnsAnswer::Region(1)
+    );
+    assert_eq!(
+        answer_at(&report, Some(0), 70 * minute),
+        DnsAnswer::Region(0)
+    );
+    let any_at_north: Vec<bool> = report
+        .timeline
+        .iter()
+        .filter_map(|e| match e.observation {
+            Observation::LocationCheckChanged {
+                location: 1,
+                check: 1,
+                healthy,
+            } => Some(healthy),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        any_at_north,
+        [false, true],
+        "down in the partition, up after"
+    );
 }
