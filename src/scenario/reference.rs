@@ -202,7 +202,7 @@ pub const KEYS: &[KeyDoc] = &[
     value("dns.control_retry", DefaultValue::Duration(DnsSpec::DEFAULT_CONTROL_RETRY_MS), "Time between attempts at a record or health-check change the Route 53 control plane (us-east-1 `control` plane) refused."),
     value("dns.control_give_up", DefaultValue::Duration(DnsSpec::DEFAULT_CONTROL_GIVE_UP_MS), "The operator abandons a refused change this long after the first attempt."),
     value("dns.accelerated_recovery", DefaultValue::Flag(false), "Route 53 accelerated recovery (public zones): changes go through us-west-2 once us-east-1's control plane has failed for 60 min."),
-    key("dns.locations", "none (one global view)", "Route 53 DNS locations that resolvers (`resolver.dns_location`) can be pinned to. Each decides an endpoint check from the reports of the checkers it receives (more than 18 % of them healthy); a `dns_partition` cuts some off, so locations can answer differently."),
+    key("dns.locations", "none (one global view)", "Route 53 DNS locations (names, at most 64) that resolvers (`resolver.dns_location`) can be pinned to. Each decides an endpoint check from the reports of the checkers it receives (more than 18 % of them healthy); a `dns_partition` cuts some off, so locations can answer differently."),
     key("dns.no_checker_reports", "`last_known_status`", "What a DNS location concludes about an endpoint check while it receives no report from any of its checkers: `last_known_status`, `healthy` or `unhealthy` (AWS does not say; a modelling choice)."),
     key("dns.routing", "required", "Routing policy: `{ policy = \"failover\" | \"weighted\" | \"simple\", ... }`."),
     key("dns.routing.policy", "required", "`failover`, `weighted` or `simple`."),
