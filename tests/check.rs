@@ -170,3 +170,30 @@ fn every_bundled_scenario_is_valid() {
     }
     assert!(n >= 1);
 }
+
+#[test]
+fn unknown_dns_locations_are_located_and_list_the_defined_ones() {
+    let located = edit(
+        SMALL,
+        "ttl = \"60s\"",
+        "ttl = \"60s\"\nlocations = [\"sao-paulo\"]",
+    );
+    let resolver = format!("{located}\n[[resolver]]\nname = \"corp\"\ndns_location = \"rio\"\n");
+    assert_invalid(
+        &resolver,
+        38,
+        &[
+            "`resolver.corp.dns_location`",
+            "unknown DNS location (dns.locations) `rio`; defined: sao-paulo",
+        ],
+    );
+    let partition = format!("{located}\n[[event]]\nname = \"cut\"\nkind = \"dns_partition\"\nat = \"1h\"\ndns_locations = [\"lima\"]\nchecker_regions = [\"sa-east-1\"]\n");
+    assert_invalid(
+        &partition,
+        40,
+        &["`event.cut.dns_locations[0]`", "unknown DNS location"],
+    );
+    // A partition with no locations declared at all says so.
+    let bare = format!("{SMALL}\n[[event]]\nname = \"cut\"\nkind = \"dns_partition\"\nat = \"1h\"\ndns_locations = [\"lima\"]\nchecker_regions = [\"sa-east-1\"]\n");
+    assert_invalid(&bare, 39, &["none are defined"]);
+}

@@ -133,3 +133,62 @@ fn us_east_1_2025_the_manual_variant_differs_only_in_the_operator_and_the_primar
     let strip_last_event_name = |s: &str| s.rsplit_once("[[event]]").unwrap().0.to_string();
     assert_eq!(strip_last_event_name(&main), strip_last_event_name(&manual));
 }
+
+#[test]
+fn dns_partition_splits_the_answers_and_they_agree_again() {
+    // Ashburn hears only checkers that cannot reach sa-east-1 and fails over; São Paulo hears
+    // the two that can and stays, until the partition heals at 1:40 (the story's timeline).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let story = run_ok(&repo("scenarios/dns-partition.toml"), &out, &[]);
+    assert!(
+        story.contains("DNS answer at location `ashburn` now us-east-1"),
+        "{story}"
+    );
+    assert!(
+        story.contains(
+            "DNS answers split: the locations (sao-paulo, ashburn) answered differently for 38m"
+        ),
+        "{story}"
+    );
+    let rows = csv_rows(&out.join("timeline.csv"));
+    let answers = |subject: &str| -> Vec<(u64, String)> {
+        rows.iter()
+            .filter(|r| r[1] == "dns_answer" && r[2] == subject)
+            .map(|r| (r[0].parse().unwrap(), r[3].clone()))
+            .collect()
+    };
+    let last_before = |subject: &str, t: u64| {
+        answers(subject)
+            .into_iter()
+            .rfind(|(at, _)| *at <= t)
+            .unwrap()
+            .1
+    };
+    let during = 80 * 60_000;
+    assert_eq!(
+        last_before("desktop.example.com@ashburn", during),
+        "us-east-1"
+    );
+    assert_eq!(
+        last_before("desktop.example.com@sao-paulo", during),
+        "sa-east-1"
+    );
+    let after = 2 * 3_600_000;
+    for subject in [
+        "desktop.example.com@ashburn",
+        "desktop.example.com@sao-paulo",
+    ] {
+        assert_eq!(last_before(subject, after), "sa-east-1", "{subject}");
+    }
+    // US staff who logged in during the split work in us-east-1; Brazilian staff never left.
+    let users = csv_rows(&out.join("users.csv"));
+    let away = |group: &str| {
+        users
+            .iter()
+            .filter(|u| u[1] == group && u[15] != "0")
+            .count()
+    };
+    assert_eq!(away("brazil"), 0);
+    assert!(away("us") > 200, "{}", away("us"));
+}

@@ -6,6 +6,10 @@
 //! - A checker flips its verdict after `failure_threshold` consecutive opposite results, in
 //!   both directions.
 //! - An endpoint check is healthy iff *more than* 18 % of its checkers report healthy.
+//!   Each Route 53 DNS location applies that rule to the checkers whose reports reach it
+//!   (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-problems.html>:
+//!   "each Route 53 location considers an endpoint healthy when only a portion of reachable
+//!   health checkers consider it healthy"); [`location_endpoint_healthy`].
 //! - A calculated check is healthy iff at least `healthy_threshold` children are healthy;
 //!   0 means always healthy, more than the number of children always unhealthy.
 //! - `disabled` makes the status healthy; `inverted` then flips it. A disabled,
@@ -14,7 +18,7 @@
 //! - A probe to a failing endpoint fails, or passes, by how the endpoint fails and what the
 //!   protocol checks ([`probe_outcome`]).
 
-use crate::scenario::{ProbeFailure, Protocol};
+use crate::scenario::{InsufficientData, ProbeFailure, Protocol};
 
 /// Budget for the HTTP status line after the connection is made: 2 s. Route 53: "the
 /// endpoint must respond with an HTTP status code of 2xx or 3xx within two seconds after
@@ -97,6 +101,48 @@ pub fn endpoint_healthy(healthy: u32, total: u32) -> bool {
     u64::from(healthy) * 100 > u64::from(total) * 18
 }
 
+/// A DNS location's view of an endpoint check: the 18 % rule over the `received` checkers
+/// whose reports reach the location (`healthy` of them report healthy). Checkers cut off by
+/// a partition do not count at all, healthy or not: the location decides from the reachable
+/// ones. With none reachable AWS is silent; `no_reports` decides (`last_known_status`: the
+/// location's `previous` view stands).
+pub fn location_endpoint_healthy(
+    healthy: u32,
+    received: u32,
+    previous: bool,
+    no_reports: InsufficientData,
+) -> bool {
+    if received > 0 {
+        return endpoint_healthy(healthy, received);
+    }
+    match no_reports {
+        InsufficientData::Healthy => true,
+        InsufficientData::Unhealthy => false,
+        InsufficientData::LastKnownStatus => previous,
+    }
+}
+
+/// The long-run share of time one checker reports healthy while each probe fails with
+/// probability `fail` (a partial outage), flipping after `threshold` opposite results in a
+/// row in both directions: a healthy checker needs on average `(1 - f^k) / ((1 - f) f^k)`
+/// probes to see `k` failures in a row, an unhealthy one the same with successes, and the
+/// share is the first over the sum (probes of equal length: a simplification). Route 53
+/// counts the endpoint healthy while more than 18 % of checkers are, so when this share is
+/// well above 18 % a partial outage leaves the check healthy, or flapping near 18 %.
+pub fn checker_healthy_share(fail: f64, threshold: u32) -> f64 {
+    if fail <= 0.0 {
+        return 1.0;
+    }
+    if fail >= 1.0 {
+        return 0.0;
+    }
+    let k = f64::from(threshold);
+    let probes_to_streak = |p: f64| (1.0 - libm::pow(p, k)) / ((1.0 - p) * libm::pow(p, k));
+    let healthy = probes_to_streak(fail);
+    let unhealthy = probes_to_streak(1.0 - fail);
+    healthy / (healthy + unhealthy)
+}
+
 /// Calculated check: at least `threshold` healthy children.
 pub fn calculated_healthy(healthy_children: u32, threshold: u32) -> bool {
     healthy_children >= threshold
@@ -157,6 +203,44 @@ mod tests {
         assert!(!endpoint_healthy(1, 8) && endpoint_healthy(2, 8));
         assert!(!endpoint_healthy(1, 6) && endpoint_healthy(2, 6));
         assert!(!endpoint_healthy(0, 3) && endpoint_healthy(1, 3));
+    }
+
+    #[test]
+    fn a_location_applies_the_rule_to_the_checkers_it_hears() {
+        use InsufficientData as N;
+        // 16 checkers, 14 of them cut off and failing (not counted), the 2 it hears healthy:
+        // 2 of 2 is more than 18 %, whatever the global view (2 of 16) says.
+        assert!(location_endpoint_healthy(2, 2, false, N::LastKnownStatus));
+        assert!(!endpoint_healthy(2, 16));
+        // Hearing only the 14 failing ones: unhealthy, though 2 healthy checkers exist.
+        assert!(!location_endpoint_healthy(0, 14, true, N::LastKnownStatus));
+        // 18 % of the reachable ones is still not enough: 1 of 6 = 16.7 %; 2 of 6 is.
+        assert!(!location_endpoint_healthy(1, 6, true, N::Healthy));
+        assert!(location_endpoint_healthy(2, 6, false, N::Unhealthy));
+    }
+
+    #[test]
+    fn a_location_without_reports_follows_no_checker_reports() {
+        use InsufficientData as N;
+        assert!(location_endpoint_healthy(0, 0, true, N::LastKnownStatus));
+        assert!(!location_endpoint_healthy(0, 0, false, N::LastKnownStatus));
+        assert!(location_endpoint_healthy(0, 0, false, N::Healthy));
+        assert!(!location_endpoint_healthy(0, 0, true, N::Unhealthy));
+    }
+
+    #[test]
+    fn a_checker_is_healthy_half_the_time_when_half_the_probes_fail() {
+        // Symmetric: 50 % failing probes, any threshold -> healthy half the time.
+        for k in [1, 3, 10] {
+            assert!((checker_healthy_share(0.5, k) - 0.5).abs() < 1e-12, "{k}");
+        }
+        // k = 3, 80 % failing: 4.77 probes to three failures, 155 to three successes -> 3 %.
+        let s = checker_healthy_share(0.8, 3);
+        assert!((0.029..0.031).contains(&s), "{s}");
+        // k = 1: healthy share = 1 - fail.
+        assert!((checker_healthy_share(0.7, 1) - 0.3).abs() < 1e-12);
+        assert_eq!(checker_healthy_share(1.0, 3), 0.0);
+        assert_eq!(checker_healthy_share(0.0, 3), 1.0);
     }
 
     #[test]

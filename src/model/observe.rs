@@ -41,6 +41,16 @@ pub enum Observation {
         /// Its new status.
         healthy: bool,
     },
+    /// A health check's status at one Route 53 DNS location changed (only with
+    /// `dns.locations`): the location decides endpoint checks from the checkers it hears.
+    LocationCheckChanged {
+        /// Index into `dns.locations`.
+        location: u8,
+        /// Health check index.
+        check: u16,
+        /// Its new status there.
+        healthy: bool,
+    },
     /// A CloudWatch alarm changed state, or its initial state.
     AlarmChanged {
         /// Alarm index.
@@ -58,6 +68,14 @@ pub enum Observation {
     /// The authoritative answer for the FQDN changed, or its initial answer.
     AnswerChanged {
         /// The new answer.
+        answer: DnsAnswer,
+    },
+    /// One Route 53 DNS location's answer changed, or its initial answer (only with
+    /// `dns.locations`).
+    LocationAnswerChanged {
+        /// Index into `dns.locations`.
+        location: u8,
+        /// The new answer there.
         answer: DnsAnswer,
     },
     /// A fault began (`region_outage`, `checker_partition`, `dns_outage`,

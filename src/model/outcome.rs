@@ -86,6 +86,11 @@ pub struct ControlFacts {
     pub users_over_rpo: u64,
     /// Events processed by the engine.
     pub events_processed: u64,
+    /// Time the DNS locations users resolve through gave different answers (`dns.locations`;
+    /// 0 without them).
+    pub dns_split_ms: u64,
+    /// Times they began to differ.
+    pub dns_splits: u32,
 }
 
 /// The result of one simulation run, apart from what went to the recorder.

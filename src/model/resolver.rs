@@ -393,6 +393,7 @@ mod tests {
             prefetch: true,
             population: None,
             instances: 1,
+            dns_location: None,
         };
         assert_eq!(
             ResolverBehaviour::from(&spec),

@@ -64,6 +64,8 @@ pub struct Report {
     pub events: Vec<String>,
     /// The FQDN users register with.
     pub fqdn: String,
+    /// Route 53 DNS locations (`dns.locations`; empty: one global view).
+    pub dns_locations: Vec<String>,
     /// The hosted zone is private (users off the VPN cannot resolve the FQDN).
     pub private_zone: bool,
     /// One record per user, in user order.
@@ -147,6 +149,7 @@ impl Report {
             metrics: names(&mut scenario.metrics.iter().map(|m| &m.name)),
             events: names(&mut scenario.events.iter().map(|e| &e.name)),
             fqdn: scenario.dns.fqdn.clone(),
+            dns_locations: scenario.dns.locations.clone(),
             private_zone: scenario.dns.zone == Zone::Private,
             users,
             timeline,
@@ -210,6 +213,24 @@ fn fault_label(scenario: &Scenario, action: &EventAction) -> Option<String> {
             scenario.regions[*target].name
         ),
         EventAction::DnsOutage => "authoritative DNS unreachable".to_string(),
+        EventAction::DnsPartition {
+            locations,
+            checker_regions,
+        } => {
+            let names: Vec<&str> = locations
+                .iter()
+                .map(|&l| scenario.dns.locations[l].as_str())
+                .collect();
+            let from = match checker_regions.as_slice() {
+                [one] => format!("{} checkers", crate::scenario::CHECKER_REGIONS[*one]),
+                many => format!("{} checker Regions", many.len()),
+            };
+            format!(
+                "DNS location{} {} cut off from {from}",
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            )
+        }
         EventAction::ResolverOutage { resolver } => {
             format!("resolver {} down", scenario.resolvers[*resolver].name)
         }
@@ -364,6 +385,8 @@ pub(crate) mod fixture {
             standby_ms: 0,
             users_over_rpo: 0,
             events_processed: 100,
+            dns_split_ms: 0,
+            dns_splits: 0,
         };
         let membership = Membership {
             groups: vec!["staff".into()],
@@ -388,6 +411,7 @@ pub(crate) mod fixture {
             metrics: vec![],
             events: vec![fault_name.into(), action_name.into()],
             fqdn: "desktop.example.com".into(),
+            dns_locations: vec![],
             private_zone: false,
             summary: summary::summarize(42, &users, &control, &|_| false),
             cohorts: cohort::rows(&membership, 42, &users, &control),

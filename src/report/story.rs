@@ -117,9 +117,16 @@ fn what_happened(report: &Report) -> Vec<(u64, String)> {
                 report.health_checks[*check as usize],
                 status_label(*healthy)
             ),
-            Observation::AnswerChanged { answer } => {
-                format!("DNS answer now {}", report.answer_label(answer))
-            }
+            Observation::AnswerChanged { answer } => format!(
+                "DNS answer{} now {}",
+                report.global_view_tag(),
+                report.answer_label(answer)
+            ),
+            Observation::LocationAnswerChanged { location, answer } => format!(
+                "DNS answer at location `{}` now {}",
+                report.dns_locations[*location as usize],
+                report.answer_label(answer)
+            ),
             Observation::ActionTaken { event } => {
                 format!("operator action `{}`", report.events[*event as usize])
             }
@@ -169,6 +176,26 @@ pub fn capacity_worse_than_staying(report: &Report) -> Option<String> {
         thousands(queued as u64),
         format_human(sum.get(Metric::LaunchWaitMaxMs).unwrap_or(0.0) as u64)
     ))
+}
+
+/// With DNS locations: how long the answers users got depended on their resolver's location
+/// (the views they resolve through disagreed), or that they never did.
+pub fn dns_split_line(report: &Report) -> Option<String> {
+    if report.dns_locations.is_empty() {
+        return None;
+    }
+    let names = report.dns_locations.join(", ");
+    let c = &report.control;
+    Some(if c.dns_splits == 0 {
+        format!("DNS locations ({names}) always gave the same answer")
+    } else {
+        format!(
+            "DNS answers split: the locations ({names}) answered differently for {} in {} period{}, so users were sent to different Regions by where their resolver is",
+            format_human(c.dns_split_ms),
+            c.dns_splits,
+            if c.dns_splits == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// Whether a fault happened and the authoritative answer never left the primary Region.
@@ -357,6 +384,9 @@ pub fn story(report: &Report, out_dir: &str, files: &[String]) -> String {
             human(report, Metric::DowntimeP99Ms),
             human(report, Metric::DowntimeMaxMs)
         );
+    }
+    if let Some(line) = dns_split_line(report) {
+        let _ = writeln!(s, "{line}");
     }
     if let Some(line) = capacity_worse_than_staying(report) {
         let _ = writeln!(s, "{line}");

@@ -35,10 +35,14 @@ impl TimelineKind {
         match observation {
             Observation::RegionPlanesChanged { .. } => TimelineKind::Region,
             Observation::CheckerFlipped { .. } => TimelineKind::Checker,
-            Observation::HealthCheckChanged { .. } => TimelineKind::HealthCheck,
+            Observation::HealthCheckChanged { .. } | Observation::LocationCheckChanged { .. } => {
+                TimelineKind::HealthCheck
+            }
             Observation::AlarmChanged { .. } => TimelineKind::Alarm,
             Observation::DatapointPublished { .. } => TimelineKind::Datapoint,
-            Observation::AnswerChanged { .. } => TimelineKind::DnsAnswer,
+            Observation::AnswerChanged { .. } | Observation::LocationAnswerChanged { .. } => {
+                TimelineKind::DnsAnswer
+            }
             Observation::FaultStarted { .. }
             | Observation::FaultEnded { .. }
             | Observation::ActionTaken { .. }
@@ -118,6 +122,16 @@ impl Report {
         }
     }
 
+    /// How the story and chart markers name the global view's answer when DNS locations
+    /// exist (`" (global)"`); empty without them.
+    pub fn global_view_tag(&self) -> &'static str {
+        if self.dns_locations.is_empty() {
+            ""
+        } else {
+            " (global)"
+        }
+    }
+
     /// The `subject` column: what changed.
     pub fn subject(&self, observation: &Observation) -> Cow<'_, str> {
         match *observation {
@@ -138,6 +152,14 @@ impl Report {
             Observation::HealthCheckChanged { check, .. } => {
                 Cow::Borrowed(self.health_checks[usize::from(check)].as_str())
             }
+            // `check@location`: the check's status at one DNS location.
+            Observation::LocationCheckChanged {
+                location, check, ..
+            } => Cow::Owned(format!(
+                "{}@{}",
+                self.health_checks[usize::from(check)],
+                self.dns_locations[usize::from(location)]
+            )),
             Observation::AlarmChanged { alarm, .. } => {
                 Cow::Borrowed(self.alarms[usize::from(alarm)].as_str())
             }
@@ -145,6 +167,12 @@ impl Report {
                 Cow::Borrowed(self.metrics[usize::from(metric)].as_str())
             }
             Observation::AnswerChanged { .. } => Cow::Borrowed(self.fqdn.as_str()),
+            // `fqdn@location`: the answer one DNS location gives.
+            Observation::LocationAnswerChanged { location, .. } => Cow::Owned(format!(
+                "{}@{}",
+                self.fqdn,
+                self.dns_locations[usize::from(location)]
+            )),
             Observation::FaultStarted { event }
             | Observation::FaultEnded { event }
             | Observation::ActionTaken { event }
@@ -168,7 +196,8 @@ impl Report {
                 }
             }
             Observation::CheckerFlipped { healthy, .. }
-            | Observation::HealthCheckChanged { healthy, .. } => {
+            | Observation::HealthCheckChanged { healthy, .. }
+            | Observation::LocationCheckChanged { healthy, .. } => {
                 Cow::Borrowed(status_label(*healthy))
             }
             Observation::AlarmChanged { state, .. } => Cow::Borrowed(state.as_str()),
@@ -177,7 +206,10 @@ impl Report {
                 Some(v) => Cow::Owned(format!("{v}")),
                 None => Cow::Borrowed("missing"),
             },
-            Observation::AnswerChanged { answer } => Cow::Owned(self.answer_label(answer)),
+            Observation::AnswerChanged { answer }
+            | Observation::LocationAnswerChanged { answer, .. } => {
+                Cow::Owned(self.answer_label(answer))
+            }
             Observation::FaultStarted { .. } | Observation::ActionTaken { .. } => {
                 Cow::Borrowed("start")
             }

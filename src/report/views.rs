@@ -42,7 +42,8 @@ pub fn subtitle(report: &Report) -> String {
     }
     match s.get(Metric::DnsFailoverMs) {
         Some(f) => parts.push(format!(
-            "DNS failover {} after the fault",
+            "DNS{} failover {} after the fault",
+            report.global_view_tag(),
             format_ms(f as u64)
         )),
         None if report.control.first_fault_ms.is_some() => {
@@ -117,6 +118,7 @@ pub fn incident_window(report: &Report) -> Window {
         Observation::HealthCheckChanged { .. }
         | Observation::AlarmChanged { .. }
         | Observation::AnswerChanged { .. }
+        | Observation::LocationAnswerChanged { .. }
         | Observation::ActionTaken { .. } => Some(e.time_ms),
         _ => None,
     });
@@ -210,7 +212,19 @@ pub fn timeline(report: &Report, window: Window) -> TimelineInput {
                 ),
                 Observation::AnswerChanged { answer } => (
                     MarkerKind::DnsAnswer,
-                    format!("DNS -> {}", report.answer_label(answer)),
+                    format!(
+                        "DNS{} -> {}",
+                        report.global_view_tag(),
+                        report.answer_label(answer)
+                    ),
+                ),
+                Observation::LocationAnswerChanged { location, answer } => (
+                    MarkerKind::DnsAnswer,
+                    format!(
+                        "DNS@{} -> {}",
+                        report.dns_locations[*location as usize],
+                        report.answer_label(answer)
+                    ),
                 ),
                 // Faults are drawn as shaded windows; only operator actions get a marker.
                 Observation::ActionTaken { event } => {

@@ -10,6 +10,8 @@ use crate::time::format_ms;
 use std::fmt;
 
 mod alias;
+mod locations;
+mod partial;
 
 /// One warning.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +31,9 @@ impl Lint {
     pub fn level(&self) -> &'static str {
         if matches!(
             self.code,
-            "secondary-without-health-check" | "shared-on-premises-directory"
+            "secondary-without-health-check"
+                | "shared-on-premises-directory"
+                | "dns-location-hears-few-checkers"
         ) {
             "note"
         } else {
@@ -67,6 +71,8 @@ pub fn lint(model: &Scenario) -> Vec<Lint> {
     event_lints(model, &mut out);
     capacity_lints(model, &mut out);
     directory_lints(model, &mut out);
+    locations::location_lints(model, &mut out);
+    partial::partial_outage_lints(model, &mut out);
     out
 }
 

@@ -284,6 +284,8 @@ pub struct RawDns {
     pub control_give_up: Option<String>,
     pub accelerated_recovery: Option<bool>,
     pub routing: RawRouting,
+    pub locations: Option<Vec<String>>,
+    pub no_checker_reports: Option<InsufficientData>,
 }
 
 /// Hosted-zone visibility.
@@ -392,6 +394,7 @@ pub struct RawResolver {
     pub prefetch: Option<bool>,
     pub population: Option<String>,
     pub instances: Option<u32>,
+    pub dns_location: Option<String>,
 }
 
 /// How a resolver treats the record TTL.
@@ -510,6 +513,7 @@ pub struct RawEvent {
     pub directory: Option<String>,
     pub state: Option<RoutingControlState>,
     pub cluster_regions: Option<Vec<String>>,
+    pub dns_locations: Option<Vec<String>>,
 }
 
 /// Event kinds (faults and operator actions).
@@ -530,6 +534,7 @@ pub enum EventKind {
     NetworkOutage,
     SetRoutingControl,
     ArcOutage,
+    DnsPartition,
 }
 
 /// Independent failure planes of a Region (README, Model: Regions and faults).

@@ -383,6 +383,13 @@ pub struct DnsSpec {
     /// secondaries, weighted records in order, or the simple record. `None` where the record
     /// names a Region (the shorthand for that Region's connection identifier).
     pub record_values: Vec<Option<String>>,
+    /// Route 53 DNS locations resolvers can be pinned to (`dns.locations`, default none: every
+    /// resolver sees the one global view). Each applies the 18 % rule to the checker reports
+    /// it receives, which a `dns_partition` can cut (README, Model: DNS locations).
+    pub locations: Vec<String>,
+    /// What a DNS location concludes about an endpoint check while it receives no report
+    /// from any of its checkers (default [`DnsSpec::DEFAULT_NO_CHECKER_REPORTS`]).
+    pub no_checker_reports: InsufficientData,
 }
 
 impl DnsSpec {
@@ -412,6 +419,15 @@ impl DnsSpec {
     /// zone's control-plane operations to us-west-2 (target recovery time about 60 minutes,
     /// <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/accelerated-recovery.html>).
     pub const ACCELERATED_RECOVERY_MS: u64 = 3_600_000;
+    /// `no_checker_reports` when not given. AWS says a location decides from the share of
+    /// *reachable* checkers that report healthy
+    /// (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-problems.html>)
+    /// but not what it does when none is reachable; failsim keeps the status the location
+    /// last had (no news is not bad news: the partition-safety the page describes), a
+    /// modelling choice.
+    pub const DEFAULT_NO_CHECKER_REPORTS: InsufficientData = InsufficientData::LastKnownStatus;
+    /// At most this many DNS locations (they are stored as small integers).
+    pub const MAX_LOCATIONS: usize = 64;
 }
 
 /// A record of a failover chain or weighted set.
@@ -497,6 +513,9 @@ pub struct ResolverSpec {
     pub population: Option<String>,
     /// Instances of a population (default 100).
     pub instances: u32,
+    /// Index into `dns.locations` of the Route 53 DNS location the resolver's queries reach
+    /// (default none: the global view).
+    pub dns_location: Option<usize>,
 }
 
 impl ResolverSpec {
@@ -517,6 +536,7 @@ impl ResolverSpec {
             prefetch: false,
             population: None,
             instances: 1,
+            dns_location: None,
         }
     }
 }

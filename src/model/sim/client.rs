@@ -257,7 +257,7 @@ impl<R: Recorder> Sim<'_, R> {
     /// longer includes are abandoned (see [`Self::give_up_queued_launch`]).
     pub(super) fn abandon_unanswered_launches(&mut self, now: u64) {
         for r in 0..self.regions.len() {
-            if self.answer.includes(r as u8) || self.regions[r].queue.is_empty() {
+            if self.answered_anywhere(r as u8) || self.regions[r].queue.is_empty() {
                 continue;
             }
             let queued: Vec<(u32, u32)> = self.regions[r].queue.drain(..).collect();

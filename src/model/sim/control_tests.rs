@@ -180,3 +180,77 @@ fn a_runbook_editing_a_us_east_1_record_is_linted() {
     };
     assert!(codes(&control_outage("")).contains(&"set-record-needs-us-east-1"));
 }
+
+#[test]
+fn undoing_a_timed_invert_goes_through_the_control_plane_too() {
+    // The operator inverts the primary's check at 0:30 for 30 minutes (a planned failover);
+    // us-east-1's control plane fails 0:50-2:00, so the undoing at 1:00 is refused and
+    // retried every minute: the check stays inverted (unhealthy) until 2:00.
+    let text = r#"[scenario]
+name = "t"
+duration = "3h"
+[[region]]
+name = "us-east-1"
+[[region]]
+name = "us-west-2"
+[[health_check]]
+name = "primary"
+type = "endpoint"
+target = "us-east-1"
+[dns]
+fqdn = "d.example.com"
+ttl = "60s"
+routing = { policy = "failover", primary = { region = "us-east-1", health_check = "primary" }, secondary = { region = "us-west-2" } }
+[[users]]
+name = "u"
+count = 10
+home = "us-east-1"
+[[event]]
+name = "drain"
+kind = "invert_health_check"
+health_check = "primary"
+at = "30m"
+duration = "30m"
+[[event]]
+name = "control-down"
+kind = "region_outage"
+region = "us-east-1"
+planes = ["control"]
+at = "50m"
+until = "2h"
+"#;
+    let scenario = load_str(text, "t.toml", &[]).expect("valid");
+    let (report, actions) = run(&scenario, 1);
+    let status: Vec<(u64, bool)> = report
+        .timeline
+        .iter()
+        .filter_map(|e| match e.observation {
+            Observation::HealthCheckChanged { healthy, .. } => Some((e.time_ms, healthy)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        status,
+        [(0, true), (1_800_000, false), (7_200_000, true)],
+        "inverted at 0:30, back only when the control plane returns"
+    );
+    let refused = actions
+        .iter()
+        .filter(|(t, o)| {
+            (3_600_000..7_200_000).contains(t)
+                && matches!(
+                    o,
+                    Observation::ActionRefused {
+                        event: 0,
+                        retrying: true,
+                        ..
+                    }
+                )
+        })
+        .count();
+    assert_eq!(refused, 60, "1:00 .. 1:59, once a minute");
+    assert_eq!(
+        actions.last(),
+        Some(&(7_200_000, Observation::ActionAccepted { event: 0 }))
+    );
+}

@@ -16,8 +16,15 @@ impl<R: Recorder> Sim<'_, R> {
         )
     }
 
-    /// Recomputes the answer; on a change, observes it and updates the failover facts.
+    /// Recomputes the answer of the global view and then of every DNS location (a record
+    /// edit or a lapsed domain reaches them all).
     pub(super) fn refresh_answer(&mut self, now: u64) {
+        self.refresh_global_answer(now);
+        self.refresh_location_answers(now);
+    }
+
+    /// Recomputes the global answer; on a change, observes it and updates the failover facts.
+    fn refresh_global_answer(&mut self, now: u64) {
         let new = self.compute_answer();
         if new == self.answer {
             return;
@@ -37,6 +44,7 @@ impl<R: Recorder> Sim<'_, R> {
         {
             self.control.answer_back_on_primary_ms = Some(now);
         }
+        self.track_split(now);
     }
 
     pub(super) fn resolve(&mut self, now: u64, u: usize) -> Result<u8, LoginFailure> {
@@ -60,13 +68,17 @@ impl<R: Recorder> Sim<'_, R> {
                 return Err(LoginFailure::Dns);
             }
             let reachable = self.dns_outages == 0;
-            let auth = &self.answer;
+            // The answer of the DNS location the resolver's queries reach, if it has one.
+            let auth = match self.resolvers[instance].location {
+                None => &self.answer,
+                Some(l) => &self.locations[l as usize].answer,
+            };
             let query = |r: &mut ChaCha8Rng| reachable.then(|| auth.draw(r));
             // Opening a stream costs a ChaCha block; most lookups (an honouring resolver and
             // a failover answer) draw nothing, so they run on an idle generator instead. The
             // instance's stream position is the same either way.
             let draws =
-                self.resolvers[instance].cache.draws_randomness() || self.answer.draws_randomness();
+                self.resolvers[instance].cache.draws_randomness() || auth.draws_randomness();
             let res = if draws {
                 let mut rr = self.streams.open(
                     EntityKind::Resolver,

@@ -137,6 +137,7 @@ impl<R: Recorder> Sim<'_, R> {
             EventAction::DirectoryOutage { .. }
             | EventAction::IdpOutage
             | EventAction::NetworkOutage { .. } => self.identity.apply(&e.action, 1),
+            EventAction::DnsPartition { .. } => self.dns_partition(now, i, 1),
         }
     }
 
@@ -181,19 +182,21 @@ impl<R: Recorder> Sim<'_, R> {
                     r.down -= 1;
                 }
             }
-            // A reverting action is undone only if it was applied (the revert itself is
-            // assumed to go through).
-            EventAction::DisableHealthCheck { health_check } if self.applied[i] => {
-                self.disabled[health_check] = scenario.health_checks[health_check].disabled;
-                self.recompute_check(health_check, now);
-            }
-            EventAction::InvertHealthCheck { health_check } if self.applied[i] => {
-                self.inverted[health_check] = !self.inverted[health_check];
-                self.recompute_check(health_check, now);
+            // A reverting action is undone only if it was applied; the undoing is a
+            // health-check change like the action itself, so it goes through the Route 53
+            // control plane too and is retried while refused.
+            EventAction::DisableHealthCheck { .. } | EventAction::InvertHealthCheck { .. }
+                if self.applied[i] =>
+            {
+                match self.refusal(now, i) {
+                    None => self.apply_revert(now, i),
+                    Some(by) => self.refuse_revert(now, i, by),
+                }
             }
             EventAction::DirectoryOutage { .. }
             | EventAction::IdpOutage
             | EventAction::NetworkOutage { .. } => self.identity.apply(&e.action, -1),
+            EventAction::DnsPartition { .. } => self.dns_partition(now, i, -1),
             _ => {}
         }
     }
@@ -283,18 +286,76 @@ impl<R: Recorder> Sim<'_, R> {
             },
         );
         if retrying {
-            self.scheduler.at(next, Event::ControlRetry { event });
+            self.scheduler.at(
+                next,
+                Event::ControlRetry {
+                    event,
+                    revert: false,
+                },
+            );
         }
     }
 
-    pub(super) fn control_retry(&mut self, now: u64, i: usize) {
-        match self.refusal(now, i) {
-            None => {
+    pub(super) fn control_retry(&mut self, now: u64, i: usize, revert: bool) {
+        match (self.refusal(now, i), revert) {
+            (None, false) => {
                 let event = i as u16;
                 self.observe(now, Observation::ActionAccepted { event });
                 self.apply_change(now, i);
             }
-            Some(by) => self.refuse_change(now, i, by),
+            (None, true) => {
+                let event = i as u16;
+                self.observe(now, Observation::ActionAccepted { event });
+                self.apply_revert(now, i);
+            }
+            (Some(by), false) => self.refuse_change(now, i, by),
+            (Some(by), true) => self.refuse_revert(now, i, by),
+        }
+    }
+
+    /// The undoing of timed action `i` was refused at `now`: the operator retries after
+    /// `control_retry` until `control_give_up` from the first attempt (the action's end) or
+    /// the scenario's end; the check stays disabled or inverted meanwhile.
+    fn refuse_revert(&mut self, now: u64, i: usize, by: Refusal) {
+        let scenario = self.scenario;
+        let end = scenario.events[i]
+            .end_ms
+            .expect("a reverted action has an end");
+        let next = now + scenario.dns.control_retry_ms;
+        let retrying =
+            next <= end + scenario.dns.control_give_up_ms && next <= scenario.duration_ms;
+        let event = i as u16;
+        self.observe(
+            now,
+            Observation::ActionRefused {
+                event,
+                retrying,
+                by,
+            },
+        );
+        if retrying {
+            self.scheduler.at(
+                next,
+                Event::ControlRetry {
+                    event,
+                    revert: true,
+                },
+            );
+        }
+    }
+
+    /// Undoes timed action `i` (the control plane accepted the change).
+    fn apply_revert(&mut self, now: u64, i: usize) {
+        match self.scenario.events[i].action {
+            EventAction::DisableHealthCheck { health_check } => {
+                self.disabled[health_check] = self.scenario.health_checks[health_check].disabled;
+                self.recompute_check(health_check, now);
+            }
+            EventAction::InvertHealthCheck { health_check } => {
+                self.inverted[health_check] = !self.inverted[health_check];
+                self.recompute_check(health_check, now);
+            }
+            _ => unreachable!("only disable and invert revert"),
         }
     }
 

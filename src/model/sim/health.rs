@@ -75,12 +75,22 @@ impl<R: Recorder> Sim<'_, R> {
         } else {
             self.healthy_checkers[check] -= 1;
         }
+        if !self.locations.is_empty() {
+            let region = self.checkers[c].region;
+            self.locations_checker_flipped(check, region, healthy);
+        }
         self.recompute_check(check, now);
+    }
+
+    /// Recomputes a check's status in the global view and then at every DNS location.
+    pub(super) fn recompute_check(&mut self, check: usize, now: u64) {
+        self.recompute_global_check(check, now);
+        self.recompute_locations(check, now);
     }
 
     /// Recomputes a check's raw and effective status; on a change, records it, updates
     /// calculated parents and schedules DNS to see it after `health_propagation`.
-    pub(super) fn recompute_check(&mut self, check: usize, now: u64) {
+    fn recompute_global_check(&mut self, check: usize, now: u64) {
         let scenario = self.scenario;
         let hc = &scenario.health_checks[check];
         let raw = match &hc.kind {

@@ -57,6 +57,9 @@ mod health;
 mod identity;
 #[cfg(test)]
 mod identity_tests;
+mod locations;
+#[cfg(test)]
+mod locations_tests;
 mod setup;
 #[cfg(test)]
 mod standby_tests;
@@ -101,8 +104,9 @@ enum Event {
     ScenarioEventStarts { event: u16 },
     /// A scenario `[[event]]` with a duration ends.
     ScenarioEventEnds { event: u16 },
-    /// An operator retries a change the control plane refused.
-    ControlRetry { event: u16 },
+    /// An operator retries a change the control plane refused (`revert`: the undoing of a
+    /// timed disable or invert at its end).
+    ControlRetry { event: u16, revert: bool },
     /// A `set_record` edit has reached all name servers.
     RecordEditApplied { event: u16 },
     /// A health checker sends a probe.
@@ -111,6 +115,12 @@ enum Event {
     ProbeResult { checker: u32, ok: bool },
     /// A health check's status change reaches DNS (after `health_propagation`).
     DnsSeesCheck { check: u16, healthy: bool },
+    /// A DNS location's status change of a check reaches its name servers.
+    LocationSeesCheck {
+        location: u8,
+        check: u16,
+        healthy: bool,
+    },
     /// A user's next step, if the user is still in `generation`.
     UserStep {
         user: u32,
@@ -184,6 +194,8 @@ struct MetricState {
 
 struct ResolverInstance {
     spec: u16,
+    /// The DNS location its queries reach (`None`: the global view).
+    location: Option<u8>,
     cache: ResolverCache,
     rng: StreamPos,
     down: u32,
@@ -218,8 +230,14 @@ pub(super) struct Sim<'m, R: Recorder> {
     applied: Vec<bool>,
     lapsed: Option<bool>,
     dns_outages: u32,
-    /// The authoritative answer in force.
+    /// The authoritative answer in force (the global view).
     answer: DnsAnswer,
+    /// Route 53 DNS locations (`dns.locations`; empty without them): see `locations`.
+    locations: Vec<locations::DnsLocation>,
+    /// Some resolver has no location and resolves through the global view.
+    global_view_used: bool,
+    /// Since when the views users resolve through have disagreed.
+    split_since: Option<u64>,
     resolvers: Vec<ResolverInstance>,
     /// First instance of each resolver spec.
     resolver_base: Vec<u32>,
@@ -277,13 +295,20 @@ impl<R: Recorder> Sim<'_, R> {
                     self.refresh_answer(now);
                 }
             }
-            Event::ControlRetry { event } => self.control_retry(now, event as usize),
+            Event::ControlRetry { event, revert } => {
+                self.control_retry(now, event as usize, revert)
+            }
             Event::Probe { checker } => self.probe(checker as usize),
             Event::ProbeResult { checker, ok } => self.probe_result(now, checker as usize, ok),
             Event::DnsSeesCheck { check, healthy } => {
                 self.dns_view[check as usize] = healthy;
                 self.refresh_answer(now);
             }
+            Event::LocationSeesCheck {
+                location,
+                check,
+                healthy,
+            } => self.location_sees_check(now, location as usize, check as usize, healthy),
             Event::UserStep {
                 user: u,
                 generation,

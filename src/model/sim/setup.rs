@@ -53,6 +53,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
             lapsed: None,
             dns_outages: 0,
             answer: DnsAnswer::Region(primary_region),
+            locations: Vec::new(),
+            global_view_used: true,
+            split_since: None,
             resolvers,
             resolver_base,
             users: Vec::with_capacity(scenario.user_count() as usize),
@@ -215,6 +218,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         self.answer = self.compute_answer();
         let answer = self.answer.clone();
         self.observe(0, Observation::AnswerChanged { answer });
+        self.start_locations();
         for (i, e) in scenario.events.iter().enumerate() {
             self.scheduler
                 .at(e.at_ms, Event::ScenarioEventStarts { event: i as u16 });
@@ -237,6 +241,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
     pub(in crate::model) fn finish(mut self, seed: u64) -> Outcome {
         let scenario = self.scenario;
         let end = scenario.duration_ms;
+        self.close_split(end);
         let mut standby_ms = self.control.standby_ms;
         let mut standby_workspaces = 0;
         let users = self
@@ -361,6 +366,7 @@ fn build_resolvers(scenario: &Scenario, streams: &Streams) -> (Vec<ResolverInsta
             };
             resolvers.push(ResolverInstance {
                 spec: index as u16,
+                location: spec.dns_location.map(|l| l as u8),
                 cache: ResolverCache::new(behaviour),
                 rng: Streams::close(&rng),
                 down: 0,

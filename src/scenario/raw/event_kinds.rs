@@ -18,7 +18,7 @@ pub struct EventKindRow {
 
 /// The event-kind table. Validation rejects any key of [`EVENT_KEYS`] a kind does not list,
 /// and `duration`/`until` on a kind that is neither a fault nor reverts.
-pub const EVENT_KINDS: [EventKindRow; 14] = [
+pub const EVENT_KINDS: [EventKindRow; 15] = [
     event_kind(
         EventKind::RegionOutage,
         &["region", "planes", "severity", "probe_failure"],
@@ -53,10 +53,16 @@ pub const EVENT_KINDS: [EventKindRow; 14] = [
         false,
     ),
     event_kind(EventKind::ArcOutage, &["cluster_regions"], true, false),
+    event_kind(
+        EventKind::DnsPartition,
+        &["dns_locations", "checker_regions"],
+        true,
+        false,
+    ),
 ];
 
 /// The kind-specific keys of `[[event]]`, in the order validation checks them.
-pub const EVENT_KEYS: [&str; 12] = [
+pub const EVENT_KEYS: [&str; 13] = [
     "region",
     "planes",
     "severity",
@@ -69,6 +75,7 @@ pub const EVENT_KEYS: [&str; 12] = [
     "directory",
     "state",
     "cluster_regions",
+    "dns_locations",
 ];
 
 const fn event_kind(
@@ -111,6 +118,7 @@ impl RawEvent {
             "directory" => self.directory.is_some(),
             "state" => self.state.is_some(),
             "cluster_regions" => self.cluster_regions.is_some(),
+            "dns_locations" => self.dns_locations.is_some(),
             _ => false,
         }
     }

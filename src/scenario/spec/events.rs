@@ -153,6 +153,14 @@ pub enum EventAction {
         /// Indices into the scenario's `arc.cluster_regions`.
         cluster_regions: Vec<usize>,
     },
+    /// An Internet partition: these Route 53 DNS locations stop receiving the reports of the
+    /// health checkers in these checker Regions.
+    DnsPartition {
+        /// Indices into `dns.locations`.
+        locations: Vec<usize>,
+        /// Indices into [`CHECKER_REGIONS`].
+        checker_regions: Vec<usize>,
+    },
 }
 
 impl EventAction {
@@ -173,6 +181,7 @@ impl EventAction {
             EventAction::NetworkOutage { .. } => EventKind::NetworkOutage,
             EventAction::SetRoutingControl { .. } => EventKind::SetRoutingControl,
             EventAction::ArcOutage { .. } => EventKind::ArcOutage,
+            EventAction::DnsPartition { .. } => EventKind::DnsPartition,
         }
     }
 

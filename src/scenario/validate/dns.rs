@@ -62,6 +62,7 @@ pub(super) fn dns(validator: &mut Validator, raw: &RawDns, alias: Option<&AliasS
         raw.control_give_up.as_ref(),
         DnsSpec::DEFAULT_CONTROL_GIVE_UP_MS,
     );
+    let (locations, no_checker_reports) = super::locations::locations(validator, raw);
     let zone = raw.zone.unwrap_or(DnsSpec::DEFAULT_ZONE);
     let accelerated_recovery = raw.accelerated_recovery.unwrap_or(false);
     if accelerated_recovery && zone == Zone::Private {
@@ -81,6 +82,8 @@ pub(super) fn dns(validator: &mut Validator, raw: &RawDns, alias: Option<&AliasS
         accelerated_recovery,
         routing,
         record_values,
+        locations,
+        no_checker_reports,
     }
 }
 
@@ -296,6 +299,11 @@ pub(super) fn resolvers(validator: &mut Validator, raw: &[RawResolver]) -> Vec<R
             prefetch: resolver.prefetch.unwrap_or(false),
             population: resolver.population.clone(),
             instances,
+            dns_location: super::locations::resolver_location(
+                validator,
+                at(&base, &[key("dns_location")]),
+                resolver.dns_location.as_ref(),
+            ),
         });
     }
     if resolvers.is_empty() {

@@ -23,6 +23,7 @@ pub(super) fn events(
         let action = match event.kind {
             EventKind::SetRoutingControl => set_routing_control(validator, &base, event, checks),
             EventKind::ArcOutage => arc_outage(validator, &base, event, arc),
+            EventKind::DnsPartition => super::locations::dns_partition(validator, &base, event),
             _ => action(validator, &base, event),
         };
         if let Some(action) = action {
@@ -186,7 +187,7 @@ fn action(validator: &mut Validator, base: &FieldPath, event: &RawEvent) -> Opti
         EventKind::IdpOutage => Some(EventAction::IdpOutage),
         EventKind::NetworkOutage => required_region(validator, base, event)
             .map(|region| EventAction::NetworkOutage { region }),
-        EventKind::SetRoutingControl | EventKind::ArcOutage => {
+        EventKind::SetRoutingControl | EventKind::ArcOutage | EventKind::DnsPartition => {
             unreachable!("validated by their own functions")
         }
     }

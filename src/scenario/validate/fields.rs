@@ -38,6 +38,8 @@ pub(super) struct Validator {
     pub metrics: Vec<String>,
     pub resolvers: Vec<String>,
     pub directories: Vec<String>,
+    /// `dns.locations` (filled by the DNS validation).
+    pub locations: Vec<String>,
     /// On-premises directory names (filled by the directory validation).
     pub on_premises: Vec<String>,
     /// `scenario.duration`, 0 when it is invalid.

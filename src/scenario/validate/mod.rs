@@ -15,6 +15,7 @@ mod events;
 mod expect;
 mod fields;
 mod health;
+mod locations;
 mod regions;
 mod users;
 
