@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Byte-identity check between two failsim binaries: runs every bundled scenario (with charts,
-# every chart format), a traced run, a small sweep, a sharded sweep and its merge with each
-# binary and compares every file written. Used to prove that a refactor changes no output.
+# every chart format), a traced run, a small sweep, a sharded sweep and its merge, staleness,
+# compare, sensitivity and a goal-seek with each binary and compares every file written. Used to prove that a refactor changes no output.
 #   scripts/compare-binaries.sh OLD_BINARY NEW_BINARY
 # Exits 0 when every file is identical, 1 (listing the differences) otherwise.
 set -euo pipefail
@@ -45,10 +45,22 @@ for side in old new; do
     --out "$tmp/$side/merged" >"$tmp/$side/merge.stdout" 2>&1 || echo "merge failed ($side)" >>"$tmp/$side/merge.stdout"
 done
 run_both staleness staleness --population internet --ttl 20s --instances 2000 --rate 100
+run_both staleness-clients staleness --population internet --ttl 60s --instances 500 \
+  --client-cache 15m --clients 4
+run_both compare compare scenarios/workspaces-failover.toml --set dns.ttl=300s -r 3 --out @OUT@
+run_both compare-json compare scenarios/workspaces-failover.toml --base-set dns.ttl=30s \
+  --seed 5 -r 2 -j 1 --json --format svg --out @OUT@
+run_both sensitivity sensitivity scenarios/workspaces-failover.toml --vary dns.ttl=30s..300s \
+  --vary health_check.primary.failure_threshold=1..5 -r 2 --out @OUT@
+run_both find sweep scenarios/capacity-planning.toml \
+  --find region.us-east-1.launch_concurrency=10..1000 -r 2 --verify 2 --json --out @OUT@
 
 # Paths inside files differ between the two sides; normalise them.
 grep -rlI --null "$tmp/old" "$tmp/old" 2>/dev/null | xargs -0 -r sed -i "s#$tmp/old#DIR#g"
 grep -rlI --null "$tmp/new" "$tmp/new" 2>/dev/null | xargs -0 -r sed -i "s#$tmp/new#DIR#g"
+# So do the binaries' own paths (report.html's reproduce command quotes argv[0]).
+grep -rlI --null "$old" "$tmp/old" 2>/dev/null | xargs -0 -r sed -i "s#$old#failsim#g"
+grep -rlI --null "$new" "$tmp/new" 2>/dev/null | xargs -0 -r sed -i "s#$new#failsim#g"
 files=$(cd "$tmp/old" && find . -type f | sort | wc -l)
 if diff -r "$tmp/old" "$tmp/new" >"$tmp/diff.txt"; then
   echo "identical: $files files"

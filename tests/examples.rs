@@ -165,7 +165,7 @@ fn the_slurm_example_task_runs_a_sweep_shard_that_parses() {
     let sweep = slurm_task(&repo(SLURM));
     let shard = sweep.shard.expect("--shard");
     assert_eq!((shard.index, shard.count), (7, 16));
-    assert_eq!(sweep.jobs, Some(8));
+    assert_eq!(sweep.runs.jobs, Some(8));
     assert_eq!(
         sweep.scenario,
         Path::new("scenarios/capacity-planning.toml")

@@ -53,7 +53,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Compare two configurations over the same replications (common random numbers):
     /// paired differences with 95 % confidence intervals; compare.csv and overlaid charts.
-    #[command(after_help = COMPARE_HELP)]
+    #[command(after_help = COMPARE_HELP,
+              mut_arg("seed", |a| a.help("Seed of replication 0 [default: BASE's `seed`]")))]
     Compare(CompareArgs),
     /// Vary each parameter alone between two bounds and rank the parameters by their
     /// effect on a metric; sensitivity.csv and a tornado chart.
@@ -172,16 +173,9 @@ pub struct SweepArgs {
     /// replicates the scenario as it is.
     #[arg(long, value_name = "PATH=V1,V2,...")]
     pub vary: Vec<String>,
-    /// Runs per grid point (replication r uses seed SEED + r at every point).
-    #[arg(long, short = 'r', value_name = "R", default_value_t = sweep::DEFAULT_REPLICATIONS,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: u32,
-    /// Seed of replication 0 [default: the scenario's `seed`].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads [default: one per core]. The files do not depend on it.
-    #[arg(long, short = 'j', value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
-    pub jobs: Option<u64>,
+    /// Replications, seed and worker threads.
+    #[command(flatten)]
+    pub runs: ReplicationArgs,
     /// Run only share K of N (1-based K): the runs i with i % N == K - 1. For batch
     /// schedulers; join the N output directories with `failsim merge`. A shard writes only
     /// sweep.csv and sweep-manifest.toml.
@@ -223,18 +217,9 @@ pub struct SweepArgs {
     /// response is monotone.
     #[arg(long, value_name = "K", requires = "find", default_value_t = 4)]
     pub verify: u32,
-    /// Chart image format.
-    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
-    pub format: ChartFormat,
-    /// Write no chart.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Print one JSON document on stdout instead of the table (fields in the README).
-    #[arg(long)]
-    pub json: bool,
-    /// Print nothing but errors: no table, progress bar or timing.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Charts and what is printed.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 fn parse_shard(s: &str) -> Result<Shard, String> {
@@ -287,31 +272,15 @@ pub struct CompareArgs {
     /// Override one value of the base. Repeatable.
     #[arg(long = "base-set", value_name = "PATH=VALUE")]
     pub base_set: Vec<String>,
-    /// Replications per side.
-    #[arg(long, short = 'r', value_name = "R", default_value_t = sweep::DEFAULT_REPLICATIONS,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: u32,
-    /// Seed of replication 0 [default: the base scenario's `seed`].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads [default: one per core]. The results do not depend on it.
-    #[arg(long, short = 'j', value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
-    pub jobs: Option<u64>,
+    /// Replications, seed and worker threads.
+    #[command(flatten)]
+    pub runs: ReplicationArgs,
     /// Output directory [default: output/<base stem>-compare--<candidate>].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Chart image format.
-    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
-    pub format: ChartFormat,
-    /// Write no charts.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Print one JSON document on stdout instead of the table.
-    #[arg(long)]
-    pub json: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Charts and what is printed.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 const SENSITIVITY_HELP: &str = "\
@@ -341,31 +310,67 @@ pub struct SensitivityArgs {
     /// Override one scenario value everywhere (as for `run`). Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
-    /// Replications per configuration.
+    /// Replications, seed and worker threads.
+    #[command(flatten)]
+    pub runs: ReplicationArgs,
+    /// Output directory [default: output/<scenario file stem>-sensitivity].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Charts and what is printed.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// The replication options of `sweep` (also with `--find`), `compare` and `sensitivity`.
+#[derive(Args)]
+pub struct ReplicationArgs {
+    /// Replications per configuration (grid point, compared side, varied bound); replication r
+    /// uses seed SEED + r in each.
     #[arg(long, short = 'r', value_name = "R", default_value_t = sweep::DEFAULT_REPLICATIONS,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub replications: u32,
     /// Seed of replication 0 [default: the scenario's `seed`].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads [default: one per core]. The results do not depend on it.
+    /// Worker threads [default: one per core]. The files and results do not depend on it.
     #[arg(long, short = 'j', value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
     pub jobs: Option<u64>,
-    /// Output directory [default: output/<scenario file stem>-sensitivity].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+}
+
+impl ReplicationArgs {
+    /// `--jobs` as the library takes it: 0 for one per core.
+    pub fn threads(&self) -> usize {
+        self.jobs.map_or(0, |j| j as usize)
+    }
+}
+
+/// The chart and printing options of `sweep` (also with `--find`), `compare` and
+/// `sensitivity`.
+#[derive(Args)]
+pub struct OutputArgs {
     /// Chart image format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
     pub format: ChartFormat,
-    /// Write no chart.
+    /// Write no charts.
     #[arg(long)]
     pub no_charts: bool,
-    /// Print one JSON document on stdout instead of the table.
+    /// Print one JSON document on stdout instead of the table (fields in the README).
     #[arg(long)]
     pub json: bool,
-    /// Print nothing but errors.
+    /// Print nothing but errors: no table, progress bar or timing.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+impl OutputArgs {
+    /// The chart image formats to render: none with `--no-charts`.
+    pub fn chart_formats(&self) -> Vec<ImageFormat> {
+        if self.no_charts {
+            Vec::new()
+        } else {
+            self.format.formats()
+        }
+    }
 }
 
 /// `--format` values.

@@ -31,28 +31,24 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     output::check_dir_destination(&out).map_err(Failure::error)?;
     let base = base_source.load(&args.base_set)?;
     let candidate = candidate_source.load(&args.set)?;
-    let seed = args.seed.unwrap_or(base.seed);
+    let seed = args.runs.seed.unwrap_or(base.seed);
     let options = CompareOptions {
-        replications: args.replications,
+        replications: args.runs.replications,
         seed,
-        jobs: args.jobs.map_or(0, |j| j as usize),
-        charts: !args.no_charts,
+        jobs: args.runs.threads(),
+        charts: !args.output.no_charts,
     };
-    if show_progress(args.quiet || args.json) {
+    if show_progress(args.output.quiet || args.output.json) {
         eprintln!(
             "comparing: {} replications of each side ...",
-            args.replications
+            args.runs.replications
         );
     }
     let started = Instant::now();
     let comparison = run_compare(&base, &candidate, &options).map_err(Failure::error)?;
     let wall = started.elapsed().as_secs_f64();
     let labels = Labels::of(&args, &base_source, &candidate_source);
-    let formats = if args.no_charts {
-        Vec::new()
-    } else {
-        args.format.formats()
-    };
+    let formats = args.output.chart_formats();
     let results = expect::evaluate(&candidate.expectations, |m| comparison.candidate.mean(m));
     let provenance = |source: &Source, set: &[String]| Provenance {
         scenario_path: source.label.clone(),
@@ -76,7 +72,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
                 (&labels.base_short, &labels.candidate_short),
                 &candidate.name,
                 dir,
-                (&formats, !args.no_charts),
+                (&formats, !args.output.no_charts),
             )?;
             names.extend(charts);
             let html = compare_report(&ComparePage {
@@ -95,22 +91,22 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         }),
     )
     .map_err(Failure::error)?;
-    if args.json {
+    if args.output.json {
         let mut doc = Map::new();
         doc.insert("format_version".into(), json!(json::FORMAT_VERSION));
         doc.insert("failsim_version".into(), json!(VERSION));
         doc.insert("base".into(), json!(labels.base));
         doc.insert("candidate".into(), json!(labels.candidate));
         doc.insert("seed".into(), json!(seed.to_string()));
-        doc.insert("replications".into(), json!(args.replications));
+        doc.insert("replications".into(), json!(args.runs.replications));
         doc.insert("metrics".into(), metrics_json(&comparison));
         doc.insert("expectations".into(), json::expectations(&results));
         doc.insert("passed".into(), json!(results.iter().all(|r| r.passed)));
         doc.insert("output".into(), json!(out.display().to_string()));
         doc.insert("files".into(), json!(files));
         json::print(&Value::Object(doc));
-    } else if !args.quiet {
-        let r = args.replications;
+    } else if !args.output.quiet {
+        let r = args.runs.replications;
         println!("seed: {seed} (replication r uses seed {seed} + r on both sides)");
         println!("base: {}", labels.base);
         println!("candidate: {}", labels.candidate);
@@ -125,10 +121,10 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         }
         println!("output: {} ({})", out.display(), files.join(", "));
     }
-    if !args.quiet {
+    if !args.output.quiet {
         eprintln!(
             "ran {} runs in {wall:.1} s",
-            2 * u64::from(args.replications)
+            2 * u64::from(args.runs.replications)
         );
     }
     if results.iter().all(|r| r.passed) {
@@ -184,7 +180,7 @@ fn out_dir(args: &CompareArgs, base: &Source, candidate: &Source) -> PathBuf {
         label.push(candidate.stem());
     }
     label.extend(args.set.iter().cloned());
-    if let Some(seed) = args.seed {
+    if let Some(seed) = args.runs.seed {
         label.push(format!("seed={seed}"));
     }
     default_out(&base.stem(), "-compare", &label)

@@ -28,7 +28,7 @@ pub fn find(args: &SweepArgs, spec: &str) -> Result<(), Failure> {
     });
     output::check_dir_destination(&out).map_err(Failure::error)?;
     let base = source.load(&args.set)?;
-    let seed = args.seed.unwrap_or(base.seed);
+    let seed = args.runs.seed.unwrap_or(base.seed);
     let load = |assignment: &str| -> Result<failsim::scenario::Scenario, String> {
         let mut set = args.set.clone();
         set.push(assignment.to_string());
@@ -36,9 +36,9 @@ pub fn find(args: &SweepArgs, spec: &str) -> Result<(), Failure> {
             .map_err(|e| format!("{e}\n(with --find value {assignment})"))
     };
     let options = SeekOptions {
-        replications: args.replications,
+        replications: args.runs.replications,
         seed,
-        jobs: args.jobs.map_or(0, |j| j as usize),
+        jobs: args.runs.threads(),
         step,
         direction: if args.largest {
             Direction::Largest
@@ -52,7 +52,7 @@ pub fn find(args: &SweepArgs, spec: &str) -> Result<(), Failure> {
         ],
         minimize,
     };
-    if show_progress(args.quiet || args.json) {
+    if show_progress(args.output.quiet || args.output.json) {
         eprintln!("seeking {} in {spec} ...", find.path);
     }
     let started = Instant::now();
@@ -69,7 +69,7 @@ pub fn find(args: &SweepArgs, spec: &str) -> Result<(), Failure> {
     )
     .map_err(Failure::error)?;
     let confidence = result.confidence(&base.expectations);
-    if args.json {
+    if args.output.json {
         let evaluations: Vec<_> = result
             .by_value()
             .iter()
@@ -94,7 +94,7 @@ pub fn find(args: &SweepArgs, spec: &str) -> Result<(), Failure> {
             "path": find.path,
             "direction": direction_name(result.direction),
             "seed": seed.to_string(),
-            "replications": args.replications,
+            "replications": args.runs.replications,
             "found": result.found.map(|v| find.set_value(v).trim_matches('"').to_string()),
             "evaluations": evaluations,
             "non_monotone": result.non_monotone,
@@ -103,14 +103,14 @@ pub fn find(args: &SweepArgs, spec: &str) -> Result<(), Failure> {
             "output": out.display().to_string(),
             "files": files,
         }));
-    } else if !args.quiet {
+    } else if !args.output.quiet {
         print!(
             "{}",
-            story(&result, &metrics, &confidence, seed, args.replications)
+            story(&result, &metrics, &confidence, seed, args.runs.replications)
         );
         println!("output: {} ({})", out.display(), files.join(", "));
     }
-    if !args.quiet {
+    if !args.output.quiet {
         eprintln!("ran {} runs in {wall:.1} s", result.runs());
     }
     match result.found {

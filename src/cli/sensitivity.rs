@@ -23,14 +23,14 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let source = Source::read(&args.scenario)?;
     let out = args.out.clone().unwrap_or_else(|| {
         let mut label = args.set.clone();
-        if let Some(seed) = args.seed {
+        if let Some(seed) = args.runs.seed {
             label.push(format!("seed={seed}"));
         }
         default_out(&source.stem(), "-sensitivity", &label)
     });
     output::check_dir_destination(&out).map_err(Failure::error)?;
     let base = source.load(&args.set)?;
-    let seed = args.seed.unwrap_or(base.seed);
+    let seed = args.runs.seed.unwrap_or(base.seed);
     let load = |extra: &[String]| -> Result<failsim::scenario::Scenario, String> {
         let mut set = args.set.clone();
         set.extend(extra.iter().cloned());
@@ -48,22 +48,23 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
             load(&[range.assignment(high)]).map_err(Failure::Usage)?;
         }
     }
-    if show_progress(args.quiet || args.json) {
+    if show_progress(args.output.quiet || args.output.json) {
         eprintln!("varying {} parameters ...", ranges.len());
     }
     let started = Instant::now();
-    let jobs = args.jobs.map_or(0, |j| j as usize);
-    let result = run_sensitivity(&ranges, &metric, &load, (seed, args.replications, jobs))
-        .map_err(Failure::error)?;
+    let jobs = args.runs.threads();
+    let result = run_sensitivity(
+        &ranges,
+        &metric,
+        &load,
+        (seed, args.runs.replications, jobs),
+    )
+    .map_err(Failure::error)?;
     let wall = started.elapsed().as_secs_f64();
-    let formats = if args.no_charts {
-        Vec::new()
-    } else {
-        args.format.formats()
-    };
+    let formats = args.output.chart_formats();
     let subtitle = format!(
         "each parameter alone; {} replications per configuration, seeds {seed}.. shared",
-        args.replications
+        args.runs.replications
     );
     let files = output::write_atomically(
         &out,
@@ -78,7 +79,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         }),
     )
     .map_err(Failure::error)?;
-    if args.json {
+    if args.output.json {
         let effects: Vec<_> = result
             .effects
             .iter()
@@ -99,18 +100,18 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
             "scenario": args.scenario.display().to_string(),
             "metric": result.metric.to_string(),
             "seed": seed.to_string(),
-            "replications": args.replications,
+            "replications": args.runs.replications,
             "base_mean": json::number(result.base.mean),
             "effects": effects,
             "runs": result.runs,
             "output": out.display().to_string(),
             "files": files,
         }));
-    } else if !args.quiet {
-        print!("{}", table(&result, seed, args.replications));
+    } else if !args.output.quiet {
+        print!("{}", table(&result, seed, args.runs.replications));
         println!("output: {} ({})", out.display(), files.join(", "));
     }
-    if !args.quiet {
+    if !args.output.quiet {
         eprintln!("ran {} runs in {wall:.1} s", result.runs);
     }
     Ok(())

@@ -27,7 +27,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             format!("-sweep-shard-{}-of-{}", shard.index, shard.count)
         };
         let mut label = args.set.clone();
-        if let Some(seed) = args.seed {
+        if let Some(seed) = args.runs.seed {
             label.push(format!("seed={seed}"));
         }
         default_out(&source.stem(), &suffix, &label)
@@ -36,24 +36,20 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let mut options = SweepOptions::new(&args.scenario, source.text);
     options.set = args.set.clone();
     options.vary = vary;
-    options.replications = args.replications;
-    options.seed = args.seed;
-    options.jobs = args.jobs.map_or(0, |j| j as usize);
+    options.replications = args.runs.replications;
+    options.seed = args.runs.seed;
+    options.jobs = args.runs.threads();
     options.shard = shard;
     options.metric = metric;
-    options.formats = if args.no_charts {
-        Vec::new()
-    } else {
-        args.format.formats()
-    };
-    options.progress = show_progress(args.quiet || args.json);
+    options.formats = args.output.chart_formats();
+    options.progress = show_progress(args.output.quiet || args.output.json);
     let plan = Sweep::plan(options).map_err(Failure::error)?;
     let started = Instant::now();
     let outcome = plan.execute(&out).map_err(Failure::error)?;
     let wall = started.elapsed().as_secs_f64();
     let base = plan.base_seed();
     let name = &plan.points()[0].scenario.name;
-    if args.json {
+    if args.output.json {
         let mut doc = outcome_json(&outcome);
         doc.insert(
             "scenario".into(),
@@ -61,11 +57,11 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         );
         doc.insert("scenario_name".into(), json!(name));
         doc.insert("seed".into(), json!(base.to_string()));
-        doc.insert("replications".into(), json!(args.replications));
+        doc.insert("replications".into(), json!(args.runs.replications));
         doc.insert("set".into(), json!(args.set));
         json::print(&Value::Object(doc));
-    } else if !args.quiet {
-        let r = args.replications;
+    } else if !args.output.quiet {
+        let r = args.runs.replications;
         println!("seed: {base} (replication r uses seed {base} + r at every point)");
         println!("scenario: {name}");
         println!(
@@ -77,7 +73,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         );
         print_outcome(&outcome);
     }
-    if !args.quiet {
+    if !args.output.quiet {
         eprintln!(
             "ran {} runs in {wall:.1} s ({:.1} runs/s)",
             outcome.runs,
