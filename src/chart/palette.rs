@@ -1,7 +1,7 @@
 //! Every colour the charts use, in one place. Run-chart colours follow the Okabe-Ito
 //! palette, which stays distinguishable under the common forms of colour-vision deficiency:
 //! users connected to a Region in blues and greens, disconnected in vermillion, logging in
-//! in amber, offline in light grey. A Region keeps its colour across the timeline and the
+//! in amber, queued launches in yellow, misdirected users in wine, offline in light grey. A Region keeps its colour across the timeline and the
 //! swimlanes ([`RegionColours`]).
 
 use plotters::style::RGBColor;
@@ -44,10 +44,14 @@ pub(super) const DISCONNECTED_COLOUR: RGBColor = RGBColor(213, 94, 0); // vermil
 pub(super) const LOGGING_IN_COLOUR: RGBColor = RGBColor(230, 159, 0); // amber
 pub(super) const OFFLINE_COLOUR: RGBColor = RGBColor(217, 217, 217); // light grey
 pub(super) const WAITING_COLOUR: RGBColor = RGBColor(204, 121, 167); // reddish purple
+/// Launches waiting in a launch queue: Okabe-Ito yellow, beside logging in's amber.
+pub(super) const QUEUED_COLOUR: RGBColor = RGBColor(240, 228, 66);
+/// Users sent to a hijacked answer: Paul Tol's wine, dark and apart from every other state.
+pub(super) const MISDIRECTED_COLOUR: RGBColor = RGBColor(136, 34, 85);
 pub(super) const UNKNOWN_REGION_COLOUR: RGBColor = RGBColor(0, 73, 115); // dark blue
 /// Bands whose label follows no convention get these, in order.
 pub(super) const OTHER_COLOURS: [RGBColor; 4] = [
-    RGBColor(136, 34, 85),
+    RGBColor(102, 102, 51),
     RGBColor(153, 153, 51),
     RGBColor(170, 68, 153),
     RGBColor(221, 204, 119),
