@@ -63,6 +63,12 @@ pub(super) const ALARM_MARKER: RGBColor = RGBColor(140, 81, 10);
 pub(super) const DNS_ANSWER_MARKER: RGBColor = RGBColor(0, 0, 0);
 pub(super) const ACTION_MARKER: RGBColor = RGBColor(80, 80, 80);
 
+/// Tornado bars: the parameter at its low value (light blue) and its high value (dark
+/// blue), and the base line.
+pub(super) const TORNADO_LOW: RGBColor = RGBColor(140, 180, 215);
+pub(super) const TORNADO_HIGH: RGBColor = RGBColor(0, 90, 160);
+pub(super) const TORNADO_BASE_LINE: RGBColor = RGBColor(33, 33, 33);
+
 /// The line and label marking users still down at the end on the downtime CDF.
 pub(super) const CENSORED_COLOUR: RGBColor = RGBColor(90, 90, 90);
 

@@ -100,16 +100,24 @@ const MIN_WINDOW_MARGIN_MS: u64 = 5 * 60_000;
 
 /// The incident window the timeline and swimlanes zoom to by default: from the first fault
 /// to full recovery (the last fault's end, the last health-check, alarm, DNS or operator
-/// change, the last reconnection of an affected user, whichever is latest), with a margin
+/// change, the last reconnection of an affected user or their return home, whichever is
+/// latest), with a margin
 /// of a tenth of that span (at least five minutes) either side. The whole run when there
-/// is no fault, when an affected user never reconnects, or when the window would cover
+/// is no fault, when an affected user (other than those off the VPN of a private zone, who
+/// never work) never reconnects, or when the window would cover
 /// most of the run anyway.
 pub fn incident_window(report: &Report) -> Window {
     let full = Window::full(report);
     let Some(first_ms) = report.faults.iter().map(|f| f.start_ms).min() else {
         return full;
     };
-    let affected = || report.users.iter().filter(|u| u.affected());
+    // Users off the VPN of a private zone never work, outage or not: not the incident's.
+    let affected = || {
+        report
+            .users
+            .iter()
+            .filter(|u| u.affected() && !report.membership.unrelated(u))
+    };
     if affected().any(|u| u.reconnect_ms.is_none()) {
         return full;
     }
@@ -125,6 +133,8 @@ pub fn incident_window(report: &Report) -> Window {
         .iter()
         .map(|f| f.end_ms)
         .chain(affected().filter_map(|u| u.reconnect_ms))
+        // Users back home after working elsewhere: fail-back is part of the incident.
+        .chain(affected().filter_map(|u| u.failback_ms))
         .chain(changes.filter(|&t| t >= first_ms))
         .max()
         .unwrap_or(first_ms)
@@ -340,10 +350,11 @@ pub fn downtime(report: &Report, expectations: &[Expectation]) -> DowntimeInput 
         .filter(|c| !c.downtimes_ms.is_empty())
         .collect();
     DowntimeInput {
-        // The chart's own subtitle gives the count, mean and max.
+        // The chart's own subtitle gives the count, mean and max. The seed comes before the
+        // scenario's name, so a long name cut with an ellipsis does not take it along.
         title: format!(
-            "Downtime of affected users: {} · seed {}",
-            report.scenario, report.seed
+            "Downtime of affected users (seed {}): {}",
+            report.seed, report.scenario
         ),
         downtimes_ms: counted().map(|u| u.downtime_ms).collect(),
         censored: counted().filter(|u| u.reconnect_ms.is_none()).count() as u64,
