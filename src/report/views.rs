@@ -177,6 +177,9 @@ fn window_note(report: &Report, window: Window) -> Option<String> {
     })
 }
 
+/// Reads one count of users by state from a row of the series.
+type StateCount = fn(&SeriesRow) -> u32;
+
 /// Users by state and Region over time, with faults and control-plane markers.
 pub fn timeline(report: &Report, window: Window) -> TimelineInput {
     let mut bands: Vec<StackedSeries> = report
@@ -188,7 +191,7 @@ pub fn timeline(report: &Report, window: Window) -> TimelineInput {
             values: report.series.iter().map(|row| row.connected[i]).collect(),
         })
         .collect();
-    let states: [(&str, fn(&SeriesRow) -> u32); 5] = [
+    let states: [(&str, StateCount); 5] = [
         ("disconnected", |r| r.disconnected),
         ("misdirected", |r| r.misdirected),
         ("logging in", |r| r.logging_in),
