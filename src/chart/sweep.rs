@@ -1,7 +1,9 @@
 //! The sweep chart (`sweep.svg`, `sweep.png`): the mean of one metric against the first
 //! varied parameter, one line per value of the other varied parameters, each with a shaded
-//! 95 % confidence band, and the scenario's `[[expect]]` bounds on that metric as dashed
-//! lines.
+//! 95 % confidence band in its colour and a label at its end, every replication as a small
+//! point, and the scenario's `[[expect]]` bounds on that metric as dashed lines. Categorical
+//! values (and a sweep without `--vary`) get a dot and an error bar per line instead, side
+//! by side: a line between categories would suggest values between them.
 //!
 //! The sweep fills a [`SweepInput`] in display units (x positions, means in minutes for
 //! `*_ms` metrics, tick labels as the values were given); this file only lays it out and
