@@ -193,10 +193,12 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
             crate::chart::CohortCurve {
                 label: "redirectable".to_string(),
                 downtimes_ms: fast,
+                slot: 3,
             },
             crate::chart::CohortCurve {
                 label: "not redirectable: Region code".to_string(),
                 downtimes_ms: slow,
+                slot: 0,
             },
         ],
         targets: vec![crate::chart::DowntimeTarget {

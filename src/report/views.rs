@@ -337,7 +337,8 @@ pub fn downtime(report: &Report, expectations: &[Expectation]) -> DowntimeInput 
     let cohorts = REDIRECT_VALUES
         .iter()
         .filter(|v| **v != "off_vpn")
-        .map(|value| {
+        .enumerate()
+        .map(|(slot, value)| {
             let cohort = Cohort {
                 dimension: Dimension::Redirect,
                 value: value.to_string(),
@@ -348,6 +349,7 @@ pub fn downtime(report: &Report, expectations: &[Expectation]) -> DowntimeInput 
                     .filter(|u| report.membership.redirect(u) == *value)
                     .map(|u| u.downtime_ms)
                     .collect(),
+                slot,
             }
         })
         .filter(|c| !c.downtimes_ms.is_empty())
