@@ -227,3 +227,79 @@ fn place_fault(
     placed.row = row;
     items.push(placed);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pixels an item's bar and label cover.
+    fn extent(item: &FaultItem) -> (i32, i32) {
+        let w = text_width(&item.text, LABEL_SIZE);
+        let (a, b) = match item.align {
+            Align::Right => (item.text_x - w, item.text_x),
+            _ => (item.text_x, item.text_x + w),
+        };
+        (item.x0.min(a), item.x1.max(b))
+    }
+
+    /// Regression: with more fault windows than rows (the us-east-1 scenario of October
+    /// 2025), a window's bar and label were drawn over another window's label.
+    #[test]
+    fn fault_labels_never_print_over_each_other() {
+        const H: u64 = 3_600_000;
+        let fault = |start_ms: u64, end_ms: u64, label: &str| FaultWindow {
+            start_ms,
+            end_ms,
+            label: label.to_string(),
+        };
+        let faults = [
+            fault(
+                1_080_000,
+                11_400_000,
+                "ARC cluster endpoint(s) unreachable in us-east-1",
+            ),
+            fault(1_080_000, 11_400_000, "us-east-1 outage (control)"),
+            fault(1_080_000, 11_400_000, "us-east-1 outage (logins, endpoint)"),
+            fault(
+                6 * H,
+                14 * H,
+                "us-east-1 outage (control, 50 % of requests)",
+            ),
+            fault(
+                6 * H,
+                14 * H,
+                "us-east-1 outage (logins, endpoint, 50 % of requests)",
+            ),
+        ];
+        let ts = TimeScale {
+            left: 140,
+            right: 1280,
+            start_ms: 0,
+            end_ms: 16 * H,
+        };
+        let rows = FaultRows::layout(&faults, ts, 1580, None);
+        assert_eq!(rows.items.len(), 5);
+        for (i, a) in rows.items.iter().enumerate() {
+            for b in &rows.items[i + 1..] {
+                if a.row != b.row {
+                    continue;
+                }
+                let (ea, eb) = (extent(a), extent(b));
+                assert!(
+                    ea.1 <= eb.0 || eb.1 <= ea.0,
+                    "{:?} {ea:?} and {:?} {eb:?} overlap in row {}",
+                    a.text,
+                    b.text,
+                    a.row
+                );
+            }
+        }
+        // Every label keeps some text, and a cut one ends in an ellipsis.
+        for item in &rows.items {
+            assert!(!item.text.is_empty());
+            if !item.text.contains(&item.label) {
+                assert!(item.text.contains('…'), "{}", item.text);
+            }
+        }
+    }
+}
