@@ -33,7 +33,7 @@ fn the_bundled_scenario_runs_and_writes_every_file() {
     assert!(timeline.contains("0,health_check,primary,healthy"));
     assert!(timeline.contains(",dns_answer,desktop.example.com,us-east-1"));
     let series = fs::read_to_string(out.join("series.csv")).unwrap();
-    assert!(series.starts_with("time_ms,connected_us-west-2,connected_us-east-1,disconnected,logging_in,offline,primary_check,answer\n"));
+    assert!(series.starts_with("time_ms,connected_us-west-2,connected_us-east-1,disconnected,logging_in,offline,queued,misdirected,primary_check,answer\n"));
 }
 
 #[test]

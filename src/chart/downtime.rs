@@ -60,6 +60,9 @@ pub struct CohortCurve {
     pub label: String,
     /// Downtime of each of its affected users, in any order.
     pub downtimes_ms: Vec<u64>,
+    /// Picks the curve's colour: the cohort's place in a fixed list, so that a cohort has
+    /// the same colour in every run whichever other cohorts are there.
+    pub slot: usize,
 }
 
 /// Nearest-rank percentile of sorted values: the smallest value with at least
@@ -284,7 +287,7 @@ impl DowntimeInput {
         }];
         for (i, c) in self.cohorts.iter().enumerate() {
             entries.push(LegendEntry {
-                swatch: Swatch::Fill(SWEEP_LINE_COLOURS[(i + 1) % SWEEP_LINE_COLOURS.len()]),
+                swatch: Swatch::Fill(SWEEP_LINE_COLOURS[(c.slot + 1) % SWEEP_LINE_COLOURS.len()]),
                 label: format!("{} ({})", c.label, thousands(c.downtimes_ms.len() as u64)),
                 gap_before: i == 0,
             });
@@ -376,7 +379,7 @@ impl Chart for DowntimeInput {
 
         draw_axes(canvas, ts, ys, step)?;
         if legend_w > 0 {
-            for (i, curve) in self.cohorts.iter().enumerate() {
+            for curve in &self.cohorts {
                 let mut cohort = curve.downtimes_ms.clone();
                 cohort.sort_unstable();
                 let cs = CountScale {
@@ -384,7 +387,7 @@ impl Chart for DowntimeInput {
                     bottom,
                     max: cohort.len() as u64,
                 };
-                let colour = SWEEP_LINE_COLOURS[(i + 1) % SWEEP_LINE_COLOURS.len()];
+                let colour = SWEEP_LINE_COLOURS[(curve.slot + 1) % SWEEP_LINE_COLOURS.len()];
                 canvas.line(cdf_points(&cohort, ts, cs), colour.to_rgba(), 2)?;
             }
             draw_legend(canvas, &legend, (right + 24, top))?;

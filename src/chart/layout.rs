@@ -59,6 +59,14 @@ impl Rows {
         Some(row)
     }
 
+    /// Puts `span` in `row` whether or not it is free (the caller made room).
+    pub(super) fn force(&mut self, row: usize, span: (i32, i32)) {
+        while self.rows.len() <= row {
+            self.rows.push(Vec::new());
+        }
+        self.rows[row].push(span);
+    }
+
     pub(super) fn used(&self) -> usize {
         self.rows.len()
     }
@@ -66,6 +74,7 @@ impl Rows {
 
 /// Gives each span `[x0, x1]` the lowest free row, in input order; `None` when all
 /// `max_rows` rows are taken there.
+#[cfg(test)]
 pub(super) fn assign_rows(spans: &[(i32, i32)], max_rows: usize) -> Vec<Option<usize>> {
     let mut rows = Rows::new(max_rows);
     spans.iter().map(|&span| rows.place(span)).collect()
@@ -275,7 +284,7 @@ pub(super) struct LegendEntry {
 
 pub(super) const LEGEND_SWATCH_WIDTH: i32 = 30;
 pub(super) const LEGEND_ROW_HEIGHT: i32 = 32;
-pub(super) const LEGEND_MAX_LABEL_WIDTH: i32 = 300;
+pub(super) const LEGEND_MAX_LABEL_WIDTH: i32 = 360;
 
 pub(super) fn legend_width(entries: &[LegendEntry]) -> i32 {
     let widest = entries

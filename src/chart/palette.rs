@@ -1,7 +1,7 @@
 //! Every colour the charts use, in one place. Run-chart colours follow the Okabe-Ito
 //! palette, which stays distinguishable under the common forms of colour-vision deficiency:
 //! users connected to a Region in blues and greens, disconnected in vermillion, logging in
-//! in amber, offline in light grey. A Region keeps its colour across the timeline and the
+//! in amber, queued launches in yellow, misdirected users in wine, offline in light grey. A Region keeps its colour across the timeline and the
 //! swimlanes ([`RegionColours`]).
 
 use plotters::style::RGBColor;
@@ -44,10 +44,14 @@ pub(super) const DISCONNECTED_COLOUR: RGBColor = RGBColor(213, 94, 0); // vermil
 pub(super) const LOGGING_IN_COLOUR: RGBColor = RGBColor(230, 159, 0); // amber
 pub(super) const OFFLINE_COLOUR: RGBColor = RGBColor(217, 217, 217); // light grey
 pub(super) const WAITING_COLOUR: RGBColor = RGBColor(204, 121, 167); // reddish purple
+/// Launches waiting in a launch queue: Okabe-Ito yellow, beside logging in's amber.
+pub(super) const QUEUED_COLOUR: RGBColor = RGBColor(240, 228, 66);
+/// Users sent to a hijacked answer: Paul Tol's wine, dark and apart from every other state.
+pub(super) const MISDIRECTED_COLOUR: RGBColor = RGBColor(136, 34, 85);
 pub(super) const UNKNOWN_REGION_COLOUR: RGBColor = RGBColor(0, 73, 115); // dark blue
 /// Bands whose label follows no convention get these, in order.
 pub(super) const OTHER_COLOURS: [RGBColor; 4] = [
-    RGBColor(136, 34, 85),
+    RGBColor(102, 102, 51),
     RGBColor(153, 153, 51),
     RGBColor(170, 68, 153),
     RGBColor(221, 204, 119),
@@ -58,6 +62,12 @@ pub(super) const HEALTH_CHECK_MARKER: RGBColor = RGBColor(106, 61, 154);
 pub(super) const ALARM_MARKER: RGBColor = RGBColor(140, 81, 10);
 pub(super) const DNS_ANSWER_MARKER: RGBColor = RGBColor(0, 0, 0);
 pub(super) const ACTION_MARKER: RGBColor = RGBColor(80, 80, 80);
+
+/// Tornado bars: the parameter at its low value (light blue) and its high value (dark
+/// blue), and the base line.
+pub(super) const TORNADO_LOW: RGBColor = RGBColor(140, 180, 215);
+pub(super) const TORNADO_HIGH: RGBColor = RGBColor(0, 90, 160);
+pub(super) const TORNADO_BASE_LINE: RGBColor = RGBColor(33, 33, 33);
 
 /// The line and label marking users still down at the end on the downtime CDF.
 pub(super) const CENSORED_COLOUR: RGBColor = RGBColor(90, 90, 90);

@@ -1,7 +1,9 @@
 //! The sweep chart (`sweep.svg`, `sweep.png`): the mean of one metric against the first
 //! varied parameter, one line per value of the other varied parameters, each with a shaded
-//! 95 % confidence band, and the scenario's `[[expect]]` bounds on that metric as dashed
-//! lines.
+//! 95 % confidence band in its colour and a label at its end, every replication as a small
+//! point, and the scenario's `[[expect]]` bounds on that metric as dashed lines. Categorical
+//! values (and a sweep without `--vary`) get a dot and an error bar per line instead, side
+//! by side: a line between categories would suggest values between them.
 //!
 //! The sweep fills a [`SweepInput`] in display units (x positions, means in minutes for
 //! `*_ms` metrics, tick labels as the values were given); this file only lays it out and
@@ -45,6 +47,9 @@ pub struct SweepLine {
     pub label: String,
     /// One entry per x value; `None` where the metric never had a value.
     pub points: Vec<Option<SweepPoint>>,
+    /// Per x value, the metric in each replication that had a value (display units), drawn
+    /// as small points behind the mean; may be empty.
+    pub replications: Vec<Vec<f64>>,
 }
 
 /// Input of [`render_sweep`](super::render_sweep): everything the chart shows, in display
@@ -61,6 +66,11 @@ pub struct SweepInput {
     pub y_title: String,
     /// Tick position and label of each x value.
     pub x_ticks: Vec<(f64, String)>,
+    /// The x values are categories (or the one column of a sweep without `--vary`): each
+    /// line's means are drawn as dots with error bars, side by side, never joined.
+    pub categorical: bool,
+    /// The values are durations in minutes: labels of values read `48m 41s`.
+    pub minutes: bool,
     /// Legend heading (the paths the lines stand for); empty with one line.
     pub legend_title: String,
     /// The lines, drawn in order, coloured in the sweep palette's order, cycling.
@@ -74,6 +84,19 @@ pub struct SweepInput {
 const LEGEND_SWATCH: i32 = 36;
 const LEGEND_ROW: i32 = 32;
 const LEGEND_MAX_WIDTH: i32 = 360;
+
+/// At most this many replications of a point are drawn as points (the first ones); the
+/// legend says so when more ran.
+const MAX_REPLICATION_POINTS: usize = 100;
+/// Radius of a replication's point and opacity of its colour.
+const REPLICATION_RADIUS: i32 = 4;
+const REPLICATION_OPACITY: f64 = 0.45;
+/// Widest label at a line's end, in pixels; longer ones are cut with an ellipsis.
+const END_LABEL_MAX_WIDTH: i32 = 220;
+/// Smallest vertical distance between two line-end labels.
+const END_LABEL_PITCH: i32 = 20;
+/// Colour of the legend's band and replication swatches when they stand for several lines.
+const NEUTRAL: RGBColor = RGBColor(120, 120, 120);
 
 /// Where everything goes on the sweep chart.
 struct SweepLayout {
@@ -89,6 +112,10 @@ struct SweepLayout {
     bottom: i32,
     x: ValueScale,
     y: ValueScale,
+    /// Horizontal distance between the lines' dots at one category (0 for a numeric x).
+    dodge: i32,
+    /// Whether each line is labelled at its end (several lines on a numeric x).
+    end_labels: bool,
 }
 
 /// Top of the plot, below the title and subtitle.
@@ -106,7 +133,30 @@ impl SweepInput {
         for (i, line) in self.lines.iter().enumerate() {
             legend.push((LegendSwatch::Line(line_colour(i)), line.label.clone()));
         }
-        legend.push((LegendSwatch::Band, "95 % confidence interval".to_string()));
+        // With one line the band and points are in its colour; with several, neutral.
+        let shared = if self.lines.len() == 1 {
+            line_colour(0)
+        } else {
+            NEUTRAL
+        };
+        legend.push((
+            LegendSwatch::Band(shared),
+            "95 % confidence interval".to_string(),
+        ));
+        let most = self
+            .lines
+            .iter()
+            .flat_map(|l| l.replications.iter().map(Vec::len))
+            .max()
+            .unwrap_or(0);
+        if most > 0 {
+            let label = if most > MAX_REPLICATION_POINTS {
+                format!("one replication (first {MAX_REPLICATION_POINTS} per point)")
+            } else {
+                "one replication".to_string()
+            };
+            legend.push((LegendSwatch::Replication(shared), label));
+        }
         for (_, label) in &self.bounds {
             legend.push((LegendSwatch::Bound, label.clone()));
         }
@@ -130,6 +180,14 @@ impl SweepInput {
                 let (lo, hi) = p.ci.unwrap_or((p.mean, p.mean));
                 y_lo = y_lo.min(lo.min(p.mean));
                 y_hi = y_hi.max(hi.max(p.mean));
+            }
+            for v in line
+                .replications
+                .iter()
+                .flat_map(|r| r.iter().take(MAX_REPLICATION_POINTS))
+            {
+                y_lo = y_lo.min(*v);
+                y_hi = y_hi.max(*v);
             }
         }
         for (b, _) in &self.bounds {
@@ -178,13 +236,37 @@ impl SweepInput {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (x, _)| {
                 (lo.min(*x), hi.max(*x))
             });
-        // Keep the outermost points and their labels off the plot's edges.
-        let pad = ((right - left) / 16).max(40);
+        // Keep the outermost points and their labels off the plot's edges, and room right
+        // of the last points for the lines' labels.
+        let pad = if self.categorical {
+            // Each category in the middle of an equal column.
+            (right - left) / (2 * self.x_ticks.len().max(1) as i32)
+        } else {
+            ((right - left) / 16).max(40)
+        };
+        let end_labels = !self.categorical && self.lines.len() > 1;
+        let end_room = if end_labels {
+            self.lines
+                .iter()
+                .map(|l| text_width(&l.label, SMALL_SIZE).min(END_LABEL_MAX_WIDTH) + 24)
+                .max()
+                .unwrap_or(0)
+                .max(pad)
+        } else {
+            pad
+        };
         let x = ValueScale {
             lo: x_lo,
             hi: x_hi,
             from_px: left + pad,
-            to_px: right - pad,
+            to_px: right - end_room,
+        };
+        let dodge = if self.categorical {
+            let columns = self.x_ticks.len().max(1) as i32;
+            let column_w = (x.to_px - x.from_px) / (columns - 1).max(1);
+            (column_w / (self.lines.len() as i32 + 1)).clamp(0, 48)
+        } else {
+            0
         };
         SweepLayout {
             legend,
@@ -196,7 +278,17 @@ impl SweepInput {
             bottom,
             x,
             y,
+            dodge,
+            end_labels,
         }
+    }
+
+    /// The pixel column of line `line`'s point at `x`: categories put the lines side by side.
+    fn point_px(&self, layout: &SweepLayout, line: usize, x: f64) -> i32 {
+        let n = self.lines.len() as i32;
+        // Offsets in half-dodges keep an even number of lines centred on the tick.
+        let offset = (2 * line as i32 - (n - 1)) * layout.dodge / 2;
+        layout.x.px(x) + offset
     }
 
     /// Title and subtitle.
@@ -294,6 +386,10 @@ impl SweepInput {
         }
         for (i, line) in self.lines.iter().enumerate() {
             let colour = line_colour(i);
+            if self.categorical {
+                self.draw_error_bars(c, layout, i)?;
+                continue;
+            }
             for run in contiguous(&line.points, |p| p.ci.is_some()) {
                 let mut band: Vec<(i32, i32)> = run
                     .iter()
@@ -320,20 +416,140 @@ impl SweepInput {
         Ok(())
     }
 
-    /// The lines through the means, with a dot at each point.
+    /// Line `i`'s confidence intervals as error bars (categorical x): a vertical bar with
+    /// caps in the line's colour.
+    fn draw_error_bars<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<'_, DB>,
+        layout: &SweepLayout,
+        i: usize,
+    ) -> Drawn {
+        let colour = line_colour(i).to_rgba();
+        for p in self.lines[i].points.iter().flatten() {
+            let Some((lo, hi)) = p.ci else { continue };
+            let px = self.point_px(layout, i, p.x);
+            let (top, bottom) = (layout.y.px(hi), layout.y.px(lo));
+            c.line(vec![(px, top), (px, bottom)], colour, 2)?;
+            c.line(vec![(px - 8, top), (px + 8, top)], colour, 2)?;
+            c.line(vec![(px - 8, bottom), (px + 8, bottom)], colour, 2)?;
+        }
+        Ok(())
+    }
+
+    /// Every replication as a small, light point in its line's colour; beside the mean on a
+    /// categorical x, spread a little sideways so that equal values stay visible.
+    fn draw_replications<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<'_, DB>,
+        layout: &SweepLayout,
+    ) -> Drawn {
+        // Equal values side by side rather than on top of each other.
+        let spread = if self.categorical {
+            (layout.dodge / 3).clamp(4, 14)
+        } else {
+            5
+        };
+        for (i, line) in self.lines.iter().enumerate() {
+            let colour = line_colour(i).mix(REPLICATION_OPACITY);
+            for (values, point) in line.replications.iter().zip(&line.points) {
+                let Some(point) = point else { continue };
+                let px = self.point_px(layout, i, point.x);
+                for (r, v) in values.iter().take(MAX_REPLICATION_POINTS).enumerate() {
+                    // A fixed sideways pattern by replication number: deterministic.
+                    let jitter = ((r * 7) % 9) as i32 * spread / 4 - spread;
+                    c.dot((px + jitter, layout.y.px(*v)), REPLICATION_RADIUS, colour)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The means: on a numeric x, lines through them with a dot at each; on a categorical
+    /// x, dots only (joining categories would suggest values between them).
     fn draw_lines<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>, layout: &SweepLayout) -> Drawn {
-        let (x, y) = (layout.x, layout.y);
+        let y = layout.y;
         for (i, line) in self.lines.iter().enumerate() {
             let colour = line_colour(i);
             for run in contiguous(&line.points, |_| true) {
-                let path: Vec<(i32, i32)> = run.iter().map(|p| (x.px(p.x), y.px(p.mean))).collect();
-                if path.len() > 1 {
+                let path: Vec<(i32, i32)> = run
+                    .iter()
+                    .map(|p| (self.point_px(layout, i, p.x), y.px(p.mean)))
+                    .collect();
+                if path.len() > 1 && !self.categorical {
                     c.line(path.clone(), colour.to_rgba(), 3)?;
                 }
+                let radius = if self.categorical { 7 } else { 5 };
                 for p in path {
-                    c.dot(p, 5, colour.to_rgba())?;
+                    c.dot(p, radius, colour.to_rgba())?;
                 }
             }
+            if self.categorical && self.lines.len() == 1 {
+                self.draw_mean_labels(c, layout, line)?;
+            }
+        }
+        if layout.end_labels {
+            self.draw_end_labels(c, layout)?;
+        }
+        Ok(())
+    }
+
+    /// The value of each mean right of its dot (one line on a categorical x, where there is
+    /// room): `mean 48m 41s`.
+    fn draw_mean_labels<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<'_, DB>,
+        layout: &SweepLayout,
+        line: &SweepLine,
+    ) -> Drawn {
+        for p in line.points.iter().flatten() {
+            let text = format!("mean {}", self.value_text(p.mean));
+            let at = (self.point_px(layout, 0, p.x) + 24, layout.y.px(p.mean));
+            c.text(&text, at, TextLook::new(SMALL_SIZE, INK).middle())?;
+        }
+        Ok(())
+    }
+
+    /// A value for a label: a duration for minutes, else three significant decimals at most.
+    fn value_text(&self, v: f64) -> String {
+        if self.minutes {
+            crate::time::format_human((v.max(0.0) * 60_000.0).round() as u64)
+        } else {
+            let r = (v * 1000.0).round() / 1000.0;
+            let text = format!("{r:.3}");
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+    }
+
+    /// Each line's label right of its last point, in its colour, moved apart vertically
+    /// so that no two overlap.
+    fn draw_end_labels<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<'_, DB>,
+        layout: &SweepLayout,
+    ) -> Drawn {
+        let mut labels: Vec<(i32, i32, usize)> = self
+            .lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, line)| {
+                let last = line.points.iter().flatten().last()?;
+                Some((layout.y.px(last.mean), layout.x.px(last.x), i))
+            })
+            .collect();
+        let ys = spread_apart(
+            &labels.iter().map(|l| l.0).collect::<Vec<_>>(),
+            END_LABEL_PITCH,
+            (layout.top, layout.bottom),
+        );
+        for (label, y) in labels.iter_mut().zip(ys) {
+            label.0 = y;
+        }
+        for (y, x, i) in labels {
+            c.text(
+                &fit_text(&self.lines[i].label, SMALL_SIZE, END_LABEL_MAX_WIDTH),
+                (x + 12, y),
+                TextLook::new(SMALL_SIZE, line_colour(i)).middle(),
+            )?;
         }
         Ok(())
     }
@@ -355,19 +571,43 @@ impl SweepInput {
             let mid = ly + LEGEND_ROW / 2 - 4;
             match swatch {
                 LegendSwatch::Line(colour) => {
-                    c.line(
-                        vec![(lx, mid), (lx + LEGEND_SWATCH, mid)],
-                        colour.to_rgba(),
-                        3,
-                    )?;
-                    c.dot((lx + LEGEND_SWATCH / 2, mid), 5, colour.to_rgba())?;
+                    if self.categorical {
+                        c.dot((lx + LEGEND_SWATCH / 2, mid), 7, colour.to_rgba())?;
+                    } else {
+                        c.fill_rect(
+                            (lx, mid - 9),
+                            (lx + LEGEND_SWATCH, mid + 9),
+                            colour.mix(CONFIDENCE_BAND_OPACITY),
+                        )?;
+                        c.line(
+                            vec![(lx, mid), (lx + LEGEND_SWATCH, mid)],
+                            colour.to_rgba(),
+                            3,
+                        )?;
+                        c.dot((lx + LEGEND_SWATCH / 2, mid), 5, colour.to_rgba())?;
+                    }
                 }
-                LegendSwatch::Band => {
+                LegendSwatch::Band(colour) if self.categorical => {
+                    let (x, rgba) = (lx + LEGEND_SWATCH / 2, colour.to_rgba());
+                    c.line(vec![(x, mid - 10), (x, mid + 10)], rgba, 2)?;
+                    c.line(vec![(x - 8, mid - 10), (x + 8, mid - 10)], rgba, 2)?;
+                    c.line(vec![(x - 8, mid + 10), (x + 8, mid + 10)], rgba, 2)?;
+                }
+                LegendSwatch::Band(colour) => {
                     c.fill_rect(
                         (lx, mid - 9),
                         (lx + LEGEND_SWATCH, mid + 9),
-                        SWEEP_LINE_COLOURS[0].mix(CONFIDENCE_BAND_OPACITY),
+                        colour.mix(CONFIDENCE_BAND_OPACITY),
                     )?;
+                }
+                LegendSwatch::Replication(colour) => {
+                    for dx in [6, 18, 30] {
+                        c.dot(
+                            (lx + dx, mid + (dx % 4) - 1),
+                            REPLICATION_RADIUS,
+                            colour.mix(REPLICATION_OPACITY),
+                        )?;
+                    }
                 }
                 LegendSwatch::Bound => {
                     c.dashed_hline(
@@ -411,6 +651,7 @@ impl Chart for SweepInput {
         let layout = self.layout();
         self.draw_axes(c, &layout)?;
         self.draw_bounds_and_bands(c, &layout)?;
+        self.draw_replications(c, &layout)?;
         self.draw_lines(c, &layout)?;
         self.draw_legend(c, &layout)
     }
@@ -419,8 +660,30 @@ impl Chart for SweepInput {
 #[derive(Clone, Copy, Debug)]
 enum LegendSwatch {
     Line(RGBColor),
-    Band,
+    /// The confidence interval: a band, or an error bar on a categorical x.
+    Band(RGBColor),
+    Replication(RGBColor),
     Bound,
+}
+
+/// Positions for labels wanted at `wanted` (pixels, any order), at least `pitch` apart and
+/// inside `(top, bottom)`, each as near its wanted position as that allows; in input order.
+pub(super) fn spread_apart(wanted: &[i32], pitch: i32, (top, bottom): (i32, i32)) -> Vec<i32> {
+    let mut order: Vec<usize> = (0..wanted.len()).collect();
+    order.sort_by_key(|&i| (wanted[i], i));
+    let mut placed = vec![0; wanted.len()];
+    // Downwards from the top, then back up from the bottom where the stack ran over it.
+    let mut next = top;
+    for &i in &order {
+        placed[i] = wanted[i].max(next);
+        next = placed[i] + pitch;
+    }
+    let mut limit = bottom;
+    for &i in order.iter().rev() {
+        placed[i] = placed[i].min(limit);
+        limit = placed[i] - pitch;
+    }
+    placed
 }
 
 /// Maximal runs of consecutive present points satisfying `keep`.

@@ -115,8 +115,8 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
             let band = match (s.state, s.region.as_deref()) {
                 (LaneState::Connected, Some("us-west-2")) => 0,
                 (LaneState::Connected, _) => 1,
-                (LaneState::Disconnected | LaneState::Waiting, _) => 2,
-                (LaneState::LoggingIn, _) => 3,
+                (LaneState::Disconnected | LaneState::Waiting | LaneState::Misdirected, _) => 2,
+                (LaneState::LoggingIn | LaneState::Queued, _) => 3,
                 (LaneState::Offline, _) => 4,
             };
             let first = s.start_ms.div_ceil(STEP) as usize;
@@ -193,10 +193,12 @@ fn sample_inputs() -> (TimelineInput, DowntimeInput, UsersInput) {
             crate::chart::CohortCurve {
                 label: "redirectable".to_string(),
                 downtimes_ms: fast,
+                slot: 3,
             },
             crate::chart::CohortCurve {
                 label: "not redirectable: Region code".to_string(),
                 downtimes_ms: slow,
+                slot: 0,
             },
         ],
         targets: vec![crate::chart::DowntimeTarget {
@@ -597,5 +599,113 @@ fn errors_name_the_file() {
             .join(format!("downtime.{}", format.extension()));
         let error = render_downtime(&downtime, format, &missing).unwrap_err();
         assert!(error.to_string().contains("no-such-dir"), "{error}");
+    }
+}
+
+/// A sweep input with `lines` lines over three x values, each point with a confidence
+/// interval and three replications.
+fn sample_sweep(categorical: bool, lines: usize) -> SweepInput {
+    let ticks = ["running", "autostop", "mrr"];
+    SweepInput {
+        title: "p95 downtime by standby".to_string(),
+        subtitle: "test".to_string(),
+        x_title: "standby".to_string(),
+        y_title: "p95 downtime, minutes".to_string(),
+        x_ticks: ticks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i as f64, t.to_string()))
+            .collect(),
+        categorical,
+        minutes: true,
+        legend_title: String::new(),
+        lines: (0..lines)
+            .map(|l| SweepLine {
+                label: format!("line {l}"),
+                points: (0..3)
+                    .map(|i| {
+                        let mean = 10.0 + 5.0 * i as f64 + l as f64;
+                        Some(SweepPoint {
+                            x: i as f64,
+                            mean,
+                            ci: Some((mean - 2.0, mean + 2.0)),
+                        })
+                    })
+                    .collect(),
+                replications: (0..3)
+                    .map(|i| {
+                        let mean = 10.0 + 5.0 * i as f64 + l as f64;
+                        vec![mean - 3.0, mean, mean + 3.0]
+                    })
+                    .collect(),
+            })
+            .collect(),
+        bounds: vec![],
+        empty_message: None,
+    }
+}
+
+/// Categories are not a scale: their means are dots with error bars, never joined by a
+/// line (the lines are drawn 3 px wide, nothing else is). A numeric x joins them.
+#[test]
+fn categorical_sweeps_draw_dots_without_lines() {
+    let joined = |chart: &SweepInput| {
+        let svg = svg_document(&AnyChart::Sweep(chart)).unwrap();
+        svg.lines()
+            .filter(|l| l.contains("<polyline") && l.contains(r#"stroke-width="3""#))
+            .count()
+    };
+    assert_eq!(joined(&sample_sweep(true, 2)), 0);
+    // Two lines and their two legend swatches.
+    assert_eq!(joined(&sample_sweep(false, 2)), 4);
+    let svg = svg_document(&AnyChart::Sweep(&sample_sweep(true, 1))).unwrap();
+    assert!(svg.contains("mean 10m"), "a lone line's means are labelled");
+    assert!(
+        svg.contains("one replication"),
+        "replications in the legend"
+    );
+    let svg = svg_document(&AnyChart::Sweep(&sample_sweep(false, 2))).unwrap();
+    assert!(svg.contains(">\nline 1\n<") || svg.matches("line 1").count() >= 2);
+}
+
+/// Labels at the lines' ends keep apart, inside the plot, each near its line.
+#[test]
+fn end_labels_are_spread_apart() {
+    use super::sweep::spread_apart;
+    assert_eq!(
+        spread_apart(&[100, 105, 300], 20, (0, 500)),
+        vec![100, 120, 300]
+    );
+    assert_eq!(spread_apart(&[495, 490], 20, (0, 500)), vec![500, 480]);
+    assert_eq!(spread_apart(&[-5], 20, (0, 500)), vec![0]);
+}
+
+/// A title and a fault label far too long for the chart end in an ellipsis and stay
+/// inside it, rather than running off the edge or over the legend.
+#[test]
+fn long_titles_and_fault_labels_end_in_an_ellipsis() {
+    let (mut timeline, _, mut users) = sample_inputs();
+    let long = "a very long scenario name that goes on and on ".repeat(8);
+    timeline.title = long.clone();
+    timeline.faults[0].label = format!("us-west-2 outage {long}");
+    users.title = long.clone();
+    users.faults = timeline.faults.clone();
+    for svg in [
+        svg_document(&AnyChart::Timeline(&timeline)).unwrap(),
+        svg_document(&AnyChart::Users(&users)).unwrap(),
+    ] {
+        assert!(!svg.contains(long.trim_end()), "the whole title");
+        assert!(svg.contains("… 1:00–1:45"), "the fault's times stay whole");
+        let cut: Vec<&str> = svg
+            .split(['>', '<'])
+            .filter(|t| t.trim_end().ends_with('…'))
+            .collect();
+        assert!(!cut.is_empty(), "title cut: {cut:?}");
+        for text in cut {
+            assert!(
+                super::kit::text_width(text.trim(), super::kit::TITLE_SIZE) <= 1600,
+                "{text}"
+            );
+        }
     }
 }

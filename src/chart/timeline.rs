@@ -16,8 +16,8 @@ use super::layout::{
 };
 use super::palette::{
     RegionColours, ACTION_MARKER, ALARM_MARKER, DISCONNECTED_COLOUR, DNS_ANSWER_MARKER, GRID,
-    HEALTH_CHECK_MARKER, INK, LOGGING_IN_COLOUR, MUTED, OFFLINE_COLOUR, OTHER_COLOURS,
-    UNKNOWN_REGION_COLOUR, WAITING_COLOUR, WHITE,
+    HEALTH_CHECK_MARKER, INK, LOGGING_IN_COLOUR, MISDIRECTED_COLOUR, MUTED, OFFLINE_COLOUR,
+    OTHER_COLOURS, QUEUED_COLOUR, UNKNOWN_REGION_COLOUR, WAITING_COLOUR, WHITE,
 };
 use super::scale::{axis_end_ms, count_step, CountScale, TimeScale};
 use super::Chart;
@@ -94,8 +94,9 @@ pub struct Marker {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StackedSeries {
     /// Legend text. Its colour follows it: `connected <region>` (or `connected_<region>`)
-    /// gets the next Region colour, `disconnected`, `logging in` (or `logging_in`) and
-    /// `offline` get their state colours, anything else a spare colour.
+    /// gets the next Region colour, `disconnected`, `misdirected`, `logging in` (or
+    /// `logging_in`), `queued` and `offline` get their state colours, anything else a
+    /// spare colour.
     pub label: String,
     /// Users in this band at each time of the series.
     pub values: Vec<u32>,
@@ -139,6 +140,8 @@ fn band_colour(label: &str, regions: &mut RegionColours, spare: &mut usize) -> R
         "logging in" | "launching" => LOGGING_IN_COLOUR,
         "offline" => OFFLINE_COLOUR,
         "waiting" => WAITING_COLOUR,
+        "queued" | "launch queued" => QUEUED_COLOUR,
+        "misdirected" => MISDIRECTED_COLOUR,
         _ => {
             let colour = OTHER_COLOURS[*spare % OTHER_COLOURS.len()];
             *spare += 1;
@@ -486,6 +489,8 @@ mod tests {
         assert_eq!(colour("disconnected"), DISCONNECTED_COLOUR);
         assert_eq!(colour("logging_in"), LOGGING_IN_COLOUR);
         assert_eq!(colour("offline"), OFFLINE_COLOUR);
-        assert_eq!(colour("misdirected"), OTHER_COLOURS[0]);
+        assert_eq!(colour("queued"), QUEUED_COLOUR);
+        assert_eq!(colour("misdirected"), MISDIRECTED_COLOUR);
+        assert_eq!(colour("stalled"), OTHER_COLOURS[0]);
     }
 }

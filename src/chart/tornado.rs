@@ -9,13 +9,13 @@ use super::kit::{
     fit_text, text_width, Align, Canvas, Drawn, TextLook, LABEL_SIZE, MARGIN, SMALL_SIZE, WIDTH,
 };
 use super::layout::{draw_heading, draw_legend, draw_message, LegendEntry, Swatch};
-use super::palette::{GRID, INK, MUTED, WHITE};
+use super::palette::{
+    GRID, INK, MUTED, TORNADO_BASE_LINE as BASE_LINE, TORNADO_HIGH as HIGH_COLOUR,
+    TORNADO_LOW as LOW_COLOUR, WHITE,
+};
 use super::scale::{decimals, nice_step, ValueScale};
 use super::Chart;
 
-const LOW_COLOUR: RGBColor = RGBColor(140, 180, 215);
-const HIGH_COLOUR: RGBColor = RGBColor(0, 90, 160);
-const BASE_LINE: RGBColor = RGBColor(33, 33, 33);
 /// Height of one bar's row, and of the bar in it.
 const ROW_HEIGHT: i32 = 64;
 const BAR_HEIGHT: i32 = 34;
@@ -149,7 +149,7 @@ impl Chart for TornadoInput {
         }
         canvas.line(vec![(left, bottom), (right, bottom)], INK.to_rgba(), 1)?;
         canvas.text(
-            &self.axis_title,
+            &fit_text(&self.axis_title, LABEL_SIZE, right - left),
             ((left + right) / 2, bottom + 44),
             TextLook::new(LABEL_SIZE, MUTED).align(Align::Center),
         )?;
@@ -162,20 +162,34 @@ impl Chart for TornadoInput {
                 (left - 14, mid),
                 TextLook::new(LABEL_SIZE, INK).align(Align::Right).middle(),
             )?;
-            for (mean, colour, value) in [
-                (bar.means.0, LOW_COLOUR, &bar.values.0),
-                (bar.means.1, HIGH_COLOUR, &bar.values.1),
-            ] {
-                let x = xs.px(self.shown(mean));
-                let (a, b) = if x < base_x { (x, base_x) } else { (base_x, x) };
+            let ends = [
+                (
+                    xs.px(self.shown(bar.means.0)),
+                    LOW_COLOUR,
+                    bar.values.0.clone(),
+                ),
+                (
+                    xs.px(self.shown(bar.means.1)),
+                    HIGH_COLOUR,
+                    bar.values.1.clone(),
+                ),
+            ];
+            for (x, colour, _) in &ends {
+                let (a, b) = if *x < base_x {
+                    (*x, base_x)
+                } else {
+                    (base_x, *x)
+                };
                 canvas.fill_rect((a, y0), (b.max(a + 2), y1), colour.to_rgba())?;
+            }
+            for (x, text) in end_labels(&ends, base_x) {
                 let (tx, align) = if x < base_x {
                     (x - 8, Align::Right)
                 } else {
                     (x + 8, Align::Left)
                 };
                 canvas.text(
-                    &fit_text(value, SMALL_SIZE, 360),
+                    &fit_text(&text, SMALL_SIZE, 360),
                     (tx, mid),
                     TextLook::new(SMALL_SIZE, INK).align(align).middle(),
                 )?;
@@ -192,5 +206,48 @@ impl Chart for TornadoInput {
             TextLook::new(SMALL_SIZE, MUTED).align(Align::Center),
         )?;
         draw_legend(canvas, &entries, (left, bottom + 76))
+    }
+}
+
+/// The value labels of a bar's two ends `(x, colour, value)`: one beside each end, or,
+/// when both ends lie on the same side of the base within a label's width of each other
+/// (a parameter that hardly moves the metric), one label `low / high` beside the outer
+/// end, so the two never print over each other.
+fn end_labels(ends: &[(i32, RGBColor, String); 2], base_x: i32) -> Vec<(i32, String)> {
+    let [(x0, _, v0), (x1, _, v1)] = ends;
+    let same_side = (*x0 < base_x) == (*x1 < base_x);
+    let near = (x0 - x1).abs() < text_width(v0, SMALL_SIZE).max(text_width(v1, SMALL_SIZE)) + 16;
+    if same_side && near {
+        let outer = if *x0 < base_x {
+            *x0.min(x1)
+        } else {
+            *x0.max(x1)
+        };
+        vec![(outer, format!("{v0} / {v1}"))]
+    } else {
+        vec![(*x0, v0.clone()), (*x1, v1.clone())]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: `30s` and `300s` of a parameter with no effect printed over each other.
+    #[test]
+    fn ends_close_together_share_one_label() {
+        let end = |x: i32, v: &str| (x, LOW_COLOUR, v.to_string());
+        let same = [end(500, "30s"), end(502, "300s")];
+        assert_eq!(
+            end_labels(&same, 500),
+            vec![(502, "30s / 300s".to_string())]
+        );
+        let apart = [end(300, "0.9"), end(700, "1.0")];
+        assert_eq!(
+            end_labels(&apart, 500),
+            vec![(300, "0.9".to_string()), (700, "1.0".to_string())]
+        );
+        let left = [end(200, "10s"), end(480, "30s")];
+        assert_eq!(end_labels(&left, 500).len(), 2);
     }
 }

@@ -15,7 +15,8 @@ use super::layout::{
 };
 use super::palette::{
     text_colour_on, RegionColours, DISCONNECTED_COLOUR, GRID, INK, LANE_BACKGROUND,
-    LOGGING_IN_COLOUR, OFFLINE_COLOUR, UNKNOWN_REGION_COLOUR, WAITING_COLOUR, WHITE,
+    LOGGING_IN_COLOUR, MISDIRECTED_COLOUR, OFFLINE_COLOUR, QUEUED_COLOUR, UNKNOWN_REGION_COLOUR,
+    WAITING_COLOUR, WHITE,
 };
 use super::scale::{axis_end_ms, TimeScale};
 use super::Chart;
@@ -42,16 +43,28 @@ pub enum LaneState {
     Disconnected,
     /// An error is shown, the client is backing off or is being restarted.
     Waiting,
+    /// The session launch waits in the Region's launch queue.
+    Queued,
+    /// The last login went to a hijacked answer; until the next login.
+    Misdirected,
 }
 
 impl LaneState {
     /// Legend order, top to bottom (connected Regions come first, separately).
-    const LEGEND_ORDER: [LaneState; 4] = [
+    const LEGEND_ORDER: [LaneState; 6] = [
         LaneState::LoggingIn,
+        LaneState::Queued,
         LaneState::Disconnected,
         LaneState::Waiting,
+        LaneState::Misdirected,
         LaneState::Offline,
     ];
+
+    /// States only some scenarios have (a launch queue, a lapsed domain): listed in the
+    /// legend only when drawn. The others are always listed, so the key reads the same.
+    fn listed_when_unused(self) -> bool {
+        !matches!(self, LaneState::Queued | LaneState::Misdirected)
+    }
 
     fn colour(self) -> RGBColor {
         match self {
@@ -60,6 +73,8 @@ impl LaneState {
             LaneState::Connected => UNKNOWN_REGION_COLOUR,
             LaneState::Disconnected => DISCONNECTED_COLOUR,
             LaneState::Waiting => WAITING_COLOUR,
+            LaneState::Queued => QUEUED_COLOUR,
+            LaneState::Misdirected => MISDIRECTED_COLOUR,
         }
     }
 
@@ -70,6 +85,8 @@ impl LaneState {
             LaneState::Connected => "connected (Region unknown)",
             LaneState::Disconnected => "disconnected",
             LaneState::Waiting => "error shown / back-off / restart",
+            LaneState::Queued => "launch queued",
+            LaneState::Misdirected => "misdirected (hijacked answer)",
         }
     }
 }
@@ -144,7 +161,11 @@ impl UsersInput {
             regions: self.regions.clone(),
         };
         let mut connected_without_region = false;
+        let mut states_drawn: Vec<LaneState> = Vec::new();
         for s in lanes.iter().flat_map(|l| &l.segments) {
+            if drawn(s) && !states_drawn.contains(&s.state) {
+                states_drawn.push(s.state);
+            }
             if s.state == LaneState::Connected && drawn(s) {
                 match &s.region {
                     Some(r) => {
@@ -170,7 +191,10 @@ impl UsersInput {
             });
         }
         if !lanes.is_empty() {
-            for state in LaneState::LEGEND_ORDER {
+            let listed = LaneState::LEGEND_ORDER
+                .into_iter()
+                .filter(|s| s.listed_when_unused() || states_drawn.contains(s));
+            for state in listed {
                 legend.push(LegendEntry {
                     swatch: Swatch::Fill(state.colour()),
                     label: state.legend_label().to_string(),
@@ -206,8 +230,9 @@ impl UsersInput {
             .map(|l| text_width(&l.label, LABEL_SIZE))
             .max()
             .unwrap_or(0)
-            // Room for `user 1834 · redirectable · down 3m 05s` and the like.
-            .min(440);
+            // Room for `user 1834 · down 3m 05s · redirectable · staff · corp` and the
+            // like; longer labels end in an ellipsis.
+            .min(500);
         let left = MARGIN + label_w + 16;
         let right = width - MARGIN - legend_width(&legend) - 40;
         let ts = TimeScale {

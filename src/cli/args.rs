@@ -101,7 +101,8 @@ pub struct RunArgs {
     /// `event.outage.duration=2h` (arrays of tables are addressed by `name`). Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
-    /// Users whose every client state change is written to timeline.csv (spread evenly).
+    /// Users whose every client state change is written to timeline.csv (spread evenly),
+    /// plus one user of each cohort none of them is in.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_TRACE_USERS)]
     pub trace_users: u32,
     /// Chart image format.

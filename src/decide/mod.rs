@@ -117,7 +117,7 @@ fn series_of(scenario: &Scenario, seed: u64) -> Vec<SeriesPoint> {
             self.0.push(SeriesPoint {
                 time_ms: s.time_ms,
                 connected: s.connected.iter().map(|&c| u64::from(c)).sum(),
-                not_connected: u64::from(s.counts.disconnected) + u64::from(s.counts.logging_in),
+                not_connected: u64::from(s.counts.not_connected()),
             });
         }
     }

@@ -32,7 +32,7 @@ pub fn sweep_report(p: &SweepPage<'_>) -> String {
         esc(p.description)
     );
     if let Some(svg) = p.chart {
-        body.push_str(&chart(svg, "The charted metric per point: mean of the replications (line), each replication (points) and the 95 % confidence interval of the mean (band)."));
+        body.push_str(&chart(svg, "The charted metric per point: mean of the replications (line; a dot with an error bar when the values are categories), each replication (small points) and the 95 % confidence interval of the mean (band)."));
     }
     body.push_str("<h2>Grid</h2>\n");
     let (header, rows) = p.grid;

@@ -12,8 +12,10 @@ pub enum ClientState {
     Offline,
     /// Resolving and authenticating.
     LoggingIn,
-    /// Session launch in progress (or queued).
+    /// Session launch in progress.
     Launching,
+    /// Session launch waiting in the Region's launch queue (`launch_concurrency`).
+    Queued,
     /// Working in `region`.
     Connected,
     /// Session dropped; the client tries to resume it in `region`.
@@ -22,6 +24,9 @@ pub enum ClientState {
     Waiting,
     /// After the working day.
     Done,
+    /// The last login got a hijacked answer (a lapsed domain) and sent the user's
+    /// credentials to whoever holds it; until the next login attempt.
+    Misdirected,
 }
 
 impl ClientState {
@@ -35,6 +40,8 @@ impl ClientState {
             ClientState::Disconnected => "disconnected",
             ClientState::Waiting => "waiting",
             ClientState::Done => "offline",
+            ClientState::Queued => "queued",
+            ClientState::Misdirected => "misdirected",
         }
     }
 }

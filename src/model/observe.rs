@@ -147,6 +147,17 @@ pub struct StateCounts {
     pub logging_in: u32,
     /// Outside their working schedule.
     pub offline: u32,
+    /// Waiting in a Region's launch queue for a session launch.
+    pub queued: u32,
+    /// Sent to a hijacked answer by their last login, until they log in again.
+    pub misdirected: u32,
+}
+
+impl StateCounts {
+    /// Users in their schedule but not connected: every state but `offline`.
+    pub fn not_connected(&self) -> u32 {
+        self.disconnected + self.logging_in + self.queued + self.misdirected
+    }
 }
 
 /// A periodic sample of the population, borrowed from the simulation's state.
@@ -177,6 +188,10 @@ pub struct SeriesRow {
     pub logging_in: u32,
     /// Outside their working schedule.
     pub offline: u32,
+    /// Waiting in a Region's launch queue for a session launch.
+    pub queued: u32,
+    /// Sent to a hijacked answer by their last login, until they log in again.
+    pub misdirected: u32,
     /// Status of the primary record's health check (None without one).
     pub primary_check_healthy: Option<bool>,
     /// The authoritative answer.
@@ -191,6 +206,8 @@ impl From<&Sample<'_>> for SeriesRow {
             disconnected: s.counts.disconnected,
             logging_in: s.counts.logging_in,
             offline: s.counts.offline,
+            queued: s.counts.queued,
+            misdirected: s.counts.misdirected,
             primary_check_healthy: s.primary_check_healthy,
             answer: s.answer.clone(),
         }

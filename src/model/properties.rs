@@ -158,7 +158,7 @@ proptest! {
             if row.time_ms >= start && row.time_ms < end {
                 prop_assert_eq!(row.connected[0], 0, "connected to a down Region at {}", row.time_ms);
             }
-            let total: u32 = row.connected.iter().sum::<u32>() + row.disconnected + row.logging_in + row.offline;
+            let total: u32 = row.connected.iter().sum::<u32>() + row.disconnected + row.logging_in + row.queued + row.misdirected + row.offline;
             prop_assert_eq!(total, p.users);
         }
         // 0 <= downtime <= scheduled time.

@@ -136,7 +136,9 @@ pub fn write_timeline<W: Write>(report: &Report, w: W) -> io::Result<()> {
 }
 
 /// `series.csv`: `time_ms`, `connected_<region>`..., `disconnected`, `logging_in`,
-/// `offline`, `primary_check`, `answer`.
+/// `offline`, `queued`, `misdirected`, `primary_check`, `answer`. Every user is in exactly
+/// one count column at every row (queued launches are not in `logging_in`, misdirected
+/// users not in `disconnected`).
 pub fn write_series<W: Write>(report: &Report, w: W) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     let mut header = vec!["time_ms".to_string()];
@@ -146,6 +148,8 @@ pub fn write_series<W: Write>(report: &Report, w: W) -> io::Result<()> {
             "disconnected",
             "logging_in",
             "offline",
+            "queued",
+            "misdirected",
             "primary_check",
             "answer",
         ]
@@ -158,6 +162,8 @@ pub fn write_series<W: Write>(report: &Report, w: W) -> io::Result<()> {
         rec.push(row.disconnected.to_string());
         rec.push(row.logging_in.to_string());
         rec.push(row.offline.to_string());
+        rec.push(row.queued.to_string());
+        rec.push(row.misdirected.to_string());
         rec.push(row.primary_check_healthy.map_or("", status_label).into());
         rec.push(report.answer_label(&row.answer));
         out.write_record(&rec)?;

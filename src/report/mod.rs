@@ -369,6 +369,8 @@ pub(crate) mod fixture {
                 disconnected: if k == 1 { 2 } else { 0 },
                 logging_in: 0,
                 offline: 0,
+                queued: 0,
+                misdirected: 0,
                 primary_check_healthy: Some(k != 1),
                 answer: DnsAnswer::Region(u8::from(k == 1)),
             })

@@ -11,7 +11,7 @@ use crate::chart::{
 };
 use crate::metric::{Cohort, Dimension, Metric, REDIRECT_VALUES};
 use crate::model::client::ClientState;
-use crate::model::Observation;
+use crate::model::{Observation, SeriesRow};
 use crate::scenario::Expectation;
 use crate::time::{format_clock_compact, format_human as format_ms};
 
@@ -101,16 +101,24 @@ const MIN_WINDOW_MARGIN_MS: u64 = 5 * 60_000;
 
 /// The incident window the timeline and swimlanes zoom to by default: from the first fault
 /// to full recovery (the last fault's end, the last health-check, alarm, DNS or operator
-/// change, the last reconnection of an affected user, whichever is latest), with a margin
+/// change, the last reconnection of an affected user or their return home, whichever is
+/// latest), with a margin
 /// of a tenth of that span (at least five minutes) either side. The whole run when there
-/// is no fault, when an affected user never reconnects, or when the window would cover
+/// is no fault, when an affected user (other than those off the VPN of a private zone, who
+/// never work) never reconnects, or when the window would cover
 /// most of the run anyway.
 pub fn incident_window(report: &Report) -> Window {
     let full = Window::full(report);
     let Some(first_ms) = report.faults.iter().map(|f| f.start_ms).min() else {
         return full;
     };
-    let affected = || report.users.iter().filter(|u| u.affected());
+    // Users off the VPN of a private zone never work, outage or not: not the incident's.
+    let affected = || {
+        report
+            .users
+            .iter()
+            .filter(|u| u.affected() && !report.membership.unrelated(u))
+    };
     if affected().any(|u| u.reconnect_ms.is_none()) {
         return full;
     }
@@ -127,6 +135,8 @@ pub fn incident_window(report: &Report) -> Window {
         .iter()
         .map(|f| f.end_ms)
         .chain(affected().filter_map(|u| u.reconnect_ms))
+        // Users back home after working elsewhere: fail-back is part of the incident.
+        .chain(affected().filter_map(|u| u.failback_ms))
         .chain(changes.filter(|&t| t >= first_ms))
         .max()
         .unwrap_or(first_ms)
@@ -169,6 +179,9 @@ fn window_note(report: &Report, window: Window) -> Option<String> {
     })
 }
 
+/// Reads one count of users by state from a row of the series.
+type StateCount = fn(&SeriesRow) -> u32;
+
 /// Users by state and Region over time, with faults and control-plane markers.
 pub fn timeline(report: &Report, window: Window) -> TimelineInput {
     let mut bands: Vec<StackedSeries> = report
@@ -180,18 +193,25 @@ pub fn timeline(report: &Report, window: Window) -> TimelineInput {
             values: report.series.iter().map(|row| row.connected[i]).collect(),
         })
         .collect();
-    bands.push(StackedSeries {
-        label: "disconnected".into(),
-        values: report.series.iter().map(|r| r.disconnected).collect(),
-    });
-    bands.push(StackedSeries {
-        label: "logging in".into(),
-        values: report.series.iter().map(|r| r.logging_in).collect(),
-    });
-    bands.push(StackedSeries {
-        label: "offline".into(),
-        values: report.series.iter().map(|r| r.offline).collect(),
-    });
+    let states: [(&str, StateCount); 5] = [
+        ("disconnected", |r| r.disconnected),
+        ("misdirected", |r| r.misdirected),
+        ("logging in", |r| r.logging_in),
+        ("launch queued", |r| r.queued),
+        ("offline", |r| r.offline),
+    ];
+    for (label, count) in states {
+        let values: Vec<u32> = report.series.iter().map(count).collect();
+        // Queued launches and misdirected users exist only in some scenarios (a launch
+        // queue, a lapsed domain): an empty band would only lengthen the legend.
+        let optional = matches!(label, "misdirected" | "launch queued");
+        if !optional || values.iter().any(|&v| v > 0) {
+            bands.push(StackedSeries {
+                label: label.into(),
+                values,
+            });
+        }
+    }
     let markers = report
         .timeline
         .iter()
@@ -267,9 +287,11 @@ fn redirect_label(report: &Report, cohort: &Cohort) -> String {
     }
 }
 
-/// A lane's label: the user, their `redirect` cohort and their downtime (`never back`
-/// when they were still down at the end).
-fn lane_label(report: &Report, user: u32) -> String {
+/// A lane's label: the user, their downtime (`never back` first when they were still down
+/// at the end, so that a cut label keeps it), their `redirect` cohort, and their cohorts of
+/// `dimensions` (those in which the traced users differ): `user 17 · down 9m 51s ·
+/// redirectable · staff · corp`.
+fn lane_label(report: &Report, user: u32, dimensions: &[Dimension]) -> String {
     let Some(record) = report.users.get(user as usize) else {
         return format!("user {user}");
     };
@@ -280,14 +302,41 @@ fn lane_label(report: &Report, user: u32) -> String {
     let downtime = if !record.affected() {
         "not affected".to_string()
     } else if record.reconnect_ms.is_none() {
-        format!("{}+, never back", format_ms(record.downtime_ms))
+        format!("never back, {}+", format_ms(record.downtime_ms))
     } else {
         format!("down {}", format_ms(record.downtime_ms))
     };
-    format!(
-        "user {user} · {} · {downtime}",
+    let mut label = format!(
+        "user {user} · {downtime} · {}",
         redirect_label(report, &cohort)
-    )
+    );
+    for &d in dimensions {
+        label.push_str(" · ");
+        label.push_str(report.membership.value(d, record));
+    }
+    label
+}
+
+/// The dimensions (besides `redirect`) in which the traced `users` are not all alike, in
+/// `cohorts.csv` order but registration, which `redirect` already tells.
+fn differing_dimensions(report: &Report, users: &[u32]) -> Vec<Dimension> {
+    [
+        Dimension::Group,
+        Dimension::Home,
+        Dimension::Client,
+        Dimension::Resolver,
+    ]
+    .into_iter()
+    .filter(|&d| {
+        let mut values = users
+            .iter()
+            .filter_map(|&u| report.users.get(u as usize))
+            .map(|r| report.membership.value(d, r));
+        values
+            .next()
+            .is_some_and(|first| values.any(|v| v != first))
+    })
+    .collect()
 }
 
 /// CDF of per-user downtime over affected users (those off the VPN of a private zone left
@@ -302,7 +351,8 @@ pub fn downtime(report: &Report, expectations: &[Expectation]) -> DowntimeInput 
     let cohorts = REDIRECT_VALUES
         .iter()
         .filter(|v| **v != "off_vpn")
-        .map(|value| {
+        .enumerate()
+        .map(|(slot, value)| {
             let cohort = Cohort {
                 dimension: Dimension::Redirect,
                 value: value.to_string(),
@@ -313,15 +363,17 @@ pub fn downtime(report: &Report, expectations: &[Expectation]) -> DowntimeInput 
                     .filter(|u| report.membership.redirect(u) == *value)
                     .map(|u| u.downtime_ms)
                     .collect(),
+                slot,
             }
         })
         .filter(|c| !c.downtimes_ms.is_empty())
         .collect();
     DowntimeInput {
-        // The chart's own subtitle gives the count, mean and max.
+        // The chart's own subtitle gives the count, mean and max. The seed comes before the
+        // scenario's name, so a long name cut with an ellipsis does not take it along.
         title: format!(
-            "Downtime of affected users: {} · seed {}",
-            report.scenario, report.seed
+            "Downtime of affected users (seed {}): {}",
+            report.seed, report.scenario
         ),
         downtimes_ms: counted().map(|u| u.downtime_ms).collect(),
         censored: counted().filter(|u| u.reconnect_ms.is_none()).count() as u64,
@@ -376,6 +428,8 @@ pub fn users(report: &Report, window: Window) -> UsersInput {
             ClientState::Connected => LaneState::Connected,
             ClientState::Disconnected => LaneState::Disconnected,
             ClientState::LoggingIn | ClientState::Launching => LaneState::LoggingIn,
+            ClientState::Queued => LaneState::Queued,
+            ClientState::Misdirected => LaneState::Misdirected,
             ClientState::Waiting => LaneState::Waiting,
             ClientState::Offline | ClientState::Done => LaneState::Offline,
         };
@@ -385,7 +439,7 @@ pub fn users(report: &Report, window: Window) -> UsersInput {
                 lanes.push((
                     user,
                     Lane {
-                        label: lane_label(report, user),
+                        label: String::new(),
                         segments: Vec::new(),
                     },
                 ));
@@ -421,6 +475,11 @@ pub fn users(report: &Report, window: Window) -> UsersInput {
         })
     };
     lanes.sort_by_key(|(id, _)| (cohort_rank(*id), *id));
+    let ids: Vec<u32> = lanes.iter().map(|(id, _)| *id).collect();
+    let dimensions = differing_dimensions(report, &ids);
+    for (id, lane) in &mut lanes {
+        lane.label = lane_label(report, *id, &dimensions);
+    }
     UsersInput {
         clock: report.start,
         title: format!("Traced users: {}", report.scenario),
@@ -502,13 +561,37 @@ mod tests {
         assert_eq!(input.bands[2].values, vec![0, 2, 0, 0, 0]);
     }
 
+    /// Queued launches and misdirected users get bands of their own, only when some are.
+    #[test]
+    fn queued_and_misdirected_users_get_their_own_bands() {
+        let mut report = fixture::report("outage", "ignore-check");
+        report.series[1].queued = 3;
+        report.series[2].misdirected = 1;
+        let input = timeline(&report, Window::full(&report));
+        let labels: Vec<&str> = input.bands.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "connected west",
+                "connected east",
+                "disconnected",
+                "misdirected",
+                "logging in",
+                "launch queued",
+                "offline"
+            ]
+        );
+        assert_eq!(input.bands[3].values, vec![0, 0, 1, 0, 0]);
+        assert_eq!(input.bands[5].values, vec![0, 3, 0, 0, 0]);
+    }
+
     #[test]
     fn swimlanes_follow_a_traced_user() {
         let report = fixture::report("outage", "ignore-check");
         let input = users(&report, Window::full(&report));
         assert_eq!(input.lanes.len(), 1);
         let lane = &input.lanes[0];
-        assert_eq!(lane.label, "user 1 · redirectable · down 5m");
+        assert_eq!(lane.label, "user 1 · down 5m · redirectable");
         let segments: Vec<(u64, u64, LaneState, Option<&str>)> = lane
             .segments
             .iter()

@@ -41,6 +41,11 @@ pub(super) fn sweep_input(
         None => (vec!["all runs".to_string()], None),
     };
     let positions = x_positions(&x_values);
+    // Every summary metric is a count, a share, a duration or a cost: when no replication
+    // went below zero, neither does a confidence band (the t interval of a skewed metric
+    // can reach below zero; `sweep_summary.csv` keeps it as computed).
+    let non_negative = stats.iter().flat_map(|p| &p.charted).all(|&v| v >= 0.0);
+    let clip = |lo: f64| if non_negative { lo.max(0.0) } else { lo };
     let rest: usize = vary.iter().skip(1).map(|v| v.values.len()).product();
     let rest_grid = super::grid(
         &vary
@@ -65,8 +70,15 @@ pub(super) fn sweep_input(
                     Some(SweepPoint {
                         x: positions[i],
                         mean: y_of(s.mean?),
-                        ci: s.ci95.map(|(lo, hi)| (y_of(lo), y_of(hi))),
+                        ci: s.ci95.map(|(lo, hi)| (y_of(clip(lo)), y_of(hi))),
                     })
+                })
+                .collect(),
+            replications: (0..x_values.len())
+                .map(|i| {
+                    stats
+                        .get(i * rest + r)
+                        .map_or(Vec::new(), |p| p.charted.iter().map(|&v| y_of(v)).collect())
                 })
                 .collect(),
         })
@@ -88,9 +100,12 @@ pub(super) fn sweep_input(
         ),
         // Tick labels are the values as given (`30s`, `5m`); durations are only
         // placed in proportion to their length.
-        x_title: x_path
-            .map(|p| format!("{} ({p})", human_key(p)))
-            .unwrap_or_default(),
+        x_title: x_path.map_or_else(
+            || "no --vary: the scenario as it is, each replication a point".to_string(),
+            |p| format!("{} ({p})", human_key(p)),
+        ),
+        categorical: x_kind(&x_values) == XKind::Categorical,
+        minutes: is_ms,
         y_title: format!("{}{unit}", human_metric(metric)),
         x_ticks: positions.iter().copied().zip(x_values).collect(),
         legend_title: vary
@@ -279,6 +294,7 @@ mod tests {
                     values: vec![],
                     runs: 3,
                     metrics: metrics_stats,
+                    charted: m.map_or(vec![], |v| vec![v - 60_000.0, v, v + 60_000.0]),
                 }
             })
             .collect()
@@ -344,6 +360,52 @@ mod tests {
         assert_eq!(chart.y_title, "p95 downtime, minutes");
         assert_eq!(chart.legend_title, "failover workspaces, staff");
         assert!(chart.empty_message.is_none());
+    }
+
+    /// A skewed metric's t interval reaches below zero; the chart's band stops at zero,
+    /// and the replications are handed on in display units.
+    #[test]
+    fn confidence_bands_stop_at_zero() {
+        let m = metrics()
+            .position(|x| x == crate::metric::Metric::DowntimeP95Ms)
+            .unwrap();
+        let values = [0.0, 0.0, 0.0, 600_000.0];
+        let mut metrics_stats = vec![MetricStats::of(&[]); metrics().count()];
+        metrics_stats[m] = MetricStats::of(&values);
+        assert!(metrics_stats[m].ci95.unwrap().0 < 0.0, "the t interval");
+        let stats = vec![PointStats {
+            point: 0,
+            values: vec![],
+            runs: 4,
+            metrics: metrics_stats,
+            charted: values.to_vec(),
+        }];
+        let chart = sweep_input(
+            "s",
+            &[vary("dns.ttl", &["60s"])],
+            4,
+            (&crate::metric::Metric::DowntimeP95Ms.into(), m),
+            &stats,
+            &[],
+            &[],
+        );
+        let point = chart.lines[0].points[0].unwrap();
+        assert_eq!(point.ci.unwrap().0, 0.0);
+        assert!(point.ci.unwrap().1 > point.mean);
+        assert_eq!(chart.lines[0].replications, vec![vec![0.0, 0.0, 0.0, 10.0]]);
+        // `60s` alone is a duration axis; a word is a category.
+        assert!(!chart.categorical);
+        let no_vary = sweep_input(
+            "s",
+            &[],
+            4,
+            (&crate::metric::Metric::DowntimeP95Ms.into(), m),
+            &stats,
+            &[],
+            &[],
+        );
+        assert!(no_vary.categorical && no_vary.minutes);
+        assert!(no_vary.x_title.contains("no --vary"), "{}", no_vary.x_title);
     }
 
     #[test]

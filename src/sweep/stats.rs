@@ -126,6 +126,9 @@ pub struct PointStats {
     pub runs: u32,
     /// One entry per metric, in [`metrics`] order.
     pub metrics: Vec<MetricStats>,
+    /// The charted metric's value in each replication that had one, in replication order
+    /// (the sweep chart draws them as points).
+    pub charted: Vec<f64>,
 }
 
 /// Per-point statistics, accumulated from `sweep.csv` records arriving in run order.
@@ -135,6 +138,8 @@ pub(crate) struct Aggregate {
     vary_count: usize,
     /// Metric column names.
     names: Vec<String>,
+    /// Column of the charted metric.
+    charted: usize,
     /// Values of the current point: one vector per metric.
     current: Vec<Vec<f64>>,
     current_point: usize,
@@ -149,6 +154,7 @@ impl Aggregate {
             replications: layout.replications,
             vary_count: layout.vary.len(),
             names: layout.columns.iter().map(|c| c.to_string()).collect(),
+            charted: layout.column(),
             current: vec![Vec::new(); layout.columns.len()],
             current_point: 0,
             current_runs: 0,
@@ -182,6 +188,7 @@ impl Aggregate {
     }
 
     fn close_point(&mut self) {
+        let charted = self.current[self.charted].clone();
         let metrics = self
             .current
             .iter_mut()
@@ -197,6 +204,7 @@ impl Aggregate {
             values: self.grid[self.current_point].clone(),
             runs: self.current_runs,
             metrics,
+            charted,
         });
         self.current_point += 1;
         self.current_runs = 0;

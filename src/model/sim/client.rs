@@ -55,6 +55,8 @@ impl<R: Recorder> Sim<'_, R> {
             ClientState::Disconnected | ClientState::Waiting => &mut self.counts.disconnected,
             ClientState::LoggingIn | ClientState::Launching => &mut self.counts.logging_in,
             ClientState::Offline | ClientState::Done => &mut self.counts.offline,
+            ClientState::Queued => &mut self.counts.queued,
+            ClientState::Misdirected => &mut self.counts.misdirected,
         }
     }
 
@@ -83,7 +85,10 @@ impl<R: Recorder> Sim<'_, R> {
             let has_region = region != NO_REGION
                 && matches!(
                     s,
-                    ClientState::Connected | ClientState::Launching | ClientState::Disconnected
+                    ClientState::Connected
+                        | ClientState::Launching
+                        | ClientState::Queued
+                        | ClientState::Disconnected
                 );
             self.observe(
                 now,
@@ -180,6 +185,10 @@ impl<R: Recorder> Sim<'_, R> {
         }
         self.users[u].login_started_ms = now;
         let target = self.resolve(now, u);
+        if matches!(target, Err(LoginFailure::Misdirected)) {
+            // The user is on the hijacked name's page from now until the next login.
+            self.set_state(now, u, ClientState::Misdirected, NO_REGION);
+        }
         let fail = match target {
             Err(_) => true,
             Ok(region) => {
@@ -206,13 +215,14 @@ impl<R: Recorder> Sim<'_, R> {
             return;
         }
         let region = target.expect("checked above");
-        self.set_state(now, u, ClientState::Launching, region);
-        let rs = &mut self.regions[region as usize];
         let limit = scenario.regions[region as usize].launch_concurrency;
-        if limit == 0 || rs.launching < limit {
-            rs.launching += 1;
+        if limit == 0 || self.regions[region as usize].launching < limit {
+            self.set_state(now, u, ClientState::Launching, region);
+            self.regions[region as usize].launching += 1;
             self.start_launch(now, u, region);
         } else {
+            self.set_state(now, u, ClientState::Queued, region);
+            let rs = &mut self.regions[region as usize];
             rs.queue.push_back((u as u32, self.users[u].generation));
             let q = rs.queue.len() as u64;
             self.control.peak_launch_queue = self.control.peak_launch_queue.max(q);
@@ -234,7 +244,7 @@ impl<R: Recorder> Sim<'_, R> {
     /// a failover Region for hours after their home Region is back.
     pub(super) fn give_up_queued_launch(&mut self, now: u64, u: usize, unanswered: bool) {
         let user = &mut self.users[u];
-        debug_assert_eq!(user.state, ClientState::Launching);
+        debug_assert_eq!(user.state, ClientState::Queued);
         user.launch_wait_ms += now - user.login_started_ms;
         self.control.launch_queue_give_ups += 1;
         if unanswered {
@@ -263,7 +273,7 @@ impl<R: Recorder> Sim<'_, R> {
             let queued: Vec<(u32, u32)> = self.regions[r].queue.drain(..).collect();
             for (u, g) in queued {
                 let u = u as usize;
-                if self.users[u].generation == g && self.users[u].state == ClientState::Launching {
+                if self.users[u].generation == g && self.users[u].state == ClientState::Queued {
                     self.give_up_queued_launch(now, u, true);
                 }
             }
@@ -309,8 +319,9 @@ impl<R: Recorder> Sim<'_, R> {
                 let user = &mut self.users[next as usize];
                 // A user joins a launch queue in the instant its login starts.
                 user.launch_wait_ms += now - user.login_started_ms;
-                // Leaving the queue cancels the pending queue timeout.
-                user.generation = user.generation.wrapping_add(1);
+                // Leaving the queue cancels the pending queue timeout (the state change
+                // moves the generation on).
+                self.set_state(now, next as usize, ClientState::Launching, region);
                 self.regions[region as usize].launching += 1;
                 self.start_launch(now, next as usize, region);
                 break;
@@ -414,7 +425,14 @@ impl<R: Recorder> Sim<'_, R> {
         let sticky_restart = user.has(flag::STICKY)
             && user.held != NO_REGION
             && u32::from(user.failed_streak) >= b.restart_after_failures;
-        self.set_state(now, u, ClientState::Waiting, NO_REGION);
+        if self.users[u].state == ClientState::Misdirected {
+            // A misdirected user stays so through the back-off (see `login`); the failure
+            // still cancels the user's pending events, as a state change does.
+            let user = &mut self.users[u];
+            user.generation = user.generation.wrapping_add(1);
+        } else {
+            self.set_state(now, u, ClientState::Waiting, NO_REGION);
+        }
         if sticky_restart {
             // The user quits and restarts the client, which forgets the identifier it held.
             let rt = b.restart_time;

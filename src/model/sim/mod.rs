@@ -65,6 +65,7 @@ mod setup;
 mod standby_tests;
 #[cfg(test)]
 mod tests;
+mod trace;
 
 pub(crate) use setup::control_tick_ms;
 
@@ -349,10 +350,7 @@ impl<R: Recorder> Sim<'_, R> {
     /// Samples the population. The counts of users by state add up to every user.
     pub(super) fn sample(&mut self, now: u64) {
         let counts = self.counts;
-        let total = self.connected.iter().sum::<u32>()
-            + counts.disconnected
-            + counts.logging_in
-            + counts.offline;
+        let total = self.connected.iter().sum::<u32>() + counts.not_connected() + counts.offline;
         assert_eq!(
             total as usize,
             self.users.len(),

@@ -3,6 +3,7 @@
 //! initial observations and first events, and the per-user records at the end.
 
 use super::cloudwatch::CANARY_INTERVAL_MS;
+use super::trace::{is_traced, CohortKey, TraceCover};
 use super::*;
 
 impl<'m, R: Recorder> Sim<'m, R> {
@@ -98,6 +99,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let scenario = self.scenario;
         let total = scenario.user_count();
         let mut global: u64 = 0;
+        let mut cover = TraceCover::new(scenario);
         for (gi, g) in scenario.groups.iter().enumerate() {
             let version_cum = cumulative(g.client_versions.iter().map(|v| v.share));
             let resolver_cum = cumulative(g.resolvers.iter().map(|r| r.1));
@@ -132,8 +134,18 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 if sticky || g.client_resolves == ClientResolves::Restart {
                     flags |= flag::STICKY;
                 }
-                if trace > 0 && is_traced(global, total, u64::from(trace)) {
-                    flags |= flag::TRACED;
+                if trace > 0 {
+                    let key = CohortKey {
+                        group: gi,
+                        version,
+                        resolver: spec,
+                        home: g.home,
+                        flags,
+                    };
+                    if is_traced(global, total, u64::from(trace)) || cover.is_new(&key) {
+                        flags |= flag::TRACED;
+                        cover.cover(&key);
+                    }
                 }
                 let work_start_ms = g.start_ms + rng::uniform_ms(&mut r, 0, g.ramp_ms);
                 let user = User {
@@ -413,14 +425,4 @@ fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
     } else {
         v
     }
-}
-
-/// Whether user `i` of `total` is among `n` traced users spread evenly over all users.
-pub(super) fn is_traced(i: u64, total: u64, n: u64) -> bool {
-    if n >= total {
-        return true;
-    }
-    // User i is traced when it is the first user of one of n equal slices.
-    let slice_of = |x: u64| x * n / total;
-    i == 0 || slice_of(i) != slice_of(i - 1)
 }

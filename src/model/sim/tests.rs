@@ -1,7 +1,7 @@
 //! Tests of the run as a whole: health checking, DNS answers, resolvers, set-up. The client
 //! state machine's tests are in `client_tests`.
 
-use super::setup::is_traced;
+use super::trace::is_traced;
 use super::*;
 use crate::metric::Metric;
 use crate::model::simulate;
@@ -183,8 +183,12 @@ fn nobody_is_connected_to_a_region_whose_sessions_are_down() {
                 row.time_ms
             );
         }
-        let total: u32 =
-            row.connected.iter().sum::<u32>() + row.disconnected + row.logging_in + row.offline;
+        let total: u32 = row.connected.iter().sum::<u32>()
+            + row.disconnected
+            + row.logging_in
+            + row.queued
+            + row.misdirected
+            + row.offline;
         assert_eq!(total, 50, "counts add up at {}", row.time_ms);
     }
     for u in &report.users {
@@ -197,6 +201,81 @@ fn tracing_picks_users_evenly() {
     let picked: Vec<u64> = (0..100).filter(|&i| is_traced(i, 100, 4)).collect();
     assert_eq!(picked, vec![0, 25, 50, 75]);
     assert_eq!((0..3).filter(|&i| is_traced(i, 3, 12)).count(), 3);
+}
+
+/// `--trace-users 1` still traces a user of every non-empty cohort of `cohorts.csv`, and
+/// few more: the first of each cohort nobody traced is in yet.
+#[test]
+fn traced_users_cover_every_cohort() {
+    let text = format!(
+        r#"{}
+[[resolver]]
+name = "corp"
+[[resolver]]
+name = "home"
+[[users]]
+name = "office"
+count = 300
+home = "a"
+registration = {{ fqdn = 0.9, region_code = 0.1 }}
+client_versions = {{ "5.22.0" = 0.97, "3.0.8" = 0.03 }}
+resolvers = {{ corp = 0.99, home = 0.01 }}
+failover_workspaces = 0.95
+[[users]]
+name = "remote"
+count = 200
+home = "b"
+client_versions = {{ "5.22.0" = 0.5, "4.0.0" = 0.5 }}
+resolvers = {{ home = 1.0 }}
+"#,
+        failover_base("primary")
+    );
+    let scenario = load_str(&text, "t.toml", &[]).expect("valid test scenario");
+    let report = simulate(
+        &scenario,
+        &RunOptions {
+            seed: 3,
+            trace_users: 1,
+        },
+    );
+    let mut traced: Vec<u32> = report
+        .timeline
+        .iter()
+        .filter_map(|e| match e.observation {
+            Observation::ClientStateChanged { user, .. } => Some(user),
+            _ => None,
+        })
+        .collect();
+    traced.sort_unstable();
+    traced.dedup();
+    let membership = &report.membership;
+    let mut non_empty = 0;
+    for cohort in membership.cohorts() {
+        let members = || {
+            report
+                .users
+                .iter()
+                .filter(|u| membership.contains(&cohort, u))
+        };
+        if members().next().is_none() {
+            continue;
+        }
+        non_empty += 1;
+        assert!(
+            traced
+                .iter()
+                .any(|&t| membership.contains(&cohort, &report.users[t as usize])),
+            "no traced user in {}={}; traced {traced:?}",
+            cohort.dimension.name(),
+            cohort.value
+        );
+    }
+    assert!(non_empty >= 14, "the scenario has {non_empty} cohorts");
+    assert!(
+        traced.len() <= 1 + non_empty,
+        "{} traced users for {non_empty} cohorts",
+        traced.len()
+    );
 }
 
 pub(super) fn run_text(text: &str, seed: u64) -> Report {
