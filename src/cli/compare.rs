@@ -3,9 +3,10 @@
 use super::args::{CompareArgs, VERSION};
 use super::{default_out, json, shell_join, show_progress, Failure, Source};
 use failsim::decide::compare::{compare as run_compare, CompareOptions, Comparison, CSV_HEADER};
-use failsim::expect;
+use failsim::expect::{self, ExpectationResult};
 use failsim::html::{compare_report, fnv1a64_hex, ComparePage, Provenance};
 use failsim::output;
+use failsim::scenario::Scenario;
 use serde_json::{json, Map, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,25 +14,88 @@ use std::time::Instant;
 
 /// `failsim compare`.
 pub fn compare(args: CompareArgs) -> Result<(), Failure> {
+    require_a_difference(&args)?;
+    let sides = Sides::load(&args)?;
+    let seed = args.runs.seed.unwrap_or(sides.base.seed);
+    let (comparison, wall) = run(&args, &sides, seed)?;
+    let outcome = Outcome {
+        seed,
+        labels: Labels::of(&args, &sides.base_source, &sides.candidate_source),
+        results: expect::evaluate(&sides.candidate.expectations, |m| {
+            comparison.candidate.mean(m)
+        }),
+        comparison,
+    };
+    let files = write_files(&args, &sides, &outcome)?;
+    if args.output.json {
+        print_json(&args, &sides.out, &outcome, &files);
+    } else if !args.output.quiet {
+        print_text(&args, &sides.out, &outcome, &files);
+    }
+    if !args.output.quiet {
+        eprintln!(
+            "ran {} runs in {wall:.1} s",
+            2 * u64::from(args.runs.replications)
+        );
+    }
+    if outcome.results.iter().all(|r| r.passed) {
+        Ok(())
+    } else {
+        Err(Failure::Expectations)
+    }
+}
+
+/// Refuses a comparison of a scenario with itself: without a candidate file, the overrides
+/// must make the two sides differ.
+fn require_a_difference(args: &CompareArgs) -> Result<(), Failure> {
     if args.candidate.is_none() && args.set.is_empty() && args.base_set.is_empty() {
         return Err(Failure::error(
             "nothing to compare: give a CANDIDATE scenario, or --set overrides that make the \
              candidate differ from BASE (e.g. --set dns.ttl=300s)",
         ));
     }
-    let base_source = Source::read(&args.base)?;
-    let candidate_source = match &args.candidate {
-        Some(path) => Source::read(path)?,
-        None => Source::read(&args.base)?,
-    };
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| out_dir(&args, &base_source, &candidate_source));
-    output::check_dir_destination(&out).map_err(Failure::error)?;
-    let base = base_source.load(&args.base_set)?;
-    let candidate = candidate_source.load(&args.set)?;
-    let seed = args.runs.seed.unwrap_or(base.seed);
+    Ok(())
+}
+
+/// The two sides, as read and as loaded with their overrides, and where the results go.
+struct Sides {
+    base_source: Source,
+    candidate_source: Source,
+    base: Scenario,
+    candidate: Scenario,
+    out: PathBuf,
+}
+
+impl Sides {
+    /// Reads both scenarios (the candidate is BASE again without a CANDIDATE), checks the
+    /// output directory, then loads both: in that order, so an unusable destination is
+    /// reported before any simulation-sized work.
+    fn load(args: &CompareArgs) -> Result<Sides, Failure> {
+        let base_source = Source::read(&args.base)?;
+        let candidate_source = match &args.candidate {
+            Some(path) => Source::read(path)?,
+            None => Source::read(&args.base)?,
+        };
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| out_dir(args, &base_source, &candidate_source));
+        output::check_dir_destination(&out).map_err(Failure::error)?;
+        let base = base_source.load(&args.base_set)?;
+        let candidate = candidate_source.load(&args.set)?;
+        Ok(Sides {
+            base_source,
+            candidate_source,
+            base,
+            candidate,
+            out,
+        })
+    }
+}
+
+/// Runs the replications of both sides, saying so on a terminal; returns the comparison and
+/// the seconds it took.
+fn run(args: &CompareArgs, sides: &Sides, seed: u64) -> Result<(Comparison, f64), Failure> {
     let options = CompareOptions {
         replications: args.runs.replications,
         seed,
@@ -45,11 +109,28 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         );
     }
     let started = Instant::now();
-    let comparison = run_compare(&base, &candidate, &options).map_err(Failure::error)?;
-    let wall = started.elapsed().as_secs_f64();
-    let labels = Labels::of(&args, &base_source, &candidate_source);
+    let comparison =
+        run_compare(&sides.base, &sides.candidate, &options).map_err(Failure::error)?;
+    Ok((comparison, started.elapsed().as_secs_f64()))
+}
+
+/// What a comparison found, as the files and the terminal show it.
+struct Outcome {
+    seed: u64,
+    labels: Labels,
+    comparison: Comparison,
+    /// The candidate's expectations, on its means over the replications.
+    results: Vec<ExpectationResult>,
+}
+
+/// Writes compare.csv, the charts and report.html into the output directory, all or nothing;
+/// returns the names written.
+fn write_files(
+    args: &CompareArgs,
+    sides: &Sides,
+    outcome: &Outcome,
+) -> Result<Vec<String>, Failure> {
     let formats = args.output.chart_formats();
-    let results = expect::evaluate(&candidate.expectations, |m| comparison.candidate.mean(m));
     let provenance = |source: &Source, set: &[String]| Provenance {
         scenario_path: source.label.clone(),
         scenario_hash: fnv1a64_hex(source.text.as_bytes()),
@@ -58,29 +139,30 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         command: shell_join(std::env::args()),
     };
     let (base_provenance, candidate_provenance) = (
-        provenance(&base_source, &args.base_set),
-        provenance(&candidate_source, &args.set),
+        provenance(&sides.base_source, &args.base_set),
+        provenance(&sides.candidate_source, &args.set),
     );
-    let files = output::write_atomically(
-        &out,
+    let (labels, comparison, name) = (&outcome.labels, &outcome.comparison, &sides.candidate.name);
+    output::write_atomically(
+        &sides.out,
         Box::new(|dir: &Path| {
             let mut names = vec![output::write_file(dir, "compare.csv", |w| {
-                write_csv(&comparison, w)
+                write_csv(comparison, w)
             })?];
             let (charts, svgs) = failsim::decide::charts::write_compare_charts(
-                &comparison,
+                comparison,
                 (&labels.base_short, &labels.candidate_short),
-                &candidate.name,
+                name,
                 dir,
                 (&formats, !args.output.no_charts),
             )?;
             names.extend(charts);
             let html = compare_report(&ComparePage {
-                scenario_name: &candidate.name,
-                seed,
+                scenario_name: name,
+                seed: outcome.seed,
                 sides: (&labels.base, &labels.candidate),
-                comparison: &comparison,
-                expectations: &results,
+                comparison,
+                expectations: &outcome.results,
                 charts: svgs,
                 provenance: (&base_provenance, &candidate_provenance),
             });
@@ -90,48 +172,44 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
             Ok(names)
         }),
     )
-    .map_err(Failure::error)?;
-    if args.output.json {
-        let mut doc = Map::new();
-        doc.insert("format_version".into(), json!(json::FORMAT_VERSION));
-        doc.insert("failsim_version".into(), json!(VERSION));
-        doc.insert("base".into(), json!(labels.base));
-        doc.insert("candidate".into(), json!(labels.candidate));
-        doc.insert("seed".into(), json!(seed.to_string()));
-        doc.insert("replications".into(), json!(args.runs.replications));
-        doc.insert("metrics".into(), metrics_json(&comparison));
-        doc.insert("expectations".into(), json::expectations(&results));
-        doc.insert("passed".into(), json!(results.iter().all(|r| r.passed)));
-        doc.insert("output".into(), json!(out.display().to_string()));
-        doc.insert("files".into(), json!(files));
-        json::print(&Value::Object(doc));
-    } else if !args.output.quiet {
-        let r = args.runs.replications;
-        println!("seed: {seed} (replication r uses seed {seed} + r on both sides)");
-        println!("base: {}", labels.base);
-        println!("candidate: {}", labels.candidate);
-        println!("replications: {r} per side");
-        print!("{}", comparison.table());
-        for result in &results {
-            println!(
-                "candidate expectation {}: {} (mean over {r} replications)",
-                if result.passed { "holds" } else { "FAILS" },
-                result.message
-            );
-        }
-        println!("output: {} ({})", out.display(), files.join(", "));
-    }
-    if !args.output.quiet {
-        eprintln!(
-            "ran {} runs in {wall:.1} s",
-            2 * u64::from(args.runs.replications)
+    .map_err(Failure::error)
+}
+
+/// `--json`: the comparison as one JSON document on stdout.
+fn print_json(args: &CompareArgs, out: &Path, outcome: &Outcome, files: &[String]) {
+    let results = &outcome.results;
+    let mut doc = Map::new();
+    doc.insert("format_version".into(), json!(json::FORMAT_VERSION));
+    doc.insert("failsim_version".into(), json!(VERSION));
+    doc.insert("base".into(), json!(outcome.labels.base));
+    doc.insert("candidate".into(), json!(outcome.labels.candidate));
+    doc.insert("seed".into(), json!(outcome.seed.to_string()));
+    doc.insert("replications".into(), json!(args.runs.replications));
+    doc.insert("metrics".into(), metrics_json(&outcome.comparison));
+    doc.insert("expectations".into(), json::expectations(results));
+    doc.insert("passed".into(), json!(results.iter().all(|r| r.passed)));
+    doc.insert("output".into(), json!(out.display().to_string()));
+    doc.insert("files".into(), json!(files));
+    json::print(&Value::Object(doc));
+}
+
+/// The comparison for the person at the terminal: the seed, both sides, the table, the
+/// candidate's expectations and where the files are.
+fn print_text(args: &CompareArgs, out: &Path, outcome: &Outcome, files: &[String]) {
+    let (seed, r) = (outcome.seed, args.runs.replications);
+    println!("seed: {seed} (replication r uses seed {seed} + r on both sides)");
+    println!("base: {}", outcome.labels.base);
+    println!("candidate: {}", outcome.labels.candidate);
+    println!("replications: {r} per side");
+    print!("{}", outcome.comparison.table());
+    for result in &outcome.results {
+        println!(
+            "candidate expectation {}: {} (mean over {r} replications)",
+            if result.passed { "holds" } else { "FAILS" },
+            result.message
         );
     }
-    if results.iter().all(|r| r.passed) {
-        Ok(())
-    } else {
-        Err(Failure::Expectations)
-    }
+    println!("output: {} ({})", out.display(), files.join(", "));
 }
 
 /// How each side is named: the file and its overrides in full, and briefly for legends

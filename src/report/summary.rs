@@ -86,8 +86,78 @@ pub fn summarize_users(
 ) -> Summary {
     let users: Vec<&UserRecord> = all.iter().copied().filter(|u| !unrelated(u)).collect();
     let affected: Vec<&UserRecord> = users.iter().copied().filter(|u| u.affected()).collect();
+    let mut values: Vec<(Metric, Option<f64>)> = Vec::with_capacity(Metric::ALL.len());
+    values.push((Metric::Seed, Some(seed as f64)));
+    values.extend(user_counts(all.len(), &users, affected.len()));
+    values.extend(downtime(&affected));
+    values.extend(times_to(control, &affected));
+    values.extend(sessions_and_launches(&users, control));
+    values.extend(replicated_data(&users, control));
+    values.extend([
+        (
+            Metric::EventsProcessed,
+            Some(control.events_processed as f64),
+        ),
+        // Filled in by `with_cost`: the prices live in the scenario.
+        (Metric::CostMonthlyUsd, None),
+        (Metric::CostIncidentUsd, None),
+    ]);
+    debug_assert!(values
+        .iter()
+        .map(|(m, _)| *m)
+        .eq(Metric::ALL.iter().copied()));
+    Summary { values }
+}
+
+/// How many users of `all` there are, how many of them are affected, redirected, not
+/// redirectable, misdirected, off the VPN (`all` less `users`) and never reconnected.
+fn user_counts(all: usize, users: &[&UserRecord], affected: usize) -> [(Metric, Option<f64>); 7] {
+    let count = |f: &dyn Fn(&UserRecord) -> bool| users.iter().filter(|u| f(u)).count() as f64;
+    [
+        (Metric::Users, Some(all as f64)),
+        (Metric::UsersAffected, Some(affected as f64)),
+        (Metric::UsersRedirected, Some(count(&|u| u.redirected))),
+        (
+            Metric::UsersNotRedirectable,
+            Some(count(&|u| u.affected() && !u.redirectable)),
+        ),
+        (Metric::UsersMisdirected, Some(count(&|u| u.misdirected))),
+        (Metric::UsersOffVpn, Some((all - users.len()) as f64)),
+        (
+            Metric::UsersNeverReconnected,
+            Some(count(&|u| u.affected() && u.reconnect_ms.is_none())),
+        ),
+    ]
+}
+
+/// Downtime of the affected users: mean, percentiles, max and total hours.
+fn downtime(affected: &[&UserRecord]) -> [(Metric, Option<f64>); 7] {
     let mut downtimes: Vec<u64> = affected.iter().map(|u| u.downtime_ms).collect();
     downtimes.sort_unstable();
+    let total_down: u64 = downtimes.iter().sum();
+    let mean = if downtimes.is_empty() {
+        None
+    } else {
+        Some((total_down as f64 / downtimes.len() as f64).round())
+    };
+    let pct = |p| percentile(&downtimes, p).map(|x| x as f64);
+    [
+        (Metric::DowntimeMeanMs, mean),
+        (Metric::DowntimeP50Ms, pct(50)),
+        (Metric::DowntimeP90Ms, pct(90)),
+        (Metric::DowntimeP95Ms, pct(95)),
+        (Metric::DowntimeP99Ms, pct(99)),
+        (Metric::DowntimeMaxMs, downtimes.last().map(|&x| x as f64)),
+        (
+            Metric::DowntimeTotalHours,
+            Some((total_down as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
+        ),
+    ]
+}
+
+/// Times from the first fault to detection, DNS failover, 50 % and 95 % of the affected users
+/// connected again, and failback; `None` for what never happened.
+fn times_to(control: &ControlFacts, affected: &[&UserRecord]) -> [(Metric, Option<f64>); 5] {
     let since_fault = |t: Option<u64>| -> Option<f64> {
         match (control.first_fault_ms, t) {
             (Some(f), Some(t)) => Some(t.saturating_sub(f) as f64),
@@ -104,42 +174,7 @@ pub fn summarize_users(
         let need = (share_pct * affected.len() as u64).div_ceil(100).max(1) as usize;
         reconnects.get(need - 1).copied()
     };
-    let count = |f: &dyn Fn(&UserRecord) -> bool| users.iter().filter(|u| f(u)).count() as f64;
-    let total_down: u64 = downtimes.iter().sum();
-    let mean = if downtimes.is_empty() {
-        None
-    } else {
-        Some((total_down as f64 / downtimes.len() as f64).round())
-    };
-    let pct = |p| percentile(&downtimes, p).map(|x| x as f64);
-    let mut ages: Vec<u64> = users.iter().filter_map(|u| u.data_age_ms).collect();
-    ages.sort_unstable();
-    let data_age = |p| percentile(&ages, p).map(|x| x as f64);
-    let values: Vec<(Metric, Option<f64>)> = vec![
-        (Metric::Seed, Some(seed as f64)),
-        (Metric::Users, Some(all.len() as f64)),
-        (Metric::UsersAffected, Some(affected.len() as f64)),
-        (Metric::UsersRedirected, Some(count(&|u| u.redirected))),
-        (
-            Metric::UsersNotRedirectable,
-            Some(count(&|u| u.affected() && !u.redirectable)),
-        ),
-        (Metric::UsersMisdirected, Some(count(&|u| u.misdirected))),
-        (Metric::UsersOffVpn, Some((all.len() - users.len()) as f64)),
-        (
-            Metric::UsersNeverReconnected,
-            Some(count(&|u| u.affected() && u.reconnect_ms.is_none())),
-        ),
-        (Metric::DowntimeMeanMs, mean),
-        (Metric::DowntimeP50Ms, pct(50)),
-        (Metric::DowntimeP90Ms, pct(90)),
-        (Metric::DowntimeP95Ms, pct(95)),
-        (Metric::DowntimeP99Ms, pct(99)),
-        (Metric::DowntimeMaxMs, downtimes.last().map(|&x| x as f64)),
-        (
-            Metric::DowntimeTotalHours,
-            Some((total_down as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
-        ),
+    [
         (
             Metric::DetectionMs,
             since_fault(control.primary_unhealthy_ms),
@@ -154,6 +189,16 @@ pub fn summarize_users(
             Metric::FailbackMs,
             since_fault(control.answer_back_on_primary_ms),
         ),
+    ]
+}
+
+/// Login failures and client restarts over the users, and the launch queues in the failover
+/// Region: peak length, longest wait, users who gave up.
+fn sessions_and_launches(
+    users: &[&UserRecord],
+    control: &ControlFacts,
+) -> [(Metric, Option<f64>); 5] {
+    [
         (
             Metric::LoginFailures,
             Some(
@@ -183,9 +228,23 @@ pub fn summarize_users(
             Metric::LaunchQueueGiveUps,
             Some(control.launch_queue_give_ups as f64),
         ),
+    ]
+}
+
+/// Replicated data on standby WorkSpaces: users redirected without it, its age, users over
+/// the RPO, and the standby WorkSpaces kept and their hours.
+fn replicated_data(users: &[&UserRecord], control: &ControlFacts) -> [(Metric, Option<f64>); 7] {
+    let mut ages: Vec<u64> = users.iter().filter_map(|u| u.data_age_ms).collect();
+    ages.sort_unstable();
+    let data_age = |p| percentile(&ages, p).map(|x| x as f64);
+    let without_data = users
+        .iter()
+        .filter(|u| u.redirected && u.data_age_ms.is_none())
+        .count();
+    [
         (
             Metric::UsersRedirectedWithoutData,
-            Some(count(&|u| u.redirected && u.data_age_ms.is_none())),
+            Some(without_data as f64),
         ),
         (Metric::DataAgeP50Ms, data_age(50)),
         (Metric::DataAgeP95Ms, data_age(95)),
@@ -199,19 +258,7 @@ pub fn summarize_users(
             Metric::StandbyHours,
             Some((control.standby_ms as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
         ),
-        (
-            Metric::EventsProcessed,
-            Some(control.events_processed as f64),
-        ),
-        // Filled in by `with_cost`: the prices live in the scenario.
-        (Metric::CostMonthlyUsd, None),
-        (Metric::CostIncidentUsd, None),
-    ];
-    debug_assert!(values
-        .iter()
-        .map(|(m, _)| *m)
-        .eq(Metric::ALL.iter().copied()));
-    Summary { values }
+    ]
 }
 
 #[cfg(test)]
