@@ -61,6 +61,9 @@ grep -rlI --null "$tmp/new" "$tmp/new" 2>/dev/null | xargs -0 -r sed -i "s#$tmp/
 # So do the binaries' own paths (report.html's reproduce command quotes argv[0]).
 grep -rlI --null "$old" "$tmp/old" 2>/dev/null | xargs -0 -r sed -i "s#$old#failsim#g"
 grep -rlI --null "$new" "$tmp/new" 2>/dev/null | xargs -0 -r sed -i "s#$new#failsim#g"
+# And the commit each binary was built from, which build.rs stamps into the version string.
+grep -rlI --null -E '\(commit [0-9a-f]+' "$tmp" 2>/dev/null |
+  xargs -0 -r sed -i -E 's#\(commit [0-9a-f]+(-dirty)?\)#(commit C)#g'
 files=$(cd "$tmp/old" && find . -type f | sort | wc -l)
 if diff -r "$tmp/old" "$tmp/new" >"$tmp/diff.txt"; then
   echo "identical: $files files"
