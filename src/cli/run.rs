@@ -158,16 +158,26 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let files = output::write_atomically(
         &out,
         Box::new(|dir: &Path| {
-            let mut names = output::write_csvs(&report, dir, args.users_format.format())?;
+            // The tables are written while the charts render (README, Performance).
+            let (tables, rendered) = rayon::join(
+                || output::write_csvs(&report, dir, args.users_format.format()),
+                || {
+                    (!args.no_charts).then(|| {
+                        let formats = args.format.formats();
+                        output::write_charts(
+                            &report,
+                            dir,
+                            &formats,
+                            args.window,
+                            &model.expectations,
+                        )
+                    })
+                },
+            );
+            let mut names = tables?;
             let mut charts = Vec::new();
-            if !args.no_charts {
-                let (chart_names, rendered) = output::write_charts(
-                    &report,
-                    dir,
-                    &args.format.formats(),
-                    args.window,
-                    &model.expectations,
-                )?;
+            if let Some(rendered) = rendered {
+                let (chart_names, rendered) = rendered?;
                 names.extend(chart_names);
                 charts = rendered.for_page();
             }
