@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: whole-process wall time and peak memory of `failsim run` (release,
 # --no-charts; best of 3 runs) at 10k, 100k and 1M users, the 100k -> 1M cost ratio, and the default
-# 2,000-user scenario averaged over 20 runs. Run on an otherwise idle machine.
+# 2,000-user scenario averaged over 20 runs, with and without charts, and users.csv against
+# users.parquet at 1M users. Run on an otherwise idle machine.
 #   scripts/bench-e2e.sh            # all figures
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,3 +48,22 @@ for _ in $(seq 20); do
 done
 end=$(date +%s%N)
 awk -v ns=$((end - start)) 'BEGIN { printf "default 2,000-user scenario: %.1f ms per run (whole process, --no-charts, mean of 20)\n", ns / 20 / 1e6 }'
+
+# The README's main command: charts in both formats and report.html.
+start=$(date +%s%N)
+for _ in $(seq 20); do
+  "$bin" run "$scenario" --out "$tmp/default-charts" --quiet 2>/dev/null
+done
+end=$(date +%s%N)
+awk -v ns=$((end - start)) 'BEGIN { printf "default 2,000-user scenario with charts and report.html: %.1f ms per run (mean of 20)\n", ns / 20 / 1e6 }'
+
+# users.csv against users.parquet at 1M users (whole process, --no-charts; file sizes).
+for format in csv parquet; do
+  start=$(date +%s%N)
+  "$bin" run "$scenario" --set users.staff.count=1000000 --no-charts --users-format "$format" \
+    --out "$tmp/users-$format" --quiet 2>/dev/null
+  end=$(date +%s%N)
+  size=$(stat -c %s "$tmp/users-$format/users.$format")
+  awk -v ns=$((end - start)) -v f="$format" -v b="$size" \
+    'BEGIN { printf "1M users, users.%s: %.2f s whole run, %.1f MB\n", f, ns / 1e9, b / 1e6 }'
+done

@@ -158,22 +158,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let files = output::write_atomically(
         &out,
         Box::new(|dir: &Path| {
-            // The tables are written while the charts render (README, Performance).
-            let (tables, rendered) = rayon::join(
-                || output::write_csvs(&report, dir, args.users_format.format()),
-                || {
-                    (!args.no_charts).then(|| {
-                        let formats = args.format.formats();
-                        output::write_charts(
-                            &report,
-                            dir,
-                            &formats,
-                            args.window,
-                            &model.expectations,
-                        )
-                    })
-                },
-            );
+            // The tables are written while the charts render (README, Performance); without
+            // charts no thread pool is started, which would cost more than it saves.
+            let tables = || output::write_csvs(&report, dir, args.users_format.format());
+            let charts = || {
+                let formats = args.format.formats();
+                output::write_charts(&report, dir, &formats, args.window, &model.expectations)
+            };
+            let (tables, rendered) = if args.no_charts {
+                (tables(), None)
+            } else {
+                let (tables, rendered) = rayon::join(tables, charts);
+                (tables, Some(rendered))
+            };
             let mut names = tables?;
             let mut charts = Vec::new();
             if let Some(rendered) = rendered {
