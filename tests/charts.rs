@@ -61,3 +61,29 @@ fn golden_svg_charts_for_a_tiny_scenario() {
         );
     }
 }
+
+#[test]
+fn a_run_writes_the_same_bytes_on_one_thread_or_several() {
+    // Chart documents render as parallel tasks; the files must not depend on how many.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let scenario = repo("scenarios/workspaces-failover.toml");
+    let mut written = Vec::new();
+    for threads in ["1", "3"] {
+        let output = failsim()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["run", "--set", "users.staff.count=300", "--out"])
+            .arg(&out)
+            .arg(&scenario)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        written.push(files_of(&out));
+    }
+    let names: Vec<&str> = written[0].iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.contains(&"timeline.png") && names.contains(&"users.svg"),
+        "{names:?}"
+    );
+    assert_eq!(written[0], written[1]);
+}

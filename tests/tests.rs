@@ -21,3 +21,4 @@ mod regression;
 mod run;
 mod scenarios;
 mod sweep;
+mod users_parquet;

@@ -27,6 +27,7 @@
 
 mod compare;
 mod downtime;
+mod encode;
 mod faults;
 pub(crate) mod kit;
 mod layout;
@@ -182,7 +183,22 @@ pub fn svg_document(chart: &AnyChart<'_>) -> Result<String, String> {
     }
 }
 
-/// Any chart's input, for [`svg_document`].
+/// A chart as a PNG file's bytes, drawn and encoded in memory (callers render several
+/// charts in parallel and write them in a fixed order).
+pub fn png_document(chart: &AnyChart<'_>) -> Result<Vec<u8>, String> {
+    register_font()?;
+    match chart {
+        AnyChart::Timeline(c) => png_bytes(*c),
+        AnyChart::Downtime(c) => png_bytes(*c),
+        AnyChart::Users(c) => png_bytes(*c),
+        AnyChart::Sweep(c) => png_bytes(*c),
+        AnyChart::CompareDowntime(c) => png_bytes(*c),
+        AnyChart::CompareTimeline(c) => png_bytes(*c),
+        AnyChart::Tornado(c) => png_bytes(*c),
+    }
+}
+
+/// Any chart's input, for [`svg_document`] and [`png_document`].
 #[derive(Clone, Copy, Debug)]
 pub enum AnyChart<'a> {
     /// The outage timeline.
@@ -267,14 +283,14 @@ fn write_svg<C: Chart>(chart: &C, path: &Path) -> Result<(), String> {
     std::fs::write(path, svg).map_err(|e| e.to_string())
 }
 
-/// Writes `chart` to `path` as PNG (the encoder follows the file's extension). The chart
-/// is drawn in memory first, so a drawing error never leaves a file behind.
+/// Writes `chart` to `path` as PNG. The chart is drawn and encoded in memory first, so a
+/// drawing error never leaves a file behind.
 fn write_png<C: Chart>(chart: &C, path: &Path) -> Result<(), String> {
-    let size = chart.size();
-    let pixels = rgb_pixels(chart)?;
-    let mut backend = BitMapBackend::new(path, size);
-    backend
-        .blit_bitmap((0, 0), size, &pixels)
-        .and_then(|()| backend.present())
-        .map_err(|e| e.to_string())
+    let bytes = png_bytes(chart)?;
+    std::fs::write(path, bytes).map_err(|e| e.to_string())
+}
+
+/// Draws `chart` and encodes it as a PNG file's bytes (see `encode` for the settings).
+fn png_bytes<C: Chart>(chart: &C) -> Result<Vec<u8>, String> {
+    encode::png_bytes(&rgb_pixels(chart)?, chart.size())
 }

@@ -111,6 +111,10 @@ pub struct RunArgs {
     /// Write no charts (CSV only; fastest).
     #[arg(long)]
     pub no_charts: bool,
+    /// File format of the per-user table: `users.csv`, or `users.parquet` (same columns,
+    /// typed, for pandas, DuckDB or Polars).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = UsersFormatArg::Csv)]
+    pub users_format: UsersFormatArg,
     /// Time span of the timeline and swimlane charts, as durations since scenario start,
     /// e.g. `0..6h` for the whole run or `50m..2h` [default: the incident, from the first
     /// fault to full recovery with a margin].
@@ -392,6 +396,25 @@ impl ChartFormat {
             ChartFormat::Png => vec![ImageFormat::Png],
             ChartFormat::Svg => vec![ImageFormat::Svg],
             ChartFormat::Both => vec![ImageFormat::Svg, ImageFormat::Png],
+        }
+    }
+}
+
+/// `--users-format` values.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UsersFormatArg {
+    /// `users.csv`.
+    Csv,
+    /// `users.parquet` (Apache Parquet, Snappy-compressed).
+    Parquet,
+}
+
+impl UsersFormatArg {
+    /// The library's format.
+    pub fn format(self) -> failsim::output::UsersFormat {
+        match self {
+            UsersFormatArg::Csv => failsim::output::UsersFormat::Csv,
+            UsersFormatArg::Parquet => failsim::output::UsersFormat::Parquet,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `failsim run`: check every destination, load, simulate, write the files and the
 //! manifest, then tell the story (or print JSON) and check the expectations.
 
-use super::args::{ChartFormat, RunArgs, DEFAULT_TRACE_USERS, VERSION};
+use super::args::{ChartFormat, RunArgs, UsersFormatArg, DEFAULT_TRACE_USERS, VERSION};
 use super::progress::{ProgressRecorder, SimProgress};
 use super::{default_out, json, shell_join, show_progress, Failure, Source};
 use failsim::expect::{self, JunitContext};
@@ -50,6 +50,9 @@ fn reproduce(args: &RunArgs, seed: Option<u64>) -> String {
     }
     if args.no_charts {
         words.push("--no-charts".into());
+    }
+    if args.users_format == UsersFormatArg::Parquet {
+        words.extend(["--users-format".into(), "parquet".into()]);
     }
     shell_join(&words)
 }
@@ -155,16 +158,23 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let files = output::write_atomically(
         &out,
         Box::new(|dir: &Path| {
-            let mut names = output::write_csvs(&report, dir)?;
+            // The tables are written while the charts render (README, Performance); without
+            // charts no thread pool is started, which would cost more than it saves.
+            let tables = || output::write_csvs(&report, dir, args.users_format.format());
+            let charts = || {
+                let formats = args.format.formats();
+                output::write_charts(&report, dir, &formats, args.window, &model.expectations)
+            };
+            let (tables, rendered) = if args.no_charts {
+                (tables(), None)
+            } else {
+                let (tables, rendered) = rayon::join(tables, charts);
+                (tables, Some(rendered))
+            };
+            let mut names = tables?;
             let mut charts = Vec::new();
-            if !args.no_charts {
-                let (chart_names, rendered) = output::write_charts(
-                    &report,
-                    dir,
-                    &args.format.formats(),
-                    args.window,
-                    &model.expectations,
-                )?;
+            if let Some(rendered) = rendered {
+                let (chart_names, rendered) = rendered?;
                 names.extend(chart_names);
                 charts = rendered.for_page();
             }

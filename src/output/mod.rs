@@ -69,11 +69,42 @@ pub fn write_file(
     Ok(name.to_string())
 }
 
-/// Writes the CSV files of a run into `dir`.
-pub fn write_csvs(report: &Report, dir: &Path) -> Result<Vec<String>, OutputError> {
+/// The file format of a run's per-user table (`run --users-format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UsersFormat {
+    /// `users.csv`, like every other table.
+    #[default]
+    Csv,
+    /// `users.parquet`: the same columns, typed, for data-frame tools.
+    Parquet,
+}
+
+impl UsersFormat {
+    /// The file the per-user table is written to.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            UsersFormat::Csv => "users.csv",
+            UsersFormat::Parquet => "users.parquet",
+        }
+    }
+}
+
+/// Writes the tables of a run into `dir`: the CSV files, and the per-user table in
+/// `users` format.
+pub fn write_csvs(
+    report: &Report,
+    dir: &Path,
+    users: UsersFormat,
+) -> Result<Vec<String>, OutputError> {
+    let users_name = users.file_name();
     Ok(vec![
         write_file(dir, "summary.csv", |w| csv_out::write_summary(report, w))?,
-        write_file(dir, "users.csv", |w| csv_out::write_users(report, w))?,
+        match users {
+            UsersFormat::Csv => write_file(dir, users_name, |w| csv_out::write_users(report, w))?,
+            UsersFormat::Parquet => write_file(dir, users_name, |w| {
+                crate::report::users_parquet::write_users(report, w)
+            })?,
+        },
         write_file(dir, "timeline.csv", |w| csv_out::write_timeline(report, w))?,
         write_file(dir, "series.csv", |w| csv_out::write_series(report, w))?,
         write_file(dir, "cohorts.csv", |w| csv_out::write_cohorts(report, w))?,
@@ -96,9 +127,31 @@ impl RenderedCharts {
     }
 }
 
+/// The run's charts in page order: file stem and caption.
+const RUN_CHARTS: [(&str, &str); 3] = [
+    (
+        "timeline",
+        "Users by state and Region over time, with the fault windows and the health-check, alarm and DNS-answer changes.",
+    ),
+    (
+        "downtime",
+        "Share of affected users back at work within a given downtime, per cohort.",
+    ),
+    (
+        "users",
+        "Traced users, one lane each: what their client was doing.",
+    ),
+];
+
 /// Renders the run's charts (`timeline`, `downtime`, `users`) and writes them in each
 /// format into `dir`; the SVG documents are kept for `report.html`. The timeline and the
 /// swimlanes show `window`, by default the incident ([`views::incident_window`]).
+///
+/// Drawing, not writing, is what a small run spends its time on, so every document (each
+/// chart's SVG, and its PNG when asked for) is rendered on its own rayon task; the results
+/// are collected in a fixed order and written one after the other, so the files and the
+/// names returned do not depend on the number of threads. Each chart is drawn once per
+/// format: the SVG written to disk is the one inlined in the page.
 pub fn write_charts(
     report: &Report,
     dir: &Path,
@@ -106,48 +159,69 @@ pub fn write_charts(
     window: Option<views::Window>,
     expectations: &[crate::scenario::Expectation],
 ) -> Result<(Vec<String>, RenderedCharts), OutputError> {
+    use rayon::prelude::*;
     let window = window.unwrap_or_else(|| views::incident_window(report));
     let timeline = views::timeline(report, window);
     let downtime = views::downtime(report, expectations);
     let users = views::users(report, window);
-    let svg = |chart: charts::AnyChart<'_>, name: &str| {
-        charts::svg_document(&chart)
-            .map_err(|reason| OutputError::Chart(charts::ChartError::new(&dir.join(name), reason)))
-    };
-    let rendered = RenderedCharts {
-        charts: vec![
-            (
-                "timeline",
-                svg(charts::AnyChart::Timeline(&timeline), "timeline.svg")?,
-                "Users by state and Region over time, with the fault windows and the health-check, alarm and DNS-answer changes.".to_string(),
-            ),
-            (
-                "downtime",
-                svg(charts::AnyChart::Downtime(&downtime), "downtime.svg")?,
-                "Share of affected users back at work within a given downtime, per cohort.".to_string(),
-            ),
-            (
-                "users",
-                svg(charts::AnyChart::Users(&users), "users.svg")?,
-                "Traced users, one lane each: what their client was doing.".to_string(),
-            ),
-        ],
-    };
+    let inputs = [
+        charts::AnyChart::Timeline(&timeline),
+        charts::AnyChart::Downtime(&downtime),
+        charts::AnyChart::Users(&users),
+    ];
+    let png = formats.contains(&ImageFormat::Png);
+    // (chart, format) jobs: the SVG always (the page inlines it), the PNG when asked for.
+    let jobs: Vec<(usize, ImageFormat)> = (0..inputs.len())
+        .flat_map(|i| {
+            std::iter::once((i, ImageFormat::Svg)).chain(png.then_some((i, ImageFormat::Png)))
+        })
+        .collect();
+    let documents: Vec<Result<Document, OutputError>> = jobs
+        .par_iter()
+        .map(|&(i, format)| {
+            let document = match format {
+                ImageFormat::Svg => charts::svg_document(&inputs[i]).map(Document::Svg),
+                ImageFormat::Png => charts::png_document(&inputs[i]).map(Document::Png),
+            };
+            document.map_err(|reason| {
+                let name = format!("{}.{}", RUN_CHARTS[i].0, format.extension());
+                OutputError::Chart(charts::ChartError::new(&dir.join(name), reason))
+            })
+        })
+        .collect();
+    let mut svgs = Vec::new();
+    let mut pngs = Vec::new();
+    for (&(i, _), document) in jobs.iter().zip(documents) {
+        match document? {
+            Document::Svg(svg) => svgs.push((i, svg)),
+            Document::Png(bytes) => pngs.push((i, bytes)),
+        }
+    }
     let mut names = Vec::new();
     for &format in formats {
-        for (stem, document, _) in &rendered.charts {
-            let name = format!("{stem}.{}", format.extension());
+        let documents: Vec<(usize, &[u8])> = match format {
+            ImageFormat::Svg => svgs.iter().map(|(i, s)| (*i, s.as_bytes())).collect(),
+            ImageFormat::Png => pngs.iter().map(|(i, b)| (*i, b.as_slice())).collect(),
+        };
+        for (i, bytes) in documents {
+            let name = format!("{}.{}", RUN_CHARTS[i].0, format.extension());
             let path = dir.join(&name);
-            match format {
-                ImageFormat::Svg => charts::write_svg_document(document, &path)?,
-                ImageFormat::Png => match *stem {
-                    "timeline" => charts::render_timeline(&timeline, format, &path)?,
-                    "downtime" => charts::render_downtime(&downtime, format, &path)?,
-                    _ => charts::render_users(&users, format, &path)?,
-                },
-            }
+            fs::write(&path, bytes)
+                .map_err(|e| OutputError::Chart(charts::ChartError::new(&path, e.to_string())))?;
             names.push(name);
         }
     }
+    let rendered = RenderedCharts {
+        charts: svgs
+            .into_iter()
+            .map(|(i, svg)| (RUN_CHARTS[i].0, svg, RUN_CHARTS[i].1.to_string()))
+            .collect(),
+    };
     Ok((names, rendered))
+}
+
+/// A rendered chart file.
+enum Document {
+    Svg(String),
+    Png(Vec<u8>),
 }

@@ -51,6 +51,27 @@ fn escaped(field: &str) -> Vec<u8> {
     v
 }
 
+/// The `name#instance` cell of a resolver population's instance, escaped as the CSV crate
+/// escapes the whole cell: `#` and digits never need quoting, so the name decides whether
+/// the cell is quoted, and the cell is this prefix, the instance number, then a closing
+/// quote if `quoted`. Built once per resolver instead of once per user (a population can
+/// serve millions of users).
+struct InstanceCell {
+    prefix: Vec<u8>,
+    quoted: bool,
+}
+
+impl InstanceCell {
+    fn new(name: &str) -> Self {
+        let whole = escaped(&format!("{name}#0"));
+        let quoted = whole.first() == Some(&b'"');
+        let mut prefix = whole;
+        // Drop `0` and, when quoted, the closing quote: the instance number goes there.
+        prefix.truncate(prefix.len() - 1 - usize::from(quoted));
+        InstanceCell { prefix, quoted }
+    }
+}
+
 /// `users.csv`: one row per user, ordered by user number. It can have a million rows, so
 /// names are escaped once and numbers are formatted straight into the buffer.
 pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
@@ -63,6 +84,11 @@ pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
         .map(|vs| vs.iter().map(|v| escaped(v)).collect())
         .collect();
     let resolvers: Vec<Vec<u8>> = report.resolvers.iter().map(|r| escaped(r)).collect();
+    let instances: Vec<InstanceCell> = report
+        .resolvers
+        .iter()
+        .map(|r| InstanceCell::new(r))
+        .collect();
     let mut num = itoa::Buffer::new();
     let mut row: Vec<u8> = Vec::with_capacity(256);
     for (i, u) in report.users.iter().enumerate() {
@@ -77,9 +103,12 @@ pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
         row.extend_from_slice(&versions[u.group as usize][u.client_version as usize]);
         row.push(b',');
         if report.resolver_is_population[u.resolver as usize] {
-            // `name#instance`: the name is escaped on its own, so quote the pair if needed.
-            let name = &report.resolvers[u.resolver as usize];
-            row.extend_from_slice(&escaped(&format!("{name}#{}", u.resolver_instance)));
+            let cell = &instances[u.resolver as usize];
+            row.extend_from_slice(&cell.prefix);
+            int(&mut row, u64::from(u.resolver_instance));
+            if cell.quoted {
+                row.push(b'"');
+            }
         } else {
             row.extend_from_slice(&resolvers[u.resolver as usize]);
         }
@@ -174,6 +203,25 @@ pub fn write_series<W: Write>(report: &Report, w: W) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instance_cells_are_escaped_like_the_csv_crate_does() {
+        for name in ["home-isps", "a,b", "say \"hi\"", "line\nbreak", "x#"] {
+            let cell = InstanceCell::new(name);
+            for instance in [0u32, 7, 12345] {
+                let mut built = cell.prefix.clone();
+                built.extend_from_slice(instance.to_string().as_bytes());
+                if cell.quoted {
+                    built.push(b'"');
+                }
+                assert_eq!(
+                    built,
+                    escaped(&format!("{name}#{instance}")),
+                    "{name}#{instance}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn names_are_escaped_like_the_csv_crate_does() {

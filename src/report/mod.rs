@@ -9,6 +9,7 @@ pub mod csv;
 pub mod story;
 pub mod summary;
 pub mod timeline;
+pub mod users_parquet;
 pub mod views;
 
 pub use crate::model::{ControlFacts, SeriesRow, TimelineEntry, UserRecord};
