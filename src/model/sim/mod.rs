@@ -57,12 +57,17 @@ mod health;
 mod identity;
 #[cfg(test)]
 mod identity_tests;
+mod partition;
+#[cfg(test)]
+mod partition_tests;
 mod setup;
 #[cfg(test)]
 mod standby_tests;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use partition::simulate_threads;
+pub use partition::{Coupling, Threading};
 pub(crate) use setup::control_tick_ms;
 
 use super::client::{flag, ClientState, User, NEVER, NO_DATA_AGE, NO_REGION};
@@ -224,6 +229,12 @@ pub(super) struct Sim<'m, R: Recorder> {
     /// First instance of each resolver spec.
     resolver_base: Vec<u32>,
     users: Vec<User>,
+    /// Global number of each user of a partitioned run (`partition`); empty when the run
+    /// holds every user, whose numbers are then their indices.
+    global: Vec<u32>,
+    /// Events processed that are not a user's (the control plane's, the same in every
+    /// partition of a run).
+    control_events: u64,
     /// Users connected, per Region.
     connected: Vec<u32>,
     /// Users not connected, by state.
@@ -265,6 +276,12 @@ impl<R: Recorder> Sim<'_, R> {
             let boundary = self.next_period_close_ms;
             self.close_periods(boundary);
             self.next_period_close_ms += self.control_tick_ms;
+        }
+        if !matches!(
+            event,
+            Event::UserStep { .. } | Event::LaunchDone { .. } | Event::WorkEnd { .. }
+        ) {
+            self.control_events += 1;
         }
         match event {
             Event::ScenarioEventStarts { event } => self.event_start(now, event as usize),
@@ -314,6 +331,11 @@ impl<R: Recorder> Sim<'_, R> {
                 }
             }
         }
+    }
+
+    /// The global number of user `u` (its index when the run holds every user).
+    pub(super) fn global_user(&self, u: usize) -> u64 {
+        self.global.get(u).map_or(u as u64, |&g| u64::from(g))
     }
 
     /// Passes an observation at `time_ms` to the recorder.
