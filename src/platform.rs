@@ -29,6 +29,24 @@ pub fn advise_huge_pages<T>(v: &Vec<T>) {
     let _ = v;
 }
 
+/// Asks the CPU to start loading the cache line holding `*p`, so that a later access finds it
+/// in cache (x86-64 `prefetcht0`; a prefetch never faults and changes no memory). The event
+/// loop calls it for the users of events due within a few milliseconds: with a million users
+/// each user event otherwise waits for main memory. Purely a performance hint; elsewhere it
+/// does nothing.
+#[inline(always)]
+pub fn prefetch<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `prefetcht0` only hints the cache; it reads nothing architecturally and cannot
+    // fault, and `p` is a valid reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((p as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// Whether process `pid` is running: `Some` on Linux (from `/proc`), `None` (unknown)
 /// elsewhere. A crashed or killed run's temporary directory is removed only when its
 /// process is known to be gone.

@@ -20,3 +20,4 @@ mod regression;
 mod run;
 mod scenarios;
 mod sweep;
+mod threads;

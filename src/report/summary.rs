@@ -84,10 +84,11 @@ pub fn summarize_users(
     control: &ControlFacts,
     unrelated: &dyn Fn(&UserRecord) -> bool,
 ) -> Summary {
-    let users: Vec<&UserRecord> = all.iter().copied().filter(|u| !unrelated(u)).collect();
-    let affected: Vec<&UserRecord> = users.iter().copied().filter(|u| u.affected()).collect();
-    let mut downtimes: Vec<u64> = affected.iter().map(|u| u.downtime_ms).collect();
+    let t = Tally::of(all, unrelated);
+    let (mut downtimes, mut reconnects, mut ages) = (t.downtimes, t.reconnects, t.ages);
     downtimes.sort_unstable();
+    reconnects.sort_unstable();
+    ages.sort_unstable();
     let since_fault = |t: Option<u64>| -> Option<f64> {
         match (control.first_fault_ms, t) {
             (Some(f), Some(t)) => Some(t.saturating_sub(f) as f64),
@@ -95,16 +96,14 @@ pub fn summarize_users(
         }
     };
     // Share of affected users connected again: the k-th earliest first reconnection.
-    let mut reconnects: Vec<u64> = affected.iter().filter_map(|u| u.reconnect_ms).collect();
-    reconnects.sort_unstable();
+    let affected = downtimes.len();
     let recovered = |share_pct: u64| -> Option<u64> {
-        if affected.is_empty() {
+        if affected == 0 {
             return None;
         }
-        let need = (share_pct * affected.len() as u64).div_ceil(100).max(1) as usize;
+        let need = (share_pct * affected as u64).div_ceil(100).max(1) as usize;
         reconnects.get(need - 1).copied()
     };
-    let count = |f: &dyn Fn(&UserRecord) -> bool| users.iter().filter(|u| f(u)).count() as f64;
     let total_down: u64 = downtimes.iter().sum();
     let mean = if downtimes.is_empty() {
         None
@@ -112,24 +111,17 @@ pub fn summarize_users(
         Some((total_down as f64 / downtimes.len() as f64).round())
     };
     let pct = |p| percentile(&downtimes, p).map(|x| x as f64);
-    let mut ages: Vec<u64> = users.iter().filter_map(|u| u.data_age_ms).collect();
-    ages.sort_unstable();
     let data_age = |p| percentile(&ages, p).map(|x| x as f64);
+    let count = |n: u64| Some(n as f64);
     let values: Vec<(Metric, Option<f64>)> = vec![
         (Metric::Seed, Some(seed as f64)),
         (Metric::Users, Some(all.len() as f64)),
-        (Metric::UsersAffected, Some(affected.len() as f64)),
-        (Metric::UsersRedirected, Some(count(&|u| u.redirected))),
-        (
-            Metric::UsersNotRedirectable,
-            Some(count(&|u| u.affected() && !u.redirectable)),
-        ),
-        (Metric::UsersMisdirected, Some(count(&|u| u.misdirected))),
-        (Metric::UsersOffVpn, Some((all.len() - users.len()) as f64)),
-        (
-            Metric::UsersNeverReconnected,
-            Some(count(&|u| u.affected() && u.reconnect_ms.is_none())),
-        ),
+        (Metric::UsersAffected, Some(affected as f64)),
+        (Metric::UsersRedirected, count(t.redirected)),
+        (Metric::UsersNotRedirectable, count(t.not_redirectable)),
+        (Metric::UsersMisdirected, count(t.misdirected)),
+        (Metric::UsersOffVpn, count(t.unrelated)),
+        (Metric::UsersNeverReconnected, count(t.never_reconnected)),
         (Metric::DowntimeMeanMs, mean),
         (Metric::DowntimeP50Ms, pct(50)),
         (Metric::DowntimeP90Ms, pct(90)),
@@ -154,30 +146,15 @@ pub fn summarize_users(
             Metric::FailbackMs,
             since_fault(control.answer_back_on_primary_ms),
         ),
-        (
-            Metric::LoginFailures,
-            Some(
-                users
-                    .iter()
-                    .map(|u| u64::from(u.login_failures))
-                    .sum::<u64>() as f64,
-            ),
-        ),
-        (
-            Metric::ClientRestarts,
-            Some(users.iter().map(|u| u64::from(u.restarts)).sum::<u64>() as f64),
-        ),
+        (Metric::LoginFailures, count(t.login_failures)),
+        (Metric::ClientRestarts, count(t.restarts)),
         (
             Metric::PeakLaunchQueue,
             Some(control.peak_launch_queue as f64),
         ),
         (
             Metric::LaunchWaitMaxMs,
-            users
-                .iter()
-                .map(|u| u.launch_wait_ms)
-                .max()
-                .map(|x| x as f64),
+            t.launch_wait_max_ms.map(|x| x as f64),
         ),
         (
             Metric::LaunchQueueGiveUps,
@@ -185,7 +162,7 @@ pub fn summarize_users(
         ),
         (
             Metric::UsersRedirectedWithoutData,
-            Some(count(&|u| u.redirected && u.data_age_ms.is_none())),
+            count(t.redirected_without_data),
         ),
         (Metric::DataAgeP50Ms, data_age(50)),
         (Metric::DataAgeP95Ms, data_age(95)),
@@ -212,6 +189,53 @@ pub fn summarize_users(
         .map(|(m, _)| *m)
         .eq(Metric::ALL.iter().copied()));
     Summary { values }
+}
+
+/// Everything the summary needs from the users, gathered in one pass over them (a million
+/// records do not fit in the cache: each extra pass is a trip through main memory).
+#[derive(Default)]
+struct Tally {
+    /// Users left out as unrelated to the outage.
+    unrelated: u64,
+    /// Downtime and first reconnection of each affected user (unsorted).
+    downtimes: Vec<u64>,
+    reconnects: Vec<u64>,
+    /// Data age of each user who arrived on replicated data (unsorted).
+    ages: Vec<u64>,
+    redirected: u64,
+    not_redirectable: u64,
+    misdirected: u64,
+    never_reconnected: u64,
+    redirected_without_data: u64,
+    login_failures: u64,
+    restarts: u64,
+    launch_wait_max_ms: Option<u64>,
+}
+
+impl Tally {
+    fn of(all: &[&UserRecord], unrelated: &dyn Fn(&UserRecord) -> bool) -> Tally {
+        let mut t = Tally::default();
+        for &u in all {
+            if unrelated(u) {
+                t.unrelated += 1;
+                continue;
+            }
+            if u.affected() {
+                t.downtimes.push(u.downtime_ms);
+                t.reconnects.extend(u.reconnect_ms);
+                t.not_redirectable += u64::from(!u.redirectable);
+                t.never_reconnected += u64::from(u.reconnect_ms.is_none());
+            }
+            t.ages.extend(u.data_age_ms);
+            t.redirected += u64::from(u.redirected);
+            t.misdirected += u64::from(u.misdirected);
+            t.redirected_without_data += u64::from(u.redirected && u.data_age_ms.is_none());
+            t.login_failures += u64::from(u.login_failures);
+            t.restarts += u64::from(u.restarts);
+            t.launch_wait_max_ms = t.launch_wait_max_ms.max(Some(u.launch_wait_ms));
+        }
+        t
+    }
 }
 
 #[cfg(test)]

@@ -261,7 +261,23 @@ impl<R: Recorder> Sim<'_, R> {
     pub(in crate::model) fn run(&mut self) {
         self.start();
         let end = self.scenario.duration_ms;
-        while let Some((now, event)) = self.scheduler.next_until(end) {
+        loop {
+            let users = &self.users;
+            // Start loading the users of events due within a few milliseconds: with a million
+            // users each user event would otherwise wait for main memory.
+            let near = |e: &Event| match *e {
+                Event::UserStep { user, .. }
+                | Event::LaunchDone { user, .. }
+                | Event::WorkEnd { user } => {
+                    if let Some(u) = users.get(user as usize) {
+                        crate::platform::prefetch(u);
+                    }
+                }
+                _ => {}
+            };
+            let Some((now, event)) = self.scheduler.next_until_with(end, near) else {
+                break;
+            };
             self.handle(now, event);
         }
     }
