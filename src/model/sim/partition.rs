@@ -19,7 +19,7 @@
 //! A scenario whose users are coupled otherwise — a launch capacity, a metric of users, or
 //! all users behind one resolver instance — runs on one thread, and [`Threading`] says why.
 
-use super::setup::{is_traced, Books, UserFactory};
+use super::setup::{is_traced, Books, UserFactory, RELEASE_EVERY};
 use super::*;
 use crate::model::observe::SeriesRow;
 use rayon::prelude::*;
@@ -340,11 +340,21 @@ fn merge<R: Recorder>(
     control.events_processed = processed - (parts.len() as u64 - 1) * control_events;
     let mut cursor = vec![0usize; parts.len()];
     let mut users = Vec::with_capacity(scenario.user_count() as usize);
+    crate::platform::advise_huge_pages(&users);
+    let mut part_users: Vec<Vec<User>> = parts
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.users))
+        .collect();
     let books = &parts[lead].books;
-    for &p in part_of {
+    for (g, &p) in part_of.iter().enumerate() {
         let p = usize::from(p);
-        users.push(books.record(&parts[p].users[cursor[p]], &mut control));
+        users.push(books.record(&part_users[p][cursor[p]], &mut control));
         cursor[p] += 1;
+        if (g + 1) % RELEASE_EVERY == 0 {
+            for (part, &upto) in part_users.iter_mut().zip(&cursor) {
+                crate::platform::release_prefix(part, upto);
+            }
+        }
     }
     Outcome {
         seed,

@@ -190,11 +190,14 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let books = self.books();
         let mut control = std::mem::take(&mut self.control);
         control.events_processed = self.scheduler.processed();
-        let users = self
-            .users
-            .iter()
-            .map(|u| books.record(u, &mut control))
-            .collect();
+        let mut users = Vec::with_capacity(self.users.len());
+        crate::platform::advise_huge_pages(&users);
+        for u in 0..self.users.len() {
+            users.push(books.record(&self.users[u], &mut control));
+            if (u + 1) % RELEASE_EVERY == 0 {
+                crate::platform::release_prefix(&mut self.users, u + 1);
+            }
+        }
         Outcome {
             seed,
             users,
@@ -207,6 +210,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
         Books::new(self.scenario, &self.resolvers, &self.resolver_base)
     }
 }
+
+/// Users turned into records between two releases of their memory
+/// (`platform::release_prefix`): the users and the records of a large run are never both
+/// resident in full.
+pub(super) const RELEASE_EVERY: usize = 1 << 16;
 
 /// Turns users into their records at the scenario end (the same for every partition of a
 /// run, so partitioned runs build the records in user order after merging).
