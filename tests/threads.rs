@@ -90,3 +90,28 @@ fn zero_threads_is_a_usage_error() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("--threads"), "{stderr}");
 }
+
+#[test]
+fn json_says_how_many_threads_the_run_used_and_why_not_more() {
+    let json = |scenario: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let (code, stdout, stderr) = output(
+            failsim()
+                .arg("run")
+                .arg(repo(scenario))
+                .args(["--threads", "2", "--no-charts", "--json", "--out"])
+                .arg(dir.path().join("o")),
+        );
+        assert!(matches!(code, Some(0 | 1)), "{stderr}");
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()
+    };
+    let split = json("scenarios/internet-resolvers.toml");
+    assert_eq!(split["threads"], 2);
+    assert!(split["single_thread_reason"].is_null());
+    let single = json("scenarios/workspaces-failover.toml");
+    assert_eq!(single["threads"], 1);
+    assert!(single["single_thread_reason"]
+        .as_str()
+        .unwrap()
+        .contains("share one resolver"));
+}

@@ -207,6 +207,8 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             "expectations": json::expectations(&results),
             "passed": results.iter().all(|r| r.passed),
             "reproduce": reproduce,
+            "threads": threading.threads(),
+            "single_thread_reason": threading.reason().map(|r| r.to_string()),
         }));
     } else if !args.quiet {
         print!("{story}");

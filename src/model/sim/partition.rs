@@ -75,6 +75,24 @@ impl std::fmt::Display for Coupling {
     }
 }
 
+impl Threading {
+    /// Threads the event loop ran on (the partitions of a split run, else 1).
+    pub fn threads(&self) -> usize {
+        match self {
+            Threading::Partitioned { partitions } => *partitions,
+            Threading::Single { .. } => 1,
+        }
+    }
+
+    /// Why the run stayed on one thread although more were allowed.
+    pub fn reason(&self) -> Option<&Coupling> {
+        match self {
+            Threading::Single { reason } => reason.as_ref(),
+            Threading::Partitioned { .. } => None,
+        }
+    }
+}
+
 impl std::fmt::Display for Threading {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
