@@ -3,9 +3,12 @@
 
 use crate::util::*;
 
+/// One run: the files it wrote (name, bytes) and its stderr.
+type Run = (Vec<(String, Vec<u8>)>, String);
+
 /// Runs `scenario` with `--threads N` for each N into the same directory; returns each run's
 /// files and stderr. Every run must end alike: 0, or 1 when an `[[expect]]` fails.
-fn runs(scenario: &str, extra: &[&str], threads: &[&str]) -> Vec<(Vec<(String, Vec<u8>)>, String)> {
+fn runs(scenario: &str, extra: &[&str], threads: &[&str]) -> Vec<Run> {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut codes = None;
@@ -29,7 +32,7 @@ fn runs(scenario: &str, extra: &[&str], threads: &[&str]) -> Vec<(Vec<(String, V
         .collect()
 }
 
-fn assert_same_files(runs: &[(Vec<(String, Vec<u8>)>, String)]) {
+fn assert_same_files(runs: &[Run]) {
     let first = &runs[0].0;
     assert!(first.len() >= 5, "{} files", first.len());
     for (files, _) in &runs[1..] {
