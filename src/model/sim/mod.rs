@@ -270,7 +270,9 @@ impl<R: Recorder> Sim<'_, R> {
                 | Event::LaunchDone { user, .. }
                 | Event::WorkEnd { user } => {
                     if let Some(u) = users.get(user as usize) {
+                        // Both cache lines: state in the first, outcome counters in the second.
                         crate::platform::prefetch(u);
+                        crate::platform::prefetch(&u.interruptions);
                     }
                 }
                 _ => {}
