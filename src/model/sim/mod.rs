@@ -262,7 +262,7 @@ impl<R: Recorder> Sim<'_, R> {
         self.start();
         let end = self.scenario.duration_ms;
         loop {
-            let users = &self.users;
+            let (users, global) = (&self.users, &self.global);
             // Start loading the users of events due within a few milliseconds: with a million
             // users each user event would otherwise wait for main memory.
             let near = |e: &Event| match *e {
@@ -273,6 +273,10 @@ impl<R: Recorder> Sim<'_, R> {
                         // Both cache lines: state in the first, outcome counters in the second.
                         crate::platform::prefetch(u);
                         crate::platform::prefetch(&u.interruptions);
+                    }
+                    // A partition's user draws from the stream of its global number.
+                    if let Some(g) = global.get(user as usize) {
+                        crate::platform::prefetch(g);
                     }
                 }
                 _ => {}
