@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 fn bench(c: &mut Criterion) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/workspaces-failover.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/workspaces-failover.toml");
     let mut group = c.benchmark_group("simulate");
     group
         .sample_size(10)

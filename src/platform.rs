@@ -29,6 +29,56 @@ pub fn advise_huge_pages<T>(v: &Vec<T>) {
     let _ = v;
 }
 
+/// Asks the CPU to start loading the cache line holding `*p`, so that a later access finds it
+/// in cache (x86-64 `prefetcht0`; a prefetch never faults and changes no memory). The event
+/// loop calls it for the users of events due within a few milliseconds: with a million users
+/// each user event otherwise waits for main memory. Purely a performance hint; elsewhere it
+/// does nothing.
+#[inline(always)]
+pub fn prefetch<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `prefetcht0` only hints the cache; it reads nothing architecturally and cannot
+    // fault, and `p` is a valid reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((p as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// Gives the memory of `v[..upto]` back to the operating system (Linux: `MADV_DONTNEED` on
+/// the whole pages inside it), for an array read once, front to back, while its replacement
+/// grows: at ten million users the users (1.3 GB) and their records (1.2 GB) need not both be
+/// resident. The elements become all-zero bytes, so `T` must be plain data for which zero is
+/// a valid value, and the caller must not read them again. Elsewhere it does nothing.
+pub fn release_prefix<T: Copy>(v: &mut [T], upto: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let upto = upto.min(v.len());
+        let start = v.as_mut_ptr() as usize;
+        let end = start + upto * std::mem::size_of::<T>();
+        let first = start.div_ceil(PAGE) * PAGE;
+        let last = end / PAGE * PAGE;
+        if last > first {
+            // SAFETY: the range lies inside `v`, which we borrow exclusively; the kernel
+            // replaces its pages with zero-filled ones, a valid value of the plain-data `T`
+            // (the callers' types have no niches that zero would break), and no memory
+            // outside `v` is touched. A failure is harmless and ignored.
+            unsafe {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    last - first,
+                    libc::MADV_DONTNEED,
+                );
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (v, upto);
+}
+
 /// Whether process `pid` is running: `Some` on Linux (from `/proc`), `None` (unknown)
 /// elsewhere. A crashed or killed run's temporary directory is removed only when its
 /// process is known to be gone.

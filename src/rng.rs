@@ -70,7 +70,10 @@ impl Streams {
         rng
     }
 
-    /// Reopens entity `(kind, index)`'s stream where `pos` left it.
+    /// Reopens entity `(kind, index)`'s stream where `pos` left it. Never inlined: one copy
+    /// of the block function for every caller (a copy inlined into one caller and not another
+    /// made the same draws cost twice as much in one of them).
+    #[inline(never)]
     pub fn open(&self, kind: EntityKind, index: u64, pos: StreamPos) -> ChaCha8Rng {
         let mut rng = self.stream(kind, index);
         rng.set_word_pos(u128::from(pos.0));

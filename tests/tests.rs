@@ -21,4 +21,5 @@ mod regression;
 mod run;
 mod scenarios;
 mod sweep;
+mod threads;
 mod users_parquet;

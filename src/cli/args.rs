@@ -105,6 +105,11 @@ pub struct RunArgs {
     /// plus one user of each cohort none of them is in.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_TRACE_USERS)]
     pub trace_users: u32,
+    /// Threads the simulation may use [default: one per core]. The files do not depend on
+    /// it; scenarios whose users are coupled (a launch capacity, a metric of users, one
+    /// shared resolver) run on one thread, and the timing line on stderr says why.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub threads: Option<u64>,
     /// Chart image format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
     pub format: ChartFormat,

@@ -5,7 +5,7 @@ use super::args::{ChartFormat, RunArgs, UsersFormatArg, DEFAULT_TRACE_USERS, VER
 use super::progress::{ProgressRecorder, SimProgress};
 use super::{default_out, json, shell_join, show_progress, Failure, Source};
 use failsim::expect::{self, JunitContext};
-use failsim::model::{simulate_into, RunOptions};
+use failsim::model::{simulate_into_threads, RunOptions};
 use failsim::output::{self, RunManifest};
 use failsim::report::Report;
 use failsim::scenario::lint::lint;
@@ -131,7 +131,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         seed,
         trace_users: args.trace_users,
     };
-    let outcome = simulate_into(&model, &options, &mut recorder);
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    );
+    let (outcome, threading) =
+        simulate_into_threads(&model, &options, threads, &mut recorder).map_err(Failure::error)?;
     let mut report = Report::new(&model, outcome, recorder.inner);
     progress.finish();
     let sim_wall = started.elapsed();
@@ -212,6 +217,8 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             "expectations": json::expectations(&results),
             "passed": results.iter().all(|r| r.passed),
             "reproduce": reproduce,
+            "threads": threading.threads(),
+            "single_thread_reason": threading.reason().map(|r| r.to_string()),
         }));
     } else if !args.quiet {
         print!("{story}");
@@ -219,7 +226,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if !args.quiet {
         let events = report.control.events_processed;
         eprintln!(
-            "simulated {} events in {:.3} s ({:.1} M events/s); total {:.3} s",
+            "simulated {} events in {:.3} s ({:.1} M events/s) on {threading}; total {:.3} s",
             events,
             sim_wall.as_secs_f64(),
             events as f64 / sim_wall.as_secs_f64().max(1e-9) / 1e6,

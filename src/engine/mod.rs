@@ -55,9 +55,15 @@ impl<E> Scheduler<E> {
 
     /// The next event at or before `end_ms` with its time, advancing the clock to it.
     pub fn next_until(&mut self, end_ms: u64) -> Option<(u64, E)> {
+        self.next_until_with(end_ms, |_| {})
+    }
+
+    /// [`next_until`](Self::next_until), showing `near` the events that will be due within
+    /// [`queue::NEAR_MS`] (see [`EventQueue::pop_with`]).
+    pub fn next_until_with(&mut self, end_ms: u64, near: impl FnMut(&E)) -> Option<(u64, E)> {
         match self.queue.peek_time() {
             Some(t) if t <= end_ms => {
-                let (t, e) = self.queue.pop().expect("peeked");
+                let (t, e) = self.queue.pop_with(near).expect("peeked");
                 debug_assert!(t >= self.now_ms, "time went backwards");
                 self.now_ms = t;
                 self.processed += 1;

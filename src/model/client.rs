@@ -101,7 +101,7 @@ pub mod flag {
 /// One simulated user: exactly two cache lines. A million users do not fit in cache, so
 /// each user event costs a memory access; the fields every event touches come first, in the
 /// first line, and the outcome counters (read at the end) fill the second.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 #[repr(C, align(64))]
 pub struct User {
     /// Cancels stale events: an event carries the generation it was scheduled in.

@@ -30,6 +30,7 @@ pub use observe::{
     MemoryRecorder, Observation, Recorder, Refusal, Sample, SeriesRow, TimelineEntry,
 };
 pub use outcome::{ControlFacts, Outcome, UserRecord};
+pub use sim::{Coupling, Threading};
 
 use crate::report::Report;
 use crate::scenario::Scenario;
@@ -60,7 +61,22 @@ pub fn simulate_into<R: Recorder>(
     options: &RunOptions,
     recorder: &mut R,
 ) -> Outcome {
-    let mut sim = sim::Sim::new(scenario, options, recorder);
-    sim.run();
-    sim.finish(options.seed)
+    sim::simulate_threads(scenario, options, 1, recorder).0
+}
+
+/// [`simulate_into`] on `threads` threads (a pool of its own): the outcome and what reaches
+/// `recorder` are byte for byte the same for any `threads`. Users are split into partitions
+/// by resolver instance when nothing else couples them; [`Threading`] says how the run went
+/// and, when it stayed on one thread, why. Fails only when the threads cannot be started.
+pub fn simulate_into_threads<R: Recorder + Send>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    threads: usize,
+    recorder: &mut R,
+) -> Result<(Outcome, Threading), String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+    Ok(pool.install(|| sim::simulate_threads(scenario, options, threads, recorder)))
 }

@@ -153,6 +153,24 @@ pub struct StateCounts {
     pub misdirected: u32,
 }
 
+impl std::ops::AddAssign for StateCounts {
+    /// Sums two disjoint sets of users' counts (the partitions of a run on several threads).
+    fn add_assign(&mut self, other: StateCounts) {
+        let StateCounts {
+            disconnected,
+            logging_in,
+            offline,
+            queued,
+            misdirected,
+        } = other;
+        self.disconnected += disconnected;
+        self.logging_in += logging_in;
+        self.offline += offline;
+        self.queued += queued;
+        self.misdirected += misdirected;
+    }
+}
+
 impl StateCounts {
     /// Users in their schedule but not connected: every state but `offline`.
     pub fn not_connected(&self) -> u32 {
@@ -210,6 +228,19 @@ impl From<&Sample<'_>> for SeriesRow {
             misdirected: s.counts.misdirected,
             primary_check_healthy: s.primary_check_healthy,
             answer: s.answer.clone(),
+        }
+    }
+}
+
+impl SeriesRow {
+    /// The users by state other than connected.
+    pub fn counts(&self) -> StateCounts {
+        StateCounts {
+            disconnected: self.disconnected,
+            logging_in: self.logging_in,
+            offline: self.offline,
+            queued: self.queued,
+            misdirected: self.misdirected,
         }
     }
 }

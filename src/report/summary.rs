@@ -84,56 +84,26 @@ pub fn summarize_users(
     control: &ControlFacts,
     unrelated: &dyn Fn(&UserRecord) -> bool,
 ) -> Summary {
-    let users: Vec<&UserRecord> = all.iter().copied().filter(|u| !unrelated(u)).collect();
-    let affected: Vec<&UserRecord> = users.iter().copied().filter(|u| u.affected()).collect();
-    let mut values: Vec<(Metric, Option<f64>)> = Vec::with_capacity(Metric::ALL.len());
-    values.push((Metric::Seed, Some(seed as f64)));
-    values.extend(user_counts(all.len(), &users, affected.len()));
-    values.extend(downtime(&affected));
-    values.extend(times_to(control, &affected));
-    values.extend(sessions_and_launches(&users, control));
-    values.extend(replicated_data(&users, control));
-    values.extend([
-        (
-            Metric::EventsProcessed,
-            Some(control.events_processed as f64),
-        ),
-        // Filled in by `with_cost`: the prices live in the scenario.
-        (Metric::CostMonthlyUsd, None),
-        (Metric::CostIncidentUsd, None),
-    ]);
-    debug_assert!(values
-        .iter()
-        .map(|(m, _)| *m)
-        .eq(Metric::ALL.iter().copied()));
-    Summary { values }
-}
-
-/// How many users of `all` there are, how many of them are affected, redirected, not
-/// redirectable, misdirected, off the VPN (`all` less `users`) and never reconnected.
-fn user_counts(all: usize, users: &[&UserRecord], affected: usize) -> [(Metric, Option<f64>); 7] {
-    let count = |f: &dyn Fn(&UserRecord) -> bool| users.iter().filter(|u| f(u)).count() as f64;
-    [
-        (Metric::Users, Some(all as f64)),
-        (Metric::UsersAffected, Some(affected as f64)),
-        (Metric::UsersRedirected, Some(count(&|u| u.redirected))),
-        (
-            Metric::UsersNotRedirectable,
-            Some(count(&|u| u.affected() && !u.redirectable)),
-        ),
-        (Metric::UsersMisdirected, Some(count(&|u| u.misdirected))),
-        (Metric::UsersOffVpn, Some((all - users.len()) as f64)),
-        (
-            Metric::UsersNeverReconnected,
-            Some(count(&|u| u.affected() && u.reconnect_ms.is_none())),
-        ),
-    ]
-}
-
-/// Downtime of the affected users: mean, percentiles, max and total hours.
-fn downtime(affected: &[&UserRecord]) -> [(Metric, Option<f64>); 7] {
-    let mut downtimes: Vec<u64> = affected.iter().map(|u| u.downtime_ms).collect();
+    let t = Tally::of(all, unrelated);
+    let (mut downtimes, mut reconnects, mut ages) = (t.downtimes, t.reconnects, t.ages);
     downtimes.sort_unstable();
+    reconnects.sort_unstable();
+    ages.sort_unstable();
+    let since_fault = |t: Option<u64>| -> Option<f64> {
+        match (control.first_fault_ms, t) {
+            (Some(f), Some(t)) => Some(t.saturating_sub(f) as f64),
+            _ => None,
+        }
+    };
+    // Share of affected users connected again: the k-th earliest first reconnection.
+    let affected = downtimes.len();
+    let recovered = |share_pct: u64| -> Option<u64> {
+        if affected == 0 {
+            return None;
+        }
+        let need = (share_pct * affected as u64).div_ceil(100).max(1) as usize;
+        reconnects.get(need - 1).copied()
+    };
     let total_down: u64 = downtimes.iter().sum();
     let mean = if downtimes.is_empty() {
         None
@@ -141,7 +111,17 @@ fn downtime(affected: &[&UserRecord]) -> [(Metric, Option<f64>); 7] {
         Some((total_down as f64 / downtimes.len() as f64).round())
     };
     let pct = |p| percentile(&downtimes, p).map(|x| x as f64);
-    [
+    let data_age = |p| percentile(&ages, p).map(|x| x as f64);
+    let count = |n: u64| Some(n as f64);
+    let values: Vec<(Metric, Option<f64>)> = vec![
+        (Metric::Seed, Some(seed as f64)),
+        (Metric::Users, Some(all.len() as f64)),
+        (Metric::UsersAffected, Some(affected as f64)),
+        (Metric::UsersRedirected, count(t.redirected)),
+        (Metric::UsersNotRedirectable, count(t.not_redirectable)),
+        (Metric::UsersMisdirected, count(t.misdirected)),
+        (Metric::UsersOffVpn, count(t.unrelated)),
+        (Metric::UsersNeverReconnected, count(t.never_reconnected)),
         (Metric::DowntimeMeanMs, mean),
         (Metric::DowntimeP50Ms, pct(50)),
         (Metric::DowntimeP90Ms, pct(90)),
@@ -152,29 +132,6 @@ fn downtime(affected: &[&UserRecord]) -> [(Metric, Option<f64>); 7] {
             Metric::DowntimeTotalHours,
             Some((total_down as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
         ),
-    ]
-}
-
-/// Times from the first fault to detection, DNS failover, 50 % and 95 % of the affected users
-/// connected again, and failback; `None` for what never happened.
-fn times_to(control: &ControlFacts, affected: &[&UserRecord]) -> [(Metric, Option<f64>); 5] {
-    let since_fault = |t: Option<u64>| -> Option<f64> {
-        match (control.first_fault_ms, t) {
-            (Some(f), Some(t)) => Some(t.saturating_sub(f) as f64),
-            _ => None,
-        }
-    };
-    // Share of affected users connected again: the k-th earliest first reconnection.
-    let mut reconnects: Vec<u64> = affected.iter().filter_map(|u| u.reconnect_ms).collect();
-    reconnects.sort_unstable();
-    let recovered = |share_pct: u64| -> Option<u64> {
-        if affected.is_empty() {
-            return None;
-        }
-        let need = (share_pct * affected.len() as u64).div_ceil(100).max(1) as usize;
-        reconnects.get(need - 1).copied()
-    };
-    [
         (
             Metric::DetectionMs,
             since_fault(control.primary_unhealthy_ms),
@@ -189,62 +146,23 @@ fn times_to(control: &ControlFacts, affected: &[&UserRecord]) -> [(Metric, Optio
             Metric::FailbackMs,
             since_fault(control.answer_back_on_primary_ms),
         ),
-    ]
-}
-
-/// Login failures and client restarts over the users, and the launch queues in the failover
-/// Region: peak length, longest wait, users who gave up.
-fn sessions_and_launches(
-    users: &[&UserRecord],
-    control: &ControlFacts,
-) -> [(Metric, Option<f64>); 5] {
-    [
-        (
-            Metric::LoginFailures,
-            Some(
-                users
-                    .iter()
-                    .map(|u| u64::from(u.login_failures))
-                    .sum::<u64>() as f64,
-            ),
-        ),
-        (
-            Metric::ClientRestarts,
-            Some(users.iter().map(|u| u64::from(u.restarts)).sum::<u64>() as f64),
-        ),
+        (Metric::LoginFailures, count(t.login_failures)),
+        (Metric::ClientRestarts, count(t.restarts)),
         (
             Metric::PeakLaunchQueue,
             Some(control.peak_launch_queue as f64),
         ),
         (
             Metric::LaunchWaitMaxMs,
-            users
-                .iter()
-                .map(|u| u.launch_wait_ms)
-                .max()
-                .map(|x| x as f64),
+            t.launch_wait_max_ms.map(|x| x as f64),
         ),
         (
             Metric::LaunchQueueGiveUps,
             Some(control.launch_queue_give_ups as f64),
         ),
-    ]
-}
-
-/// Replicated data on standby WorkSpaces: users redirected without it, its age, users over
-/// the RPO, and the standby WorkSpaces kept and their hours.
-fn replicated_data(users: &[&UserRecord], control: &ControlFacts) -> [(Metric, Option<f64>); 7] {
-    let mut ages: Vec<u64> = users.iter().filter_map(|u| u.data_age_ms).collect();
-    ages.sort_unstable();
-    let data_age = |p| percentile(&ages, p).map(|x| x as f64);
-    let without_data = users
-        .iter()
-        .filter(|u| u.redirected && u.data_age_ms.is_none())
-        .count();
-    [
         (
             Metric::UsersRedirectedWithoutData,
-            Some(without_data as f64),
+            count(t.redirected_without_data),
         ),
         (Metric::DataAgeP50Ms, data_age(50)),
         (Metric::DataAgeP95Ms, data_age(95)),
@@ -258,7 +176,66 @@ fn replicated_data(users: &[&UserRecord], control: &ControlFacts) -> [(Metric, O
             Metric::StandbyHours,
             Some((control.standby_ms as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
         ),
-    ]
+        (
+            Metric::EventsProcessed,
+            Some(control.events_processed as f64),
+        ),
+        // Filled in by `with_cost`: the prices live in the scenario.
+        (Metric::CostMonthlyUsd, None),
+        (Metric::CostIncidentUsd, None),
+    ];
+    debug_assert!(values
+        .iter()
+        .map(|(m, _)| *m)
+        .eq(Metric::ALL.iter().copied()));
+    Summary { values }
+}
+
+/// Everything the summary needs from the users, gathered in one pass over them (a million
+/// records do not fit in the cache: each extra pass is a trip through main memory).
+#[derive(Default)]
+struct Tally {
+    /// Users left out as unrelated to the outage.
+    unrelated: u64,
+    /// Downtime and first reconnection of each affected user (unsorted).
+    downtimes: Vec<u64>,
+    reconnects: Vec<u64>,
+    /// Data age of each user who arrived on replicated data (unsorted).
+    ages: Vec<u64>,
+    redirected: u64,
+    not_redirectable: u64,
+    misdirected: u64,
+    never_reconnected: u64,
+    redirected_without_data: u64,
+    login_failures: u64,
+    restarts: u64,
+    launch_wait_max_ms: Option<u64>,
+}
+
+impl Tally {
+    fn of(all: &[&UserRecord], unrelated: &dyn Fn(&UserRecord) -> bool) -> Tally {
+        let mut t = Tally::default();
+        for &u in all {
+            if unrelated(u) {
+                t.unrelated += 1;
+                continue;
+            }
+            if u.affected() {
+                t.downtimes.push(u.downtime_ms);
+                t.reconnects.extend(u.reconnect_ms);
+                t.not_redirectable += u64::from(!u.redirectable);
+                t.never_reconnected += u64::from(u.reconnect_ms.is_none());
+            }
+            t.ages.extend(u.data_age_ms);
+            t.redirected += u64::from(u.redirected);
+            t.misdirected += u64::from(u.misdirected);
+            t.redirected_without_data += u64::from(u.redirected && u.data_age_ms.is_none());
+            t.login_failures += u64::from(u.login_failures);
+            t.restarts += u64::from(u.restarts);
+            t.launch_wait_max_ms = t.launch_wait_max_ms.max(Some(u.launch_wait_ms));
+        }
+        t
+    }
 }
 
 #[cfg(test)]

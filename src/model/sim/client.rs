@@ -16,7 +16,7 @@ impl<R: Recorder> Sim<'_, R> {
             .iter()
             .map(|g| u64::from(g.count))
             .sum::<u64>();
-        let stream_index = (u64::from(user.group) << 32) | (u as u64 - idx);
+        let stream_index = (u64::from(user.group) << 32) | (self.global_user(u) - idx);
         self.streams.open(EntityKind::User, stream_index, user.rng)
     }
 
@@ -93,7 +93,7 @@ impl<R: Recorder> Sim<'_, R> {
             self.observe(
                 now,
                 Observation::ClientStateChanged {
-                    user: u as u32,
+                    user: self.global_user(u) as u32,
                     state: s,
                     region: has_region.then_some(region),
                 },

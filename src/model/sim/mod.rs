@@ -60,6 +60,9 @@ mod identity_tests;
 mod locations;
 #[cfg(test)]
 mod locations_tests;
+mod partition;
+#[cfg(test)]
+mod partition_tests;
 mod setup;
 #[cfg(test)]
 mod standby_tests;
@@ -67,6 +70,8 @@ mod standby_tests;
 mod tests;
 mod trace;
 
+pub(crate) use partition::simulate_threads;
+pub use partition::{Coupling, Threading};
 pub(crate) use setup::control_tick_ms;
 
 use super::client::{flag, ClientState, User, NEVER, NO_DATA_AGE, NO_REGION};
@@ -243,6 +248,12 @@ pub(super) struct Sim<'m, R: Recorder> {
     /// First instance of each resolver spec.
     resolver_base: Vec<u32>,
     users: Vec<User>,
+    /// Global number of each user of a partitioned run (`partition`); empty when the run
+    /// holds every user, whose numbers are then their indices.
+    global: Vec<u32>,
+    /// Events processed that are not a user's (the control plane's, the same in every
+    /// partition of a run).
+    control_events: u64,
     /// Users connected, per Region.
     connected: Vec<u32>,
     /// Users not connected, by state.
@@ -269,7 +280,29 @@ impl<R: Recorder> Sim<'_, R> {
     pub(in crate::model) fn run(&mut self) {
         self.start();
         let end = self.scenario.duration_ms;
-        while let Some((now, event)) = self.scheduler.next_until(end) {
+        loop {
+            let (users, global) = (&self.users, &self.global);
+            // Start loading the users of events due within a few milliseconds: with a million
+            // users each user event would otherwise wait for main memory.
+            let near = |e: &Event| match *e {
+                Event::UserStep { user, .. }
+                | Event::LaunchDone { user, .. }
+                | Event::WorkEnd { user } => {
+                    if let Some(u) = users.get(user as usize) {
+                        // Both cache lines: state in the first, outcome counters in the second.
+                        crate::platform::prefetch(u);
+                        crate::platform::prefetch(&u.interruptions);
+                    }
+                    // A partition's user draws from the stream of its global number.
+                    if let Some(g) = global.get(user as usize) {
+                        crate::platform::prefetch(g);
+                    }
+                }
+                _ => {}
+            };
+            let Some((now, event)) = self.scheduler.next_until_with(end, near) else {
+                break;
+            };
             self.handle(now, event);
         }
     }
@@ -284,6 +317,12 @@ impl<R: Recorder> Sim<'_, R> {
             let boundary = self.next_period_close_ms;
             self.close_periods(boundary);
             self.next_period_close_ms += self.control_tick_ms;
+        }
+        if !matches!(
+            event,
+            Event::UserStep { .. } | Event::LaunchDone { .. } | Event::WorkEnd { .. }
+        ) {
+            self.control_events += 1;
         }
         match event {
             Event::ScenarioEventStarts { event } => self.event_start(now, event as usize),
@@ -340,6 +379,11 @@ impl<R: Recorder> Sim<'_, R> {
                 }
             }
         }
+    }
+
+    /// The global number of user `u` (its index when the run holds every user).
+    pub(super) fn global_user(&self, u: usize) -> u64 {
+        self.global.get(u).map_or(u as u64, |&g| u64::from(g))
     }
 
     /// Passes an observation at `time_ms` to the recorder.

@@ -3,14 +3,16 @@
 //! initial observations and first events, and the per-user records at the end.
 
 use super::cloudwatch::CANARY_INTERVAL_MS;
-use super::trace::{is_traced, CohortKey, TraceCover};
+use super::trace::{cover_users, is_traced, CohortKey};
 use super::*;
+use rayon::prelude::*;
 
 impl<'m, R: Recorder> Sim<'m, R> {
     pub(in crate::model) fn new(
         scenario: &'m Scenario,
         options: &RunOptions,
         recorder: &'m mut R,
+        members: Option<Vec<u32>>,
     ) -> Self {
         let streams = Streams::new(options.seed);
         let n_checks = scenario.health_checks.len();
@@ -59,7 +61,13 @@ impl<'m, R: Recorder> Sim<'m, R> {
             split_since: None,
             resolvers,
             resolver_base,
-            users: Vec::with_capacity(scenario.user_count() as usize),
+            users: Vec::with_capacity(
+                members
+                    .as_ref()
+                    .map_or(scenario.user_count() as usize, |m| m.len()),
+            ),
+            global: Vec::new(),
+            control_events: 0,
             connected: vec![0; scenario.regions.len()],
             counts: StateCounts::default(),
             control: ControlFacts::default(),
@@ -91,107 +99,60 @@ impl<'m, R: Recorder> Sim<'m, R> {
             identity: identity::IdentityFaults::new(scenario),
         };
         crate::platform::advise_huge_pages(&sim.users);
-        sim.init_users(options.trace_users);
+        sim.init_users(members.as_deref(), options.trace_users);
+        sim.global = members.unwrap_or_default();
         sim
     }
 
-    pub(super) fn init_users(&mut self, trace: u32) {
-        let scenario = self.scenario;
-        let total = scenario.user_count();
-        let mut global: u64 = 0;
-        let mut cover = TraceCover::new(scenario);
-        for (gi, g) in scenario.groups.iter().enumerate() {
-            let version_cum = cumulative(g.client_versions.iter().map(|v| v.share));
-            let resolver_cum = cumulative(g.resolvers.iter().map(|r| r.1));
-            for i in 0..g.count {
-                // A user's stream is numbered by (group, index in group): adding users to one
-                // group leaves every other group's draws unchanged.
-                let stream_index = ((gi as u64) << 32) | u64::from(i);
-                let mut r = self.streams.stream(EntityKind::User, stream_index);
-                let mut flags = 0u8;
-                if rng::chance(&mut r, g.fqdn_share) {
-                    flags |= flag::FQDN;
-                }
-                let version = rng::pick_cumulative(&mut r, &version_cum);
-                if g.client_versions[version].redirects {
-                    flags |= flag::REDIRECTS;
-                }
-                let (spec, _) = g.resolvers[rng::pick_cumulative(&mut r, &resolver_cum)];
-                let rs = &scenario.resolvers[spec];
-                let instance = if rs.population.is_some() {
-                    rng::uniform_ms(&mut r, 0, u64::from(rs.instances) - 1) as u32
-                } else {
-                    0
-                };
-                if rng::chance(&mut r, g.on_vpn) {
-                    flags |= flag::ON_VPN;
-                }
-                if rng::chance(&mut r, g.failover_workspaces) {
-                    flags |= flag::FAILOVER_WS;
-                }
-                // The draw happens whatever `client_resolves` says, so other draws stay put.
-                let sticky = rng::chance(&mut r, g.behaviour.restart_probability);
-                if sticky || g.client_resolves == ClientResolves::Restart {
-                    flags |= flag::STICKY;
-                }
-                if trace > 0 {
-                    let key = CohortKey {
-                        group: gi,
-                        version,
-                        resolver: spec,
-                        home: g.home,
-                        flags,
-                    };
-                    if is_traced(global, total, u64::from(trace)) || cover.is_new(&key) {
-                        flags |= flag::TRACED;
-                        cover.cover(&key);
-                    }
-                }
-                let work_start_ms = g.start_ms + rng::uniform_ms(&mut r, 0, g.ramp_ms);
-                let user = User {
-                    generation: 0,
-                    rng: Streams::close(&r),
-                    resolver: self.resolver_base[spec] + instance,
-                    group: gi as u16,
-                    version: version as u8,
-                    home: g.home as u8,
-                    flags,
-                    state: ClientState::Offline,
-                    region: NO_REGION,
-                    held: NO_REGION,
-                    cached_answer: NO_REGION,
-                    reconnect_region: NO_REGION,
-                    failed_streak: 0,
-                    interruptions: 0,
-                    login_failures: 0,
-                    restarts: 0,
-                    cache_expires_ms: 0,
-                    login_started_ms: 0,
-                    dropped_ms: 0,
-                    down_since_ms: NEVER,
-                    downtime_ms: 0,
-                    connected_since_ms: 0,
-                    non_home_ms: 0,
-                    first_disconnect_ms: NEVER,
-                    reconnect_ms: NEVER,
-                    failback_ms: NEVER,
-                    launch_wait_ms: 0,
-                    data_age_ms: NO_DATA_AGE,
-                };
-                let u = self.users.len() as u32;
-                self.users.push(user);
-                self.counts.offline += 1;
-                if work_start_ms < scenario.duration_ms {
-                    self.scheduler.at(
-                        work_start_ms,
-                        Event::UserStep {
-                            user: u,
-                            generation: 0,
-                            step: Step::Login,
-                        },
-                    );
-                }
-                global += 1;
+    /// Builds the run's users — every user, or the `members` of one partition (global
+    /// numbers, ascending) — on all threads of the current pool (each user's set-up draws come
+    /// from its own stream, so the result does not depend on the threads), marks the users
+    /// traced to cover a cohort (a partition is told them by `trace_also`), then schedules
+    /// their first logins in user order.
+    pub(super) fn init_users(&mut self, members: Option<&[u32]>, trace: u32) {
+        let factory = UserFactory::new(self.scenario, &self.streams, &self.resolver_base, trace);
+        match members {
+            None => {
+                let total = self.scenario.user_count();
+                self.users
+                    .par_extend((0..total).into_par_iter().map(|g| factory.make(g)));
+            }
+            Some(m) => self
+                .users
+                .par_extend(m.par_iter().map(|&g| factory.make(u64::from(g)))),
+        }
+        if members.is_none() && trace > 0 {
+            let base = &self.resolver_base;
+            let keys = self.users.iter().map(|u| CohortKey::of(u, base));
+            for g in cover_users(self.scenario, trace, keys) {
+                self.users[g as usize].flags |= flag::TRACED;
+            }
+        }
+        let duration_ms = self.scenario.duration_ms;
+        self.counts.offline += self.users.len() as u32;
+        for (u, user) in self.users.iter().enumerate() {
+            // Before the first login, `login_started_ms` holds the start of the working day.
+            if user.login_started_ms < duration_ms {
+                self.scheduler.at(
+                    user.login_started_ms,
+                    Event::UserStep {
+                        user: u as u32,
+                        generation: 0,
+                        step: Step::Login,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Traces the users of this partition among `globals` (global numbers, ascending: the
+    /// users the whole run traces to cover a cohort); before the run starts.
+    pub(super) fn trace_also(&mut self, globals: &[u64]) {
+        let mut wanted = globals.iter().peekable();
+        for (u, &g) in self.global.iter().enumerate() {
+            while wanted.next_if(|&&w| w < u64::from(g)).is_some() {}
+            if wanted.peek() == Some(&&u64::from(g)) {
+                self.users[u].flags |= flag::TRACED;
             }
         }
     }
@@ -251,82 +212,248 @@ impl<'m, R: Recorder> Sim<'m, R> {
     /// Closes the books at the scenario end: per-user records (open downtime and non-home
     /// intervals run to the end) and control-plane facts.
     pub(in crate::model) fn finish(mut self, seed: u64) -> Outcome {
-        let scenario = self.scenario;
-        let end = scenario.duration_ms;
-        self.close_split(end);
-        let mut standby_ms = self.control.standby_ms;
-        let mut standby_workspaces = 0;
-        let users = self
-            .users
-            .iter()
-            .map(|u| {
-                let mut downtime = u.downtime_ms;
-                let mut non_home = u.non_home_ms;
-                let in_schedule = !matches!(u.state, ClientState::Offline | ClientState::Done);
-                if in_schedule && u.down_since_ms != NEVER {
-                    downtime += end.saturating_sub(u.down_since_ms);
-                }
-                if u.state == ClientState::Connected && u.region != u.home {
-                    non_home += end.saturating_sub(u.connected_since_ms);
-                    if scenario.regions[u.region as usize].standby == Standby::Mrr {
-                        standby_ms += end.saturating_sub(u.connected_since_ms);
-                    }
-                }
-                if u.has(flag::FAILOVER_WS) {
-                    standby_workspaces += scenario
-                        .regions
-                        .iter()
-                        .enumerate()
-                        .filter(|(r, spec)| *r != u.home as usize && spec.standby == Standby::Mrr)
-                        .count() as u64;
-                }
-                // Downtime is only counted inside the user's working window.
-                let window = scenario.groups[u.group as usize].session_ms.min(end);
-                assert!(
-                    downtime <= window,
-                    "downtime {downtime} ms exceeds the working window of {window} ms"
-                );
-                let opt = |t: u64| (t != NEVER).then_some(t);
-                UserRecord {
-                    group: u.group,
-                    home: u.home,
-                    fqdn: u.has(flag::FQDN),
-                    client_version: u.version,
-                    resolver: self.resolvers[u.resolver as usize].spec,
-                    resolver_instance: u.resolver
-                        - self.resolver_base[self.resolvers[u.resolver as usize].spec as usize],
-                    first_disconnect_ms: opt(u.first_disconnect_ms),
-                    reconnect_ms: opt(u.reconnect_ms),
-                    reconnect_region: (u.reconnect_region != NO_REGION)
-                        .then_some(u.reconnect_region),
-                    downtime_ms: downtime,
-                    interruptions: u.interruptions,
-                    login_failures: u.login_failures,
-                    restarts: u.restarts,
-                    redirected: u.redirectable()
-                        && (u.non_home_ms > 0
-                            || non_home > 0
-                            || u.reconnect_region != NO_REGION && u.reconnect_region != u.home),
-                    failback_ms: opt(u.failback_ms),
-                    non_home_ms: non_home,
-                    misdirected: u.has(flag::MISDIRECTED),
-                    redirectable: u.redirectable(),
-                    failover_workspace: u.has(flag::FAILOVER_WS),
-                    launch_wait_ms: u.launch_wait_ms,
-                    on_vpn: u.has(flag::ON_VPN),
-                    data_age_ms: (u.data_age_ms != NO_DATA_AGE).then_some(u64::from(u.data_age_ms)),
-                }
-            })
-            .collect();
-        self.control.standby_ms = standby_ms;
-        self.control.standby_workspaces = standby_workspaces;
-        self.control.events_processed = self.scheduler.processed();
+        self.close_split(self.scenario.duration_ms);
+        let books = self.books();
+        let mut control = std::mem::take(&mut self.control);
+        control.events_processed = self.scheduler.processed();
+        let mut users = Vec::with_capacity(self.users.len());
+        crate::platform::advise_huge_pages(&users);
+        for u in 0..self.users.len() {
+            users.push(books.record(&self.users[u], &mut control));
+            if (u + 1) % RELEASE_EVERY == 0 {
+                crate::platform::release_prefix(&mut self.users, u + 1);
+            }
+        }
         Outcome {
             seed,
             users,
-            control: self.control,
+            control,
         }
     }
+
+    /// What turning a [`User`] into its [`UserRecord`] needs from the run.
+    fn books(&self) -> Books<'m> {
+        Books::new(self.scenario, &self.resolvers, &self.resolver_base)
+    }
+}
+
+/// Users turned into records between two releases of their memory
+/// (`platform::release_prefix`): the users and the records of a large run are never both
+/// resident in full.
+pub(super) const RELEASE_EVERY: usize = 1 << 16;
+
+/// Turns users into their records at the scenario end (the same for every partition of a
+/// run, so partitioned runs build the records in user order after merging).
+pub(super) struct Books<'m> {
+    scenario: &'m Scenario,
+    /// Resolver spec of each instance.
+    instance_spec: Vec<u16>,
+    resolver_base: Vec<u32>,
+}
+
+impl<'s> Books<'s> {
+    pub(super) fn new(
+        scenario: &'s Scenario,
+        resolvers: &[ResolverInstance],
+        resolver_base: &[u32],
+    ) -> Self {
+        Books {
+            scenario,
+            instance_spec: resolvers.iter().map(|r| r.spec).collect(),
+            resolver_base: resolver_base.to_vec(),
+        }
+    }
+
+    /// The record of user `u`; adds its standby time and WorkSpaces to `control`.
+    pub(super) fn record(&self, u: &User, control: &mut ControlFacts) -> UserRecord {
+        let scenario = self.scenario;
+        let end = scenario.duration_ms;
+        let mut downtime = u.downtime_ms;
+        let mut non_home = u.non_home_ms;
+        let in_schedule = !matches!(u.state, ClientState::Offline | ClientState::Done);
+        if in_schedule && u.down_since_ms != NEVER {
+            downtime += end.saturating_sub(u.down_since_ms);
+        }
+        if u.state == ClientState::Connected && u.region != u.home {
+            non_home += end.saturating_sub(u.connected_since_ms);
+            if scenario.regions[u.region as usize].standby == Standby::Mrr {
+                control.standby_ms += end.saturating_sub(u.connected_since_ms);
+            }
+        }
+        if u.has(flag::FAILOVER_WS) {
+            control.standby_workspaces += scenario
+                .regions
+                .iter()
+                .enumerate()
+                .filter(|(r, spec)| *r != u.home as usize && spec.standby == Standby::Mrr)
+                .count() as u64;
+        }
+        // Downtime is only counted inside the user's working window.
+        let window = scenario.groups[u.group as usize].session_ms.min(end);
+        assert!(
+            downtime <= window,
+            "downtime {downtime} ms exceeds the working window of {window} ms"
+        );
+        let opt = |t: u64| (t != NEVER).then_some(t);
+        let spec = self.instance_spec[u.resolver as usize];
+        UserRecord {
+            group: u.group,
+            home: u.home,
+            fqdn: u.has(flag::FQDN),
+            client_version: u.version,
+            resolver: spec,
+            resolver_instance: u.resolver - self.resolver_base[spec as usize],
+            first_disconnect_ms: opt(u.first_disconnect_ms),
+            reconnect_ms: opt(u.reconnect_ms),
+            reconnect_region: (u.reconnect_region != NO_REGION).then_some(u.reconnect_region),
+            downtime_ms: downtime,
+            interruptions: u.interruptions,
+            login_failures: u.login_failures,
+            restarts: u.restarts,
+            redirected: u.redirectable()
+                && (u.non_home_ms > 0
+                    || non_home > 0
+                    || u.reconnect_region != NO_REGION && u.reconnect_region != u.home),
+            failback_ms: opt(u.failback_ms),
+            non_home_ms: non_home,
+            misdirected: u.has(flag::MISDIRECTED),
+            redirectable: u.redirectable(),
+            failover_workspace: u.has(flag::FAILOVER_WS),
+            launch_wait_ms: u.launch_wait_ms,
+            on_vpn: u.has(flag::ON_VPN),
+            data_age_ms: (u.data_age_ms != NO_DATA_AGE).then_some(u64::from(u.data_age_ms)),
+        }
+    }
+}
+
+/// Draws each user's set-up from the user's own stream: the same user whatever else is built
+/// and on whichever thread.
+pub(super) struct UserFactory<'a> {
+    scenario: &'a Scenario,
+    streams: &'a Streams,
+    resolver_base: &'a [u32],
+    /// Cumulative client-version and resolver shares of each group.
+    shares: Vec<(Vec<f64>, Vec<f64>)>,
+    /// Global number of each group's first user.
+    group_starts: Vec<u64>,
+    total: u64,
+    trace: u32,
+}
+
+impl<'a> UserFactory<'a> {
+    pub(super) fn new(
+        scenario: &'a Scenario,
+        streams: &'a Streams,
+        resolver_base: &'a [u32],
+        trace: u32,
+    ) -> Self {
+        let shares = scenario
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    cumulative(g.client_versions.iter().map(|v| v.share)),
+                    cumulative(g.resolvers.iter().map(|r| r.1)),
+                )
+            })
+            .collect();
+        UserFactory {
+            scenario,
+            streams,
+            resolver_base,
+            shares,
+            group_starts: group_starts(scenario),
+            total: scenario.user_count(),
+            trace,
+        }
+    }
+
+    /// User number `global` (scenario order of groups, then index in group). Its
+    /// `login_started_ms` holds the start of its working day until the first login.
+    pub(super) fn make(&self, global: u64) -> User {
+        let gi = self.group_starts.partition_point(|&s| s <= global) - 1;
+        let g = &self.scenario.groups[gi];
+        let i = global - self.group_starts[gi];
+        let (version_cum, resolver_cum) = &self.shares[gi];
+        // A user's stream is numbered by (group, index in group): adding users to one
+        // group leaves every other group's draws unchanged.
+        let stream_index = ((gi as u64) << 32) | i;
+        let mut r = self.streams.stream(EntityKind::User, stream_index);
+        let mut flags = 0u8;
+        if rng::chance(&mut r, g.fqdn_share) {
+            flags |= flag::FQDN;
+        }
+        let version = rng::pick_cumulative(&mut r, version_cum);
+        if g.client_versions[version].redirects {
+            flags |= flag::REDIRECTS;
+        }
+        let (spec, _) = g.resolvers[rng::pick_cumulative(&mut r, resolver_cum)];
+        let rs = &self.scenario.resolvers[spec];
+        let instance = if rs.population.is_some() {
+            rng::uniform_ms(&mut r, 0, u64::from(rs.instances) - 1) as u32
+        } else {
+            0
+        };
+        if rng::chance(&mut r, g.on_vpn) {
+            flags |= flag::ON_VPN;
+        }
+        if rng::chance(&mut r, g.failover_workspaces) {
+            flags |= flag::FAILOVER_WS;
+        }
+        // The draw happens whatever `client_resolves` says, so other draws stay put.
+        let sticky = rng::chance(&mut r, g.behaviour.restart_probability);
+        if sticky || g.client_resolves == ClientResolves::Restart {
+            flags |= flag::STICKY;
+        }
+        if self.trace > 0 && is_traced(global, self.total, u64::from(self.trace)) {
+            flags |= flag::TRACED;
+        }
+        let work_start_ms = g.start_ms + rng::uniform_ms(&mut r, 0, g.ramp_ms);
+        User {
+            generation: 0,
+            rng: Streams::close(&r),
+            resolver: self.resolver_base[spec] + instance,
+            group: gi as u16,
+            version: version as u8,
+            home: g.home as u8,
+            flags,
+            state: ClientState::Offline,
+            region: NO_REGION,
+            held: NO_REGION,
+            cached_answer: NO_REGION,
+            reconnect_region: NO_REGION,
+            failed_streak: 0,
+            interruptions: 0,
+            login_failures: 0,
+            restarts: 0,
+            cache_expires_ms: 0,
+            login_started_ms: work_start_ms,
+            dropped_ms: 0,
+            down_since_ms: NEVER,
+            downtime_ms: 0,
+            connected_since_ms: 0,
+            non_home_ms: 0,
+            first_disconnect_ms: NEVER,
+            reconnect_ms: NEVER,
+            failback_ms: NEVER,
+            launch_wait_ms: 0,
+            data_age_ms: NO_DATA_AGE,
+        }
+    }
+}
+
+/// Global number of each group's first user.
+pub(super) fn group_starts(scenario: &Scenario) -> Vec<u64> {
+    let mut acc = 0;
+    scenario
+        .groups
+        .iter()
+        .map(|g| {
+            let start = acc;
+            acc += u64::from(g.count);
+            start
+        })
+        .collect()
 }
 
 /// The checkers of every endpoint health check, each on its own random stream, and the range

@@ -61,6 +61,7 @@ fn probe_times(scenario: &Scenario, seed: u64) -> Vec<u64> {
             trace_users: 0,
         },
         &mut rec,
+        None,
     );
     sim.start();
     let mut times = Vec::new();
@@ -387,7 +388,7 @@ home = "a"
         seed: 3,
         trace_users: 0,
     };
-    let mut sim = Sim::new(&scenario, &opts, &mut rec);
+    let mut sim = Sim::new(&scenario, &opts, &mut rec, None);
     sim.start();
     while let Some((now, event)) = sim.scheduler.next_until(3_600_000) {
         sim.handle(now, event);

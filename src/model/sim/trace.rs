@@ -111,3 +111,80 @@ impl TraceCover {
         self.redirects[r] = true;
     }
 }
+
+impl CohortKey {
+    /// The cohort values of user `u`; `resolver_base` is the first instance of each resolver.
+    pub(super) fn of(u: &User, resolver_base: &[u32]) -> CohortKey {
+        CohortKey::drawn(&Drawn::of(u), u.home, resolver_base)
+    }
+
+    fn drawn(d: &Drawn, home: u8, resolver_base: &[u32]) -> CohortKey {
+        CohortKey {
+            group: usize::from(d.group),
+            version: usize::from(d.version),
+            resolver: resolver_base.partition_point(|&b| b <= d.resolver) - 1,
+            home: usize::from(home),
+            flags: d.flags,
+        }
+    }
+}
+
+/// What a partitioned run's plan keeps of each user it draws: 8 bytes, so that planning ten
+/// million users stays small.
+#[derive(Clone, Copy)]
+pub(super) struct Drawn {
+    pub(super) resolver: u32,
+    group: u16,
+    version: u8,
+    flags: u8,
+}
+
+impl Drawn {
+    pub(super) fn of(u: &User) -> Drawn {
+        Drawn {
+            resolver: u.resolver,
+            group: u.group,
+            version: u.version,
+            flags: u.flags,
+        }
+    }
+}
+
+/// [`cover_users`] over the users a plan drew, in global order.
+pub(super) fn cover_drawn(
+    scenario: &Scenario,
+    trace: u32,
+    drawn: &[Drawn],
+    resolver_base: &[u32],
+) -> Vec<u64> {
+    let keys = drawn.iter().map(|d| {
+        let home = scenario.groups[usize::from(d.group)].home as u8;
+        CohortKey::drawn(d, home, resolver_base)
+    });
+    cover_users(scenario, trace, keys)
+}
+
+/// The users traced only to cover a cohort, as global numbers in ascending order. `keys`
+/// yields every user's cohort values in global order; the users spread evenly (`is_traced`)
+/// cover their cohorts as they come, like the others, so the choice is the same whichever
+/// partition of the users a run simulates where.
+pub(super) fn cover_users(
+    scenario: &Scenario,
+    trace: u32,
+    keys: impl Iterator<Item = CohortKey>,
+) -> Vec<u64> {
+    let total = scenario.user_count();
+    let mut cover = TraceCover::new(scenario);
+    let mut extra = Vec::new();
+    for (g, key) in keys.enumerate() {
+        let g = g as u64;
+        let spread = is_traced(g, total, u64::from(trace));
+        if spread || cover.is_new(&key) {
+            cover.cover(&key);
+            if !spread {
+                extra.push(g);
+            }
+        }
+    }
+    extra
+}
