@@ -195,7 +195,12 @@ impl<R: Recorder> Sim<'_, R> {
                 let user = &self.users[u];
                 let no_workspace = region != user.home && !user.has(flag::FAILOVER_WS);
                 let severity = self.severity(region, Plane::Logins);
-                no_workspace || self.user_chance(u, severity) || !self.identity_ok(region)
+                let refused =
+                    no_workspace || self.user_chance(u, severity) || !self.identity_ok(region);
+                if refused {
+                    self.count_login_failure(region);
+                }
+                refused
             }
         };
         if fail {
@@ -259,6 +264,8 @@ impl<R: Recorder> Sim<'_, R> {
             let t = self.user_sample(u, think);
             self.schedule_user(u, now + t, Step::Relogin);
         } else {
+            let region = self.users[u].region;
+            self.count_login_failure(region);
             self.login_failed(now, u);
         }
     }
@@ -335,6 +342,7 @@ impl<R: Recorder> Sim<'_, R> {
             .severity(region, Plane::Sessions)
             .max(self.severity(region, Plane::Logins));
         if self.user_chance(u, severity) {
+            self.count_login_failure(region);
             self.login_failed(now, u);
             return;
         }

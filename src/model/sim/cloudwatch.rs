@@ -135,6 +135,21 @@ impl<R: Recorder> Sim<'_, R> {
         }
     }
 
+    /// A login attempt at `region` failed (refused, a launch that failed, or a queued launch
+    /// that timed out): one more in every `login_failures` metric that counts that Region.
+    /// Counted when the Region fails the attempt, not when the client shows the error a few
+    /// seconds later (failsim's choice: it is the service that would emit the metric). A
+    /// login that fails before reaching a Region (no answer, a hijacked name) is no Region's.
+    pub(super) fn count_login_failure(&mut self, region: u8) {
+        for (m, spec) in self.scenario.metrics.iter().enumerate() {
+            if spec.source == MetricSource::LoginFailures
+                && spec.target.unwrap_or(spec.region) == usize::from(region)
+            {
+                self.metrics[m].login_failures += 1;
+            }
+        }
+    }
+
     /// Publishes one datapoint with timestamp `at` (or records it missing). A metric stored in
     /// a Region whose `metrics` plane fails loses the datapoint with that probability: the
     /// alarm then sees *missing* data, not breaching data. A canary's samples met that fate

@@ -80,3 +80,27 @@ fn alarm_detection_across_the_period_boundary() {
     // sample, not bookkeeping: a period is good when any good sample of it arrived.
     assert_eq!(detection("3601s"), 359_000);
 }
+
+#[test]
+fn failed_logins_are_counted_in_the_region_that_refused_them() {
+    // The canary metric turned into a count of failed logins at us-west-2 (the Region that
+    // fails from 1:00 to 1:45), stored in us-east-1 so that the outage does not lose it.
+    let scenario = alarm_failover(&[
+        "metric.canary-success.source=login_failures",
+        "metric.canary-success.region=us-east-1",
+    ]);
+    let points = datapoints(&scenario);
+    let sum = |from: u64, to: u64| -> f64 {
+        points
+            .iter()
+            .filter(|(t, _)| (from..=to).contains(t))
+            .map(|(_, v)| v.expect("a count is never missing"))
+            .sum()
+    };
+    assert_eq!(sum(0, 3_600_000), 0.0, "no failed login before the outage");
+    assert!(
+        sum(3_660_000, 6_300_000) > 100.0,
+        "users retrying against the failed Region are counted"
+    );
+    assert_eq!(sum(6_360_000, 7_200_000), 0.0, "none after it");
+}
