@@ -84,54 +84,86 @@ pub fn summarize_users(
     control: &ControlFacts,
     unrelated: &dyn Fn(&UserRecord) -> bool,
 ) -> Summary {
-    let t = Tally::of(all, unrelated);
-    let (mut downtimes, mut reconnects, mut ages) = (t.downtimes, t.reconnects, t.ages);
-    downtimes.sort_unstable();
-    reconnects.sort_unstable();
-    ages.sort_unstable();
-    let since_fault = |t: Option<u64>| -> Option<f64> {
-        match (control.first_fault_ms, t) {
-            (Some(f), Some(t)) => Some(t.saturating_sub(f) as f64),
-            _ => None,
-        }
-    };
-    // Share of affected users connected again: the k-th earliest first reconnection.
-    let affected = downtimes.len();
-    let recovered = |share_pct: u64| -> Option<u64> {
-        if affected == 0 {
-            return None;
-        }
-        let need = (share_pct * affected as u64).div_ceil(100).max(1) as usize;
-        reconnects.get(need - 1).copied()
-    };
-    let total_down: u64 = downtimes.iter().sum();
-    let mean = if downtimes.is_empty() {
-        None
-    } else {
-        Some((total_down as f64 / downtimes.len() as f64).round())
-    };
-    let pct = |p| percentile(&downtimes, p).map(|x| x as f64);
-    let data_age = |p| percentile(&ages, p).map(|x| x as f64);
-    let count = |n: u64| Some(n as f64);
-    let values: Vec<(Metric, Option<f64>)> = vec![
-        (Metric::Seed, Some(seed as f64)),
-        (Metric::Users, Some(all.len() as f64)),
-        (Metric::UsersAffected, Some(affected as f64)),
+    let mut t = Tally::of(all, unrelated);
+    t.downtimes.sort_unstable();
+    t.reconnects.sort_unstable();
+    t.ages.sort_unstable();
+    let mut values: Vec<(Metric, Option<f64>)> = Vec::with_capacity(Metric::ALL.len());
+    values.push((Metric::Seed, Some(seed as f64)));
+    values.extend(user_counts(all.len(), &t));
+    values.extend(downtime(&t.downtimes));
+    values.extend(times_to(control, &t));
+    values.extend(sessions_and_launches(&t, control));
+    values.extend(replicated_data(&t, control));
+    values.extend([
+        (
+            Metric::EventsProcessed,
+            Some(control.events_processed as f64),
+        ),
+        // Filled in by `with_cost`: the prices live in the scenario.
+        (Metric::CostMonthlyUsd, None),
+        (Metric::CostIncidentUsd, None),
+    ]);
+    debug_assert!(values
+        .iter()
+        .map(|(m, _)| *m)
+        .eq(Metric::ALL.iter().copied()));
+    Summary { values }
+}
+
+fn count(n: u64) -> Option<f64> {
+    Some(n as f64)
+}
+
+/// How many users there are, and how many are affected, redirected, not redirectable,
+/// misdirected, off the VPN (unrelated to the outage) and never reconnected.
+fn user_counts(all: usize, t: &Tally) -> [(Metric, Option<f64>); 7] {
+    [
+        (Metric::Users, Some(all as f64)),
+        (Metric::UsersAffected, Some(t.downtimes.len() as f64)),
         (Metric::UsersRedirected, count(t.redirected)),
         (Metric::UsersNotRedirectable, count(t.not_redirectable)),
         (Metric::UsersMisdirected, count(t.misdirected)),
         (Metric::UsersOffVpn, count(t.unrelated)),
         (Metric::UsersNeverReconnected, count(t.never_reconnected)),
+    ]
+}
+
+/// Downtime of the affected users (`sorted`, ascending): mean, percentiles, max, total hours.
+fn downtime(sorted: &[u64]) -> [(Metric, Option<f64>); 7] {
+    let total_down: u64 = sorted.iter().sum();
+    let mean = (!sorted.is_empty()).then(|| (total_down as f64 / sorted.len() as f64).round());
+    let pct = |p| percentile(sorted, p).map(|x| x as f64);
+    [
         (Metric::DowntimeMeanMs, mean),
         (Metric::DowntimeP50Ms, pct(50)),
         (Metric::DowntimeP90Ms, pct(90)),
         (Metric::DowntimeP95Ms, pct(95)),
         (Metric::DowntimeP99Ms, pct(99)),
-        (Metric::DowntimeMaxMs, downtimes.last().map(|&x| x as f64)),
+        (Metric::DowntimeMaxMs, sorted.last().map(|&x| x as f64)),
         (
             Metric::DowntimeTotalHours,
             Some((total_down as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
         ),
+    ]
+}
+
+/// Times from the first fault to detection, DNS failover, 50 % and 95 % of the affected users
+/// connected again, and failback; `None` for what never happened.
+fn times_to(control: &ControlFacts, t: &Tally) -> [(Metric, Option<f64>); 5] {
+    let since_fault = |at: Option<u64>| -> Option<f64> {
+        match (control.first_fault_ms, at) {
+            (Some(f), Some(at)) => Some(at.saturating_sub(f) as f64),
+            _ => None,
+        }
+    };
+    // Share of affected users connected again: the k-th earliest first reconnection.
+    let affected = t.downtimes.len() as u64;
+    let recovered = |share_pct: u64| -> Option<u64> {
+        let need = (share_pct * affected).div_ceil(100).max(1) as usize;
+        (affected > 0).then(|| t.reconnects.get(need - 1).copied())?
+    };
+    [
         (
             Metric::DetectionMs,
             since_fault(control.primary_unhealthy_ms),
@@ -146,6 +178,13 @@ pub fn summarize_users(
             Metric::FailbackMs,
             since_fault(control.answer_back_on_primary_ms),
         ),
+    ]
+}
+
+/// Login failures and client restarts, and the launch queues: peak length, longest wait,
+/// users who gave up.
+fn sessions_and_launches(t: &Tally, control: &ControlFacts) -> [(Metric, Option<f64>); 5] {
+    [
         (Metric::LoginFailures, count(t.login_failures)),
         (Metric::ClientRestarts, count(t.restarts)),
         (
@@ -160,6 +199,14 @@ pub fn summarize_users(
             Metric::LaunchQueueGiveUps,
             Some(control.launch_queue_give_ups as f64),
         ),
+    ]
+}
+
+/// Replicated data on standby WorkSpaces: users redirected without it, its age (`t.ages`
+/// sorted), users over the RPO, and the standby WorkSpaces kept and their hours.
+fn replicated_data(t: &Tally, control: &ControlFacts) -> [(Metric, Option<f64>); 7] {
+    let data_age = |p| percentile(&t.ages, p).map(|x| x as f64);
+    [
         (
             Metric::UsersRedirectedWithoutData,
             count(t.redirected_without_data),
@@ -176,19 +223,7 @@ pub fn summarize_users(
             Metric::StandbyHours,
             Some((control.standby_ms as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
         ),
-        (
-            Metric::EventsProcessed,
-            Some(control.events_processed as f64),
-        ),
-        // Filled in by `with_cost`: the prices live in the scenario.
-        (Metric::CostMonthlyUsd, None),
-        (Metric::CostIncidentUsd, None),
-    ];
-    debug_assert!(values
-        .iter()
-        .map(|(m, _)| *m)
-        .eq(Metric::ALL.iter().copied()));
-    Summary { values }
+    ]
 }
 
 /// Everything the summary needs from the users, gathered in one pass over them (a million
