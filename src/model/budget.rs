@@ -9,8 +9,9 @@
 //! [`Estimate::memory_bytes`] with the machine's memory before simulating.
 //!
 //! The figures are upper-bound estimates calibrated on the bundled scenarios
-//! (`scenarios/workspaces-failover.toml` with 1,000,000 users: 10.4 M events, about 250 MB
-//! peak, 1.4 M events/s on one core of a 2024 laptop-class CPU).
+//! (`scenarios/workspaces-failover.toml` with 1,000,000 users: 10.4 M events, about 240 MiB
+//! peak; 1.4 M events/s on one core of a 2024 laptop-class CPU when this was calibrated,
+//! 4.5-5 M/s on the reference machine since, so wall-time figures in messages are cautious).
 
 use super::sim::control_tick_ms;
 use crate::scenario::{EventAction, HealthCheckType, PathSeg, Plane, PlaneSet, Problem, Scenario};
@@ -30,8 +31,9 @@ pub const MAX_EVENTS: u64 = 10_000_000_000;
 pub const EVENTS_PER_SECOND: u64 = 1_400_000;
 
 /// Peak bytes per simulated user: the user's state, its outcome row, its share of the event
-/// queue and of the report. Measured at 1 M users (257 MB peak) and 10 M users (2.3 GiB);
-/// 100 M users needed more than 24 GiB, so the figure is rounded well up to 320.
+/// queue and of the report. Measured at 1 M users (237 MiB peak) and 10 M users (1.97 GiB,
+/// with the users' memory given back while their records are built); 100 M users needed more
+/// than 24 GiB before that change, so the figure is rounded well up to 320.
 pub const BYTES_PER_USER: u64 = 320;
 
 /// Peak bytes per health checker (state, schedule entry and timeline rows).
