@@ -32,6 +32,7 @@ h2 { font-size: 1.25em; margin: 36px 0 10px; border-bottom: 1px solid #ddd; padd
 .figure .v { font-size: 1.35em; font-weight: bold; }
 .figure .k { color: #5a5a5a; font-size: 0.85em; }
 pre { background: #f6f6f6; padding: 12px; overflow-x: auto; font-size: 0.85em; line-height: 1.35; }
+pre.story { white-space: pre-wrap; }
 figure { margin: 16px 0 28px; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid #eee; }
 figcaption { color: #5a5a5a; font-size: 0.9em; margin-top: 4px; }

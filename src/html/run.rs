@@ -51,7 +51,9 @@ pub fn run_report(p: &RunPage<'_>) -> String {
         .filter(|l| !l.starts_with("output: "))
         .map(|l| format!("{l}\n"))
         .collect();
-    let _ = writeln!(body, "<pre>{}</pre>", esc(&story));
+    // Wrapped, so that a long line (the cost) does not need a scroll bar; the aligned
+    // columns of the story are short enough not to wrap on a laptop screen.
+    let _ = writeln!(body, "<pre class=\"story\">{}</pre>", esc(&story));
     body.push_str("<h2>Charts</h2>\n");
     for (svg, caption) in p.charts {
         body.push_str(&chart(svg, caption));
@@ -69,7 +71,11 @@ pub fn run_report(p: &RunPage<'_>) -> String {
 }
 
 fn key_figures(r: &Report) -> Vec<(String, String)> {
-    let count = |m: Metric| Summary::format_value(r.summary.get(m));
+    // Counts with thousands separators, as the story prints them.
+    let count = |m: Metric| match r.summary.get(m) {
+        Some(x) if x >= 0.0 => crate::chart::kit::thousands(x as u64),
+        v => Summary::format_value(v),
+    };
     let mut items = vec![
         ("users".to_string(), count(Metric::Users)),
         ("affected".to_string(), count(Metric::UsersAffected)),
