@@ -309,11 +309,21 @@ fn draw_censored<DB: DrawingBackend>(
     }
     let y = ys.y(ys.max - censored);
     canvas.dashed_hline((ts.left, ts.right), y, CENSORED_COLOUR.to_rgba(), 2, (3, 4))?;
-    canvas.text(
-        &format!(
+    // When every user is still down the line lies on the axis, and "above" would read as
+    // a claim about nothing: say that the whole curve is a lower bound.
+    let label = if censored == ys.max {
+        format!(
+            "all {} still down at the end: the curve shows downtime so far",
+            thousands(censored)
+        )
+    } else {
+        format!(
             "above: {} still down at the end (downtime so far)",
             thousands(censored)
-        ),
+        )
+    };
+    canvas.text(
+        &label,
         // Below the line, unless it lies on the axis (every user still down).
         (ts.left + 8, if y > ys.bottom - 30 { y - 26 } else { y + 6 }),
         TextLook::new(LABEL_SIZE, CENSORED_COLOUR),

@@ -389,6 +389,26 @@ fn svg_names_the_font_and_carries_the_labels() {
     render_downtime(&none, ImageFormat::Svg, &path).unwrap();
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.contains("no user was affected"));
+    // Some users still down: the line marks where they start. All of them: the whole
+    // curve is downtime so far, and the label says so instead of "above".
+    let some = DowntimeInput {
+        title: "some".to_string(),
+        downtimes_ms: vec![60_000, 120_000, 180_000],
+        censored: 1,
+        cohorts: vec![],
+        targets: vec![],
+    };
+    render_downtime(&some, ImageFormat::Svg, &path).unwrap();
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.contains("above: 1 still down at the end"));
+    let all = DowntimeInput {
+        censored: 3,
+        ..some
+    };
+    render_downtime(&all, ImageFormat::Svg, &path).unwrap();
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.contains("all 3 still down at the end: the curve shows downtime so far"));
+    assert!(!svg.contains("above:"));
 }
 
 /// SVG to a file; PNG drawn in memory (the same drawing code, without the PNG
