@@ -5,8 +5,8 @@
 //! Log-normal draws are capped at 20 x p95 so one extreme draw cannot dwarf a six-hour
 //! scenario; the cap is far in the tail (z ≈ 1.64 + ln 20 / sigma) and documented in the README.
 
+use crate::rng::EntityRng;
 use crate::rng::{standard_normal, uniform_ms};
-use rand_chacha::ChaCha8Rng;
 
 /// z-score of the 95th percentile of the standard normal.
 const Z95: f64 = 1.644_853_626_951_472_2;
@@ -34,7 +34,7 @@ pub enum Dist {
 
 impl Dist {
     /// Draws one value.
-    pub fn sample(&self, rng: &mut ChaCha8Rng) -> u64 {
+    pub fn sample(&self, rng: &mut EntityRng) -> u64 {
         match *self {
             Dist::Fixed(ms) => ms,
             Dist::Uniform { min_ms, max_ms } => uniform_ms(rng, min_ms, max_ms),

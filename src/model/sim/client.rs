@@ -10,7 +10,7 @@ use super::*;
 impl<R: Recorder> Sim<'_, R> {
     // ----- users ---------------------------------------------------------------------------
 
-    pub(super) fn user_rng(&self, u: usize) -> ChaCha8Rng {
+    pub(super) fn user_rng(&self, u: usize) -> EntityRng {
         let user = &self.users[u];
         let idx = self.scenario.groups[..user.group as usize]
             .iter()
@@ -41,7 +41,7 @@ impl<R: Recorder> Sim<'_, R> {
         }
     }
 
-    pub(super) fn draw<T>(&mut self, u: usize, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
+    pub(super) fn draw<T>(&mut self, u: usize, f: impl FnOnce(&mut EntityRng) -> T) -> T {
         let mut r = self.user_rng(u);
         let out = f(&mut r);
         self.users[u].rng = Streams::close(&r);
