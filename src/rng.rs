@@ -13,7 +13,7 @@
 
 mod chacha;
 
-pub use chacha::EntityRng;
+pub use chacha::{Block, EntityRng};
 use rand::Rng;
 
 /// Kinds of entities that own a random stream; part of the stream number.

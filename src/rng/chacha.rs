@@ -50,6 +50,27 @@ impl EntityRng {
         self.pos
     }
 
+    /// The block this generator last computed, to spare the next generator of the same
+    /// stream computing it again ([`EntityRng::reuse`]).
+    pub fn held(&self) -> Block {
+        Block {
+            stream: self.stream,
+            number: self.buf_block,
+            words: self.buf,
+        }
+    }
+
+    /// Takes `block` as computed if it is of this stream and the one the next word is in.
+    /// `block` must come from [`EntityRng::held`] of a generator under the same key (the
+    /// same [`super::Streams`]); the words drawn are then the same either way.
+    #[inline]
+    pub fn reuse(&mut self, block: &Block) {
+        if block.stream == self.stream && block.number == self.pos / BLOCK_WORDS {
+            self.buf_block = block.number;
+            self.buf = block.words;
+        }
+    }
+
     #[inline]
     fn next_word(&mut self) -> u32 {
         let block = self.pos / BLOCK_WORDS;
@@ -67,6 +88,24 @@ impl EntityRng {
         self.buf = chacha8_block(&self.key, block, self.stream);
         self.buf_block = block;
     }
+}
+
+/// A computed block of a stream, kept between two openings of it ([`EntityRng::held`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Block {
+    stream: u64,
+    /// Block number (`u64::MAX`: none).
+    number: u64,
+    words: [u32; 16],
+}
+
+impl Block {
+    /// No block: reusing it computes as usual.
+    pub const NONE: Block = Block {
+        stream: 0,
+        number: u64::MAX,
+        words: [0; 16],
+    };
 }
 
 /// Shows where the stream stands, not the key.
@@ -161,7 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn words_equal_rand_chachas_at_every_position_and_draw_width() {
+    fn words_equal_rand_chachas_at_every_position_and_draw_width_also_reusing_a_block() {
         let key: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0x5a);
         for stream in [0, 1, 7, (1 << 56) | 3, u64::MAX >> 8] {
             for pos in [0, 1, 14, 15, 16, 17, 63, 64, 65, 1000, 4_000_001] {
@@ -177,6 +216,19 @@ mod tests {
                         ),
                     }
                     assert_eq!(u128::from(ours.word_pos()), theirs.get_word_pos());
+                }
+                // A generator reopened at the same place with the held block carries on
+                // with the same words.
+                let k = key_words(&key);
+                let mut again = EntityRng::new(k, stream, ours.word_pos());
+                again.reuse(&ours.held());
+                let mut other = EntityRng::new(k, stream ^ 1, ours.word_pos());
+                other.reuse(&ours.held());
+                let mut theirs_again = theirs.clone();
+                let mut theirs_other = reference(&key, stream ^ 1, ours.word_pos());
+                for _ in 0..40 {
+                    assert_eq!(again.next_u32(), theirs_again.next_u32());
+                    assert_eq!(other.next_u32(), theirs_other.next_u32());
                 }
                 let (mut a, mut b) = ([0u8; 7], [0u8; 7]);
                 ours.fill_bytes(&mut a);

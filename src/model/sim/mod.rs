@@ -272,6 +272,9 @@ pub(super) struct Sim<'m, R: Recorder> {
     next_period_close_ms: u64,
     /// Passed to lookups that draw nothing (never actually read).
     idle_rng: EntityRng,
+    /// The block of its stream each user last drew from, in runs of at most
+    /// [`setup::BLOCK_CACHE_USERS`] users (empty in larger ones): see `client::draw`.
+    user_blocks: Vec<rng::Block>,
     /// Directory, on-premises directory, network link and IdP faults in force.
     identity: identity::IdentityFaults,
 }

@@ -7,6 +7,11 @@ use super::trace::{cover_users, is_traced, CohortKey};
 use super::*;
 use rayon::prelude::*;
 
+/// Runs of at most this many users keep each user's last block of random words
+/// (`Sim::user_blocks`, 88 bytes a user): in a larger run the blocks would not stay in the
+/// CPU's caches and reading one back would cost about as much as computing it.
+pub(super) const BLOCK_CACHE_USERS: usize = 1 << 14;
+
 impl<'m, R: Recorder> Sim<'m, R> {
     pub(in crate::model) fn new(
         scenario: &'m Scenario,
@@ -22,6 +27,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let primary_region = scenario.dns.routing.primary_region() as u8;
         let primary_check = scenario.dns.routing.primary_check();
         let raw_status = vec![true; n_checks];
+        let n_users = members
+            .as_ref()
+            .map_or(scenario.user_count() as usize, |m| m.len());
         let mut sim = Sim {
             scenario,
             streams: streams.clone(),
@@ -61,11 +69,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             split_since: None,
             resolvers,
             resolver_base,
-            users: Vec::with_capacity(
-                members
-                    .as_ref()
-                    .map_or(scenario.user_count() as usize, |m| m.len()),
-            ),
+            users: Vec::with_capacity(n_users),
             global: Vec::new(),
             control_events: 0,
             connected: vec![0; scenario.regions.len()],
@@ -96,6 +100,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
             control_tick_ms: control_tick_ms(scenario),
             next_period_close_ms: control_tick_ms(scenario),
             idle_rng: streams.stream(EntityKind::Scenario, u64::MAX >> 8),
+            user_blocks: if n_users <= BLOCK_CACHE_USERS {
+                vec![rng::Block::NONE; n_users]
+            } else {
+                Vec::new()
+            },
             identity: identity::IdentityFaults::new(scenario),
         };
         crate::platform::advise_huge_pages(&sim.users);
