@@ -121,6 +121,18 @@ impl<'m, R: Recorder> Sim<'m, R> {
     pub(super) fn init_users(&mut self, members: Option<&[u32]>, trace: u32) {
         let factory = UserFactory::new(self.scenario, &self.streams, &self.resolver_base, trace);
         match members {
+            None if !self.user_blocks.is_empty() => {
+                let total = self.scenario.user_count();
+                let made: Vec<(User, rng::Block)> = (0..total)
+                    .into_par_iter()
+                    .map(|g| factory.make_with_block(g))
+                    .collect();
+                assert_eq!(made.len(), self.user_blocks.len(), "a block slot per user");
+                for (block_of, (user, block)) in self.user_blocks.iter_mut().zip(made) {
+                    self.users.push(user);
+                    *block_of = block;
+                }
+            }
             None => {
                 let total = self.scenario.user_count();
                 self.users
@@ -380,6 +392,12 @@ impl<'a> UserFactory<'a> {
     /// User number `global` (scenario order of groups, then index in group). Its
     /// `login_started_ms` holds the start of its working day until the first login.
     pub(super) fn make(&self, global: u64) -> User {
+        self.make_with_block(global).0
+    }
+
+    /// [`UserFactory::make`], with the block of the user's stream its draws ended in (for
+    /// `Sim::user_blocks`: the user's first draw in the run then computes nothing).
+    pub(super) fn make_with_block(&self, global: u64) -> (User, rng::Block) {
         let gi = self.group_starts.partition_point(|&s| s <= global) - 1;
         let g = &self.scenario.groups[gi];
         let i = global - self.group_starts[gi];
@@ -418,7 +436,7 @@ impl<'a> UserFactory<'a> {
             flags |= flag::TRACED;
         }
         let work_start_ms = g.start_ms + rng::uniform_ms(&mut r, 0, g.ramp_ms);
-        User {
+        let user = User {
             generation: 0,
             rng: Streams::close(&r),
             resolver: self.resolver_base[spec] + instance,
@@ -447,7 +465,8 @@ impl<'a> UserFactory<'a> {
             failback_ms: NEVER,
             launch_wait_ms: 0,
             data_age_ms: NO_DATA_AGE,
-        }
+        };
+        (user, r.held())
     }
 }
 
