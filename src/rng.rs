@@ -1,4 +1,4 @@
-//! Seeded randomness: one independent ChaCha8 stream per simulated entity.
+//! Seeded randomness: one independent ChaCha8 stream per simulated entity ([`EntityRng`]).
 //!
 //! The master seed is expanded into a ChaCha key; each entity (a user, a health checker, a
 //! resolver, ...) reads its own ChaCha *stream*, numbered from the entity's kind and index
@@ -6,13 +6,15 @@
 //! sweep points that
 //! share a seed share their random numbers (common random numbers).
 //!
-//! Users are many, so they do not keep a generator (a `ChaCha8Rng` is ~300 bytes). A user
+//! Users are many, so they do not keep a generator (an [`EntityRng`] is 120 bytes). A user
 //! keeps only a [`StreamPos`] — how many 32-bit words of its stream it has consumed — and
 //! reopens its stream at that position when it needs to draw ([`Streams::open`] /
 //! [`Streams::close`]). The draws are the same as if the generator had been kept.
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+mod chacha;
+
+pub use chacha::{Block, EntityRng};
+use rand::Rng;
 
 /// Kinds of entities that own a random stream; part of the stream number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +41,8 @@ pub struct StreamPos(pub u32);
 /// Factory of per-entity streams for one master seed.
 #[derive(Clone, Debug)]
 pub struct Streams {
-    key: [u8; 32],
+    /// The ChaCha key, as the eight little-endian words of the expanded seed.
+    key: [u32; 8],
 }
 
 impl Streams {
@@ -55,7 +58,11 @@ impl Streams {
             z ^= z >> 31;
             chunk.copy_from_slice(&z.to_le_bytes());
         }
-        Streams { key }
+        Streams {
+            key: std::array::from_fn(|i| {
+                u32::from_le_bytes(key[4 * i..4 * i + 4].try_into().expect("4 bytes"))
+            }),
+        }
     }
 
     fn stream_id(kind: EntityKind, index: u64) -> u64 {
@@ -64,35 +71,29 @@ impl Streams {
     }
 
     /// A fresh generator for entity `(kind, index)`, at the start of its stream.
-    pub fn stream(&self, kind: EntityKind, index: u64) -> ChaCha8Rng {
-        let mut rng = ChaCha8Rng::from_seed(self.key);
-        rng.set_stream(Self::stream_id(kind, index));
-        rng
+    pub fn stream(&self, kind: EntityKind, index: u64) -> EntityRng {
+        self.open(kind, index, StreamPos(0))
     }
 
-    /// Reopens entity `(kind, index)`'s stream where `pos` left it. Never inlined: one copy
-    /// of the block function for every caller (a copy inlined into one caller and not another
-    /// made the same draws cost twice as much in one of them).
-    #[inline(never)]
-    pub fn open(&self, kind: EntityKind, index: u64, pos: StreamPos) -> ChaCha8Rng {
-        let mut rng = self.stream(kind, index);
-        rng.set_word_pos(u128::from(pos.0));
-        rng
+    /// Reopens entity `(kind, index)`'s stream where `pos` left it. Cheap: no block is
+    /// computed until the first draw.
+    pub fn open(&self, kind: EntityKind, index: u64, pos: StreamPos) -> EntityRng {
+        EntityRng::new(self.key, Self::stream_id(kind, index), u64::from(pos.0))
     }
 
     /// Where `rng` now stands, to be stored until the next [`Streams::open`].
-    pub fn close(rng: &ChaCha8Rng) -> StreamPos {
-        StreamPos(u32::try_from(rng.get_word_pos()).expect("an entity drew over 4e9 words"))
+    pub fn close(rng: &EntityRng) -> StreamPos {
+        StreamPos(u32::try_from(rng.word_pos()).expect("an entity drew over 4e9 words"))
     }
 }
 
 /// Uniform draw in `[0, 1)` with 53 random bits (platform-independent).
-pub fn unit(rng: &mut ChaCha8Rng) -> f64 {
+pub fn unit(rng: &mut EntityRng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Uniform integer in `[lo, hi]` (inclusive); `lo` when `hi <= lo`.
-pub fn uniform_ms(rng: &mut ChaCha8Rng, lo: u64, hi: u64) -> u64 {
+pub fn uniform_ms(rng: &mut EntityRng, lo: u64, hi: u64) -> u64 {
     if hi <= lo {
         return lo;
     }
@@ -100,7 +101,7 @@ pub fn uniform_ms(rng: &mut ChaCha8Rng, lo: u64, hi: u64) -> u64 {
 }
 
 /// True with probability `p`.
-pub fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
+pub fn chance(rng: &mut EntityRng, p: f64) -> bool {
     if p <= 0.0 {
         false
     } else if p >= 1.0 {
@@ -111,7 +112,7 @@ pub fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
 }
 
 /// Standard normal draw (Box–Muller with `libm`, so every platform gets the same bits).
-pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+pub fn standard_normal(rng: &mut EntityRng) -> f64 {
     // 1 - unit() is in (0, 1], so ln never sees 0.
     let u1 = 1.0 - unit(rng);
     let u2 = unit(rng);
@@ -119,7 +120,7 @@ pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
 }
 
 /// Index drawn from cumulative weights (`cumulative` ascending, last = total).
-pub fn pick_cumulative(rng: &mut ChaCha8Rng, cumulative: &[f64]) -> usize {
+pub fn pick_cumulative(rng: &mut EntityRng, cumulative: &[f64]) -> usize {
     let total = *cumulative.last().expect("non-empty weights");
     let x = unit(rng) * total;
     cumulative

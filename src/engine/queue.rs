@@ -158,18 +158,7 @@ impl<E> EventQueue<E> {
     #[cold]
     #[inline(never)]
     fn grow(&mut self, b: usize) {
-        let give = self.hint.div_ceil(2);
-        self.hint -= give;
-        let bucket = &mut self.buckets[b];
-        let before = bucket.capacity();
-        bucket.reserve(give.max(before).max(4));
-        self.capacity += bucket.capacity() - before;
-        if bucket.capacity() * std::mem::size_of::<(u64, E)>() >= HUGE_BUCKET_BYTES {
-            // A large bucket is filled page by page as events arrive; with 4 KiB pages each
-            // new page costs a fault (the kernel's time at ten million users was a fifth of
-            // the run).
-            crate::platform::advise_huge_pages(bucket);
-        }
+        grow_bucket(&mut self.buckets[b], &mut self.hint, &mut self.capacity);
     }
 
     /// Removes the earliest event and returns it with its time; events with
@@ -214,8 +203,11 @@ impl<E> EventQueue<E> {
         self.now = now;
         self.occupied &= !(1 << i);
         self.mins[i] = u64::MAX;
-        let mut split = std::mem::take(&mut self.buckets[i]);
         let close = i < NEAR_BITS;
+        // Every event of bucket `i` differs from the new `now` below bit `i`, so it moves to
+        // a lower bucket (or is due): drain bucket `i` in place into the ones below it.
+        let (lower, upper) = self.buckets.split_at_mut(i);
+        let split = &mut upper[0];
         for (time_ms, event) in split.drain(..) {
             if close {
                 near(&event);
@@ -224,16 +216,22 @@ impl<E> EventQueue<E> {
             if diff == 0 {
                 self.due.push_back(event);
             } else {
-                self.insert(diff, time_ms, event);
+                let b = (BITS - 1 - diff.leading_zeros() as usize) & (BITS - 1);
+                let bucket = &mut lower[b];
+                if bucket.len() == bucket.capacity() {
+                    grow_bucket(bucket, &mut self.hint, &mut self.capacity);
+                }
+                bucket.push((time_ms, event));
+                self.mins[b] = self.mins[b].min(time_ms);
+                self.occupied |= 1 << b;
             }
         }
         // Keep the (now empty) buffer for reuse unless the buffers hold much
         // more room than there are events; then free it so that memory stays
         // proportional to the queue's size rather than to its history.
-        if self.capacity <= self.len.saturating_mul(SLACK).saturating_add(SLACK_MIN) {
-            self.buckets[i] = split;
-        } else {
+        if self.capacity > self.len.saturating_mul(SLACK).saturating_add(SLACK_MIN) {
             self.capacity -= split.capacity();
+            *split = Vec::new();
         }
     }
 
@@ -269,6 +267,24 @@ impl<E> EventQueue<E> {
     #[must_use]
     pub fn now(&self) -> u64 {
         self.now
+    }
+}
+
+/// Grows the full `bucket`, drawing on the capacity `hint` while it lasts and counting the
+/// room added in `capacity` (see [`EventQueue::with_capacity`]).
+#[cold]
+#[inline(never)]
+fn grow_bucket<T>(bucket: &mut Vec<T>, hint: &mut usize, capacity: &mut usize) {
+    let give = hint.div_ceil(2);
+    *hint -= give;
+    let before = bucket.capacity();
+    bucket.reserve(give.max(before).max(4));
+    *capacity += bucket.capacity() - before;
+    if bucket.capacity() * std::mem::size_of::<T>() >= HUGE_BUCKET_BYTES {
+        // A large bucket is filled page by page as events arrive; with 4 KiB pages each
+        // new page costs a fault (the kernel's time at ten million users was a fifth of
+        // the run).
+        crate::platform::advise_huge_pages(bucket);
     }
 }
 

@@ -15,8 +15,8 @@
 
 use super::resolver::{Answer, ANSWER_HIJACKED, ANSWER_NONE};
 use crate::rng;
+use crate::rng::EntityRng;
 use crate::scenario::{RecordSpec, Routing};
-use rand_chacha::ChaCha8Rng;
 
 /// Healthy per the DNS view of the checks; records without a check are healthy.
 fn record_healthy(r: &RecordSpec, check_healthy: &[bool]) -> bool {
@@ -97,7 +97,7 @@ impl DnsAnswer {
 
     /// The answer to one query, in the resolvers' compact form; weighted answers draw the
     /// record from `rng` (one draw), the others draw nothing.
-    pub fn draw(&self, rng: &mut ChaCha8Rng) -> Answer {
+    pub fn draw(&self, rng: &mut EntityRng) -> Answer {
         match self {
             DnsAnswer::Region(r) => *r,
             DnsAnswer::NxDomain => ANSWER_NONE,

@@ -34,9 +34,9 @@
 
 use super::resolver::{ResolverBehaviour, STALE_FIRST_WINDOW_MS};
 use crate::dist::Dist;
+use crate::rng::EntityRng;
 use crate::rng::{chance, pick_cumulative, uniform_ms, unit};
 use crate::scenario::TtlPolicySpec;
-use rand_chacha::ChaCha8Rng;
 
 /// Population names [`behaviour`] knows.
 pub const POPULATIONS: &[&str] = &["internet"];
@@ -83,7 +83,7 @@ pub const P_PREFETCH: f64 = 0.30;
 
 /// Draws one instance of the named population, or `None` for an unknown name (see
 /// [`POPULATIONS`]).
-pub fn behaviour(population: &str, rng: &mut ChaCha8Rng) -> Option<ResolverBehaviour> {
+pub fn behaviour(population: &str, rng: &mut EntityRng) -> Option<ResolverBehaviour> {
     match population {
         "internet" => Some(internet_behaviour(rng)),
         _ => None,
@@ -93,7 +93,7 @@ pub fn behaviour(population: &str, rng: &mut ChaCha8Rng) -> Option<ResolverBehav
 /// Draws one `internet` resolver instance's behaviour from the mixture in the module docs, in
 /// the order of the table rows. It reads only `rng`, so an instance drawn from its own stream
 /// is the same whatever the other instances are.
-pub fn internet_behaviour(rng: &mut ChaCha8Rng) -> ResolverBehaviour {
+pub fn internet_behaviour(rng: &mut EntityRng) -> ResolverBehaviour {
     let policy = if chance(rng, P_EXTEND) {
         TtlPolicySpec::Extend(Dist::Fixed(extension_ms(rng)))
     } else {
@@ -128,19 +128,19 @@ pub fn internet_behaviour(rng: &mut ChaCha8Rng) -> ResolverBehaviour {
 }
 
 /// One extender's extension: a class by its share, then log-uniform inside the class.
-fn extension_ms(rng: &mut ChaCha8Rng) -> u64 {
+fn extension_ms(rng: &mut EntityRng) -> u64 {
     let (_, lo, hi) = EXTENSION_CLASSES[pick_cumulative(rng, &EXTENSION_CLASSES.map(|c| c.0))];
     log_uniform_ms(rng, lo, hi)
 }
 
 /// One stale-first instance's window.
-fn stale_first_window_ms(rng: &mut ChaCha8Rng) -> u64 {
+fn stale_first_window_ms(rng: &mut EntityRng) -> u64 {
     STALE_FIRST_WINDOWS[pick_cumulative(rng, &STALE_FIRST_WINDOWS.map(|c| c.0))].1
 }
 
 /// Log-uniform draw in `[lo_ms, hi_ms]`, rounded to whole milliseconds (`libm` for
 /// platform-identical bits).
-fn log_uniform_ms(rng: &mut ChaCha8Rng, lo_ms: u64, hi_ms: u64) -> u64 {
+fn log_uniform_ms(rng: &mut EntityRng, lo_ms: u64, hi_ms: u64) -> u64 {
     let (a, b) = (libm::log(lo_ms as f64), libm::log(hi_ms as f64));
     let x = libm::exp(a + unit(rng) * (b - a)).round() as u64;
     x.clamp(lo_ms, hi_ms)
@@ -152,7 +152,7 @@ mod tests {
     use crate::rng::{EntityKind, Streams};
 
     /// One stream for all draws: these tests check the mixture, not stream numbering.
-    fn rng() -> ChaCha8Rng {
+    fn rng() -> EntityRng {
         Streams::new(11).stream(EntityKind::Resolver, 0)
     }
 

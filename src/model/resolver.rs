@@ -29,8 +29,8 @@
 //! RFC 8767 1.8 s client-response timer is not modelled).
 
 use crate::dist::Dist;
+use crate::rng::EntityRng;
 use crate::scenario::{ResolverSpec, TtlPolicySpec};
-use rand_chacha::ChaCha8Rng;
 
 /// A DNS answer: a Region index, or one of the special values below.
 pub type Answer = u8;
@@ -169,7 +169,7 @@ impl ResolverCache {
     }
 
     /// Cache lifetime for a freshly fetched answer with record TTL `ttl_ms`.
-    pub fn lifetime_ms(&self, ttl_ms: u64, rng: &mut ChaCha8Rng) -> u64 {
+    pub fn lifetime_ms(&self, ttl_ms: u64, rng: &mut EntityRng) -> u64 {
         match &self.behaviour.policy {
             TtlPolicySpec::Honor => ttl_ms,
             TtlPolicySpec::MinTtl(floor) => ttl_ms.max(*floor),
@@ -197,7 +197,7 @@ impl ResolverCache {
     }
 
     /// Stores a freshly fetched answer.
-    fn store(&mut self, answer: Answer, now_ms: u64, ttl_ms: u64, rng: &mut ChaCha8Rng) {
+    fn store(&mut self, answer: Answer, now_ms: u64, ttl_ms: u64, rng: &mut EntityRng) {
         let life = self.lifetime_ms(ttl_ms, rng);
         self.prime(answer, now_ms, life);
     }
@@ -209,8 +209,8 @@ impl ResolverCache {
         &mut self,
         now_ms: u64,
         ttl_ms: u64,
-        rng: &mut ChaCha8Rng,
-        authoritative: impl FnOnce(&mut ChaCha8Rng) -> Option<Answer>,
+        rng: &mut EntityRng,
+        authoritative: impl FnOnce(&mut EntityRng) -> Option<Answer>,
     ) -> Resolution {
         let cached = self.lifetime_ms > 0;
         if cached && now_ms < self.expires_at_ms {
@@ -288,7 +288,7 @@ mod tests {
     use super::*;
     use crate::rng::{EntityKind, Streams};
 
-    fn rng() -> ChaCha8Rng {
+    fn rng() -> EntityRng {
         Streams::new(1).stream(EntityKind::Resolver, 0)
     }
 

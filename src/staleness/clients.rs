@@ -11,8 +11,8 @@
 use super::{StalenessParams, OLD_ANSWER};
 use crate::model::resolver::{Answer, Resolution};
 use crate::rng::uniform_ms;
+use crate::rng::EntityRng;
 use crate::scenario::ClientCache;
-use rand_chacha::ChaCha8Rng;
 
 /// The clients' caches: (answer, expires at) per client, the clients of instance `i` at
 /// `[i * k, (i + 1) * k)`. Empty without client caches.
@@ -41,7 +41,7 @@ impl ClientCaches {
     /// The client behind instance `index` that makes a lookup, drawn uniformly from
     /// `arrivals`. `None` without client caches, and then nothing is drawn, so the
     /// resolver-only curve is the same as if clients did not exist.
-    pub(super) fn pick(&self, arrivals: &mut ChaCha8Rng, index: u64) -> Option<usize> {
+    pub(super) fn pick(&self, arrivals: &mut EntityRng, index: u64) -> Option<usize> {
         (self.cache != ClientCache::None).then(|| {
             (index * self.per_instance + uniform_ms(arrivals, 0, self.per_instance - 1)) as usize
         })
@@ -81,7 +81,7 @@ mod tests {
         let clients = ClientCaches::new(&params(10, 1));
         let mut rng = Streams::new(1).stream(EntityKind::Scenario, 0);
         assert_eq!(clients.pick(&mut rng, 3), None);
-        assert_eq!(rng.get_word_pos(), 0);
+        assert_eq!(rng.word_pos(), 0);
     }
 
     #[test]

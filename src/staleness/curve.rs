@@ -6,8 +6,8 @@ use super::resolvers::{exponential, Resolvers};
 use super::rows::{StalenessRow, Tally, HORIZON_MS};
 use super::{StalenessParams, OLD_ANSWER, ORIGIN_MS};
 use crate::model::resolver::{Answer, Resolution, ResolverBehaviour};
+use crate::rng::EntityRng;
 use crate::rng::{uniform_ms, EntityKind, Streams};
-use rand_chacha::ChaCha8Rng;
 
 /// Simulated time between two progress reports.
 const PROGRESS_STEP_MS: u64 = 60_000;
@@ -15,7 +15,7 @@ const PROGRESS_STEP_MS: u64 = 60_000;
 /// The one Poisson stream of lookups, from `(Scenario, 0)`: when each comes and which
 /// instance it goes to.
 struct Arrivals {
-    rng: ChaCha8Rng,
+    rng: EntityRng,
     /// Mean gap between two lookups over all instances.
     gap_ms: f64,
     last_instance: u64,
@@ -51,7 +51,7 @@ impl Arrivals {
 #[cfg(test)]
 pub(super) fn curve_with(
     params: &StalenessParams,
-    draw: &dyn Fn(&mut ChaCha8Rng) -> ResolverBehaviour,
+    draw: &dyn Fn(&mut EntityRng) -> ResolverBehaviour,
     horizon_ms: u64,
 ) -> Vec<StalenessRow> {
     curve_with_progress(params, draw, horizon_ms, &mut |_, _| {})
@@ -62,7 +62,7 @@ pub(super) fn curve_with(
 /// assumed valid.
 pub(super) fn curve_with_progress(
     params: &StalenessParams,
-    draw: &dyn Fn(&mut ChaCha8Rng) -> ResolverBehaviour,
+    draw: &dyn Fn(&mut EntityRng) -> ResolverBehaviour,
     horizon_ms: u64,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Vec<StalenessRow> {
@@ -144,7 +144,7 @@ mod tests {
         // point is read over the rows of [55 s, 65 s) (~4,000 lookups, binomial sd ~0.4
         // points); the 15 min row alone has ~24,000 lookups.
         let p = params(8_000, 2014);
-        let draw = |rng: &mut ChaCha8Rng| population::internet_behaviour(rng);
+        let draw = |rng: &mut EntityRng| population::internet_behaviour(rng);
         let rows = curve_with(&p, &draw, 900_000);
         let fresh_60s = 1.0 - share(&rows, 55_000, 65_000);
         let stale_15min = at(&rows, 900_000).stale_share.unwrap();
@@ -168,7 +168,7 @@ mod tests {
         // half of them hold a live entry (L / (L + g) = 20 / 40) with a residual life uniform
         // on [0, 20 s), so the stale share falls linearly from 50 % to 0 at 20 s.
         let p = params(4_000, 5);
-        let draw = |_: &mut ChaCha8Rng| ResolverBehaviour::default();
+        let draw = |_: &mut EntityRng| ResolverBehaviour::default();
         let rows = curve_with(&p, &draw, 300_000);
         let first = share(&rows, 0, 4_000); // [0, 4 s): 0.5 x (1 - 2/20)
         assert!((first - 0.45).abs() < 0.06, "first 4 s: {first}");
@@ -184,7 +184,7 @@ mod tests {
         // TTL 20 s + a fixed 100 s extension: lifetime 120 s, live with probability
         // 120 / 140, residual uniform on [0, 120 s): stale share (120 s - t) / 140 s.
         let p = params(4_000, 6);
-        let draw = |_: &mut ChaCha8Rng| {
+        let draw = |_: &mut EntityRng| {
             ResolverBehaviour::from(TtlPolicySpec::Extend(Dist::Fixed(100_000)))
         };
         let rows = curve_with(&p, &draw, 300_000);
@@ -201,8 +201,8 @@ mod tests {
         // 0.5 e^(-t/g) (e - 1) (entries live at the change) + 0.5 e^(-t/g) (expired ones)
         // = 0.5 e^(1 - t/g); plain caches are never stale past the TTL.
         let p = params(4_000, 7);
-        let plain = |_: &mut ChaCha8Rng| ResolverBehaviour::default();
-        let optimistic = |_: &mut ChaCha8Rng| ResolverBehaviour {
+        let plain = |_: &mut EntityRng| ResolverBehaviour::default();
+        let optimistic = |_: &mut EntityRng| ResolverBehaviour {
             stale_first: true,
             ..ResolverBehaviour::default()
         };
@@ -221,7 +221,7 @@ mod tests {
     #[test]
     fn a_shorter_horizon_gives_the_first_rows_of_the_full_curve() {
         let p = params(200, 4);
-        let draw = |rng: &mut ChaCha8Rng| population::internet_behaviour(rng);
+        let draw = |rng: &mut EntityRng| population::internet_behaviour(rng);
         let full = curve_with(&p, &draw, HORIZON_MS);
         let short = curve_with(&p, &draw, 300_000);
         assert_eq!(short.len(), 300);

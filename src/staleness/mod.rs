@@ -46,7 +46,7 @@ pub use rows::{write_csv, StalenessRow};
 
 use crate::model::population;
 use crate::model::resolver::Answer;
-use rand_chacha::ChaCha8Rng;
+use crate::rng::EntityRng;
 use rows::HORIZON_MS;
 
 /// Simulated time of the warm start. Far from zero so that entries fetched "before" it need no
@@ -70,7 +70,7 @@ pub fn staleness_curve_with_progress(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<StalenessRow>, StalenessError> {
     params.validate()?;
-    let draw = |rng: &mut ChaCha8Rng| {
+    let draw = |rng: &mut EntityRng| {
         population::behaviour(&params.population, rng).expect("validated population")
     };
     Ok(curve::curve_with_progress(

@@ -11,8 +11,8 @@
 
 use super::{StalenessParams, NEW_ANSWER, OLD_ANSWER, ORIGIN_MS};
 use crate::model::resolver::{Resolution, ResolverBehaviour, ResolverCache};
+use crate::rng::EntityRng;
 use crate::rng::{chance, uniform_ms, unit, EntityKind, StreamPos, Streams};
-use rand_chacha::ChaCha8Rng;
 
 /// One resolver instance of the experiment.
 struct Instance {
@@ -27,7 +27,7 @@ pub(super) struct Resolvers {
     streams: Streams,
     /// Policies without random extensions never draw during a lookup; they get this
     /// generator, which must stay untouched (checked in debug builds).
-    unused: ChaCha8Rng,
+    unused: EntityRng,
     ttl_ms: u64,
 }
 
@@ -36,7 +36,7 @@ impl Resolvers {
     /// [`ORIGIN_MS`] holding the old answer.
     pub(super) fn warm(
         params: &StalenessParams,
-        draw: &dyn Fn(&mut ChaCha8Rng) -> ResolverBehaviour,
+        draw: &dyn Fn(&mut EntityRng) -> ResolverBehaviour,
         streams: &Streams,
     ) -> Self {
         let mean_gap_ms = params.mean_gap_ms();
@@ -62,7 +62,7 @@ impl Resolvers {
     /// A lookup at instance `index` at `now_ms`; the authoritative answer is the new one from
     /// `change_at_ms` on.
     pub(super) fn lookup(&mut self, index: u64, now_ms: u64, change_at_ms: u64) -> Resolution {
-        let authoritative = |_: &mut ChaCha8Rng| {
+        let authoritative = |_: &mut EntityRng| {
             Some(if now_ms >= change_at_ms {
                 NEW_ANSWER
             } else {
@@ -81,24 +81,20 @@ impl Resolvers {
             let r = instance
                 .cache
                 .lookup(now_ms, self.ttl_ms, &mut self.unused, authoritative);
-            debug_assert_eq!(
-                self.unused.get_word_pos(),
-                0,
-                "a fixed policy drew randomness"
-            );
+            debug_assert_eq!(self.unused.word_pos(), 0, "a fixed policy drew randomness");
             r
         }
     }
 }
 
 /// Exponential draw with mean `mean` (inverse CDF; `1 - unit` is in (0, 1]).
-pub(super) fn exponential(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
+pub(super) fn exponential(rng: &mut EntityRng, mean: f64) -> f64 {
     -libm::log(1.0 - unit(rng)) * mean
 }
 
 /// Puts a cache in the stationary state of Poisson lookups with mean gap `mean_gap_ms`, at
 /// [`ORIGIN_MS`], holding the old answer (module docs, "Warm start").
-fn warm_start(cache: &mut ResolverCache, ttl_ms: u64, mean_gap_ms: f64, rng: &mut ChaCha8Rng) {
+fn warm_start(cache: &mut ResolverCache, ttl_ms: u64, mean_gap_ms: f64, rng: &mut EntityRng) {
     let life_ms = cache.lifetime_ms(ttl_ms, rng);
     if life_ms == 0 {
         return; // nothing is ever cached
@@ -136,7 +132,7 @@ mod tests {
             ..StalenessParams::new("internet", 20_000)
         };
         assert_eq!(p.warmup_ms(), MAX_WARMUP_MS);
-        let draw = |_: &mut ChaCha8Rng| {
+        let draw = |_: &mut EntityRng| {
             ResolverBehaviour::from(TtlPolicySpec::Extend(Dist::Fixed(3_580_000)))
         };
         let rows = curve_with(&p, &draw, HORIZON_MS);
@@ -162,7 +158,7 @@ mod tests {
             seed: 9,
             ..StalenessParams::new("internet", 20_000)
         };
-        let draw = |_: &mut ChaCha8Rng| {
+        let draw = |_: &mut EntityRng| {
             ResolverBehaviour::from(TtlPolicySpec::Extend(Dist::Fixed(86_380_000)))
         };
         let rows = curve_with(&p, &draw, HORIZON_MS);

@@ -10,7 +10,7 @@ use super::*;
 impl<R: Recorder> Sim<'_, R> {
     // ----- users ---------------------------------------------------------------------------
 
-    pub(super) fn user_rng(&self, u: usize) -> ChaCha8Rng {
+    pub(super) fn user_rng(&self, u: usize) -> EntityRng {
         let user = &self.users[u];
         let idx = self.scenario.groups[..user.group as usize]
             .iter()
@@ -41,10 +41,19 @@ impl<R: Recorder> Sim<'_, R> {
         }
     }
 
-    pub(super) fn draw<T>(&mut self, u: usize, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
+    /// Runs `f` on user `u`'s stream where the user's last draw left it. In a small run the
+    /// block of words the last draw computed is kept per user and reused, as a user usually
+    /// takes a few of a block's 16 words each time it draws; the words are the same.
+    pub(super) fn draw<T>(&mut self, u: usize, f: impl FnOnce(&mut EntityRng) -> T) -> T {
         let mut r = self.user_rng(u);
+        if let Some(block) = self.user_blocks.get(u) {
+            r.reuse(block);
+        }
         let out = f(&mut r);
         self.users[u].rng = Streams::close(&r);
+        if let Some(block) = self.user_blocks.get_mut(u) {
+            *block = r.held();
+        }
         out
     }
 

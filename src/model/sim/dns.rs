@@ -73,7 +73,7 @@ impl<R: Recorder> Sim<'_, R> {
                 None => &self.answer,
                 Some(l) => &self.locations[l as usize].answer,
             };
-            let query = |r: &mut ChaCha8Rng| reachable.then(|| auth.draw(r));
+            let query = |r: &mut EntityRng| reachable.then(|| auth.draw(r));
             // Opening a stream costs a ChaCha block; most lookups (an honouring resolver and
             // a failover answer) draw nothing, so they run on an idle generator instead. The
             // instance's stream position is the same either way.

@@ -22,7 +22,12 @@ impl<R: Recorder> Sim<'_, R> {
     /// or timeout: Route 53 measures the interval from a response to the next request.
     pub(super) fn probe(&mut self, c: usize) {
         let check = self.checkers[c].check as usize;
-        let e = self.endpoint(check).clone();
+        // Borrowed from the scenario, not cloned: a clone allocated (the checker Regions'
+        // list) at every probe, the most frequent control-plane event.
+        let scenario = self.scenario;
+        let HealthCheckType::Endpoint(e) = &scenario.health_checks[check].kind else {
+            unreachable!("checkers exist only for endpoint checks")
+        };
         let partitioned = self.partitions[self.checkers[c].region as usize][e.target] > 0;
         let severity = self.regions[e.target].severity[plane_slot(Plane::Endpoint)];
         let failure = self.regions[e.target].endpoint_failure;

@@ -82,12 +82,12 @@ use super::outcome::{ControlFacts, Outcome, UserRecord};
 use super::resolver::{Resolution, ResolverBehaviour, ResolverCache, ANSWER_HIJACKED, ANSWER_NONE};
 use super::{alarm, population, RunOptions};
 use crate::engine::Scheduler;
+use crate::rng::EntityRng;
 use crate::rng::{self, EntityKind, StreamPos, Streams};
 use crate::scenario::{
     ClientCache, ClientResolves, EventAction, EventSpec, HealthCheckType, InsufficientData,
     MetricSource, Plane, PlaneSet, ProbeFailure, Scenario, Standby, Zone, CHECKER_REGIONS,
 };
-use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 
 /// What happens next to a user.
@@ -152,7 +152,7 @@ struct Checker {
     region: u8,
     index_in_region: u8,
     verdict: CheckerVerdict,
-    rng: ChaCha8Rng,
+    rng: EntityRng,
 }
 
 struct RegionState {
@@ -195,7 +195,7 @@ struct MetricState {
     pending: VecDeque<(u64, u64, f64)>,
     /// Next scripted datapoint.
     next_scripted: usize,
-    rng: ChaCha8Rng,
+    rng: EntityRng,
 }
 
 struct ResolverInstance {
@@ -271,7 +271,10 @@ pub(super) struct Sim<'m, R: Recorder> {
     /// Next control-tick boundary whose ended metric periods are not yet published.
     next_period_close_ms: u64,
     /// Passed to lookups that draw nothing (never actually read).
-    idle_rng: ChaCha8Rng,
+    idle_rng: EntityRng,
+    /// The block of its stream each user last drew from, in runs of at most
+    /// [`setup::BLOCK_CACHE_USERS`] users (empty in larger ones): see `client::draw`.
+    user_blocks: Vec<rng::Block>,
     /// Directory, on-premises directory, network link and IdP faults in force.
     identity: identity::IdentityFaults,
 }

@@ -7,6 +7,11 @@ use super::trace::{cover_users, is_traced, CohortKey};
 use super::*;
 use rayon::prelude::*;
 
+/// Runs of at most this many users keep each user's last block of random words
+/// (`Sim::user_blocks`, 88 bytes a user): in a larger run the blocks would not stay in the
+/// CPU's caches and reading one back would cost about as much as computing it.
+pub(super) const BLOCK_CACHE_USERS: usize = 1 << 14;
+
 impl<'m, R: Recorder> Sim<'m, R> {
     pub(in crate::model) fn new(
         scenario: &'m Scenario,
@@ -22,6 +27,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let primary_region = scenario.dns.routing.primary_region() as u8;
         let primary_check = scenario.dns.routing.primary_check();
         let raw_status = vec![true; n_checks];
+        let n_users = members
+            .as_ref()
+            .map_or(scenario.user_count() as usize, |m| m.len());
         let mut sim = Sim {
             scenario,
             streams: streams.clone(),
@@ -61,11 +69,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             split_since: None,
             resolvers,
             resolver_base,
-            users: Vec::with_capacity(
-                members
-                    .as_ref()
-                    .map_or(scenario.user_count() as usize, |m| m.len()),
-            ),
+            users: Vec::with_capacity(n_users),
             global: Vec::new(),
             control_events: 0,
             connected: vec![0; scenario.regions.len()],
@@ -96,6 +100,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
             control_tick_ms: control_tick_ms(scenario),
             next_period_close_ms: control_tick_ms(scenario),
             idle_rng: streams.stream(EntityKind::Scenario, u64::MAX >> 8),
+            user_blocks: if n_users <= BLOCK_CACHE_USERS {
+                vec![rng::Block::NONE; n_users]
+            } else {
+                Vec::new()
+            },
             identity: identity::IdentityFaults::new(scenario),
         };
         crate::platform::advise_huge_pages(&sim.users);
@@ -112,6 +121,18 @@ impl<'m, R: Recorder> Sim<'m, R> {
     pub(super) fn init_users(&mut self, members: Option<&[u32]>, trace: u32) {
         let factory = UserFactory::new(self.scenario, &self.streams, &self.resolver_base, trace);
         match members {
+            None if !self.user_blocks.is_empty() => {
+                let total = self.scenario.user_count();
+                let made: Vec<(User, rng::Block)> = (0..total)
+                    .into_par_iter()
+                    .map(|g| factory.make_with_block(g))
+                    .collect();
+                assert_eq!(made.len(), self.user_blocks.len(), "a block slot per user");
+                for (block_of, (user, block)) in self.user_blocks.iter_mut().zip(made) {
+                    self.users.push(user);
+                    *block_of = block;
+                }
+            }
             None => {
                 let total = self.scenario.user_count();
                 self.users
@@ -371,6 +392,12 @@ impl<'a> UserFactory<'a> {
     /// User number `global` (scenario order of groups, then index in group). Its
     /// `login_started_ms` holds the start of its working day until the first login.
     pub(super) fn make(&self, global: u64) -> User {
+        self.make_with_block(global).0
+    }
+
+    /// [`UserFactory::make`], with the block of the user's stream its draws ended in (for
+    /// `Sim::user_blocks`: the user's first draw in the run then computes nothing).
+    pub(super) fn make_with_block(&self, global: u64) -> (User, rng::Block) {
         let gi = self.group_starts.partition_point(|&s| s <= global) - 1;
         let g = &self.scenario.groups[gi];
         let i = global - self.group_starts[gi];
@@ -409,7 +436,7 @@ impl<'a> UserFactory<'a> {
             flags |= flag::TRACED;
         }
         let work_start_ms = g.start_ms + rng::uniform_ms(&mut r, 0, g.ramp_ms);
-        User {
+        let user = User {
             generation: 0,
             rng: Streams::close(&r),
             resolver: self.resolver_base[spec] + instance,
@@ -438,7 +465,8 @@ impl<'a> UserFactory<'a> {
             failback_ms: NEVER,
             launch_wait_ms: 0,
             data_age_ms: NO_DATA_AGE,
-        }
+        };
+        (user, r.held())
     }
 }
 
