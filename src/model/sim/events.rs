@@ -276,7 +276,14 @@ impl<R: Recorder> Sim<'_, R> {
             && next <= e.at_ms + scenario.dns.control_give_up_ms
             && e.end_ms.is_none_or(|end| next < end)
             && next <= scenario.duration_ms;
+        self.refused(now, i, by, retrying.then_some(next), false);
+    }
+
+    /// Records a refusal of action `i` (or of its undoing, `revert`) and schedules the retry
+    /// at `retry_at`, if any.
+    fn refused(&mut self, now: u64, i: usize, by: Refusal, retry_at: Option<u64>, revert: bool) {
         let event = i as u16;
+        let retrying = retry_at.is_some();
         self.observe(
             now,
             Observation::ActionRefused {
@@ -285,14 +292,8 @@ impl<R: Recorder> Sim<'_, R> {
                 by,
             },
         );
-        if retrying {
-            self.scheduler.at(
-                next,
-                Event::ControlRetry {
-                    event,
-                    revert: false,
-                },
-            );
+        if let Some(at) = retry_at {
+            self.scheduler.at(at, Event::ControlRetry { event, revert });
         }
     }
 
@@ -324,24 +325,7 @@ impl<R: Recorder> Sim<'_, R> {
         let next = now + scenario.dns.control_retry_ms;
         let retrying =
             next <= end + scenario.dns.control_give_up_ms && next <= scenario.duration_ms;
-        let event = i as u16;
-        self.observe(
-            now,
-            Observation::ActionRefused {
-                event,
-                retrying,
-                by,
-            },
-        );
-        if retrying {
-            self.scheduler.at(
-                next,
-                Event::ControlRetry {
-                    event,
-                    revert: true,
-                },
-            );
-        }
+        self.refused(now, i, by, retrying.then_some(next), true);
     }
 
     /// Undoes timed action `i` (the control plane accepted the change).
