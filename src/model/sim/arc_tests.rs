@@ -2,9 +2,9 @@
 //! the cluster while a quorum of its Regions is reachable, is retried while it is not, never
 //! depends on the Route 53 control plane, and is refused by the assertion safety rule.
 
+use super::test_support::{operator_actions, run_once};
 use super::*;
 use crate::metric::Metric;
-use crate::model::simulate;
 use crate::scenario::load_str;
 
 /// Failover us-east-1 -> us-west-2, each record behind a routing control (both On); the
@@ -47,24 +47,9 @@ at = "1h"
 
 /// The run's operator-action observations, and the times the primary's control changed.
 fn run(scenario: &Scenario) -> (crate::report::Report, Vec<(u64, Observation)>, Vec<u64>) {
-    let mut rec = crate::model::MemoryRecorder::default();
-    let options = RunOptions {
-        seed: 1,
-        trace_users: 0,
-    };
-    crate::model::simulate_into(scenario, &options, &mut rec);
-    let actions = rec
-        .timeline
-        .iter()
-        .filter(|e| {
-            matches!(
-                e.observation,
-                Observation::ActionRefused { .. } | Observation::ActionAccepted { .. }
-            )
-        })
-        .map(|e| (e.time_ms, e.observation.clone()))
-        .collect();
-    let east_changes = rec
+    let report = run_once(scenario, 1);
+    let actions = operator_actions(&report);
+    let east_changes = report
         .timeline
         .iter()
         .filter(|e| {
@@ -75,7 +60,7 @@ fn run(scenario: &Scenario) -> (crate::report::Report, Vec<(u64, Observation)>, 
         })
         .map(|e| e.time_ms)
         .collect();
-    (simulate(scenario, &options), actions, east_changes)
+    (report, actions, east_changes)
 }
 
 #[test]
@@ -208,13 +193,7 @@ at = "10m"
         &[],
     )
     .expect("valid");
-    let mut rec = crate::model::MemoryRecorder::default();
-    let options = RunOptions {
-        seed: 1,
-        trace_users: 0,
-    };
-    crate::model::simulate_into(&scenario, &options, &mut rec);
-    let changes: Vec<(u64, bool)> = rec
+    let changes: Vec<(u64, bool)> = run_once(&scenario, 1)
         .timeline
         .iter()
         .filter_map(|e| match e.observation {

@@ -2,6 +2,7 @@
 //! us-east-1's `control` plane fails, retried, abandoned, or moved to us-west-2 by
 //! accelerated recovery; and the record-change propagation delay.
 
+use super::test_support::{operator_actions, run_once};
 use super::*;
 use crate::metric::Metric;
 use crate::model::simulate;
@@ -45,24 +46,9 @@ at = "1h 10m"
 }
 
 fn run(scenario: &Scenario, seed: u64) -> (crate::report::Report, Vec<(u64, Observation)>) {
-    let mut rec = crate::model::MemoryRecorder::default();
-    let options = RunOptions {
-        seed,
-        trace_users: 0,
-    };
-    crate::model::simulate_into(scenario, &options, &mut rec);
-    let actions = rec
-        .timeline
-        .iter()
-        .filter(|e| {
-            matches!(
-                e.observation,
-                Observation::ActionRefused { .. } | Observation::ActionAccepted { .. }
-            )
-        })
-        .map(|e| (e.time_ms, e.observation.clone()))
-        .collect();
-    (simulate(scenario, &options), actions)
+    let report = run_once(scenario, seed);
+    let actions = operator_actions(&report);
+    (report, actions)
 }
 
 #[test]

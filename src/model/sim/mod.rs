@@ -67,6 +67,8 @@ mod setup;
 #[cfg(test)]
 mod standby_tests;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 mod trace;
 
