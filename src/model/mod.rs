@@ -68,12 +68,16 @@ pub fn simulate_into<R: Recorder>(
 /// `recorder` are byte for byte the same for any `threads`. Users are split into partitions
 /// by resolver instance when nothing else couples them; [`Threading`] says how the run went
 /// and, when it stayed on one thread, why. Fails only when the threads cannot be started.
+/// A run that would use one thread anyway runs on the calling one, without a pool.
 pub fn simulate_into_threads<R: Recorder + Send>(
     scenario: &Scenario,
     options: &RunOptions,
     threads: usize,
     recorder: &mut R,
 ) -> Result<(Outcome, Threading), String> {
+    if !sim::needs_threads(scenario, threads) {
+        return Ok(sim::simulate_threads(scenario, options, threads, recorder));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

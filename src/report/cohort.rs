@@ -169,8 +169,19 @@ impl Membership {
         control: &ControlFacts,
     ) -> Summary {
         let members: Vec<&UserRecord> = users.iter().filter(|u| self.contains(cohort, u)).collect();
+        self.summary_of(seed, cohort, &members, control)
+    }
+
+    /// The summary of `cohort` given its `members`.
+    fn summary_of(
+        &self,
+        seed: u64,
+        cohort: &Cohort,
+        members: &[&UserRecord],
+        control: &ControlFacts,
+    ) -> Summary {
         let keep_unrelated = cohort.dimension == Dimension::Redirect && cohort.value == "off_vpn";
-        summarize_users(seed, &members, control, &|u| {
+        summarize_users(seed, members, control, &|u| {
             !keep_unrelated && self.unrelated(u)
         })
     }
@@ -214,19 +225,41 @@ impl CohortRow {
 }
 
 /// One row per non-empty cohort of the run, in [`Membership::cohorts`] order.
+///
+/// Each user's cohort of each dimension is looked up once (a few cohorts per dimension), and
+/// every cohort's members are then listed in user order: far cheaper than asking every cohort
+/// about every user, which compared names `2 × cohorts × users` times.
 pub fn rows(
     membership: &Membership,
     seed: u64,
     users: &[UserRecord],
     control: &ControlFacts,
 ) -> Vec<CohortRow> {
-    membership
-        .cohorts()
+    let cohorts = membership.cohorts();
+    let mut members: Vec<Vec<&UserRecord>> = vec![Vec::new(); cohorts.len()];
+    // Per dimension: (value, cohort index) of its cohorts.
+    let by_dimension: Vec<Vec<(&str, usize)>> = Dimension::ALL
+        .iter()
+        .map(|&d| {
+            let of_d = cohorts.iter().enumerate().filter(|(_, c)| c.dimension == d);
+            of_d.map(|(i, c)| (c.value.as_str(), i)).collect()
+        })
+        .collect();
+    for u in users {
+        for (&dimension, values) in Dimension::ALL.iter().zip(&by_dimension) {
+            let value = membership.value(dimension, u);
+            if let Some(&(_, i)) = values.iter().find(|(v, _)| *v == value) {
+                members[i].push(u);
+            }
+        }
+    }
+    cohorts
         .into_iter()
-        .filter(|c| users.iter().any(|u| membership.contains(c, u)))
-        .map(|cohort| CohortRow {
+        .zip(members)
+        .filter(|(_, members)| !members.is_empty())
+        .map(|(cohort, members)| CohortRow {
             label: membership.label(&cohort),
-            summary: membership.summary(seed, &cohort, users, control),
+            summary: membership.summary_of(seed, &cohort, &members, control),
             cohort,
         })
         .collect()

@@ -57,12 +57,38 @@ impl Summary {
 
 /// Nearest-rank percentile of a sorted slice (`p` in (0, 100]).
 pub fn percentile(sorted: &[u64], p: u32) -> Option<u64> {
-    if sorted.is_empty() {
-        return None;
+    percentile_rank(sorted.len(), p).map(|r| sorted[r])
+}
+
+/// The 0-based position of the nearest-rank `p`th percentile among `n` values (None when
+/// there are none).
+fn percentile_rank(n: usize, p: u32) -> Option<usize> {
+    let rank = (u64::from(p) * n as u64).div_ceil(100).max(1);
+    (n > 0).then_some(rank as usize - 1)
+}
+
+/// The values a sorted copy of `values` would hold at `ranks` (0-based; None past the end),
+/// without sorting: each rank, in increasing order, is selected in the part of the slice
+/// above the previous one (`select_nth_unstable`, linear on average). A summary needs a
+/// handful of ranks, so this costs a few passes where sorting a million downtimes cost
+/// twenty, and a run has a summary per cohort. `values` is left reordered.
+fn at_ranks<const K: usize>(values: &mut [u64], ranks: [Option<usize>; K]) -> [Option<u64>; K] {
+    let mut order: [usize; K] = std::array::from_fn(|i| i);
+    order.sort_unstable_by_key(|&i| ranks[i]);
+    let mut out = [None; K];
+    let mut lo = 0;
+    for i in order {
+        let Some(rank) = ranks[i].filter(|&r| r < values.len()) else {
+            continue;
+        };
+        if rank >= lo {
+            values[lo..].select_nth_unstable(rank - lo);
+            lo = rank + 1;
+        }
+        // A rank equal to an earlier one is already in place.
+        out[i] = Some(values[rank]);
     }
-    let n = sorted.len() as u64;
-    let rank = (u64::from(p) * n).div_ceil(100).max(1);
-    Some(sorted[(rank - 1) as usize])
+    out
 }
 
 /// Computes the summary of a run; `unrelated` says which users never work for a reason
@@ -85,16 +111,13 @@ pub fn summarize_users(
     unrelated: &dyn Fn(&UserRecord) -> bool,
 ) -> Summary {
     let mut t = Tally::of(all, unrelated);
-    t.downtimes.sort_unstable();
-    t.reconnects.sort_unstable();
-    t.ages.sort_unstable();
     let mut values: Vec<(Metric, Option<f64>)> = Vec::with_capacity(Metric::ALL.len());
     values.push((Metric::Seed, Some(seed as f64)));
     values.extend(user_counts(all.len(), &t));
-    values.extend(downtime(&t.downtimes));
-    values.extend(times_to(control, &t));
+    values.extend(downtime(&mut t.downtimes));
+    values.extend(times_to(control, &mut t));
     values.extend(sessions_and_launches(&t, control));
-    values.extend(replicated_data(&t, control));
+    values.extend(replicated_data(&mut t, control));
     values.extend([
         (
             Metric::EventsProcessed,
@@ -129,18 +152,21 @@ fn user_counts(all: usize, t: &Tally) -> [(Metric, Option<f64>); 7] {
     ]
 }
 
-/// Downtime of the affected users (`sorted`, ascending): mean, percentiles, max, total hours.
-fn downtime(sorted: &[u64]) -> [(Metric, Option<f64>); 7] {
-    let total_down: u64 = sorted.iter().sum();
-    let mean = (!sorted.is_empty()).then(|| (total_down as f64 / sorted.len() as f64).round());
-    let pct = |p| percentile(sorted, p).map(|x| x as f64);
+/// Downtime of the affected users (in any order; left reordered): mean, percentiles, max,
+/// total hours.
+fn downtime(downtimes: &mut [u64]) -> [(Metric, Option<f64>); 7] {
+    let n = downtimes.len();
+    let total_down: u64 = downtimes.iter().sum();
+    let mean = (n > 0).then(|| (total_down as f64 / n as f64).round());
+    let ranks = [50, 90, 95, 99, 100].map(|p| percentile_rank(n, p));
+    let [p50, p90, p95, p99, max] = at_ranks(downtimes, ranks).map(|x| x.map(|x| x as f64));
     [
         (Metric::DowntimeMeanMs, mean),
-        (Metric::DowntimeP50Ms, pct(50)),
-        (Metric::DowntimeP90Ms, pct(90)),
-        (Metric::DowntimeP95Ms, pct(95)),
-        (Metric::DowntimeP99Ms, pct(99)),
-        (Metric::DowntimeMaxMs, sorted.last().map(|&x| x as f64)),
+        (Metric::DowntimeP50Ms, p50),
+        (Metric::DowntimeP90Ms, p90),
+        (Metric::DowntimeP95Ms, p95),
+        (Metric::DowntimeP99Ms, p99),
+        (Metric::DowntimeMaxMs, max),
         (
             Metric::DowntimeTotalHours,
             Some((total_down as f64 / 3_600_000.0 * 1000.0).round() / 1000.0),
@@ -150,7 +176,7 @@ fn downtime(sorted: &[u64]) -> [(Metric, Option<f64>); 7] {
 
 /// Times from the first fault to detection, DNS failover, 50 % and 95 % of the affected users
 /// connected again, and failback; `None` for what never happened.
-fn times_to(control: &ControlFacts, t: &Tally) -> [(Metric, Option<f64>); 5] {
+fn times_to(control: &ControlFacts, t: &mut Tally) -> [(Metric, Option<f64>); 5] {
     let since_fault = |at: Option<u64>| -> Option<f64> {
         match (control.first_fault_ms, at) {
             (Some(f), Some(at)) => Some(at.saturating_sub(f) as f64),
@@ -159,10 +185,11 @@ fn times_to(control: &ControlFacts, t: &Tally) -> [(Metric, Option<f64>); 5] {
     };
     // Share of affected users connected again: the k-th earliest first reconnection.
     let affected = t.downtimes.len() as u64;
-    let recovered = |share_pct: u64| -> Option<u64> {
+    let need = |share_pct: u64| -> Option<usize> {
         let need = (share_pct * affected).div_ceil(100).max(1) as usize;
-        (affected > 0).then(|| t.reconnects.get(need - 1).copied())?
+        (affected > 0).then_some(need - 1)
     };
+    let [r50, r95] = at_ranks(&mut t.reconnects, [need(50), need(95)]);
     [
         (
             Metric::DetectionMs,
@@ -172,8 +199,8 @@ fn times_to(control: &ControlFacts, t: &Tally) -> [(Metric, Option<f64>); 5] {
             Metric::DnsFailoverMs,
             since_fault(control.answer_left_primary_ms),
         ),
-        (Metric::Recovered50Ms, since_fault(recovered(50))),
-        (Metric::Recovered95Ms, since_fault(recovered(95))),
+        (Metric::Recovered50Ms, since_fault(r50)),
+        (Metric::Recovered95Ms, since_fault(r95)),
         (
             Metric::FailbackMs,
             since_fault(control.answer_back_on_primary_ms),
@@ -202,18 +229,20 @@ fn sessions_and_launches(t: &Tally, control: &ControlFacts) -> [(Metric, Option<
     ]
 }
 
-/// Replicated data on standby WorkSpaces: users redirected without it, its age (`t.ages`
-/// sorted), users over the RPO, and the standby WorkSpaces kept and their hours.
-fn replicated_data(t: &Tally, control: &ControlFacts) -> [(Metric, Option<f64>); 7] {
-    let data_age = |p| percentile(&t.ages, p).map(|x| x as f64);
+/// Replicated data on standby WorkSpaces: users redirected without it, its age (percentiles
+/// of `t.ages`), users over the RPO, and the standby WorkSpaces kept and their hours.
+fn replicated_data(t: &mut Tally, control: &ControlFacts) -> [(Metric, Option<f64>); 7] {
+    let n = t.ages.len();
+    let ranks = [50, 95, 100].map(|p| percentile_rank(n, p));
+    let [p50, p95, max] = at_ranks(&mut t.ages, ranks).map(|x| x.map(|x| x as f64));
     [
         (
             Metric::UsersRedirectedWithoutData,
             count(t.redirected_without_data),
         ),
-        (Metric::DataAgeP50Ms, data_age(50)),
-        (Metric::DataAgeP95Ms, data_age(95)),
-        (Metric::DataAgeMaxMs, data_age(100)),
+        (Metric::DataAgeP50Ms, p50),
+        (Metric::DataAgeP95Ms, p95),
+        (Metric::DataAgeMaxMs, max),
         (Metric::UsersOverRpo, Some(control.users_over_rpo as f64)),
         (
             Metric::StandbyWorkspaces,
@@ -286,6 +315,31 @@ mod tests {
         assert_eq!(percentile(&[7], 99), Some(7));
         assert_eq!(percentile(&[], 50), None);
         assert_eq!(percentile(&[1, 2, 3, 4], 50), Some(2));
+    }
+
+    proptest::proptest! {
+        /// Selecting ranks gives what a sorted copy holds at them, duplicates, repeated and
+        /// out-of-range ranks included.
+        #[test]
+        fn ranks_are_selected_as_a_sort_would_place_them(
+            values in proptest::collection::vec(0u64..50, 0..300),
+            raw in proptest::array::uniform5(0usize..320),
+        ) {
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            let ranks = raw.map(Some);
+            let mut scratch = values.clone();
+            let got = at_ranks(&mut scratch, ranks);
+            for (r, g) in raw.iter().zip(got) {
+                proptest::prop_assert_eq!(g, sorted.get(*r).copied());
+            }
+            let n = values.len();
+            let pcts = [50, 90, 95, 99, 100];
+            let got = at_ranks(&mut scratch, pcts.map(|p| percentile_rank(n, p)));
+            for (p, g) in pcts.iter().zip(got) {
+                proptest::prop_assert_eq!(g, percentile(&sorted, *p));
+            }
+        }
     }
 
     #[test]

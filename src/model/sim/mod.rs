@@ -72,7 +72,7 @@ mod test_support;
 mod tests;
 mod trace;
 
-pub(crate) use partition::simulate_threads;
+pub(crate) use partition::{needs_threads, simulate_threads};
 pub use partition::{Coupling, Threading};
 pub(crate) use setup::control_tick_ms;
 

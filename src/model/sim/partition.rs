@@ -19,7 +19,7 @@
 //! A scenario whose users are coupled otherwise — a launch capacity, a metric of users, or
 //! all users behind one resolver instance — runs on one thread, and [`Threading`] says why.
 
-use super::setup::{Books, UserFactory, RELEASE_EVERY};
+use super::setup::{make_all, Books, UserFactory, PARALLEL_SETUP_USERS, RELEASE_EVERY};
 use super::trace::{cover_drawn, is_traced, Drawn};
 use super::*;
 use crate::model::observe::SeriesRow;
@@ -180,7 +180,8 @@ struct Plan {
     extra_traced: Vec<u64>,
 }
 
-fn plan(scenario: &Scenario, options: &RunOptions, threads: usize) -> Result<Plan, Coupling> {
+/// Each resolver's first instance number, and the number of instances.
+fn resolver_instances(scenario: &Scenario) -> (Vec<u32>, u32) {
     let mut resolver_base = Vec::new();
     let mut instances = 0u32;
     for spec in &scenario.resolvers {
@@ -191,6 +192,22 @@ fn plan(scenario: &Scenario, options: &RunOptions, threads: usize) -> Result<Pla
             1
         };
     }
+    (resolver_base, instances)
+}
+
+/// Whether a run allowed `threads` threads can use more than the calling one: to build many
+/// users side by side (see [`PARALLEL_SETUP_USERS`]; with `threads = 1` the pool has one
+/// thread, so `--threads 1` means one), or to simulate partitions. A small run that cannot be
+/// split starts no thread pool at all, which would cost it more than its set-up.
+pub(crate) fn needs_threads(scenario: &Scenario, threads: usize) -> bool {
+    scenario.user_count() >= PARALLEL_SETUP_USERS
+        || (threads >= 2
+            && scenario_coupling(scenario).is_none()
+            && resolver_instances(scenario).1 >= 2)
+}
+
+fn plan(scenario: &Scenario, options: &RunOptions, threads: usize) -> Result<Plan, Coupling> {
+    let (resolver_base, instances) = resolver_instances(scenario);
     if instances < 2 {
         return Err(Coupling::OneResolver);
     }
@@ -199,10 +216,7 @@ fn plan(scenario: &Scenario, options: &RunOptions, threads: usize) -> Result<Pla
     let total = scenario.user_count();
     let trace = options.trace_users;
     // Each user's resolver instance and cohort values.
-    let drawn: Vec<Drawn> = (0..total)
-        .into_par_iter()
-        .map(|g| Drawn::of(&factory.make(g)))
-        .collect();
+    let drawn: Vec<Drawn> = make_all(total, |g| Drawn::of(&factory.make(g)));
     let extra_traced = if trace > 0 {
         cover_drawn(scenario, trace, &drawn, &resolver_base)
     } else {

@@ -12,6 +12,23 @@ use rayon::prelude::*;
 /// CPU's caches and reading one back would cost about as much as computing it.
 pub(super) const BLOCK_CACHE_USERS: usize = 1 << 14;
 
+/// Runs of fewer users than this build them on the calling thread: drawing 2,000 users takes
+/// about 0.1 ms, less than handing the work to a pool's threads and waiting for them (and a
+/// run that needs no other threads then starts no pool at all: see
+/// [`needs_threads`](super::partition::needs_threads)).
+pub(crate) const PARALLEL_SETUP_USERS: u64 = 1 << 15;
+
+/// `make(g)` for every `g` in `0..total`, in order: on the current rayon pool's threads when
+/// there are at least [`PARALLEL_SETUP_USERS`], else on the calling thread. Each user draws
+/// from its own stream, so the result is the same either way.
+pub(super) fn make_all<T: Send>(total: u64, make: impl Fn(u64) -> T + Sync + Send) -> Vec<T> {
+    if total >= PARALLEL_SETUP_USERS {
+        (0..total).into_par_iter().map(make).collect()
+    } else {
+        (0..total).map(make).collect()
+    }
+}
+
 impl<'m, R: Recorder> Sim<'m, R> {
     pub(in crate::model) fn new(
         scenario: &'m Scenario,
@@ -123,15 +140,16 @@ impl<'m, R: Recorder> Sim<'m, R> {
         match members {
             None if !self.user_blocks.is_empty() => {
                 let total = self.scenario.user_count();
-                let made: Vec<(User, rng::Block)> = (0..total)
-                    .into_par_iter()
-                    .map(|g| factory.make_with_block(g))
-                    .collect();
+                let made = make_all(total, |g| factory.make_with_block(g));
                 assert_eq!(made.len(), self.user_blocks.len(), "a block slot per user");
                 for (block_of, (user, block)) in self.user_blocks.iter_mut().zip(made) {
                     self.users.push(user);
                     *block_of = block;
                 }
+            }
+            None if self.scenario.user_count() < PARALLEL_SETUP_USERS => {
+                let total = self.scenario.user_count();
+                self.users.extend((0..total).map(|g| factory.make(g)));
             }
             None => {
                 let total = self.scenario.user_count();
