@@ -254,8 +254,11 @@ pub(super) struct Sim<'m, R: Recorder> {
     /// holds every user, whose numbers are then their indices.
     global: Vec<u32>,
     /// Events processed that are not a user's (the control plane's, the same in every
-    /// partition of a run).
+    /// partition of a run), elided ones included.
     control_events: u64,
+    /// Events the model applied early instead of scheduling them, because they could change
+    /// nothing but counted as processed (`health::elide`).
+    elided_events: u64,
     /// Users connected, per Region.
     connected: Vec<u32>,
     /// Users not connected, by state.

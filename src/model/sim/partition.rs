@@ -347,7 +347,8 @@ fn run_part<'m>(
     sim.close_split(scenario.duration_ms);
     let users = std::mem::take(&mut sim.users);
     let control = std::mem::take(&mut sim.control);
-    let (processed, control_events) = (sim.scheduler.processed(), sim.control_events);
+    let processed = sim.scheduler.processed() + sim.elided_events;
+    let control_events = sim.control_events;
     let books = Books::new(scenario, &sim.resolvers, &sim.resolver_base);
     drop(sim);
     Part {

@@ -89,6 +89,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             users: Vec::with_capacity(n_users),
             global: Vec::new(),
             control_events: 0,
+            elided_events: 0,
             connected: vec![0; scenario.regions.len()],
             counts: StateCounts::default(),
             control: ControlFacts::default(),
@@ -254,7 +255,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         self.close_split(self.scenario.duration_ms);
         let books = self.books();
         let mut control = std::mem::take(&mut self.control);
-        control.events_processed = self.scheduler.processed();
+        control.events_processed = self.scheduler.processed() + self.elided_events;
         let mut users = Vec::with_capacity(self.users.len());
         crate::platform::advise_huge_pages(&users);
         for u in 0..self.users.len() {
