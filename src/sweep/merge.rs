@@ -3,7 +3,8 @@
 
 use super::files::{finish_partial, prepare_partial, write_summary_and_chart, CsvOut, Layout};
 use super::manifest::Manifest;
-use super::plan::{RunId, Shard};
+use super::plan::RunId;
+use super::shard::Shard;
 use super::stats::Aggregate;
 use super::{io_error, partial_dir, PointStats, SweepError, SweepOutcome};
 use super::{MANIFEST, SWEEP_CSV};

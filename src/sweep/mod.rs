@@ -65,7 +65,9 @@ mod manifest;
 mod merge;
 mod outcome;
 mod plan;
+mod shard;
 mod stats;
+mod vary;
 
 use crate::metric::{Metric, MetricRef};
 use crate::output::OutputError;
@@ -77,8 +79,10 @@ pub use execute::{simulate_outcome, simulate_summary, simulate_values, RunResult
 pub use files::partial_dir;
 pub use merge::merge;
 pub use outcome::SweepOutcome;
-pub use plan::{grid, parse_metric, Point, RunId, Shard, Sweep, SweepOptions, Vary};
+pub use plan::{parse_metric, Point, RunId, Sweep, SweepOptions};
+pub use shard::Shard;
 pub use stats::{t_quantile_975, MetricStats, PointStats};
+pub use vary::{grid, Vary};
 // For the chart, which reads the manifest's `--vary` entries and formats statistics as the
 // summary does.
 pub(crate) use manifest::VaryEntry;

@@ -1,145 +1,16 @@
-//! Planning a sweep: the `--vary` and `--shard` options, the grid of points, the run list
-//! with its seeds, and [`Sweep::plan`], which loads the scenario at every point before
-//! anything runs.
+//! Planning a sweep: its options, the run list with its seeds, and [`Sweep::plan`], which
+//! loads the scenario at every point of the grid (`vary.rs`) before anything runs.
 
 use super::manifest::{self, Manifest};
 use super::{SweepError, DEFAULT_METRIC, DEFAULT_REPLICATIONS};
 use crate::chart::ImageFormat;
 use crate::metric::MetricRef;
 
+use super::shard::Shard;
+use super::vary::{grid, Vary};
 use crate::model::budget::group_digits;
-use crate::scenario::{self, overrides::split_assignment, Scenario};
-use std::fmt;
+use crate::scenario::{self, Scenario};
 use std::path::PathBuf;
-use std::str::FromStr;
-
-/// One `--vary PATH=V1,V2,...`: a scenario value and the values it takes, in order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Vary {
-    /// Dotted path, as for `--set`.
-    pub path: String,
-    /// Values as written (each applied like `--set PATH=VALUE`).
-    pub values: Vec<String>,
-}
-
-impl Vary {
-    /// Parses `PATH=V1,V2,...`. Values are separated by commas outside brackets, braces and
-    /// quotes, so TOML arrays and inline tables work as values:
-    /// `event.outage.planes=["sessions"],["sessions","logins"]`.
-    pub fn parse(spec: &str) -> Result<Vary, SweepError> {
-        let usage = |m: String| SweepError::Usage(format!("--vary {spec}: {m}"));
-        if !spec.contains('=') {
-            return Err(usage(
-                "expected PATH=V1,V2,..., e.g. dns.ttl=30s,60s,300s".to_string(),
-            ));
-        }
-        let (path, values) = split_assignment(spec).map_err(usage)?;
-        let values = split_values(values);
-        if values.is_empty() || values.iter().any(String::is_empty) {
-            return Err(usage(
-                "every value must be non-empty, e.g. dns.ttl=30s,60s,300s".to_string(),
-            ));
-        }
-        for (i, v) in values.iter().enumerate() {
-            if values[..i].contains(v) {
-                return Err(usage(format!("the value `{v}` is given twice")));
-            }
-        }
-        Ok(Vary {
-            path: path.to_string(),
-            values,
-        })
-    }
-
-    /// `PATH=VALUE` for one of the values, as `--set` takes it.
-    pub fn assignment(&self, value: &str) -> String {
-        format!("{}={value}", self.path)
-    }
-}
-
-impl fmt::Display for Vary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.path, self.values.join(","))
-    }
-}
-
-/// Splits on commas at nesting depth 0 and outside quotes; trims each value.
-fn split_values(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    for c in s.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '[' | '{') => depth += 1,
-            (None, ']' | '}') => depth -= 1,
-            (None, ',') if depth <= 0 => {
-                out.push(current.trim().to_string());
-                current.clear();
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    out.push(current.trim().to_string());
-    out
-}
-
-/// `--shard K/N`: this process runs the `K`-th (1-based) of `N` round-robin shares of the
-/// runs, the runs `i` with `i % N == K - 1`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shard {
-    /// K, 1-based.
-    pub index: u32,
-    /// N, at least 1.
-    pub count: u32,
-}
-
-impl Shard {
-    /// All runs (`1/1`).
-    pub const WHOLE: Shard = Shard { index: 1, count: 1 };
-
-    /// Whether run `run` belongs to this shard.
-    pub fn takes(self, run: usize) -> bool {
-        run % self.count as usize == (self.index - 1) as usize
-    }
-
-    /// Whether this is the whole sweep.
-    pub fn is_whole(self) -> bool {
-        self.count == 1
-    }
-}
-
-impl FromStr for Shard {
-    type Err = String;
-
-    /// Parses `K/N` with `1 <= K <= N`.
-    fn from_str(s: &str) -> Result<Shard, String> {
-        let bad = || {
-            format!(
-                "`{s}` is not a shard; expected K/N with 1 <= K <= N, e.g. 3/8 (K is 1-based: \
-                 a 0-based scheduler index needs +1)"
-            )
-        };
-        let (k, n) = s.trim().split_once('/').ok_or_else(bad)?;
-        let index: u32 = k.trim().parse().map_err(|_| bad())?;
-        let count: u32 = n.trim().parse().map_err(|_| bad())?;
-        if index == 0 || count == 0 || index > count {
-            return Err(bad());
-        }
-        Ok(Shard { index, count })
-    }
-}
-
-impl fmt::Display for Shard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
-}
 
 /// Everything that defines a sweep, and how to run it. Defaults (from [`SweepOptions::new`]):
 /// no `--set`, no `--vary` (one point), [`DEFAULT_REPLICATIONS`] replications, the
@@ -189,25 +60,6 @@ impl SweepOptions {
             progress: false,
         }
     }
-}
-
-/// The Cartesian product of the varied values, first `--vary` outermost; one entry per
-/// point, holding one value per `--vary`. No `--vary` gives one point with no values.
-pub fn grid(vary: &[Vary]) -> Vec<Vec<String>> {
-    let mut points: Vec<Vec<String>> = vec![Vec::new()];
-    for v in vary {
-        points = points
-            .into_iter()
-            .flat_map(|p| {
-                v.values.iter().map(move |value| {
-                    let mut q = p.clone();
-                    q.push(value.clone());
-                    q
-                })
-            })
-            .collect();
-    }
-    points
 }
 
 /// One simulation of a sweep.
@@ -532,75 +384,4 @@ pub fn parse_metric(name: &str) -> Result<MetricRef, SweepError> {
         )));
     }
     Ok(metric)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vary(spec: &str) -> Vary {
-        Vary::parse(spec).unwrap()
-    }
-
-    #[test]
-    fn vary_values_split_on_top_level_commas_only() {
-        let v = vary(r#"event.outage.planes=["sessions","logins"], ["endpoint"]"#);
-        assert_eq!(v.path, "event.outage.planes");
-        assert_eq!(
-            v.values,
-            vec![r#"["sessions","logins"]"#, r#"["endpoint"]"#]
-        );
-        let v = vary(r#"scenario.name="a,b",c"#);
-        assert_eq!(v.values, vec![r#""a,b""#, "c"]);
-        assert_eq!(vary("dns.ttl = 30s, 60s").values, vec!["30s", "60s"]);
-        for (bad, needle) in [
-            ("dns.ttl", "expected PATH=V1,V2"),
-            ("dns.ttl=30s,,60s", "non-empty"),
-            ("dns.ttl=", "non-empty"),
-            ("dns.ttl=30s,30s", "`30s` is given twice"),
-            ("=30s", "not a dotted path"),
-        ] {
-            let e = Vary::parse(bad).unwrap_err().to_string();
-            assert!(
-                e.contains(&format!("--vary {bad}")) && e.contains(needle),
-                "{bad}: {e}"
-            );
-        }
-    }
-
-    #[test]
-    fn shards_parse_and_deal_runs_round_robin() {
-        assert_eq!("3/8".parse::<Shard>(), Ok(Shard { index: 3, count: 8 }));
-        assert_eq!(" 1/1 ".parse::<Shard>(), Ok(Shard::WHOLE));
-        for bad in ["0/8", "9/8", "3", "a/b", "3/0", "-1/2", "1/2/3"] {
-            let e = bad.parse::<Shard>().unwrap_err();
-            assert!(e.contains("K/N") && e.contains("1-based"), "{bad}: {e}");
-        }
-        let n = 4;
-        for run in 0..40 {
-            let owners: Vec<u32> = (1..=n)
-                .filter(|&k| Shard { index: k, count: n }.takes(run))
-                .collect();
-            assert_eq!(owners, vec![(run % 4) as u32 + 1], "run {run}");
-        }
-    }
-
-    #[test]
-    fn grid_is_the_cartesian_product_first_vary_outermost() {
-        let g = grid(&[vary("a.x=1,2,3"), vary("b.y=p,q")]);
-        let expected: Vec<Vec<&str>> = vec![
-            vec!["1", "p"],
-            vec!["1", "q"],
-            vec!["2", "p"],
-            vec!["2", "q"],
-            vec!["3", "p"],
-            vec!["3", "q"],
-        ];
-        assert_eq!(g, expected);
-        assert_eq!(grid(&[]), vec![Vec::<String>::new()]);
-        assert_eq!(
-            grid(&[vary("a.x=1,2"), vary("b.y=p"), vary("c.z=u,v")]).len(),
-            4
-        );
-    }
 }
