@@ -85,6 +85,10 @@ impl Recorder for ProgressRecorder<'_> {
         self.progress.at(sample.time_ms, self.total_ms);
         self.inner.sample(sample);
     }
+
+    fn expect_samples(&mut self, samples: usize) {
+        self.inner.expect_samples(samples);
+    }
 }
 
 #[cfg(test)]

@@ -262,6 +262,9 @@ pub trait Recorder {
     fn observe(&mut self, time_ms: u64, observation: Observation);
     /// A periodic sample of the population.
     fn sample(&mut self, sample: &Sample<'_>);
+    /// Told once, before the first sample, how many samples the run takes (a recorder that
+    /// keeps them can make room once instead of growing as they come).
+    fn expect_samples(&mut self, _samples: usize) {}
 }
 
 /// A recorder that keeps everything in memory, for a [`Report`](crate::report::Report).
@@ -282,5 +285,10 @@ impl Recorder for MemoryRecorder {
     }
     fn sample(&mut self, sample: &Sample<'_>) {
         self.series.push(SeriesRow::from(sample));
+    }
+    fn expect_samples(&mut self, samples: usize) {
+        // Capped: an absurd scenario (a month at 1 ms steps) still grows as it goes, and
+        // meets the memory estimate's refusal rather than an allocation failure here.
+        self.series.reserve_exact(samples.min(1 << 20));
     }
 }

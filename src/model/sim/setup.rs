@@ -247,6 +247,10 @@ impl<'m, R: Recorder> Sim<'m, R> {
             self.scheduler.at(phase, Event::Probe { checker: c as u32 });
         }
         self.scheduler.at(0, Event::SeriesTick);
+        let step = self.scenario.series_step_ms.max(1);
+        let samples = self.scenario.duration_ms / step + 1;
+        self.recorder
+            .expect_samples(usize::try_from(samples).unwrap_or(usize::MAX));
     }
 
     /// Closes the books at the scenario end: per-user records (open downtime and non-home
