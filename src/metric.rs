@@ -88,7 +88,7 @@ metrics! {
     StandbyWorkspaces => "standby_workspaces", Count, "Multi-Region Resilience standby WorkSpaces provisioned (each bears the fixed monthly fee).";
     StandbyHours => "standby_hours", Hours, "Hours worked on standby WorkSpaces (what the hourly rate applies to).";
     EventsProcessed => "events_processed", Count, "Events processed by the engine.";
-    CostMonthlyUsd => "cost_monthly_usd", Usd, "What the failover configuration costs per month: failover WorkSpaces, health checks, alarms (prices in [cost]).";
+    CostMonthlyUsd => "cost_monthly_usd", Usd, "What the failover configuration costs per month: failover WorkSpaces, health checks, alarms (prices in the `[cost]` table).";
     CostIncidentUsd => "cost_incident_usd", Usd, "What the simulated incident costs: hourly WorkSpaces fees away from home, plus downtime at cost.downtime_hourly.";
 }
 

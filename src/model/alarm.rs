@@ -79,7 +79,7 @@ pub enum TreatMissingData {
 
 /// The statistic that turns one period's datapoints into one value. Route 53 alarm health
 /// checks accept exactly these five
-/// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html);
+/// (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html>);
 /// percentiles are not modelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Statistic {
@@ -257,7 +257,7 @@ fn alarm_if(breached: bool) -> AlarmState {
 }
 
 /// Why an [`AlarmSpec`] is not one CloudWatch would accept
-/// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+/// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>).
 #[derive(Debug, Clone, PartialEq)]
 pub enum InvalidAlarmSpec {
     /// The period is not 10, 20 or 30 s or a multiple of 60 s.
@@ -401,7 +401,7 @@ impl AlarmSpec {
 
 /// Whether CloudWatch accepts `period_ms` as an alarm period: 10, 20 or 30 s (high
 /// resolution) or a multiple of 60 s
-/// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+/// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>).
 pub fn is_alarm_period(period_ms: u64) -> bool {
     matches!(period_ms, 10_000 | 20_000 | 30_000) || (period_ms > 0 && period_ms % 60_000 == 0)
 }

@@ -60,7 +60,7 @@ pub const NO_DATA_AGE: u32 = u32::MAX;
 /// each is usable in the standby Region `copy_ms` after it was taken. The standby holds the
 /// newest usable snapshot; its age at arrival is the work the user lost. Source: the
 /// WorkSpaces Multi-Region Resilience guide (snapshots every 12 hours, data 12-24 hours old
-/// after failover), https://docs.aws.amazon.com/workspaces/latest/adminguide/multi-region-resilience.html
+/// after failover), <https://docs.aws.amazon.com/workspaces/latest/adminguide/multi-region-resilience.html>
 pub fn data_age_ms(
     arrival_ms: u64,
     primary_lost_ms: u64,

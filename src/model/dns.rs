@@ -1,5 +1,5 @@
 //! Route 53 record selection
-//! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html).
+//! (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html>).
 //!
 //! - Failover: the first record of the chain (primary, then secondaries in order) whose
 //!   health check is healthy or absent; when none is, the primary (fail-open). A

@@ -1,6 +1,6 @@
 //! Route 53 health-check rules
-//! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html,
-//! https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html), as small
+//! (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html>,
+//! <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html>), as small
 //! pure functions.
 //!
 //! - A checker flips its verdict after `failure_threshold` consecutive opposite results, in

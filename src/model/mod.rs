@@ -4,7 +4,7 @@
 //!
 //! [`simulate_into`] is a pure function of a validated [`Scenario`] and a seed. It does no I/O
 //! and formats no text: what it observes goes into a [`Recorder`] as typed
-//! [`Observation`](observe::Observation)s, and the per-user results come back as an
+//! [`Observation`]s, and the per-user results come back as an
 //! [`Outcome`]. The report layer (`crate::report`) turns those into files and charts.
 //!
 //! The rules the simulation follows live in one module each, tested beside the code:

@@ -12,7 +12,7 @@
 //! Polars all read and pyarrow writes by default.
 //!
 //! Rows are written in groups of [`ROW_GROUP_ROWS`], column by column, from the report's
-//! user records in batches of [`BATCH_ROWS`], so the writer holds at most one row group's
+//! user records in batches of `BATCH_ROWS`, so the writer holds at most one row group's
 //! encoded columns, never a copy of the whole table. The bytes depend only on the report:
 //! the file records no time, and its `created_by` names the `parquet` crate's version,
 //! which `Cargo.lock` pins.

@@ -10,7 +10,7 @@
 //! dots: `users.staff.client_versions."5.22.0"=1.0`.
 //!
 //! A problem that an override causes is reported against the override, not the file
-//! ([`attribute`]): `--set dns.tll=30s: `dns.tll`: unknown key `tll`; did you mean `ttl`?`.
+//! (`attribute`): `--set dns.tll=30s: `dns.tll`: unknown key `tll`; did you mean `ttl`?`.
 
 use super::{Diagnostic, LoadError};
 use toml_edit::{DocumentMut, Item, TableLike, Value};

@@ -233,7 +233,7 @@ pub enum HealthCheckKind {
 }
 
 /// Endpoint health-check protocol (decides the probe timeout; Route 53 guide,
-/// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
+/// <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html>).
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Protocol {

@@ -19,7 +19,7 @@ pub use events::{EventAction, EventSpec, PlaneSet};
 pub use users::{Behaviour, ClientCache, ClientResolves, ClientVersion, GroupSpec};
 
 /// Route 53 health-checker Regions (the `HealthCheckRegion` enum of
-/// https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html). Endpoint
+/// <https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html>). Endpoint
 /// checks use all eight
 /// unless `regions` narrows them.
 pub const CHECKER_REGIONS: [&str; 8] = [
@@ -34,7 +34,7 @@ pub const CHECKER_REGIONS: [&str; 8] = [
 ];
 
 /// The first WorkSpaces client version that follows FQDN redirection
-/// (https://docs.aws.amazon.com/workspaces/latest/adminguide/cross-region-redirection.html).
+/// (<https://docs.aws.amazon.com/workspaces/latest/adminguide/cross-region-redirection.html>).
 pub const MIN_REDIRECT_CLIENT: (u32, u32, u32) = (3, 0, 9);
 
 /// A validated scenario, ready to simulate.
@@ -138,7 +138,7 @@ pub struct RegionSpec {
 
 /// Multi-Region Resilience data replication: EBS snapshots of the primary WorkSpace's volumes
 /// on a fixed cadence, each usable in the standby Region once copied
-/// (https://docs.aws.amazon.com/workspaces/latest/adminguide/multi-region-resilience.html).
+/// (<https://docs.aws.amazon.com/workspaces/latest/adminguide/multi-region-resilience.html>).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Replication {
     /// Snapshot cadence (default 12 h; AWS's internal schedule).
@@ -198,7 +198,7 @@ impl DirectorySpec {
     /// `on_premises` when not given: one shared on-premises directory.
     pub const DEFAULT_ON_PREMISES: &'static str = "on-premises";
     /// `saml_session` when not given: AWS's 60 minutes when the IdP sends no
-    /// `SessionDuration` (https://docs.aws.amazon.com/workspaces/latest/adminguide/setting-up-saml.html).
+    /// `SessionDuration` (<https://docs.aws.amazon.com/workspaces/latest/adminguide/setting-up-saml.html>).
     pub const DEFAULT_SAML_SESSION_MS: u64 = 60 * 60_000;
 }
 
@@ -315,7 +315,7 @@ pub enum HealthCheckType {
 }
 
 /// Endpoint health-check settings
-/// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
+/// (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html>).
 #[derive(Clone, Debug)]
 pub struct EndpointCheck {
     /// Region whose `endpoint` plane is probed.
@@ -345,7 +345,7 @@ impl EndpointCheck {
 
 impl Protocol {
     /// Time after which a probe to an unreachable endpoint counts as failed (Route 53 guide,
-    /// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html):
+    /// <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html>):
     /// HTTP/HTTPS 4 s connect; string matching fails on the same connect timeout; TCP 10 s.
     pub fn connect_timeout_ms(self) -> u64 {
         match self {

@@ -35,7 +35,7 @@ pub struct SweepOptions {
     pub jobs: usize,
     /// Which share of the runs to run.
     pub shard: Shard,
-    /// Metric charted (any of [`metrics`]; [`parse_metric`] reads `--metric`).
+    /// Metric charted (any of [`metrics`](super::metrics); [`parse_metric`] reads `--metric`).
     pub metric: MetricRef,
     /// Chart formats; empty = no chart.
     pub formats: Vec<ImageFormat>,
@@ -366,7 +366,7 @@ fn load_points(options: &SweepOptions, base: &Scenario) -> Result<Vec<Point>, Sw
     Ok(points)
 }
 
-/// Parses `--metric NAME`: any summary metric but `seed` (see [`metrics`]).
+/// Parses `--metric NAME`: any summary metric but `seed` (see [`metrics`](super::metrics)).
 pub fn parse_metric(name: &str) -> Result<MetricRef, SweepError> {
     let metric = MetricRef::parse(name).map_err(|e| {
         let bare = name.split('{').next().unwrap_or(name);

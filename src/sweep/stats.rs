@@ -124,7 +124,7 @@ pub struct PointStats {
     pub values: Vec<String>,
     /// Replications run.
     pub runs: u32,
-    /// One entry per metric, in [`metrics`] order.
+    /// One entry per metric, in [`metrics`](super::metrics) order.
     pub metrics: Vec<MetricStats>,
     /// The charted metric's value in each replication that had one, in replication order
     /// (the sweep chart draws them as points).

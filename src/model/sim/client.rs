@@ -1,5 +1,5 @@
 //! The WorkSpaces client of every user in the run
-//! (https://docs.aws.amazon.com/workspaces/latest/adminguide/cross-region-redirection.html): logins
+//! (<https://docs.aws.amazon.com/workspaces/latest/adminguide/cross-region-redirection.html>): logins
 //! through DNS,
 //! session launches and launch queues, dropped sessions, resume attempts, re-logins with
 //! back-off, client restarts, periodic re-authentication and the end of the working day.

@@ -1,5 +1,5 @@
 //! CloudWatch in the run
-//! (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html):
+//! (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html>):
 //! metrics publishing datapoints at their
 //! resolution (lost while their Region's `metrics` plane fails), canaries, and alarms
 //! evaluated on their cadence, feeding the health checks that follow them. The evaluation

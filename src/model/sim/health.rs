@@ -1,5 +1,5 @@
 //! Route 53 health checks in the run
-//! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html):
+//! (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html>):
 //! each endpoint checker's
 //! probes and verdict, the 18 % rule, calculated and alarm checks, disable/invert, and the
 //! propagation of a status change to DNS. The rules themselves are in `model::health`.

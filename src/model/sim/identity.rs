@@ -2,13 +2,13 @@
 //! its directory — an AD Connector forwarding to an on-premises Active Directory over the
 //! Region's VPN or Direct Connect link, or a managed directory — and, for SAML directories, by
 //! the identity provider. AD Connector caches nothing in the cloud
-//! (https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_ad_connector.html),
+//! (<https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_ad_connector.html>),
 //! so an unreachable on-premises directory fails new logins in every Region whose AD Connector
 //! forwards to it: the case cross-Region failover cannot fix. Whether connected sessions
 //! survive a directory outage is not documented; failsim keeps them (only logins and
 //! re-authentications need the directory). A SAML session re-authenticates every
 //! `saml_session` (AWS: 60 minutes when the IdP sends no `SessionDuration`,
-//! https://docs.aws.amazon.com/workspaces/latest/adminguide/setting-up-saml.html).
+//! <https://docs.aws.amazon.com/workspaces/latest/adminguide/setting-up-saml.html>).
 
 use super::*;
 use crate::scenario::{DirectoryKind, DirectoryTarget};

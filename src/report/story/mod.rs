@@ -3,10 +3,10 @@
 //! files are. Written for the person at the terminal; the files hold the exact numbers.
 //!
 //! Each part of the story has a file of its own, in the order the story tells them:
-//! [`chronology`] (what happened, in order), [`users`] (who was affected, who could not be
-//! redirected and why, downtime, time away from home), [`dns`] (answers split by location),
-//! [`standby`] (launch capacity and replicated data in the failover Region), [`cohorts`] (the
-//! by-cohort table) and [`cost`] (the bill); [`format`] writes numbers the story's way.
+//! `chronology` (what happened, in order), `users` (who was affected, who could not be
+//! redirected and why, downtime, time away from home), `dns` (answers split by location),
+//! `standby` (launch capacity and replicated data in the failover Region), `cohorts` (the
+//! by-cohort table) and `cost` (the bill); [`format`] writes numbers the story's way.
 
 mod chronology;
 mod cohorts;

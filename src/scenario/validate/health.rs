@@ -1,5 +1,5 @@
 //! `[[health_check]]`: Route 53 endpoint, calculated and alarm health checks
-//! (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html).
+//! (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html>).
 //! `[[health_check]]`: Route 53 endpoint, calculated, alarm and routing-control health checks.
 //! Each type takes only its own keys; a key of another type is reported, not ignored.
 
