@@ -12,7 +12,7 @@
 //! they never work, outage or not. They form the cohort `redirect=off_vpn` and are left out
 //! of every other cohort's downtime figures, as they are of the run's summary.
 
-use super::summary::{summarize_users, Summary};
+use super::summary::{Summary, Tally};
 use super::{ControlFacts, UserRecord};
 use crate::metric::{Cohort, CohortNames, Dimension, Metric, MetricRef, REDIRECT_VALUES};
 use crate::scenario::{Scenario, Zone};
@@ -168,22 +168,18 @@ impl Membership {
         users: &[UserRecord],
         control: &ControlFacts,
     ) -> Summary {
-        let members: Vec<&UserRecord> = users.iter().filter(|u| self.contains(cohort, u)).collect();
-        self.summary_of(seed, cohort, &members, control)
+        let mut tally = Tally::default();
+        for u in users.iter().filter(|u| self.contains(cohort, u)) {
+            tally.add(u, self.excluded(cohort, u));
+        }
+        tally.summary(seed, control)
     }
 
-    /// The summary of `cohort` given its `members`.
-    fn summary_of(
-        &self,
-        seed: u64,
-        cohort: &Cohort,
-        members: &[&UserRecord],
-        control: &ControlFacts,
-    ) -> Summary {
-        let keep_unrelated = cohort.dimension == Dimension::Redirect && cohort.value == "off_vpn";
-        summarize_users(seed, members, control, &|u| {
-            !keep_unrelated && self.unrelated(u)
-        })
+    /// Whether `user`, a member of `cohort`, is left out of its downtime figures: the
+    /// off-VPN users of a private zone are, except from their own cohort.
+    fn excluded(&self, cohort: &Cohort, user: &UserRecord) -> bool {
+        let theirs = cohort.dimension == Dimension::Redirect && cohort.value == "off_vpn";
+        !theirs && self.unrelated(user)
     }
 
     /// The value of `metric` in a run: from `summary` for every user, else computed over
@@ -226,9 +222,10 @@ impl CohortRow {
 
 /// One row per non-empty cohort of the run, in [`Membership::cohorts`] order.
 ///
-/// Each user's cohort of each dimension is looked up once (a few cohorts per dimension), and
-/// every cohort's members are then listed in user order: far cheaper than asking every cohort
-/// about every user, which compared names `2 × cohorts × users` times.
+/// One dimension at a time: each user's cohort of the dimension is looked up once (a few
+/// names to compare), then every cohort's [`Tally`] of the dimension is filled in one pass
+/// over the users, with room made for its members first. Asking every cohort about every
+/// user compared names `2 × cohorts × users` times, and listing members cost memory.
 pub fn rows(
     membership: &Membership,
     seed: u64,
@@ -236,31 +233,52 @@ pub fn rows(
     control: &ControlFacts,
 ) -> Vec<CohortRow> {
     let cohorts = membership.cohorts();
-    let mut members: Vec<Vec<&UserRecord>> = vec![Vec::new(); cohorts.len()];
-    // Per dimension: (value, cohort index) of its cohorts.
-    let by_dimension: Vec<Vec<(&str, usize)>> = Dimension::ALL
-        .iter()
-        .map(|&d| {
-            let of_d = cohorts.iter().enumerate().filter(|(_, c)| c.dimension == d);
-            of_d.map(|(i, c)| (c.value.as_str(), i)).collect()
-        })
-        .collect();
-    for u in users {
-        for (&dimension, values) in Dimension::ALL.iter().zip(&by_dimension) {
+    let mut summaries: Vec<Option<Summary>> = vec![None; cohorts.len()];
+    // Each user's cohort among the dimension's (u32::MAX: none of them).
+    let mut index: Vec<u32> = Vec::with_capacity(users.len());
+    for dimension in Dimension::ALL {
+        // (value, cohort number) of the dimension's cohorts.
+        let values: Vec<(&str, usize)> = cohorts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.dimension == dimension)
+            .map(|(i, c)| (c.value.as_str(), i))
+            .collect();
+        index.clear();
+        index.extend(users.iter().map(|u| {
             let value = membership.value(dimension, u);
-            if let Some(&(_, i)) = values.iter().find(|(v, _)| *v == value) {
-                members[i].push(u);
+            values
+                .iter()
+                .position(|(v, _)| *v == value)
+                .map_or(u32::MAX, |k| k as u32)
+        }));
+        let mut sizes = vec![0usize; values.len()];
+        for &k in &index {
+            if let Some(n) = sizes.get_mut(k as usize) {
+                *n += 1;
+            }
+        }
+        let mut tallies: Vec<Tally> = sizes.iter().map(|&n| Tally::with_capacity(n)).collect();
+        for (u, &k) in users.iter().zip(&index) {
+            if let Some(t) = tallies.get_mut(k as usize) {
+                t.add(u, membership.excluded(&cohorts[values[k as usize].1], u));
+            }
+        }
+        for ((&(_, i), tally), n) in values.iter().zip(tallies).zip(sizes) {
+            if n > 0 {
+                summaries[i] = Some(tally.summary(seed, control));
             }
         }
     }
     cohorts
         .into_iter()
-        .zip(members)
-        .filter(|(_, members)| !members.is_empty())
-        .map(|(cohort, members)| CohortRow {
-            label: membership.label(&cohort),
-            summary: membership.summary_of(seed, &cohort, &members, control),
-            cohort,
+        .zip(summaries)
+        .filter_map(|(cohort, summary)| {
+            Some(CohortRow {
+                label: membership.label(&cohort),
+                summary: summary?,
+                cohort,
+            })
         })
         .collect()
 }

@@ -99,39 +99,11 @@ pub fn summarize(
     control: &ControlFacts,
     unrelated: &dyn Fn(&UserRecord) -> bool,
 ) -> Summary {
-    let all: Vec<&UserRecord> = users.iter().collect();
-    summarize_users(seed, &all, control, unrelated)
-}
-
-/// [`summarize`] over some of a run's users (a cohort).
-pub fn summarize_users(
-    seed: u64,
-    all: &[&UserRecord],
-    control: &ControlFacts,
-    unrelated: &dyn Fn(&UserRecord) -> bool,
-) -> Summary {
-    let mut t = Tally::of(all, unrelated);
-    let mut values: Vec<(Metric, Option<f64>)> = Vec::with_capacity(Metric::ALL.len());
-    values.push((Metric::Seed, Some(seed as f64)));
-    values.extend(user_counts(all.len(), &t));
-    values.extend(downtime(&mut t.downtimes));
-    values.extend(times_to(control, &mut t));
-    values.extend(sessions_and_launches(&t, control));
-    values.extend(replicated_data(&mut t, control));
-    values.extend([
-        (
-            Metric::EventsProcessed,
-            Some(control.events_processed as f64),
-        ),
-        // Filled in by `with_cost`: the prices live in the scenario.
-        (Metric::CostMonthlyUsd, None),
-        (Metric::CostIncidentUsd, None),
-    ]);
-    debug_assert!(values
-        .iter()
-        .map(|(m, _)| *m)
-        .eq(Metric::ALL.iter().copied()));
-    Summary { values }
+    let mut t = Tally::with_capacity(users.len());
+    for u in users {
+        t.add(u, unrelated(u));
+    }
+    t.summary(seed, control)
 }
 
 fn count(n: u64) -> Option<f64> {
@@ -140,9 +112,9 @@ fn count(n: u64) -> Option<f64> {
 
 /// How many users there are, and how many are affected, redirected, not redirectable,
 /// misdirected, off the VPN (unrelated to the outage) and never reconnected.
-fn user_counts(all: usize, t: &Tally) -> [(Metric, Option<f64>); 7] {
+fn user_counts(t: &Tally) -> [(Metric, Option<f64>); 7] {
     [
-        (Metric::Users, Some(all as f64)),
+        (Metric::Users, count(t.users)),
         (Metric::UsersAffected, Some(t.downtimes.len() as f64)),
         (Metric::UsersRedirected, count(t.redirected)),
         (Metric::UsersNotRedirectable, count(t.not_redirectable)),
@@ -257,14 +229,14 @@ fn replicated_data(t: &mut Tally, control: &ControlFacts) -> [(Metric, Option<f6
 
 /// Everything the summary needs from the users, gathered in one pass over them (a million
 /// records do not fit in the cache: each extra pass is a trip through main memory).
+/// What a summary is computed from, gathered one user at a time ([`Tally::add`]) so that a
+/// cohort's can be filled in the same pass over the users as the others of its dimension.
 #[derive(Default)]
-struct Tally {
-    /// Users left out as unrelated to the outage.
+pub(super) struct Tally {
+    users: u64,
     unrelated: u64,
-    /// Downtime and first reconnection of each affected user (unsorted).
     downtimes: Vec<u64>,
     reconnects: Vec<u64>,
-    /// Data age of each user who arrived on replicated data (unsorted).
     ages: Vec<u64>,
     redirected: u64,
     not_redirectable: u64,
@@ -277,28 +249,61 @@ struct Tally {
 }
 
 impl Tally {
-    fn of(all: &[&UserRecord], unrelated: &dyn Fn(&UserRecord) -> bool) -> Tally {
-        let mut t = Tally::default();
-        for &u in all {
-            if unrelated(u) {
-                t.unrelated += 1;
-                continue;
-            }
-            if u.affected() {
-                t.downtimes.push(u.downtime_ms);
-                t.reconnects.extend(u.reconnect_ms);
-                t.not_redirectable += u64::from(!u.redirectable);
-                t.never_reconnected += u64::from(u.reconnect_ms.is_none());
-            }
-            t.ages.extend(u.data_age_ms);
-            t.redirected += u64::from(u.redirected);
-            t.misdirected += u64::from(u.misdirected);
-            t.redirected_without_data += u64::from(u.redirected && u.data_age_ms.is_none());
-            t.login_failures += u64::from(u.login_failures);
-            t.restarts += u64::from(u.restarts);
-            t.launch_wait_max_ms = t.launch_wait_max_ms.max(Some(u.launch_wait_ms));
+    /// An empty tally with room for `users` affected users (a million downtimes would
+    /// otherwise be copied as their vector grows, into fresh pages each time).
+    pub(super) fn with_capacity(users: usize) -> Tally {
+        Tally {
+            downtimes: Vec::with_capacity(users),
+            reconnects: Vec::with_capacity(users),
+            ..Tally::default()
         }
-        t
+    }
+
+    /// Counts `u`; an `unrelated` user (see the module docs) only in `users_off_vpn`.
+    pub(super) fn add(&mut self, u: &UserRecord, unrelated: bool) {
+        self.users += 1;
+        if unrelated {
+            self.unrelated += 1;
+            return;
+        }
+        if u.affected() {
+            self.downtimes.push(u.downtime_ms);
+            self.reconnects.extend(u.reconnect_ms);
+            self.not_redirectable += u64::from(!u.redirectable);
+            self.never_reconnected += u64::from(u.reconnect_ms.is_none());
+        }
+        self.ages.extend(u.data_age_ms);
+        self.redirected += u64::from(u.redirected);
+        self.misdirected += u64::from(u.misdirected);
+        self.redirected_without_data += u64::from(u.redirected && u.data_age_ms.is_none());
+        self.login_failures += u64::from(u.login_failures);
+        self.restarts += u64::from(u.restarts);
+        self.launch_wait_max_ms = self.launch_wait_max_ms.max(Some(u.launch_wait_ms));
+    }
+
+    /// The summary of the users added, every metric in [`Metric::ALL`] order.
+    pub(super) fn summary(mut self, seed: u64, control: &ControlFacts) -> Summary {
+        let mut values: Vec<(Metric, Option<f64>)> = Vec::with_capacity(Metric::ALL.len());
+        values.push((Metric::Seed, Some(seed as f64)));
+        values.extend(user_counts(&self));
+        values.extend(downtime(&mut self.downtimes));
+        values.extend(times_to(control, &mut self));
+        values.extend(sessions_and_launches(&self, control));
+        values.extend(replicated_data(&mut self, control));
+        values.extend([
+            (
+                Metric::EventsProcessed,
+                Some(control.events_processed as f64),
+            ),
+            // Filled in by `with_cost`: the prices live in the scenario.
+            (Metric::CostMonthlyUsd, None),
+            (Metric::CostIncidentUsd, None),
+        ]);
+        debug_assert!(values
+            .iter()
+            .map(|(m, _)| *m)
+            .eq(Metric::ALL.iter().copied()));
+        Summary { values }
     }
 }
 
