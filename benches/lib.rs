@@ -1,1 +1,2 @@
-//! Nothing: the benchmarks are the `[[bench]]` targets `queue.rs` and `engine.rs`.
+//! Nothing: the benchmarks are the `[[bench]]` targets (`queue.rs`, `engine.rs`, `large.rs`,
+//! `rng.rs`).
