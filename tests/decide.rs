@@ -145,6 +145,16 @@ fn goal_seek_finds_a_boundary_with_its_evidence_and_exits_1_when_nothing_meets()
     // The boundary and the value one short of it were both evaluated, with opposite verdicts.
     assert!(csv.contains(&format!("\n{found},true,")), "{csv}");
     assert!(csv.contains(&format!("\n{},false,", found - 1)), "{csv}");
+    // The chart of the bounded metric: every value evaluated, the bound, the answer.
+    let svg = fs::read_to_string(out.join("find-downtime_p95_ms.svg")).unwrap();
+    assert!(out.join("find-downtime_p95_ms.png").is_file());
+    assert!(svg.contains("Goal-seek: p95 downtime"), "{svg}");
+    assert!(svg.contains("[[expect]] at most 20m"), "{svg}");
+    assert!(svg.contains(&format!("found: {found} ")), "{svg}");
+    assert!(
+        svg.contains("(region.us-east-1.launch_concurrency)"),
+        "{svg}"
+    );
 
     let (code, stdout, _) = output(
         failsim()
@@ -165,6 +175,8 @@ fn goal_seek_finds_a_boundary_with_its_evidence_and_exits_1_when_nothing_meets()
     );
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("not found"), "{stdout}");
+    let svg = fs::read_to_string(dir.path().join("none/find-downtime_p95_ms.svg")).unwrap();
+    assert!(svg.contains("no value of region.us-east-1.launch_concurrency meets"));
     let (code, _, err) = output(
         failsim()
             .arg("sweep")

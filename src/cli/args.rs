@@ -204,7 +204,8 @@ pub struct SweepArgs {
     pub metric: String,
     /// Goal-seek instead of a grid: the smallest value of PATH in LOW..HIGH (integers,
     /// durations or decimals) whose means over the replications meet every [[expect]],
-    /// by bisection with common random numbers. Writes find.csv; exit 1 when no value
+    /// by bisection with common random numbers. Writes find.csv and a chart per bounded
+    /// metric (find-METRIC.svg/png); exit 1 when no value
     /// in the bracket meets them.
     #[arg(long, value_name = "PATH=LOW..HIGH", conflicts_with_all = ["vary", "shard"])]
     pub find: Option<String>,

@@ -59,12 +59,23 @@ pub fn find(args: &SweepArgs, spec: &str) -> Result<(), Failure> {
     let result = seek(&find, &base.expectations, &load, &options).map_err(Failure::error)?;
     let wall = started.elapsed().as_secs_f64();
     let metrics = result.evaluations[0].runs.metrics.clone();
+    let charts = seek_charts(&result, &base, args.runs.replications);
+    let formats = args.output.chart_formats();
     let files = output::write_atomically(
         &out,
         Box::new(|dir: &Path| {
-            Ok(vec![output::write_file(dir, "find.csv", |w| {
+            let mut names = vec![output::write_file(dir, "find.csv", |w| {
                 write_csv(&result, &metrics, w)
-            })?])
+            })?];
+            let charts = failsim::sweep::write_seek_charts(dir, &charts, &formats);
+            names.extend(charts.map_err(|e| match e {
+                failsim::sweep::SweepError::Output(e) => e,
+                other => output::OutputError::Io {
+                    path: dir.to_path_buf(),
+                    source: std::io::Error::other(other.to_string()),
+                },
+            })?);
+            Ok(names)
         }),
     )
     .map_err(Failure::error)?;
@@ -234,6 +245,55 @@ fn story(
         );
     }
     s
+}
+
+/// The goal-seek chart of each metric an `[[expect]]` bounds, in the order of their first
+/// bound: the metric at every value evaluated, with its bounds and the value found.
+fn seek_charts(
+    result: &Seek,
+    base: &failsim::scenario::Scenario,
+    replications: u32,
+) -> Vec<(MetricRef, failsim::chart::SweepInput)> {
+    let find = &result.find;
+    let found = match result.found {
+        Some(v) => format!("found: {}", find.show(v)),
+        None => format!("no value of {} meets every [[expect]]", find.path),
+    };
+    let mut metrics: Vec<&MetricRef> = Vec::new();
+    for e in &base.expectations {
+        if !metrics.contains(&&e.metric) {
+            metrics.push(&e.metric);
+        }
+    }
+    let evaluations = result.by_value();
+    metrics
+        .into_iter()
+        .map(|metric| {
+            let bounds = |pick: fn(&failsim::scenario::Expectation) -> Option<f64>| {
+                let on_metric = base.expectations.iter().filter(|e| &e.metric == metric);
+                on_metric.filter_map(pick).collect::<Vec<f64>>()
+            };
+            let points: Vec<failsim::sweep::SeekPoint> = evaluations
+                .iter()
+                .map(|e| failsim::sweep::SeekPoint {
+                    value: find.set_value(e.value).trim_matches('"').to_string(),
+                    label: find.show(e.value),
+                    stats: e.runs.stats(metric),
+                    replications: e.runs.values_of(metric).into_iter().flatten().collect(),
+                })
+                .collect();
+            let input = failsim::sweep::seek_input(
+                &base.name,
+                &find.path,
+                &points,
+                replications,
+                metric,
+                (&bounds(|e| e.min), &bounds(|e| e.max)),
+                &found,
+            );
+            (metric.clone(), input)
+        })
+        .collect()
 }
 
 fn write_csv(

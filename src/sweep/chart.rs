@@ -121,6 +121,68 @@ pub(super) fn sweep_input(
     }
 }
 
+/// One value a goal-seek evaluated (`sweep --find`), for [`seek_input`].
+pub struct SeekPoint {
+    /// The value as a `--set` value without quotes (`250`, `90000ms`, `0.975`): placed on
+    /// the x axis like a `--vary` value.
+    pub value: String,
+    /// The value for people (`250`, `1m 30s`): the tick label.
+    pub label: String,
+    /// The charted metric's statistics over the replications.
+    pub stats: crate::sweep::MetricStats,
+    /// The metric in each replication that had a value.
+    pub replications: Vec<f64>,
+}
+
+/// The goal-seek chart of `metric`: its mean (and 95 % interval) over the replications at
+/// every value evaluated, in value order, each replication a point, with the `[[expect]]`
+/// bounds on it; the subtitle says which value was found. The sweep chart with one `--vary`
+/// whose values are those evaluated.
+pub fn seek_input(
+    scenario_name: &str,
+    path: &str,
+    points: &[SeekPoint],
+    replications: u32,
+    metric: &MetricRef,
+    (expect_min, expect_max): (&[f64], &[f64]),
+    found: &str,
+) -> SweepInput {
+    let vary = [VaryEntry {
+        path: path.to_string(),
+        values: points.iter().map(|p| p.value.clone()).collect(),
+    }];
+    let stats: Vec<PointStats> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PointStats {
+            point: i,
+            values: vec![p.value.clone()],
+            runs: replications,
+            metrics: vec![p.stats.clone()],
+            charted: p.replications.clone(),
+        })
+        .collect();
+    let mut input = sweep_input(
+        scenario_name,
+        &vary,
+        replications,
+        (metric, 0),
+        &stats,
+        expect_min,
+        expect_max,
+    );
+    for ((_, label), p) in input.x_ticks.iter_mut().zip(points) {
+        label.clone_from(&p.label);
+    }
+    input.title = format!("Goal-seek: {} by {}", human_metric(metric), human_key(path));
+    input.subtitle = format!(
+        "{found} · mean of {replications} replication{} at each value evaluated, the same \
+         seeds at each · {scenario_name}",
+        plural(replications)
+    );
+    input
+}
+
 /// A metric for people: `p95 downtime`, `users affected`, with its cohort in brackets
 /// (`p95 downtime (redirectable)`); the unit is left to the axis.
 fn human_metric(metric: &MetricRef) -> String {

@@ -140,29 +140,65 @@ pub(super) fn write_summary_and_chart(
         &layout.expect_min,
         &layout.expect_max,
     );
-    let mut svg = None;
-    if !layout.formats.is_empty() {
-        let document = crate::chart::svg_document(&crate::chart::AnyChart::Sweep(&input)).map_err(
-            |reason| {
-                OutputError::Chart(crate::chart::ChartError::new(
-                    &dir.join(format!("{CHART_STEM}.svg")),
-                    reason,
-                ))
-            },
-        )?;
-        for &format in &layout.formats {
-            let name = format!("{CHART_STEM}.{}", format.extension());
-            match format {
-                ImageFormat::Svg => crate::chart::write_svg_document(&document, &dir.join(&name))
-                    .map_err(OutputError::Chart)?,
-                ImageFormat::Png => chart::render(&input, format, &dir.join(&name))?,
-            }
-            files.push(name);
-        }
-        svg = Some(document);
-    }
+    let (names, svg) = write_chart(dir, CHART_STEM, &input, &layout.formats)?;
+    files.extend(names);
     files.push(super::html_page::write(dir, layout, stats, svg.as_deref())?);
     Ok(files)
+}
+
+/// Writes `input` as `STEM.svg` and/or `STEM.png` in `dir` (nothing when `formats` is
+/// empty); returns the names written and the SVG document (for an HTML page).
+fn write_chart(
+    dir: &Path,
+    stem: &str,
+    input: &crate::chart::SweepInput,
+    formats: &[ImageFormat],
+) -> Result<(Vec<String>, Option<String>), SweepError> {
+    if formats.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let document =
+        crate::chart::svg_document(&crate::chart::AnyChart::Sweep(input)).map_err(|reason| {
+            let path = dir.join(format!("{stem}.svg"));
+            OutputError::Chart(crate::chart::ChartError::new(&path, reason))
+        })?;
+    let mut names = Vec::new();
+    for &format in formats {
+        let name = format!("{stem}.{}", format.extension());
+        match format {
+            ImageFormat::Svg => crate::chart::write_svg_document(&document, &dir.join(&name))
+                .map_err(OutputError::Chart)?,
+            ImageFormat::Png => chart::render(input, format, &dir.join(&name))?,
+        }
+        names.push(name);
+    }
+    Ok((names, Some(document)))
+}
+
+/// Writes the goal-seek charts (`sweep --find`), one per metric an `[[expect]]` bounds:
+/// `find-METRIC.svg` / `.png`, a cohort's metric named `find-METRIC-DIMENSION-VALUE`.
+/// Returns the names written.
+pub fn write_seek_charts(
+    dir: &Path,
+    charts: &[(MetricRef, crate::chart::SweepInput)],
+    formats: &[ImageFormat],
+) -> Result<Vec<String>, SweepError> {
+    let mut names = Vec::new();
+    for (metric, input) in charts {
+        let stem: String = format!("find-{metric}")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let stem = stem.trim_end_matches('-');
+        names.extend(write_chart(dir, stem, input, formats)?.0);
+    }
+    Ok(names)
 }
 
 /// `sweep.csv`, written record by record and flushed on demand.

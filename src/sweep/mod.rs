@@ -75,8 +75,9 @@ use crate::scenario::LoadError;
 use std::io;
 use std::path::Path;
 
+pub use chart::{seek_input, SeekPoint};
 pub use execute::{simulate_outcome, simulate_summary, simulate_values, RunResult};
-pub use files::partial_dir;
+pub use files::{partial_dir, write_seek_charts};
 pub use merge::merge;
 pub use outcome::SweepOutcome;
 pub use plan::{parse_metric, Point, RunId, Sweep, SweepOptions};
