@@ -219,11 +219,14 @@ impl TimelineInput {
             .iter()
             .map(|b| band_colour(&b.label, &mut regions, &mut spare))
             .collect();
+        // A band that never holds a user (a Region nobody reached) has no legend entry; it
+        // keeps its colour, so each Region's colour is the same here and in the swimlanes.
         let mut legend: Vec<LegendEntry> = self
             .bands
             .iter()
             .zip(&colours)
             .rev()
+            .filter(|(b, _)| b.values.iter().any(|&v| v > 0))
             .map(|(b, &c)| LegendEntry {
                 swatch: Swatch::Fill(c),
                 label: b.label.clone(),
@@ -492,5 +495,32 @@ mod tests {
         assert_eq!(colour("queued"), QUEUED_COLOUR);
         assert_eq!(colour("misdirected"), MISDIRECTED_COLOUR);
         assert_eq!(colour("stalled"), OTHER_COLOURS[0]);
+    }
+
+    #[test]
+    fn a_band_without_users_keeps_its_colour_but_not_a_legend_entry() {
+        let band = |label: &str, values: Vec<u32>| StackedSeries {
+            label: label.to_string(),
+            values,
+        };
+        let input = TimelineInput {
+            clock: None,
+            title: String::new(),
+            subtitle: String::new(),
+            times_ms: vec![0, 1000],
+            bands: vec![
+                band("connected us-west-2", vec![5, 5]),
+                band("connected us-east-1", vec![0, 0]),
+                band("connected eu-west-1", vec![0, 3]),
+            ],
+            faults: vec![],
+            markers: vec![],
+            duration_ms: 1000,
+            start_ms: 0,
+        };
+        let (colours, legend) = input.colours_and_legend();
+        assert_eq!(colours, REGION_COLOURS[..3].to_vec());
+        let labels: Vec<&str> = legend.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(labels, ["connected eu-west-1", "connected us-west-2"]);
     }
 }
