@@ -53,7 +53,7 @@ pub use faults::FaultWindow;
 pub use sweep::{SweepInput, SweepLine, SweepPoint};
 pub use timeline::{Marker, MarkerKind, StackedSeries, TimelineInput};
 pub use tornado::{TornadoBar, TornadoInput};
-pub use users::{Lane, LaneSegment, LaneState, UsersInput};
+pub use users::{Lane, LaneSegment, LaneState, UsersInput, MAX_LANES};
 
 /// File format of a chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

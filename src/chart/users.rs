@@ -28,7 +28,7 @@ const USERS_MIN_HEIGHT: u32 = 600;
 const LANE_PITCH: i32 = 36;
 
 /// At most this many swimlanes are drawn; the subtitle says when lanes were left out.
-const MAX_LANES: usize = 60;
+pub const MAX_LANES: usize = 60;
 
 /// What a traced user's client was doing during a [`LaneSegment`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -182,6 +182,45 @@ mod tests {
         );
     }
 
+    /// With more traced users than lanes, the lanes drawn still cover every cohort.
+    #[test]
+    fn the_lanes_drawn_keep_every_cohort_in_view() {
+        let text = include_str!("../../../scenarios/workspaces-failover.toml");
+        let scenario = crate::scenario::load_str(text, "workspaces-failover.toml", &[]).unwrap();
+        let options = crate::model::RunOptions {
+            seed: 7,
+            trace_users: 0,
+        };
+        let report = crate::model::simulate(&scenario, &options);
+        let cohorts = |ids: &[u32]| {
+            let mut seen: Vec<(Dimension, String)> = Vec::new();
+            for &id in ids {
+                let u = &report.users[id as usize];
+                for d in Dimension::ALL {
+                    let c = (d, report.membership.value(d, u).to_string());
+                    if !seen.contains(&c) {
+                        seen.push(c);
+                    }
+                }
+            }
+            seen.sort();
+            seen
+        };
+        // 200 users, those registered with a Region code last: in this order the first 60
+        // would all be FQDN users.
+        let mut ids: Vec<u32> = (0..200).collect();
+        ids.sort_by_key(|&i| (!report.users[i as usize].fqdn, i));
+        let mut lanes: Vec<(u32, ())> = ids.iter().map(|&i| (i, ())).collect();
+        users::keep_every_cohort_in_view(&report, &mut lanes, 60);
+        let drawn: Vec<u32> = lanes.iter().take(60).map(|(i, _)| *i).collect();
+        assert!(cohorts(&ids).len() > cohorts(&ids[..60]).len());
+        assert_eq!(cohorts(&drawn), cohorts(&ids));
+        // Nothing lost, and the rest keep their order.
+        let mut all: Vec<u32> = lanes.iter().map(|(i, _)| *i).collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..200).collect::<Vec<u32>>());
+    }
+
     #[test]
     fn a_window_is_start_dot_dot_end() {
         assert_eq!(

@@ -2,6 +2,49 @@
 
 use super::*;
 
+/// With more lanes than the chart draws (`max`, the first ones), moves forward the lanes
+/// that keep every cohort the traced users cover in view: greedily, each lane that brings a
+/// cohort (of any dimension) no chosen lane is in, then the others in order, until `max`.
+/// The chosen lanes come first, in their order, then the rest, in theirs. Without this, the
+/// users traced to cover a cohort could fall past the limit.
+pub(super) fn keep_every_cohort_in_view<T>(report: &Report, lanes: &mut Vec<(u32, T)>, max: usize) {
+    if lanes.len() <= max {
+        return;
+    }
+    let cohorts_of = |user: u32| -> Vec<(Dimension, &str)> {
+        report.users.get(user as usize).map_or(Vec::new(), |u| {
+            let m = &report.membership;
+            Dimension::ALL.iter().map(|&d| (d, m.value(d, u))).collect()
+        })
+    };
+    let mut covered: Vec<(Dimension, &str)> = Vec::new();
+    let mut chosen = vec![false; lanes.len()];
+    let mut count = 0;
+    for (i, (user, _)) in lanes.iter().enumerate() {
+        let new: Vec<_> = cohorts_of(*user)
+            .into_iter()
+            .filter(|c| !covered.contains(c))
+            .collect();
+        if !new.is_empty() && count < max {
+            covered.extend(new);
+            chosen[i] = true;
+            count += 1;
+        }
+    }
+    for c in chosen.iter_mut().filter(|c| !**c) {
+        if count == max {
+            break;
+        }
+        *c = true;
+        count += 1;
+    }
+    let all = std::mem::take(lanes);
+    let (mut first, rest): (Vec<_>, Vec<_>) =
+        all.into_iter().zip(chosen).partition(|(_, keep)| *keep);
+    first.extend(rest);
+    lanes.extend(first.into_iter().map(|(lane, _)| lane));
+}
+
 /// A short name of a `redirect` cohort, for legends and lane labels (cut at about 300 px).
 pub(super) fn redirect_label(report: &Report, cohort: &Cohort) -> String {
     match cohort.value.as_str() {
@@ -128,6 +171,7 @@ pub fn users(report: &Report, window: Window) -> UsersInput {
         })
     };
     lanes.sort_by_key(|(id, _)| (cohort_rank(*id), *id));
+    keep_every_cohort_in_view(report, &mut lanes, crate::chart::MAX_LANES);
     let ids: Vec<u32> = lanes.iter().map(|(id, _)| *id).collect();
     let dimensions = differing_dimensions(report, &ids);
     for (id, lane) in &mut lanes {
