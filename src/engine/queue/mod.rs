@@ -43,7 +43,7 @@ mod tests;
 
 use std::collections::VecDeque;
 
-use slot::{Pool, Slot};
+use slot::{Full, Pool, Slot};
 
 /// Bits of time per level: 64 slots, one `u64` occupancy word a level.
 const DIGIT: u32 = 6;
@@ -101,10 +101,11 @@ pub struct EventQueue<E> {
     occupied: [u64; LEVELS],
     /// Bit `k` (`k >= 1`) is set iff `occupied[k] != 0`.
     levels: u32,
-    /// `slots[k - 1][s]`: slot `s` of level `k >= 1`, events with their times.
-    slots: Box<Wheel<Slot<(u64, E)>>>,
-    /// `mins[k - 1][s]`: the smallest time in `slots[k - 1][s]` (`u64::MAX` if empty).
-    mins: Box<Wheel<u64>>,
+    /// `slots[k - 1][s]`: slot `s` of level `k >= 1`, events with their
+    /// times, and their smallest time.
+    slots: Box<Wheel<Slot<E>>>,
+    /// `full[k - 1][s]`: the full chunks of `slots[k - 1][s]`.
+    full: Box<Wheel<Full<E>>>,
     /// Empty chunks for the coarse slots.
     pool: Pool<(u64, E)>,
     /// Time of the most recently popped event (0 before the first pop).
@@ -132,7 +133,7 @@ impl<E> EventQueue<E> {
             slots: Box::new(std::array::from_fn(|_| {
                 std::array::from_fn(|_| Slot::default())
             })),
-            mins: Box::new([[u64::MAX; SLOTS]; COARSE]),
+            full: Box::new(std::array::from_fn(|_| std::array::from_fn(|_| Vec::new()))),
             pool: Pool::with_capacity(n),
             now: 0,
             len: 0,
@@ -148,7 +149,7 @@ impl<E> EventQueue<E> {
     /// Panics if `time_ms` is earlier than the time of the most recently
     /// popped event ([`now`](Self::now)): simulated time never goes
     /// backwards, so such a push is a model bug.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time_ms: u64, event: E) {
         assert!(
             time_ms >= self.now,
@@ -171,9 +172,8 @@ impl<E> EventQueue<E> {
         } else {
             let k = ((63 - diff.leading_zeros()) / DIGIT) as usize;
             let s = ((time_ms >> (k as u32 * DIGIT)) & MASK) as usize;
-            self.slots[k - 1][s].push(&mut self.pool, (time_ms, event));
-            let min = &mut self.mins[k - 1][s];
-            *min = (*min).min(time_ms);
+            let full = &mut self.full[k - 1][s];
+            self.slots[k - 1][s].push(full, &mut self.pool, time_ms, event);
             self.occupied[k] |= 1 << s;
             self.levels |= 1 << k;
         }
@@ -232,7 +232,8 @@ impl<E> EventQueue<E> {
     /// Every level below is empty, so events of the cascaded slot are
     /// appended to empty slots in their stored order: FIFO order among equal
     /// times is preserved.
-    fn cascade(&mut self, mut near: impl FnMut(&E)) -> Option<E> {
+    #[inline(always)]
+    fn cascade(&mut self, near: impl FnMut(&E)) -> Option<E> {
         debug_assert!(self.occupied[0] == 0 && self.levels != 0);
         let k = self.levels.trailing_zeros() as usize;
         let s = self.occupied[k].trailing_zeros() as usize;
@@ -240,14 +241,21 @@ impl<E> EventQueue<E> {
         if self.occupied[k] == 0 {
             self.levels &= !(1 << k);
         }
-        self.now = std::mem::replace(&mut self.mins[k - 1][s], u64::MAX);
-        let slot = &mut self.slots[k - 1][s];
-        if let Some((_, event)) = slot.take_single() {
-            return Some(event);
+        let (min, single) = self.slots[k - 1][s].open(&self.full[k - 1][s]);
+        self.now = min;
+        if single.is_none() {
+            self.spill_slot(k, s, near);
         }
+        single
+    }
+
+    /// Re-files the events of slot `s` of level `k` (being cascaded) into the
+    /// levels below `k`, in their stored order.
+    #[inline(never)]
+    fn spill_slot(&mut self, k: usize, s: usize, mut near: impl FnMut(&E)) {
         let close = k == 1;
-        let mut full = slot.take_full();
-        let mut tail = slot.take_tail();
+        let mut full = std::mem::take(&mut self.full[k - 1][s]);
+        let mut tail = self.slots[k - 1][s].take_tail();
         for i in 0..full.len() {
             // A large slot was filled long ago and its chunks lie anywhere: load the next
             // one while this one is re-filed.
@@ -257,10 +265,9 @@ impl<E> EventQueue<E> {
             self.pool.give(chunk, self.len);
         }
         full.clear();
-        self.slots[k - 1][s].restore_full(full);
+        self.full[k - 1][s] = full;
         self.spill(&mut tail, close, &mut near);
         self.slots[k - 1][s].restore_tail(tail);
-        None
     }
 
     /// Re-files the events of one chunk of a cascaded slot, leaving it empty.
@@ -288,7 +295,7 @@ impl<E> EventQueue<E> {
             None
         } else {
             let k = self.levels.trailing_zeros() as usize;
-            Some(self.mins[k - 1][self.occupied[k].trailing_zeros() as usize])
+            Some(self.slots[k - 1][self.occupied[k].trailing_zeros() as usize].min())
         }
     }
 
@@ -329,7 +336,14 @@ impl<E: Clone> Clone for EventQueue<E> {
             slots: Box::new(std::array::from_fn(|k| {
                 std::array::from_fn(|s| self.slots[k][s].clone_chunked())
             })),
-            mins: self.mins.clone(),
+            full: Box::new(std::array::from_fn(|k| {
+                std::array::from_fn(|s| {
+                    self.full[k][s]
+                        .iter()
+                        .map(|c| slot::copy_chunk(c))
+                        .collect()
+                })
+            })),
             pool: Pool::with_capacity(0),
             now: self.now,
             len: self.len,

@@ -1,4 +1,4 @@
-//! A FIFO of fixed-size chunks drawn from a shared pool: the storage of the queue's coarse
+//! FIFOs of fixed-size chunks drawn from a shared pool: the storage of the queue's coarse
 //! wheel slots.
 //!
 //! A slot fills while time approaches it and is emptied all at once when it is cascaded. Its
@@ -86,113 +86,119 @@ pub(super) fn prefetch<T>(chunk: &[T]) {
     }
 }
 
-/// A FIFO of entries in chunks: `full` chunks in order, then the `tail` being filled.
-pub(super) struct Slot<T> {
-    full: Vec<Vec<T>>,
-    tail: Vec<T>,
+/// The chunks of a slot before its tail, oldest first: kept apart from [`Slot`] because only
+/// large slots have any, so that pushes touch one small header.
+pub(super) type Full<E> = Vec<Vec<(u64, E)>>;
+
+/// A FIFO of `(time, event)` entries in chunks: the full chunks (a [`Full`] list kept by the
+/// caller), then the `tail` being filled; and the smallest time in it. 32 bytes, so that a push
+/// touches one cache line of headers.
+pub(super) struct Slot<E> {
+    tail: Vec<(u64, E)>,
+    min: u64,
 }
 
-impl<T> Default for Slot<T> {
+impl<E> Default for Slot<E> {
     fn default() -> Self {
         Self {
-            full: Vec::new(),
             tail: Vec::new(),
+            min: u64::MAX,
         }
     }
 }
 
-impl<T> Slot<T> {
-    /// Appends `x`, taking a new chunk from `pool` when the tail is full.
-    #[inline]
-    pub(super) fn push(&mut self, pool: &mut Pool<T>, x: T) {
+impl<E> Slot<E> {
+    /// Appends `event` at `time`, moving a full tail to `full` and taking a new chunk from
+    /// `pool`.
+    #[inline(always)]
+    pub(super) fn push(
+        &mut self,
+        full: &mut Full<E>,
+        pool: &mut Pool<(u64, E)>,
+        time: u64,
+        event: E,
+    ) {
         if self.tail.len() == self.tail.capacity() {
-            self.next_chunk(pool);
+            self.next_chunk(full, pool);
         }
-        self.tail.push(x);
+        self.tail.push((time, event));
+        self.min = self.min.min(time);
     }
 
     #[cold]
     #[inline(never)]
-    fn next_chunk(&mut self, pool: &mut Pool<T>) {
-        let full = mem::replace(&mut self.tail, pool.take());
-        if full.capacity() > 0 {
-            self.full.push(full);
+    fn next_chunk(&mut self, full: &mut Full<E>, pool: &mut Pool<(u64, E)>) {
+        let chunk = mem::replace(&mut self.tail, pool.take());
+        if chunk.capacity() > 0 {
+            full.push(chunk);
         }
     }
 
-    /// Removes the only entry, if the slot holds exactly one.
+    /// The smallest time in the slot (`u64::MAX` if empty).
     #[inline]
-    pub(super) fn take_single(&mut self) -> Option<T> {
-        if self.tail.len() == 1 && self.full.is_empty() {
-            self.tail.pop()
+    pub(super) fn min(&self) -> u64 {
+        self.min
+    }
+
+    /// Starts emptying the slot: returns its smallest time and removes the only entry if
+    /// there is just one (`full` being its full chunks). Otherwise the caller drains the
+    /// chunks of `full` (giving them back to the pool) and the tail
+    /// ([`take_tail`](Self::take_tail)).
+    #[inline]
+    pub(super) fn open(&mut self, full: &Full<E>) -> (u64, Option<E>) {
+        let min = mem::replace(&mut self.min, u64::MAX);
+        if self.tail.len() == 1 && full.is_empty() {
+            (min, self.tail.pop().map(|(_, e)| e))
         } else {
-            None
+            (min, None)
         }
-    }
-
-    /// Removes the full chunks, in FIFO order (they come before the tail). The caller drains
-    /// them, gives them back to the pool and [`restore_full`](Self::restore_full)s the list.
-    #[inline]
-    pub(super) fn take_full(&mut self) -> Vec<Vec<T>> {
-        mem::take(&mut self.full)
-    }
-
-    /// Puts back the emptied list returned by [`take_full`](Self::take_full), keeping its room.
-    #[inline]
-    pub(super) fn restore_full(&mut self, list: Vec<Vec<T>>) {
-        debug_assert!(list.is_empty() && self.full.is_empty());
-        self.full = list;
     }
 
     /// Removes the tail chunk (the last entries), for the caller to drain and
     /// [`restore_tail`](Self::restore_tail).
     #[inline]
-    pub(super) fn take_tail(&mut self) -> Vec<T> {
+    pub(super) fn take_tail(&mut self) -> Vec<(u64, E)> {
         mem::take(&mut self.tail)
     }
 
     /// Puts back the drained tail chunk: the slot's next entries go to it without a trip to
     /// the pool, which is what a sparse queue (a few events a slot) does all the time.
     #[inline]
-    pub(super) fn restore_tail(&mut self, tail: Vec<T>) {
+    pub(super) fn restore_tail(&mut self, tail: Vec<(u64, E)>) {
         debug_assert!(tail.is_empty() && self.tail.capacity() == 0);
         self.tail = tail;
     }
 
-    /// Entries in the slot.
+    /// Entries in the tail.
     #[cfg(test)]
-    pub(super) fn len(&self) -> usize {
-        self.full.iter().map(Vec::len).sum::<usize>() + self.tail.len()
+    pub(super) fn tail_len(&self) -> usize {
+        self.tail.len()
     }
 
-    /// Chunks the slot holds.
+    /// Whether the slot holds a tail chunk.
     #[cfg(test)]
-    pub(super) fn chunks(&self) -> usize {
-        self.full.len() + usize::from(self.tail.capacity() > 0)
-    }
-
-    /// Full chunks the slot holds (all but the tail).
-    #[cfg(test)]
-    pub(super) fn full_chunks(&self) -> usize {
-        self.full.len()
+    pub(super) fn has_tail(&self) -> bool {
+        self.tail.capacity() > 0
     }
 }
 
-impl<T: Clone> Slot<T> {
-    /// A copy whose chunks have the pool's chunk size (a `Vec` clone would size them to fit).
+impl<E: Clone> Slot<E> {
+    /// A copy whose tail chunk has the pool's chunk size (a `Vec` clone would size it to fit).
     pub(super) fn clone_chunked(&self) -> Self {
-        let copy = |c: &Vec<T>| {
-            let mut v = Vec::with_capacity(chunk_len::<T>());
-            v.extend_from_slice(c);
-            v
-        };
         Self {
-            full: self.full.iter().map(copy).collect(),
             tail: if self.tail.capacity() == 0 {
                 Vec::new()
             } else {
-                copy(&self.tail)
+                copy_chunk(&self.tail)
             },
+            min: self.min,
         }
     }
+}
+
+/// A copy of `chunk` with the pool's chunk size.
+pub(super) fn copy_chunk<T: Clone>(chunk: &[T]) -> Vec<T> {
+    let mut v = Vec::with_capacity(chunk_len::<T>());
+    v.extend_from_slice(chunk);
+    v
 }

@@ -1,4 +1,4 @@
-use super::slot::{Pool, Slot};
+use super::slot::{Full, Pool, Slot};
 use super::*;
 use proptest::prelude::*;
 use std::cmp::Reverse;
@@ -311,14 +311,14 @@ proptest! {
 /// (plus a constant) and due buffers are of bounded size.
 fn assert_room_follows_len<E>(q: &EventQueue<E>) {
     let chunk = super::slot::chunk_len_of::<(u64, E)>();
-    let full: usize = q.slots.iter().flatten().map(Slot::full_chunks).sum();
-    let all: usize = q.slots.iter().flatten().map(Slot::chunks).sum();
+    let full: usize = q.full.iter().flatten().map(Vec::len).sum();
+    let tails = q.slots.iter().flatten().filter(|s| s.has_tail()).count();
     assert!(
         full * chunk <= q.len(),
         "{full} full chunks, {} events",
         q.len()
     );
-    assert!(all - full <= COARSE * SLOTS);
+    assert!(tails <= COARSE * SLOTS);
     assert!(q.pool.spare() * chunk <= q.len() + (1 << 12) + chunk);
     let exact: usize = q.exact.iter().map(VecDeque::capacity).sum();
     assert!(exact <= SLOTS * EXACT_KEEP.max(q.len()) * 2);
@@ -508,38 +508,37 @@ fn near_sees_events_shortly_before_they_pop_and_changes_nothing() {
 fn chunked_slot_is_fifo_across_chunks_and_reuses_them() {
     let mut pool = Pool::with_capacity(0);
     let mut slot = Slot::default();
-    let n = 5 * super::slot::chunk_len_of::<u32>() + 3;
+    let mut full: Full<u32> = Vec::new();
+    let per = super::slot::chunk_len_of::<(u64, u32)>();
+    let n = 5 * per + 3;
     for i in 0..n as u32 {
-        slot.push(&mut pool, i);
+        slot.push(&mut full, &mut pool, 1000 - u64::from(i % 7), i);
     }
-    assert_eq!(slot.len(), n);
-    assert_eq!(slot.chunks(), 6);
-    assert_eq!(slot.full_chunks(), 5);
-    assert_eq!(slot.take_single(), None);
-    let mut full = slot.take_full();
+    assert_eq!((full.len(), slot.tail_len()), (5, 3));
+    assert_eq!(slot.open(&full), (994, None));
+    assert_eq!(slot.min(), u64::MAX);
     let mut out = Vec::new();
     for mut c in full.drain(..) {
-        out.append(&mut c);
+        out.extend(c.drain(..).map(|(_, e)| e));
         pool.give(c, 0);
     }
-    slot.restore_full(full);
     let mut tail = slot.take_tail();
-    out.append(&mut tail);
+    out.extend(tail.drain(..).map(|(_, e)| e));
     slot.restore_tail(tail);
     assert_eq!(out, (0..n as u32).collect::<Vec<_>>());
-    assert_eq!((pool.spare(), slot.chunks()), (5, 1));
+    assert_eq!((pool.spare(), slot.has_tail()), (5, true));
     // Refilling uses the kept tail, then the spare chunks instead of allocating.
     for i in 0..n as u32 {
-        slot.push(&mut pool, i);
+        slot.push(&mut full, &mut pool, 5, i);
     }
     assert_eq!(pool.spare(), 0);
     let copy = slot.clone_chunked();
-    assert_eq!(copy.len(), n);
-    assert_eq!(copy.chunks(), 6);
+    assert_eq!((copy.tail_len(), copy.min()), (3, 5));
     let mut one = Slot::default();
-    one.push(&mut pool, 7);
-    assert_eq!(one.take_single(), Some(7));
-    assert_eq!((one.len(), one.chunks()), (0, 1));
+    let none: Full<u32> = Vec::new();
+    one.push(&mut full, &mut pool, 9, 7);
+    assert_eq!(one.open(&none), (9, Some(7)));
+    assert!(one.has_tail() && one.tail_len() == 0);
 }
 
 /// A push relative to `now`: small, around a level's block size, or anywhere.
