@@ -40,15 +40,20 @@
 //! fresh pages, and memory follows the number of pending events (plus at most
 //! one chunk per slot), not the run's history.
 
+mod bits;
 mod slot;
 #[cfg(test)]
 mod tests;
 
 use std::collections::VecDeque;
 
+use bits::Bits;
 use slot::{Full, Pool, Slot};
 
-/// Bits of time per level: 64 slots, one `u64` occupancy word a level.
+/// Bits of time per level: 64 slots, one `u64` occupancy word a level. With
+/// 8-bit digits (256 slots a level) fewer events move, but the four times
+/// larger slot headers made a 1,000-run sweep of the bundled scenario 20 %
+/// slower in CPU time (more cache misses) at the same speed for a million users.
 const DIGIT: u32 = 6;
 
 /// Slots per level.
@@ -101,7 +106,7 @@ pub struct EventQueue<E> {
     exact: Box<[VecDeque<E>; SLOTS]>,
     /// Bit `s` of `occupied[k]` is set if slot `s` of level `k` is non-empty
     /// (on level 0 it may also be set for the drained slot of `now`).
-    occupied: [u64; LEVELS],
+    occupied: [Bits; LEVELS],
     /// Bit `k` (`k >= 1`) is set iff `occupied[k] != 0`.
     levels: u32,
     /// `slots[k - 1][s]`: slot `s` of level `k >= 1`, events with their
@@ -131,7 +136,7 @@ impl<E> EventQueue<E> {
     pub fn with_capacity(n: usize) -> Self {
         Self {
             exact: Box::new(std::array::from_fn(|_| VecDeque::new())),
-            occupied: [0; LEVELS],
+            occupied: [Bits::default(); LEVELS],
             levels: 0,
             slots: Box::new(std::array::from_fn(|_| {
                 std::array::from_fn(|_| Slot::default())
@@ -171,13 +176,13 @@ impl<E> EventQueue<E> {
         if diff <= MASK {
             let s = (time_ms & MASK) as usize;
             self.exact[s].push_back(event);
-            self.occupied[0] |= 1 << s;
+            self.occupied[0].set(s);
         } else {
             let k = ((63 - diff.leading_zeros()) / DIGIT) as usize;
             let s = ((time_ms >> (k as u32 * DIGIT)) & MASK) as usize;
             let full = &mut self.full[k - 1][s];
             self.slots[k - 1][s].push(full, &mut self.pool, time_ms, event);
-            self.occupied[k] |= 1 << s;
+            self.occupied[k].set(s);
             self.levels |= 1 << k;
         }
     }
@@ -212,12 +217,12 @@ impl<E> EventQueue<E> {
     #[inline(never)]
     fn advance(&mut self, near: impl FnMut(&E)) -> E {
         let s = (self.now & MASK) as usize;
-        self.occupied[0] &= !(1 << s);
+        self.occupied[0].clear(s);
         if self.exact[s].capacity() > EXACT_KEEP.max(self.len) {
             self.exact[s] = VecDeque::new();
         }
-        if self.occupied[0] != 0 {
-            self.now = (self.now & !MASK) | u64::from(self.occupied[0].trailing_zeros());
+        if let Some(next) = self.occupied[0].first() {
+            self.now = (self.now & !MASK) | next as u64;
         } else if let Some(event) = self.cascade(near) {
             return event;
         }
@@ -237,11 +242,11 @@ impl<E> EventQueue<E> {
     /// times is preserved.
     #[inline(always)]
     fn cascade(&mut self, near: impl FnMut(&E)) -> Option<E> {
-        debug_assert!(self.occupied[0] == 0 && self.levels != 0);
+        debug_assert!(self.occupied[0].is_empty() && self.levels != 0);
         let k = self.levels.trailing_zeros() as usize;
-        let s = self.occupied[k].trailing_zeros() as usize;
-        self.occupied[k] &= !(1 << s);
-        if self.occupied[k] == 0 {
+        let s = self.occupied[k].first().expect("a non-empty level");
+        self.occupied[k].clear(s);
+        if self.occupied[k].is_empty() {
             self.levels &= !(1 << k);
         }
         let (min, single) = self.slots[k - 1][s].open(&self.full[k - 1][s]);
@@ -288,17 +293,17 @@ impl<E> EventQueue<E> {
     #[inline]
     #[must_use]
     pub fn peek_time(&self) -> Option<u64> {
-        let s = self.now & MASK;
-        let later = self.occupied[0] & !(1 << s);
-        if !self.exact[s as usize].is_empty() {
+        let s = (self.now & MASK) as usize;
+        if !self.exact[s].is_empty() {
             Some(self.now)
-        } else if later != 0 {
-            Some((self.now & !MASK) | u64::from(later.trailing_zeros()))
+        } else if let Some(later) = self.occupied[0].first_but(s) {
+            Some((self.now & !MASK) | later as u64)
         } else if self.levels == 0 {
             None
         } else {
             let k = self.levels.trailing_zeros() as usize;
-            Some(self.slots[k - 1][self.occupied[k].trailing_zeros() as usize].min())
+            let s = self.occupied[k].first().expect("a non-empty level");
+            Some(self.slots[k - 1][s].min())
         }
     }
 

@@ -378,7 +378,7 @@ fn digit_boundaries_and_wrap_around() {
 
 #[test]
 fn cascade_keeps_fifo_with_pushes_between_cascades() {
-    const T: u64 = 1 << 18; // a level-3 boundary: 0 and T differ in digit 3
+    const T: u64 = 1 << (3 * DIGIT); // 0 and T differ in digit 3
     let mut q = EventQueue::new();
     for i in 0..300u64 {
         q.push(T, i); // level 3, several chunks
@@ -545,7 +545,7 @@ fn chunked_slot_is_fifo_across_chunks_and_reuses_them() {
 fn delta() -> impl Strategy<Value = u64> {
     prop_oneof![
         3 => 0u64..130,
-        2 => (1u32..11, 0u64..3).prop_map(|(k, d)| (1u64 << (6 * k)) + d - 1),
+        2 => (1..LEVELS as u32, 0u64..3).prop_map(|(k, d)| (1u64 << (DIGIT * k).min(63)) + d - 1),
         1 => any::<u64>(),
     ]
 }
