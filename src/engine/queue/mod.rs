@@ -203,48 +203,71 @@ impl<E> EventQueue<E> {
     /// does not depend on `near`.
     #[inline]
     pub fn pop_with(&mut self, near: impl FnMut(&E)) -> Option<(u64, E)> {
-        let event = match self.exact[(self.now & MASK) as usize].pop_front() {
+        self.pop_until(u64::MAX, near)
+    }
+
+    /// [`pop_with`](Self::pop_with) if the earliest event is due at or before
+    /// `end_ms`; otherwise `None`, leaving the queue as it was. An event loop
+    /// with an end time needs no [`peek_time`](Self::peek_time) before each pop.
+    #[inline]
+    pub fn pop_until(&mut self, end_ms: u64, near: impl FnMut(&E)) -> Option<(u64, E)> {
+        let due = if self.now <= end_ms {
+            self.exact[(self.now & MASK) as usize].pop_front()
+        } else {
+            None
+        };
+        let event = match due {
             Some(event) => event,
             None if self.len == 0 => return None,
-            None => self.advance(near),
+            None => self.advance(end_ms, near)?,
         };
         self.len -= 1;
         Some((self.now, event))
     }
 
     /// Moves `now` to the earliest pending time and pops the first event due
-    /// then. Requires the slot of `now` to be empty and the queue not to be.
+    /// then, unless that time is after `end_ms`. Requires the slot of `now` to
+    /// be empty (or after `end_ms`) and the queue not to be.
     #[inline(never)]
-    fn advance(&mut self, near: impl FnMut(&E)) -> E {
+    fn advance(&mut self, end_ms: u64, near: impl FnMut(&E)) -> Option<E> {
         let s = (self.now & MASK) as usize;
-        self.occupied[0].clear(s);
-        if self.exact[s].capacity() > EXACT_KEEP.max(self.len) {
-            self.exact[s] = VecDeque::new();
+        if self.exact[s].is_empty() {
+            self.occupied[0].clear(s);
+            if self.exact[s].capacity() > EXACT_KEEP.max(self.len) {
+                self.exact[s] = VecDeque::new();
+            }
         }
         if let Some(next) = self.occupied[0].first() {
-            self.now = (self.now & !MASK) | next as u64;
-        } else if let Some(event) = self.cascade(near) {
-            return event;
+            let next = (self.now & !MASK) | next as u64;
+            if next > end_ms {
+                return None;
+            }
+            self.now = next;
+        } else {
+            let k = self.levels.trailing_zeros() as usize;
+            let s = self.occupied[k].first().expect("a non-empty level");
+            if self.slots[k - 1][s].min() > end_ms {
+                return None;
+            }
+            if let Some(event) = self.cascade(k, s, near) {
+                return Some(event);
+            }
         }
-        self.exact[(self.now & MASK) as usize]
-            .pop_front()
-            .expect("the slot of the earliest time holds an event")
+        let event = self.exact[(self.now & MASK) as usize].pop_front();
+        Some(event.expect("the slot of the earliest time holds an event"))
     }
 
-    /// Empties the lowest occupied slot of the lowest non-empty coarse level
-    /// into the levels below, moving `now` to its smallest time. Requires
-    /// level 0 to be empty and some coarse slot not to be. A slot holding a
-    /// single event (most of them in a small run) hands it back directly, to
-    /// be popped.
+    /// Empties slot `s` of level `k`, the lowest occupied slot of the lowest
+    /// non-empty level (level 0 being empty), into the levels below, moving
+    /// `now` to its smallest time. A slot holding a single event (most of
+    /// them in a small run) hands it back directly, to be popped.
     ///
     /// Every level below is empty, so events of the cascaded slot are
     /// appended to empty slots in their stored order: FIFO order among equal
     /// times is preserved.
     #[inline(always)]
-    fn cascade(&mut self, near: impl FnMut(&E)) -> Option<E> {
-        debug_assert!(self.occupied[0].is_empty() && self.levels != 0);
-        let k = self.levels.trailing_zeros() as usize;
-        let s = self.occupied[k].first().expect("a non-empty level");
+    fn cascade(&mut self, k: usize, s: usize, near: impl FnMut(&E)) -> Option<E> {
+        debug_assert!(self.occupied[0].is_empty() && self.levels & (1 << k) != 0);
         self.occupied[k].clear(s);
         if self.occupied[k].is_empty() {
             self.levels &= !(1 << k);

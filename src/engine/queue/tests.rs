@@ -577,3 +577,57 @@ proptest! {
         prop_assert!(q.is_empty());
     }
 }
+
+#[test]
+fn pop_until_stops_at_the_end_and_changes_nothing() {
+    let mut q = EventQueue::new();
+    q.push(10, 'a');
+    q.push(20, 'b');
+    q.push(1 << 30, 'c');
+    assert_eq!(q.pop_until(9, |_| {}), None);
+    assert_eq!((q.len(), q.now(), q.peek_time()), (3, 0, Some(10)));
+    assert_eq!(q.pop_until(10, |_| {}), Some((10, 'a')));
+    assert_eq!(q.pop_until(19, |_| {}), None);
+    q.push(15, 'd');
+    q.push(10, 'e');
+    // An end before `now`: nothing is due, even at `now`.
+    assert_eq!(q.pop_until(5, |_| {}), None);
+    assert_eq!(q.pop_until(19, |_| {}), Some((10, 'e')));
+    assert_eq!(q.pop_until(19, |_| {}), Some((15, 'd')));
+    assert_eq!(q.pop_until(19, |_| {}), None);
+    assert_eq!(q.peek_time(), Some(20));
+    assert_eq!(q.pop_until(1 << 29, |_| {}), Some((20, 'b')));
+    assert_eq!(q.pop_until(1 << 29, |_| {}), None);
+    assert_eq!(q.pop_until(u64::MAX, |_| {}), Some((1 << 30, 'c')));
+    assert_eq!(q.pop_until(u64::MAX, |_| {}), None);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `pop_until(end)` pops exactly when the reference's earliest time is at most `end`, with
+    /// ends before, at and after `now` and around digit boundaries.
+    #[test]
+    fn pop_until_matches_reference(
+        ops in prop::collection::vec((any::<bool>(), delta(), any::<bool>()), 0..300),
+    ) {
+        let mut q = EventQueue::new();
+        let mut r = Reference::default();
+        for (push, d, back) in ops {
+            let now = q.now();
+            if push {
+                push_both(&mut q, &mut r, now.saturating_add(d));
+            } else {
+                let end = if back { now.saturating_sub(d) } else { now.saturating_add(d) };
+                let exp = match r.peek_time() {
+                    Some(t) if t <= end => r.pop(),
+                    _ => None,
+                };
+                prop_assert_eq!(q.pop_until(end, |_| {}), exp);
+            }
+            prop_assert_eq!(q.len(), r.heap.len());
+            prop_assert_eq!(q.peek_time(), r.peek_time());
+        }
+        pop_both(&mut q, &mut r, usize::MAX);
+    }
+}
