@@ -12,7 +12,9 @@
 
 use std::mem;
 
-/// Bytes of one chunk: a few dozen events, a whole number of cache lines.
+/// Bytes of one chunk: a few dozen events, a whole number of cache lines. Switching a large
+/// slot to 8 MiB chunks on transparent huge pages was measured and dropped: at ten million
+/// users it saved 1.2 s of user time but cost 1.8 s of kernel time and 0.44 GiB of peak memory.
 const CHUNK_BYTES: usize = 1536;
 
 /// Entries per chunk for entries of type `T` (at least one).
