@@ -1,4 +1,4 @@
-//! Hold-model benchmark: the radix `EventQueue` against a `BinaryHeap` baseline.
+//! Hold-model benchmark: the timing-wheel `EventQueue` against a `BinaryHeap` baseline.
 //!
 //! Each iteration pops the earliest event and schedules one new event at
 //! `now + increment`, keeping the number of pending events constant.
@@ -63,13 +63,13 @@ fn event(i: u64) -> Ev {
     }
 }
 
-/// Hold-model state around the radix queue.
-struct RadixHold {
+/// Hold-model state around the timing-wheel queue.
+struct WheelHold {
     q: EventQueue<Ev>,
     rng: SplitMix,
 }
 
-impl RadixHold {
+impl WheelHold {
     fn new(pending: usize) -> Self {
         let mut rng = SplitMix(0xF00D);
         let mut q = EventQueue::with_capacity(pending);
@@ -137,9 +137,9 @@ fn hold(c: &mut Criterion) {
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(3))
             .throughput(Throughput::Elements(OPS));
-        let mut radix = RadixHold::new(pending);
-        g.bench_function("radix", |b| b.iter(|| radix.run(OPS)));
-        drop(radix);
+        let mut wheel = WheelHold::new(pending);
+        g.bench_function("wheel", |b| b.iter(|| wheel.run(OPS)));
+        drop(wheel);
         let mut heap = HeapHold::new(pending);
         g.bench_function("binary_heap", |b| b.iter(|| heap.run(OPS)));
         drop(heap);

@@ -61,16 +61,11 @@ impl<E> Scheduler<E> {
     /// [`next_until`](Self::next_until), showing `near` the events that will be due within
     /// [`queue::NEAR_MS`] (see [`EventQueue::pop_with`]).
     pub fn next_until_with(&mut self, end_ms: u64, near: impl FnMut(&E)) -> Option<(u64, E)> {
-        match self.queue.peek_time() {
-            Some(t) if t <= end_ms => {
-                let (t, e) = self.queue.pop_with(near).expect("peeked");
-                debug_assert!(t >= self.now_ms, "time went backwards");
-                self.now_ms = t;
-                self.processed += 1;
-                Some((t, e))
-            }
-            _ => None,
-        }
+        let (t, e) = self.queue.pop_until(end_ms, near)?;
+        debug_assert!(t >= self.now_ms, "time went backwards");
+        self.now_ms = t;
+        self.processed += 1;
+        Some((t, e))
     }
 
     /// The current time in milliseconds (time of the last event popped).
