@@ -140,10 +140,13 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let factory = UserFactory::new(self.scenario, &self.streams, &self.resolver_base, trace);
         match members {
             None if !self.user_blocks.is_empty() => {
+                // At most BLOCK_CACHE_USERS users, fewer than PARALLEL_SETUP_USERS: built on
+                // this thread, straight into place.
                 let total = self.scenario.user_count();
-                let made = make_all(total, |g| factory.make_with_block(g));
-                assert_eq!(made.len(), self.user_blocks.len(), "a block slot per user");
-                for (block_of, (user, block)) in self.user_blocks.iter_mut().zip(made) {
+                assert_eq!(total, self.user_blocks.len() as u64, "a block slot per user");
+                self.users.reserve_exact(self.user_blocks.len());
+                for (g, block_of) in (0..total).zip(self.user_blocks.iter_mut()) {
+                    let (user, block) = factory.make_with_block(g);
                     self.users.push(user);
                     *block_of = block;
                 }
