@@ -259,6 +259,17 @@ pub(super) struct Sim<'m, R: Recorder> {
     /// Events the model applied early instead of scheduling them, because they could change
     /// nothing but counted as processed (`health::elide`).
     elided_events: u64,
+    /// Every time an `[[event]]` starts or ends, ascending: what a probe's outcome can change
+    /// at (`health::probe`).
+    event_boundaries: Vec<u64>,
+    /// Every probe sent, `(checker, time)`, for the tests of probe timing (some probes are
+    /// never events; see `health::probe`).
+    #[cfg(test)]
+    probe_log: Vec<(u32, u64)>,
+    /// Whether probes and their results that can change nothing are made without events
+    /// (`health::probe`); the tests turn it off to check that nothing else changes.
+    #[cfg(test)]
+    shortcuts: bool,
     /// Users connected, per Region.
     connected: Vec<u32>,
     /// Users not connected, by state.

@@ -12,6 +12,18 @@ use rayon::prelude::*;
 /// CPU's caches and reading one back would cost about as much as computing it.
 pub(super) const BLOCK_CACHE_USERS: usize = 1 << 14;
 
+/// Every time an `[[event]]` starts or ends, ascending.
+fn event_boundaries(scenario: &Scenario) -> Vec<u64> {
+    let mut times: Vec<u64> = scenario
+        .events
+        .iter()
+        .flat_map(|e| std::iter::once(e.at_ms).chain(e.end_ms))
+        .collect();
+    times.sort_unstable();
+    times.dedup();
+    times
+}
+
 /// Runs of fewer users than this build them on the calling thread: drawing 2,000 users takes
 /// about 0.1 ms, less than handing the work to a pool's threads and waiting for them (and a
 /// run that needs no other threads then starts no pool at all: see
@@ -90,6 +102,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
             global: Vec::new(),
             control_events: 0,
             elided_events: 0,
+            event_boundaries: event_boundaries(scenario),
+            #[cfg(test)]
+            probe_log: Vec::new(),
+            #[cfg(test)]
+            shortcuts: true,
             connected: vec![0; scenario.regions.len()],
             counts: StateCounts::default(),
             control: ControlFacts::default(),
@@ -143,7 +160,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 // At most BLOCK_CACHE_USERS users, fewer than PARALLEL_SETUP_USERS: built on
                 // this thread, straight into place.
                 let total = self.scenario.user_count();
-                assert_eq!(total, self.user_blocks.len() as u64, "a block slot per user");
+                assert_eq!(
+                    total,
+                    self.user_blocks.len() as u64,
+                    "a block slot per user"
+                );
                 self.users.reserve_exact(self.user_blocks.len());
                 for (g, block_of) in (0..total).zip(self.user_blocks.iter_mut()) {
                     let (user, block) = factory.make_with_block(g);

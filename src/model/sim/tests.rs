@@ -63,15 +63,60 @@ fn probe_times(scenario: &Scenario, seed: u64) -> Vec<u64> {
         &mut rec,
         None,
     );
-    sim.start();
-    let mut times = Vec::new();
-    while let Some((now, event)) = sim.scheduler.next_until(scenario.duration_ms) {
-        if let Event::Probe { checker: 0 } = event {
-            times.push(now);
-        }
-        sim.handle(now, event);
-    }
+    sim.run();
+    // Every probe sent, those sent as events and those a quiet checker sent early alike.
+    let times: Vec<u64> = (sim.probe_log.iter())
+        .filter(|&&(checker, _)| checker == 0)
+        .map(|&(_, at)| at)
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]));
     times
+}
+
+/// The probes and results made without events (`health::probe`) change nothing: with and
+/// without the shortcuts, every observation, sample, per-user record and count is the same.
+#[test]
+fn probes_made_without_events_change_nothing() {
+    let scenarios = [
+        include_str!("../../../scenarios/workspaces-failover.toml"),
+        include_str!("../../../scenarios/dns-partition.toml"),
+        include_str!("../../../scenarios/us-east-1-2025-10-20.toml"),
+    ];
+    for text in scenarios {
+        let scenario = load_str(text, "s.toml", &["users.staff.count=300".into()])
+            .or_else(|_| load_str(text, "s.toml", &[]))
+            .expect("bundled scenario");
+        let run = |shortcuts: bool| {
+            let mut rec = MemoryRecorder::default();
+            let options = RunOptions {
+                seed: 3,
+                trace_users: 20,
+            };
+            let mut sim = Sim::new(&scenario, &options, &mut rec, None);
+            sim.shortcuts = shortcuts;
+            sim.run();
+            let popped = sim.scheduler.processed();
+            let outcome = sim.finish(3);
+            (
+                format!("{:?}{:?}", outcome.users, outcome.control),
+                rec,
+                popped,
+            )
+        };
+        let (with, rec_with, popped_with) = run(true);
+        let (without, rec_without, popped_without) = run(false);
+        assert_eq!(with, without, "{}", scenario.name);
+        assert_eq!(
+            format!("{:?}", rec_with.timeline),
+            format!("{:?}", rec_without.timeline)
+        );
+        assert_eq!(rec_with.series, rec_without.series);
+        // And they do save events.
+        assert!(
+            popped_with * 3 < popped_without * 2,
+            "{popped_with} vs {popped_without}"
+        );
+    }
 }
 
 #[test]
