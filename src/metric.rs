@@ -87,7 +87,7 @@ metrics! {
     UsersOverRpo => "users_over_rpo", Count, "Users who arrived on replicated data older than the standby Region's `rpo`.";
     StandbyWorkspaces => "standby_workspaces", Count, "Multi-Region Resilience standby WorkSpaces provisioned (each bears the fixed monthly fee).";
     StandbyHours => "standby_hours", Hours, "Hours worked on standby WorkSpaces (what the hourly rate applies to).";
-    EventsProcessed => "events_processed", Count, "Events processed by the engine.";
+    EventsProcessed => "events_processed", Count, "Events of the model processed (a probe or probe result that could change nothing is made without the event queue, and counted).";
     CostMonthlyUsd => "cost_monthly_usd", Usd, "What the failover configuration costs per month: failover WorkSpaces, health checks, alarms (prices in the `[cost]` table).";
     CostIncidentUsd => "cost_incident_usd", Usd, "What the simulated incident costs: hourly WorkSpaces fees away from home, plus downtime at cost.downtime_hourly.";
 }

@@ -84,7 +84,8 @@ pub struct ControlFacts {
     pub standby_ms: u64,
     /// Users who arrived on replicated data older than the standby Region's `rpo`.
     pub users_over_rpo: u64,
-    /// Events processed by the engine.
+    /// Events of the model processed, those made without the event queue included (see
+    /// `sim::health::probe`).
     pub events_processed: u64,
     /// Time the DNS locations users resolve through gave different answers (`dns.locations`;
     /// 0 without them).
