@@ -223,7 +223,7 @@ impl CohortRow {
 /// One row per non-empty cohort of the run, in [`Membership::cohorts`] order.
 ///
 /// One dimension at a time: each user's cohort of the dimension is looked up once (a few
-/// names to compare), then every cohort's [`Tally`] of the dimension is filled in one pass
+/// names to compare), then every cohort's `Tally` of the dimension is filled in one pass
 /// over the users, with room made for its members first. Asking every cohort about every
 /// user compared names `2 × cohorts × users` times, and listing members cost memory.
 pub fn rows(

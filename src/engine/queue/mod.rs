@@ -36,7 +36,7 @@
 //! (three cascades in four at 2,000 users). On the bundled scenario an event
 //! now moves 1.8 times at 2,000 users and 2.3 times at a million (about four
 //! before). The coarse slots are chunked FIFOs sharing one pool of chunks
-//! ([`slot`]), so a slot that fills never copies its events or faults in
+//! (`slot.rs`), so a slot that fills never copies its events or faults in
 //! fresh pages, and memory follows the number of pending events (plus at most
 //! one chunk per slot), not the run's history.
 
