@@ -151,6 +151,9 @@ fn goal_seek_finds_a_boundary_with_its_evidence_and_exits_1_when_nothing_meets()
     assert!(svg.contains("Goal-seek: p95 downtime"), "{svg}");
     assert!(svg.contains("[[expect]] at most 20m"), "{svg}");
     assert!(svg.contains(&format!("found: {found} ")), "{svg}");
+    // The answer is marked on the x axis, and its tick label is never crowded out.
+    assert!(svg.contains(&format!("\nfound: {found}\n</text>")), "{svg}");
+    assert!(svg.contains(&format!("\n{found}\n</text>")), "{svg}");
     assert!(
         svg.contains("(region.us-east-1.launch_concurrency)"),
         "{svg}"

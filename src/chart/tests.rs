@@ -662,6 +662,7 @@ fn sample_sweep(categorical: bool, lines: usize) -> SweepInput {
             .collect(),
         bounds: vec![],
         empty_message: None,
+        x_marker: None,
     }
 }
 

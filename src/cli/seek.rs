@@ -266,6 +266,9 @@ fn seek_charts(
         }
     }
     let evaluations = result.by_value();
+    let found_at = result
+        .found
+        .and_then(|v| evaluations.iter().position(|e| e.value == v));
     metrics
         .into_iter()
         .map(|metric| {
@@ -289,7 +292,7 @@ fn seek_charts(
                 replications,
                 metric,
                 (&bounds(|e| e.min), &bounds(|e| e.max)),
-                &found,
+                (&found, found_at),
             );
             (metric.clone(), input)
         })

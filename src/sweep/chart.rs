@@ -118,6 +118,7 @@ pub(super) fn sweep_input(
         bounds,
         empty_message: (!any_value)
             .then(|| format!("{metric} has no value in any run (it never happened)")),
+        x_marker: None,
     }
 }
 
@@ -136,8 +137,9 @@ pub struct SeekPoint {
 
 /// The goal-seek chart of `metric`: its mean (and 95 % interval) over the replications at
 /// every value evaluated, in value order, each replication a point, with the `[[expect]]`
-/// bounds on it; the subtitle says which value was found. The sweep chart with one `--vary`
-/// whose values are those evaluated.
+/// bounds on it; the value found (`found_at`, an index into `points`) is marked by a
+/// vertical line, and the subtitle says it. The sweep chart with one `--vary` whose values
+/// are those evaluated.
 pub fn seek_input(
     scenario_name: &str,
     path: &str,
@@ -145,7 +147,7 @@ pub fn seek_input(
     replications: u32,
     metric: &MetricRef,
     (expect_min, expect_max): (&[f64], &[f64]),
-    found: &str,
+    (found, found_at): (&str, Option<usize>),
 ) -> SweepInput {
     let vary = [VaryEntry {
         path: path.to_string(),
@@ -174,6 +176,9 @@ pub fn seek_input(
     for ((_, label), p) in input.x_ticks.iter_mut().zip(points) {
         label.clone_from(&p.label);
     }
+    input.x_marker = found_at
+        .and_then(|i| input.x_ticks.get(i))
+        .map(|(x, label)| (*x, format!("found: {label}")));
     input.title = format!("Goal-seek: {} by {}", human_metric(metric), human_key(path));
     input.subtitle = format!(
         "{found} · mean of {replications} replication{} at each value evaluated, the same \

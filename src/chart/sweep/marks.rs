@@ -27,6 +27,15 @@ impl SweepInput {
         layout: &SweepLayout,
     ) -> Drawn {
         let (top, bottom) = (layout.top, layout.bottom);
+        let extent = |v: f64, label: &str| {
+            let (px, w) = (layout.x.px(v), text_width(label, LABEL_SIZE));
+            (px - w / 2, px + w - w / 2)
+        };
+        // The marked value's label is drawn whatever its neighbours; they make room for it.
+        let marked = self.x_marker.as_ref().and_then(|(mx, _)| {
+            let tick = self.x_ticks.iter().find(|(v, _)| v == mx)?;
+            Some((*mx, extent(tick.0, &tick.1)))
+        });
         let mut last_label_right = i32::MIN;
         for (i, (v, label)) in self.x_ticks.iter().enumerate() {
             let px = layout.x.px(*v);
@@ -34,8 +43,12 @@ impl SweepInput {
             c.line(vec![(px, bottom), (px, bottom + 6)], INK.to_rgba(), 1)?;
             let w = text_width(label, LABEL_SIZE);
             let is_last = i + 1 == self.x_ticks.len();
-            let fits = px - w / 2 > last_label_right + 12;
-            if fits || (is_last && px - w / 2 > last_label_right + 4) {
+            let (lo, hi) = extent(*v, label);
+            let is_marked = marked.is_some_and(|(mx, _)| mx == *v);
+            let clear_of_mark = marked.is_none_or(|(_, (mlo, mhi))| hi + 12 < mlo || lo > mhi + 12);
+            let fits = px - w / 2 > last_label_right + 12 && clear_of_mark;
+            let last_fits = is_last && px - w / 2 > last_label_right + 4 && clear_of_mark;
+            if is_marked || fits || last_fits {
                 c.text(
                     label,
                     (px, bottom + 10),
@@ -104,6 +117,24 @@ impl SweepInput {
                 2,
                 BOUND_DASH,
             )?;
+        }
+        if let Some((mx, label)) = &self.x_marker {
+            let px = x.px(*mx);
+            c.dashed_vline(
+                px,
+                (layout.top, layout.bottom),
+                INK.to_rgba(),
+                2,
+                BOUND_DASH,
+            )?;
+            // Right of the line, or left of it when it would run past the plot.
+            let w = text_width(label, LABEL_SIZE);
+            let at = if px + 6 + w > layout.right {
+                px - 6 - w
+            } else {
+                px + 6
+            };
+            c.text(label, (at, layout.top + 4), TextLook::new(LABEL_SIZE, INK))?;
         }
         for (i, line) in self.lines.iter().enumerate() {
             let colour = line_colour(i);

@@ -83,6 +83,9 @@ pub struct SweepInput {
     pub bounds: Vec<(f64, String)>,
     /// Shown instead of the plot when no point has a value.
     pub empty_message: Option<String>,
+    /// `(x, label)`: a vertical dashed line at this x value, labelled at the top of the plot
+    /// (the value a goal-seek found); its tick label is always drawn.
+    pub x_marker: Option<(f64, String)>,
 }
 
 const LEGEND_SWATCH: i32 = 36;
