@@ -63,11 +63,14 @@ printf '%-58s %-22s %12s %13s\n' workload target wall peak
 small_run() {
   local label=$1 target=$2 w p
   shift 2
-  read -r w p < <(median_of "$((runs * 4))" "$bin" "$@")
   if command -v hyperfine > /dev/null; then
+    # /usr/bin/time only for the peak memory then: a few runs are enough.
+    read -r w p < <(median_of 3 "$bin" "$@")
     hyperfine -N -w 5 -r 40 --export-json "$tmp/hf.json" "$bin $*" > /dev/null 2>&1
     w=$(python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$tmp/hf.json")
     label+=" (hyperfine)"
+  else
+    read -r w p < <(median_of "$((runs * 4))" "$bin" "$@")
   fi
   row "$label" "$target" "$w" "$p"
 }

@@ -67,14 +67,7 @@ pub fn find(args: &SweepArgs, spec: &str) -> Result<(), Failure> {
             let mut names = vec![output::write_file(dir, "find.csv", |w| {
                 write_csv(&result, &metrics, w)
             })?];
-            let charts = failsim::sweep::write_seek_charts(dir, &charts, &formats);
-            names.extend(charts.map_err(|e| match e {
-                failsim::sweep::SweepError::Output(e) => e,
-                other => output::OutputError::Io {
-                    path: dir.to_path_buf(),
-                    source: std::io::Error::other(other.to_string()),
-                },
-            })?);
+            names.extend(failsim::sweep::write_seek_charts(dir, &charts, &formats)?);
             Ok(names)
         }),
     )

@@ -6,7 +6,7 @@
 //! `crate::chart`'s business.
 
 use super::manifest::VaryEntry;
-use super::{PointStats, SweepError};
+use super::PointStats;
 use crate::chart::{self, ImageFormat, SweepInput, SweepLine, SweepPoint};
 use crate::metric::MetricRef;
 use crate::output::OutputError;
@@ -331,12 +331,10 @@ pub(super) fn render(
     input: &SweepInput,
     format: ImageFormat,
     path: &Path,
-) -> Result<(), SweepError> {
-    chart::render_sweep(input, format, path).map_err(|error| {
-        SweepError::Output(OutputError::Io {
-            path: error.path().to_path_buf(),
-            source: std::io::Error::other(error.reason().to_string()),
-        })
+) -> Result<(), OutputError> {
+    chart::render_sweep(input, format, path).map_err(|error| OutputError::Io {
+        path: error.path().to_path_buf(),
+        source: std::io::Error::other(error.reason().to_string()),
     })
 }
 

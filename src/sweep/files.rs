@@ -153,7 +153,7 @@ fn write_chart(
     stem: &str,
     input: &crate::chart::SweepInput,
     formats: &[ImageFormat],
-) -> Result<(Vec<String>, Option<String>), SweepError> {
+) -> Result<(Vec<String>, Option<String>), OutputError> {
     if formats.is_empty() {
         return Ok((Vec::new(), None));
     }
@@ -182,7 +182,7 @@ pub fn write_seek_charts(
     dir: &Path,
     charts: &[(MetricRef, crate::chart::SweepInput)],
     formats: &[ImageFormat],
-) -> Result<Vec<String>, SweepError> {
+) -> Result<Vec<String>, OutputError> {
     let mut names = Vec::new();
     for (metric, input) in charts {
         let stem: String = format!("find-{metric}")

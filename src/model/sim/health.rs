@@ -38,8 +38,7 @@ impl<R: Recorder> Sim<'_, R> {
                 return;
             }
             // The probe at `next`, made now: counted as the engine would have.
-            self.elided_events += 1;
-            self.control_events += 1;
+            self.elide(next);
             at = next;
         }
     }

@@ -30,15 +30,22 @@ fn event_boundaries(scenario: &Scenario) -> Vec<u64> {
 /// [`needs_threads`](super::partition::needs_threads)).
 pub(crate) const PARALLEL_SETUP_USERS: u64 = 1 << 15;
 
-/// `make(g)` for every `g` in `0..total`, in order: on the current rayon pool's threads when
-/// there are at least [`PARALLEL_SETUP_USERS`], else on the calling thread. Each user draws
-/// from its own stream, so the result is the same either way.
-pub(super) fn make_all<T: Send>(total: u64, make: impl Fn(u64) -> T + Sync + Send) -> Vec<T> {
+/// Appends `make(g)` for every `g` in `0..total` to `out`, in order: on the current rayon
+/// pool's threads when there are at least [`PARALLEL_SETUP_USERS`], else on the calling
+/// thread. Each user draws from its own stream, so the result is the same either way.
+fn extend_all<T: Send>(out: &mut Vec<T>, total: u64, make: impl Fn(u64) -> T + Sync + Send) {
     if total >= PARALLEL_SETUP_USERS {
-        (0..total).into_par_iter().map(make).collect()
+        out.par_extend((0..total).into_par_iter().map(make));
     } else {
-        (0..total).map(make).collect()
+        out.extend((0..total).map(make));
     }
+}
+
+/// [`extend_all`] into a new vector.
+pub(super) fn make_all<T: Send>(total: u64, make: impl Fn(u64) -> T + Sync + Send) -> Vec<T> {
+    let mut out = Vec::new();
+    extend_all(&mut out, total, make);
+    out
 }
 
 impl<'m, R: Recorder> Sim<'m, R> {
@@ -165,21 +172,15 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     self.user_blocks.len() as u64,
                     "a block slot per user"
                 );
-                self.users.reserve_exact(self.user_blocks.len());
                 for (g, block_of) in (0..total).zip(self.user_blocks.iter_mut()) {
                     let (user, block) = factory.make_with_block(g);
                     self.users.push(user);
                     *block_of = block;
                 }
             }
-            None if self.scenario.user_count() < PARALLEL_SETUP_USERS => {
-                let total = self.scenario.user_count();
-                self.users.extend((0..total).map(|g| factory.make(g)));
-            }
             None => {
                 let total = self.scenario.user_count();
-                self.users
-                    .par_extend((0..total).into_par_iter().map(|g| factory.make(g)));
+                extend_all(&mut self.users, total, |g| factory.make(g));
             }
             Some(m) => self
                 .users
