@@ -71,6 +71,7 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 mod trace;
+mod users;
 
 pub(crate) use partition::{needs_threads, simulate_threads};
 pub use partition::{Coupling, Threading};

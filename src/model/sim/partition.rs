@@ -19,8 +19,9 @@
 //! A scenario whose users are coupled otherwise — a launch capacity, a metric of users, or
 //! all users behind one resolver instance — runs on one thread, and [`Threading`] says why.
 
-use super::setup::{make_all, Books, UserFactory, PARALLEL_SETUP_USERS, RELEASE_EVERY};
+use super::setup::{Books, RELEASE_EVERY};
 use super::trace::{cover_drawn, is_traced, Drawn};
+use super::users::{make_all, UserFactory, PARALLEL_SETUP_USERS};
 use super::*;
 use crate::model::observe::SeriesRow;
 use rayon::prelude::*;
