@@ -164,7 +164,11 @@ pub fn process_alive(pid: u32) -> Option<bool> {
 pub fn available_memory_bytes() -> Option<u64> {
     #[cfg(target_os = "linux")]
     {
-        let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+        // Room for the whole file up front: /proc files have no size, and reading one into
+        // an empty string takes a read call per doubling of the buffer.
+        let mut text = String::with_capacity(1 << 13);
+        std::io::Read::read_to_string(&mut std::fs::File::open("/proc/meminfo").ok()?, &mut text)
+            .ok()?;
         let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
         let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
         Some(kib.saturating_mul(1024))

@@ -7,6 +7,7 @@
 
 use super::{io_err, OutputError};
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Name of the marker file in every directory failsim writes.
@@ -115,9 +116,23 @@ pub fn files_of_marker(dir: &Path) -> Option<Vec<String>> {
 }
 
 /// Marks `dir` as written by failsim; `note` (one line) tells people what it holds.
+///
+/// A marker that exists is overwritten in place, not truncated first: on ext4 a file
+/// truncated to zero and written again is flushed to disk when it is closed (the
+/// `auto_da_alloc` mount option), a synchronous write that a temporary directory's marker,
+/// written twice, does not need.
 pub fn mark(dir: &Path, note: &str) -> Result<(), OutputError> {
     let path = dir.join(MARKER);
-    fs::write(&path, note).map_err(io_err(&path))
+    let overwrite = || -> std::io::Result<()> {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)?;
+        file.write_all(note.as_bytes())?;
+        file.set_len(note.len() as u64)
+    };
+    overwrite().map_err(io_err(&path))
 }
 
 /// The directory that holds `path` (`.` for a bare name).
@@ -199,6 +214,9 @@ mod tests {
         let files = vec!["summary.csv".to_string(), "users.csv".to_string()];
         mark_with_files(dir.path(), "written by failsim\n", &files).unwrap();
         assert_eq!(files_of_marker(dir.path()), Some(files));
+        // Overwritten in place: a shorter note leaves nothing of the longer one behind.
+        mark(dir.path(), "short\n").unwrap();
+        assert_eq!(fs::read_to_string(dir.path().join(MARKER)).unwrap(), "short\n");
     }
 
     #[test]
