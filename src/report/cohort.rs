@@ -92,19 +92,61 @@ impl Membership {
     /// Whether DNS can redirect `user`, else the first reason it cannot (one of
     /// [`REDIRECT_VALUES`]).
     pub fn redirect(&self, user: &UserRecord) -> &'static str {
-        let reason = if !user.fqdn {
-            "region_code"
+        REDIRECT_VALUES[self.redirect_index(user)]
+    }
+
+    /// [`redirect`](Self::redirect) as its position in [`REDIRECT_VALUES`].
+    fn redirect_index(&self, user: &UserRecord) -> usize {
+        if !user.fqdn {
+            0
         } else if self.unrelated(user) {
-            "off_vpn"
+            1
         } else if !user.redirectable {
-            "old_client"
+            2
         } else if !user.failover_workspace {
-            "no_failover_workspace"
+            3
         } else {
-            "redirectable"
-        };
-        debug_assert!(REDIRECT_VALUES.contains(&reason));
-        reason
+            4
+        }
+    }
+
+    /// A number standing for `user`'s value of `dimension`, an index into
+    /// [`keyed_values`](Self::keyed_values): every user's cohort is then found by indexing a
+    /// table instead of comparing names. `clients_before[g]` is the number of client
+    /// versions of the groups before group `g`.
+    fn key(&self, dimension: Dimension, user: &UserRecord, clients_before: &[usize]) -> usize {
+        match dimension {
+            Dimension::Group => user.group as usize,
+            Dimension::Registration => usize::from(!user.fqdn),
+            Dimension::Client => clients_before[user.group as usize] + user.client_version as usize,
+            Dimension::Resolver => user.resolver as usize,
+            Dimension::Home => user.home as usize,
+            Dimension::Redirect => self.redirect_index(user),
+        }
+    }
+
+    /// The value of `dimension` that each [`key`](Self::key) stands for.
+    fn keyed_values(&self, dimension: Dimension) -> Vec<&str> {
+        match dimension {
+            Dimension::Group => self.groups.iter().map(String::as_str).collect(),
+            Dimension::Registration => vec!["fqdn", "region_code"],
+            Dimension::Client => self.clients.iter().flatten().map(|(v, _)| v.as_str()).collect(),
+            Dimension::Resolver => self.resolvers.iter().map(String::as_str).collect(),
+            Dimension::Home => self.regions.iter().map(String::as_str).collect(),
+            Dimension::Redirect => REDIRECT_VALUES.to_vec(),
+        }
+    }
+
+    /// `clients_before` of [`key`](Self::key).
+    fn clients_before(&self) -> Vec<usize> {
+        self.clients
+            .iter()
+            .scan(0, |before, versions| {
+                let this = *before;
+                *before += versions.len();
+                Some(this)
+            })
+            .collect()
     }
 
     /// Whether `user` is in `cohort`.
@@ -222,10 +264,11 @@ impl CohortRow {
 
 /// One row per non-empty cohort of the run, in [`Membership::cohorts`] order.
 ///
-/// One dimension at a time: each user's cohort of the dimension is looked up once (a few
-/// names to compare), then every cohort's `Tally` of the dimension is filled in one pass
-/// over the users, with room made for its members first. Asking every cohort about every
-/// user compared names `2 × cohorts × users` times, and listing members cost memory.
+/// One dimension at a time: each user's cohort of the dimension is looked up once (a number
+/// standing for the user's value, then a table), then every cohort's `Tally` of the
+/// dimension is filled in one pass over the users, with room made for its members first.
+/// Asking every cohort about every user compared names `2 × cohorts × users` times, and
+/// listing members cost memory.
 pub fn rows(
     membership: &Membership,
     seed: u64,
@@ -236,6 +279,7 @@ pub fn rows(
     let mut summaries: Vec<Option<Summary>> = vec![None; cohorts.len()];
     // Each user's cohort among the dimension's (u32::MAX: none of them).
     let mut index: Vec<u32> = Vec::with_capacity(users.len());
+    let clients_before = membership.clients_before();
     for dimension in Dimension::ALL {
         // (value, cohort number) of the dimension's cohorts.
         let values: Vec<(&str, usize)> = cohorts
@@ -244,14 +288,23 @@ pub fn rows(
             .filter(|(_, c)| c.dimension == dimension)
             .map(|(i, c)| (c.value.as_str(), i))
             .collect();
+        // The cohort of each key's value.
+        let cohort_of: Vec<u32> = membership
+            .keyed_values(dimension)
+            .iter()
+            .map(|value| {
+                values
+                    .iter()
+                    .position(|(v, _)| v == value)
+                    .map_or(u32::MAX, |k| k as u32)
+            })
+            .collect();
         index.clear();
-        index.extend(users.iter().map(|u| {
-            let value = membership.value(dimension, u);
-            values
+        index.extend(
+            users
                 .iter()
-                .position(|(v, _)| *v == value)
-                .map_or(u32::MAX, |k| k as u32)
-        }));
+                .map(|u| cohort_of[membership.key(dimension, u, &clients_before)]),
+        );
         let mut sizes = vec![0usize; values.len()];
         for &k in &index {
             if let Some(n) = sizes.get_mut(k as usize) {
@@ -295,3 +348,52 @@ pub const CSV_METRICS: [Metric; 9] = [
     Metric::DowntimeMaxMs,
     Metric::Recovered95Ms,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The number a user's cohort is looked up by stands for the same value as the name
+    /// `value` gives, for every dimension and every kind of user.
+    #[test]
+    fn every_key_stands_for_the_users_value() {
+        let membership = Membership {
+            groups: vec!["staff".into(), "contractors".into()],
+            clients: vec![
+                vec![("5.0.0".into(), true), ("3.0.8".into(), false)],
+                vec![("3.0.8".into(), false)],
+            ],
+            resolvers: vec!["corporate".into(), "home-isps".into()],
+            regions: vec!["west".into(), "east".into()],
+            private_zone: true,
+        };
+        let before = membership.clients_before();
+        let mut seen = 0;
+        for (group, client_version) in [(0u16, 0u8), (0, 1), (1, 0)] {
+            for bits in 0..64u32 {
+                let bit = |k: u32| bits & (1 << k) != 0;
+                let user = UserRecord {
+                    group,
+                    client_version,
+                    home: u8::from(bit(0)),
+                    resolver: u16::from(bit(1)),
+                    fqdn: bit(2),
+                    on_vpn: bit(3),
+                    redirectable: bit(4),
+                    failover_workspace: bit(5),
+                    ..crate::report::fixture::user(0, true)
+                };
+                for dimension in Dimension::ALL {
+                    let keyed = membership.keyed_values(dimension);
+                    assert_eq!(
+                        keyed[membership.key(dimension, &user, &before)],
+                        membership.value(dimension, &user),
+                        "{dimension:?} of {user:?}"
+                    );
+                    seen += 1;
+                }
+            }
+        }
+        assert_eq!(seen, 3 * 64 * Dimension::ALL.len());
+    }
+}

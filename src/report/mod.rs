@@ -274,7 +274,7 @@ pub(crate) mod fixture {
     use crate::model::dns::DnsAnswer;
     use crate::model::Observation;
 
-    fn user(home: u8, affected: bool) -> UserRecord {
+    pub(crate) fn user(home: u8, affected: bool) -> UserRecord {
         UserRecord {
             group: 0,
             home,
