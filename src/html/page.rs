@@ -148,6 +148,10 @@ pub(crate) fn scenario_text(original: &str, edited: &str) -> String {
 /// For each line of `b`: `None` when it is unchanged from `a` (a longest common
 /// subsequence of lines), else `Some(the line of a it replaced, if any)`.
 fn changed_lines(a: &[&str], b: &[&str]) -> Vec<Option<Option<String>>> {
+    // A run without `--set` shows the file as written: no table to fill for that.
+    if a == b {
+        return vec![None; b.len()];
+    }
     // Scenario files are small (hundreds of lines): the quadratic table is fine; beyond a
     // few thousand lines, compare line by line instead.
     if a.len().saturating_mul(b.len()) > 4_000_000 {
