@@ -9,7 +9,7 @@
 //!
 //! This module is also the one home of time formatting: durations for people
 //! ([`format_ms`], [`format_human`], [`format_duration_whole_seconds`],
-//! [`format_minutes_seconds`]) and instants as clock times since scenario start
+//! [`format_minutes_seconds`], [`format_hours_minutes`]) and instants as clock times since scenario start
 //! ([`format_clock`], [`format_clock_minutes`], [`format_clock_compact`]), used by the
 //! stdout story, the chart labels and messages alike. All use integer arithmetic only, and
 //! all follow one rounding rule: a figure is rounded to the nearest unit it shows, halves up
@@ -115,6 +115,18 @@ pub fn format_minutes_seconds(ms: u64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
+/// Formats a duration rounded to the minute as hours and two-digit minutes: `18h`,
+/// `17h 50m`, `45m`; for long spans such as the age of replicated data on chart labels,
+/// where seconds are noise.
+pub fn format_hours_minutes(ms: u64) -> String {
+    let minutes = round_to(ms, 60_000) / 60_000;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h {m:02}m"),
+    }
+}
+
 /// The longest duration any scenario field or flag accepts: 100 years (of 365.25 days, as
 /// humantime counts them).
 ///
@@ -209,6 +221,10 @@ mod tests {
         assert_eq!(format_duration_whole_seconds(499), "0s");
         assert_eq!(format_duration_whole_seconds(3_723_000), "1h 02m 03s");
         assert_eq!(format_minutes_seconds(75_000), "1:15");
+        assert_eq!(format_hours_minutes(18 * 60 * MIN), "18h");
+        assert_eq!(format_hours_minutes(64_190_956), "17h 50m");
+        assert_eq!(format_hours_minutes(45 * MIN + 29_999), "45m");
+        assert_eq!(format_hours_minutes(60 * MIN - 30_000), "1h");
     }
 
     #[test]

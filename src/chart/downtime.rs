@@ -156,7 +156,7 @@ fn percentile_labels(sorted: &[u64], ts: TimeScale) -> (Vec<(u64, u64)>, Vec<Lin
 }
 
 /// Gridlines, ticks and labels of the share axis, every 20 %.
-fn draw_share_ticks<DB: DrawingBackend>(
+pub(super) fn draw_share_ticks<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
     ts: TimeScale,
     ys: CountScale,

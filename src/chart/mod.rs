@@ -1,5 +1,6 @@
 //! Every chart failsim draws, and the only module that uses plotters: the run charts (the
-//! outage timeline, the downtime CDF and swimlanes of traced users, built from a `Report`
+//! outage timeline, the downtime CDF, the age of replicated data on standby WorkSpaces and
+//! swimlanes of traced users, built from a `Report`
 //! by `report::views`) and the sweep chart (one metric against the first varied parameter,
 //! built by the sweep). Each chart takes a plain input struct and is written by one
 //! `render_*` function.
@@ -22,10 +23,12 @@
 //! Layout of the module: `kit` holds the font, the canvas and text measurement;
 //! `scale` the axes' tick steps and the value-to-pixel scales; `layout` the heading, label
 //! rows, legend and time axis; `faults` the fault windows; `palette` every colour; then
-//! one file per chart (`timeline`, `downtime`, `users`, `sweep`, `compare`, `tornado`). Time labels are formatted
+//! one file per chart (`timeline`, `downtime`, `data_age`, `users`, `sweep`, `compare`,
+//! `tornado`). Time labels are formatted
 //! by [`crate::time`].
 
 mod compare;
+mod data_age;
 mod downtime;
 mod encode;
 mod faults;
@@ -48,6 +51,7 @@ use plotters::prelude::{BitMapBackend, DrawingBackend, IntoDrawingArea, SVGBacke
 use kit::{register_font, Canvas, Drawn};
 
 pub use compare::{CompareDowntimeInput, CompareTimelineInput, CountsAt};
+pub use data_age::{share_text, AgeCurve, DataAgeInput, RpoLine};
 pub use downtime::{CohortCurve, DowntimeInput, DowntimeTarget};
 pub use faults::FaultWindow;
 pub use sweep::{SweepInput, SweepLine, SweepPoint};
@@ -122,6 +126,16 @@ pub fn render_downtime(
     render(input, format, path)
 }
 
+/// Writes the CDF of the age of the replicated data redirected users arrived on, with the
+/// p50, p95 and each recovery point objective marked.
+pub fn render_data_age(
+    input: &DataAgeInput,
+    format: ImageFormat,
+    path: &Path,
+) -> Result<(), ChartError> {
+    render(input, format, path)
+}
+
 /// Writes swimlanes of traced users, coloured by client state and Region.
 pub fn render_users(
     input: &UsersInput,
@@ -175,6 +189,7 @@ pub fn svg_document(chart: &AnyChart<'_>) -> Result<String, String> {
     match chart {
         AnyChart::Timeline(c) => svg_string(*c),
         AnyChart::Downtime(c) => svg_string(*c),
+        AnyChart::DataAge(c) => svg_string(*c),
         AnyChart::Users(c) => svg_string(*c),
         AnyChart::Sweep(c) => svg_string(*c),
         AnyChart::CompareDowntime(c) => svg_string(*c),
@@ -190,6 +205,7 @@ pub fn png_document(chart: &AnyChart<'_>) -> Result<Vec<u8>, String> {
     match chart {
         AnyChart::Timeline(c) => png_bytes(*c),
         AnyChart::Downtime(c) => png_bytes(*c),
+        AnyChart::DataAge(c) => png_bytes(*c),
         AnyChart::Users(c) => png_bytes(*c),
         AnyChart::Sweep(c) => png_bytes(*c),
         AnyChart::CompareDowntime(c) => png_bytes(*c),
@@ -205,6 +221,8 @@ pub enum AnyChart<'a> {
     Timeline(&'a TimelineInput),
     /// The downtime CDF.
     Downtime(&'a DowntimeInput),
+    /// The age of replicated data on standby WorkSpaces.
+    DataAge(&'a DataAgeInput),
     /// The swimlanes.
     Users(&'a UsersInput),
     /// The sweep chart.

@@ -75,6 +75,10 @@ pub(super) const CENSORED_COLOUR: RGBColor = RGBColor(90, 90, 90);
 /// `[[expect]]` bound lines on the sweep chart and target lines on the downtime CDF.
 pub(super) const EXPECT_BOUND: RGBColor = RGBColor(150, 40, 30);
 
+/// Behind the ages past the recovery point objective on the data-age chart: the fault
+/// fill's pale red, so the users who lost more than the objective read as a failure.
+pub(super) const OVER_RPO_FILL: RGBColor = FAULT_FILL;
+
 /// Opacity of the sweep chart's confidence bands.
 pub(super) const CONFIDENCE_BAND_OPACITY: f64 = 0.18;
 

@@ -216,7 +216,10 @@ mod tests {
         assert_eq!(files_of_marker(dir.path()), Some(files));
         // Overwritten in place: a shorter note leaves nothing of the longer one behind.
         mark(dir.path(), "short\n").unwrap();
-        assert_eq!(fs::read_to_string(dir.path().join(MARKER)).unwrap(), "short\n");
+        assert_eq!(
+            fs::read_to_string(dir.path().join(MARKER)).unwrap(),
+            "short\n"
+        );
     }
 
     #[test]

@@ -128,7 +128,7 @@ impl RenderedCharts {
 }
 
 /// The run's charts in page order: file stem and caption.
-const RUN_CHARTS: [(&str, &str); 3] = [
+const RUN_CHARTS: [(&str, &str); 4] = [
     (
         "timeline",
         "Users by state and Region over time, with the fault windows and the health-check, alarm and DNS-answer changes.",
@@ -138,13 +138,17 @@ const RUN_CHARTS: [(&str, &str); 3] = [
         "Share of affected users back at work within a given downtime, per cohort.",
     ),
     (
+        "data-age",
+        "How old the replicated data was that redirected users found on their standby WorkSpace: the share of them within a given age, against the recovery point objective (ages past it shaded).",
+    ),
+    (
         "users",
         "Traced users, one lane each: what their client was doing.",
     ),
 ];
 
-/// Renders the run's charts (`timeline`, `downtime`, `users`) and writes them in each
-/// format into `dir`; the SVG documents are kept for `report.html`. The timeline and the
+/// Renders the run's charts (`timeline`, `downtime`, `data-age` when a user arrived on
+/// replicated data, `users`) and writes them in each format into `dir`; the SVG documents are kept for `report.html`. The timeline and the
 /// swimlanes show `window`, by default the incident ([`views::incident_window`]).
 ///
 /// Drawing, not writing, is what a small run spends its time on, so every document (each
@@ -163,12 +167,19 @@ pub fn write_charts(
     let window = window.unwrap_or_else(|| views::incident_window(report));
     let timeline = views::timeline(report, window);
     let downtime = views::downtime(report, expectations);
+    let data_age = views::data_age(report);
     let users = views::users(report, window);
-    let inputs = [
-        charts::AnyChart::Timeline(&timeline),
-        charts::AnyChart::Downtime(&downtime),
-        charts::AnyChart::Users(&users),
-    ];
+    // (index in RUN_CHARTS, chart) of the charts this run draws.
+    let inputs: Vec<(usize, charts::AnyChart)> = [
+        Some(charts::AnyChart::Timeline(&timeline)),
+        Some(charts::AnyChart::Downtime(&downtime)),
+        data_age.as_ref().map(charts::AnyChart::DataAge),
+        Some(charts::AnyChart::Users(&users)),
+    ]
+    .into_iter()
+    .enumerate()
+    .filter_map(|(i, chart)| chart.map(|c| (i, c)))
+    .collect();
     let png = formats.contains(&ImageFormat::Png);
     // (chart, format) jobs: the SVG always (the page inlines it), the PNG when asked for.
     let jobs: Vec<(usize, ImageFormat)> = (0..inputs.len())
@@ -180,11 +191,11 @@ pub fn write_charts(
         .par_iter()
         .map(|&(i, format)| {
             let document = match format {
-                ImageFormat::Svg => charts::svg_document(&inputs[i]).map(Document::Svg),
-                ImageFormat::Png => charts::png_document(&inputs[i]).map(Document::Png),
+                ImageFormat::Svg => charts::svg_document(&inputs[i].1).map(Document::Svg),
+                ImageFormat::Png => charts::png_document(&inputs[i].1).map(Document::Png),
             };
             document.map_err(|reason| {
-                let name = format!("{}.{}", RUN_CHARTS[i].0, format.extension());
+                let name = format!("{}.{}", RUN_CHARTS[inputs[i].0].0, format.extension());
                 OutputError::Chart(charts::ChartError::new(&dir.join(name), reason))
             })
         })
@@ -193,8 +204,8 @@ pub fn write_charts(
     let mut pngs = Vec::new();
     for (&(i, _), document) in jobs.iter().zip(documents) {
         match document? {
-            Document::Svg(svg) => svgs.push((i, svg)),
-            Document::Png(bytes) => pngs.push((i, bytes)),
+            Document::Svg(svg) => svgs.push((inputs[i].0, svg)),
+            Document::Png(bytes) => pngs.push((inputs[i].0, bytes)),
         }
     }
     let mut names = Vec::new();

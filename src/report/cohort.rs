@@ -130,7 +130,12 @@ impl Membership {
         match dimension {
             Dimension::Group => self.groups.iter().map(String::as_str).collect(),
             Dimension::Registration => vec!["fqdn", "region_code"],
-            Dimension::Client => self.clients.iter().flatten().map(|(v, _)| v.as_str()).collect(),
+            Dimension::Client => self
+                .clients
+                .iter()
+                .flatten()
+                .map(|(v, _)| v.as_str())
+                .collect(),
             Dimension::Resolver => self.resolvers.iter().map(String::as_str).collect(),
             Dimension::Home => self.regions.iter().map(String::as_str).collect(),
             Dimension::Redirect => REDIRECT_VALUES.to_vec(),

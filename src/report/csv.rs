@@ -44,7 +44,11 @@ pub fn write_cohorts<W: Write>(report: &Report, w: W) -> io::Result<()> {
 fn escaped(field: &str) -> Vec<u8> {
     // The csv crate quotes a field only for these bytes (or when it is empty); most names
     // need nothing, and a writer made for one field costs more than a row of numbers.
-    if !field.is_empty() && !field.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+    if !field.is_empty()
+        && !field
+            .bytes()
+            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
         return field.as_bytes().to_vec();
     }
     let mut w = csv::WriterBuilder::new()

@@ -47,6 +47,9 @@ pub struct Report {
     pub start: Option<crate::time::Instant>,
     /// Region names.
     pub regions: Vec<String>,
+    /// Per Region, its `rpo` when it holds standby WorkSpaces with data replication
+    /// (`None` otherwise): the objectives the data-age chart draws.
+    pub replication_rpo_ms: Vec<Option<u64>>,
     /// Group names.
     pub groups: Vec<String>,
     /// Client version strings per group.
@@ -133,6 +136,11 @@ impl Report {
             duration_ms: scenario.duration_ms,
             start: scenario.start,
             regions: names(&mut scenario.regions.iter().map(|r| &r.name)),
+            replication_rpo_ms: scenario
+                .regions
+                .iter()
+                .map(|r| r.replication.is_some().then_some(r.rpo_ms))
+                .collect(),
             groups: names(&mut scenario.groups.iter().map(|g| &g.name)),
             client_versions: scenario
                 .groups
@@ -405,6 +413,7 @@ pub(crate) mod fixture {
             duration_ms: 4 * 3_600_000,
             start: None,
             regions: vec!["west".into(), "east".into()],
+            replication_rpo_ms: vec![None, None],
             groups: vec!["staff".into()],
             client_versions: vec![vec!["5.0".into()]],
             resolvers: vec!["corp".into()],

@@ -2,7 +2,7 @@
 //! are views over it.
 
 use super::timeline::status_label;
-use super::{Report, Summary};
+use super::{Report, Summary, UserRecord};
 use crate::chart::kit::thousands;
 use crate::chart::{CohortCurve, DowntimeTarget};
 use crate::chart::{
@@ -15,11 +15,13 @@ use crate::model::{Observation, SeriesRow};
 use crate::scenario::Expectation;
 use crate::time::{format_clock_compact, format_human as format_ms};
 
+mod data_age;
 mod downtime;
 mod timeline;
 mod users;
 mod window;
 
+pub use data_age::data_age;
 pub use downtime::downtime;
 pub use timeline::timeline;
 pub use users::users;

@@ -1,0 +1,97 @@
+//! The data-age chart's input: how old the replicated data was that redirected users found
+//! on their Multi-Region Resilience standby WorkSpace, against each Region's `rpo`.
+
+use super::*;
+use crate::chart::{share_text, AgeCurve, DataAgeInput, RpoLine};
+use crate::time::format_hours_minutes;
+
+/// The CDF of the age of the data redirected users arrived on (users off the VPN of a
+/// private zone left out, as in the summary), with the RPO lines, and a curve per home
+/// Region, or else per group, when users with data come from more than one. `None` when no
+/// user arrived on replicated data: the chart is drawn only for runs that need it.
+pub fn data_age(report: &Report) -> Option<DataAgeInput> {
+    let with_data: Vec<(&UserRecord, u64)> = report
+        .users
+        .iter()
+        .filter(|u| !report.membership.unrelated(u))
+        .filter_map(|u| u.data_age_ms.map(|age| (u, age)))
+        .collect();
+    if with_data.is_empty() {
+        return None;
+    }
+    let count = |m: Metric| report.summary.get(m).unwrap_or(0.0) as u64;
+    let over_rpo = count(Metric::UsersOverRpo);
+    Some(DataAgeInput {
+        title: format!(
+            "Data age on standby WorkSpaces (seed {}): {}",
+            report.seed, report.scenario
+        ),
+        ages_ms: with_data.iter().map(|&(_, age)| age).collect(),
+        over_rpo,
+        without_data: count(Metric::UsersRedirectedWithoutData),
+        cohorts: age_cohorts(report, &with_data),
+        rpos: rpo_lines(report, over_rpo, with_data.len() as u64),
+    })
+}
+
+/// One curve per home Region when the users with data come from several, else one per
+/// group when from several groups, else none (the curve of all users says it all).
+fn age_cohorts(report: &Report, with_data: &[(&UserRecord, u64)]) -> Vec<AgeCurve> {
+    let by = |key: fn(&UserRecord) -> usize, names: &[String], what: &str| -> Vec<AgeCurve> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(slot, name)| AgeCurve {
+                label: format!("{what} {name}"),
+                ages_ms: with_data
+                    .iter()
+                    .filter(|(u, _)| key(u) == slot)
+                    .map(|&(_, age)| age)
+                    .collect(),
+                slot,
+            })
+            .filter(|c| !c.ages_ms.is_empty())
+            .collect()
+    };
+    let homes = by(|u| usize::from(u.home), &report.regions, "home");
+    if homes.len() > 1 {
+        return homes;
+    }
+    let groups = by(|u| usize::from(u.group), &report.groups, "group");
+    if groups.len() > 1 {
+        return groups;
+    }
+    Vec::new()
+}
+
+/// A line at each distinct `rpo` of the Regions with data replication. With one objective
+/// its label gives the share of users past it (`RPO 18h · 49 % over it`); with several it
+/// names their Regions, and the subtitle gives the count over all of them (the report does
+/// not keep which Region each user's data was in).
+fn rpo_lines(report: &Report, over_rpo: u64, users: u64) -> Vec<RpoLine> {
+    let mut objectives: Vec<(u64, Vec<&str>)> = Vec::new();
+    for (name, rpo) in report.regions.iter().zip(&report.replication_rpo_ms) {
+        let Some(rpo) = *rpo else { continue };
+        match objectives.iter_mut().find(|(at, _)| *at == rpo) {
+            Some((_, names)) => names.push(name),
+            None => objectives.push((rpo, vec![name])),
+        }
+    }
+    objectives.sort_by_key(|(at, _)| *at);
+    let single = objectives.len() == 1;
+    objectives
+        .into_iter()
+        .map(|(at_ms, names)| RpoLine {
+            at_ms,
+            label: if single {
+                format!(
+                    "RPO {} · {} over it",
+                    format_hours_minutes(at_ms),
+                    share_text(over_rpo, users)
+                )
+            } else {
+                format!("RPO {} {}", names.join(", "), format_hours_minutes(at_ms))
+            },
+        })
+        .collect()
+}
