@@ -413,7 +413,7 @@ fn svg_names_the_font_and_carries_the_labels() {
 
 /// SVG to a file; PNG drawn in memory (the same drawing code, without the PNG
 /// encoder, which is slow in debug builds), and to a file when keeping the output.
-fn render_both<C: Chart>(chart: &C, name: &str, dir: &Path, keep: bool) {
+pub(super) fn render_both<C: Chart>(chart: &C, name: &str, dir: &Path, keep: bool) {
     let path = dir.join(format!("{name}.svg"));
     render(chart, ImageFormat::Svg, &path).unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() > 0);
@@ -427,7 +427,7 @@ fn render_both<C: Chart>(chart: &C, name: &str, dir: &Path, keep: bool) {
 /// Where the edge-case tests write: `FAILSIM_CHARTS_EDGE_OUT` keeps the files for a look,
 /// else a temporary directory. Returns the guard of that directory, the directory and
 /// whether the files are kept.
-fn edge_case_dir() -> (tempfile::TempDir, PathBuf, bool) {
+pub(super) fn edge_case_dir() -> (tempfile::TempDir, PathBuf, bool) {
     let temp = tempfile::tempdir().unwrap();
     let keep = std::env::var_os("FAILSIM_CHARTS_EDGE_OUT");
     let dir = keep

@@ -95,3 +95,97 @@ fn rpo_lines(report: &Report, over_rpo: u64, users: u64) -> Vec<RpoLine> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{fixture, summary};
+
+    const H: u64 = 3_600_000;
+
+    /// The fixture's report with data ages: users 1 and 2 (redirected to `east`) arrived on
+    /// data 20 h and 13 h old, a fourth user was redirected without data; `east` has data
+    /// replication with an 18 h objective, and the simulation counted one user over it.
+    fn report_with_ages() -> Report {
+        let mut report = fixture::report("outage", "ignore-check");
+        report.users[1].data_age_ms = Some(20 * H);
+        report.users[2].data_age_ms = Some(13 * H);
+        report.users.push(fixture::user(0, true));
+        report.replication_rpo_ms = vec![None, Some(18 * H)];
+        report.control.users_over_rpo = 1;
+        report.summary = summary::summarize(42, &report.users, &report.control, &|_| false);
+        report
+    }
+
+    #[test]
+    fn no_user_on_replicated_data_draws_no_chart() {
+        assert_eq!(data_age(&fixture::report("outage", "ignore-check")), None);
+    }
+
+    #[test]
+    fn the_chart_is_over_users_on_replicated_data_against_the_rpo() {
+        let input = data_age(&report_with_ages()).expect("two users have a data age");
+        assert_eq!(input.ages_ms, vec![20 * H, 13 * H]);
+        assert_eq!((input.over_rpo, input.without_data), (1, 1));
+        assert_eq!(
+            input.rpos,
+            vec![RpoLine {
+                at_ms: 18 * H,
+                label: "RPO 18h · 50 % over it".to_string()
+            }]
+        );
+        // One home Region and one group: the curve of all users says it all.
+        assert!(input.cohorts.is_empty());
+        assert!(input.title.contains("(seed 42): hand-built"));
+    }
+
+    #[test]
+    fn home_regions_or_else_groups_get_a_curve_each() {
+        let mut report = report_with_ages();
+        report.groups.push("contractors".into());
+        report.users[2].group = 1;
+        let curves = |report: &Report| {
+            data_age(report)
+                .unwrap()
+                .cohorts
+                .into_iter()
+                .map(|c| (c.label, c.ages_ms, c.slot))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            curves(&report),
+            [
+                ("group staff".to_string(), vec![20 * H], 0),
+                ("group contractors".to_string(), vec![13 * H], 1),
+            ]
+        );
+        report.users[2].home = 1;
+        assert_eq!(
+            curves(&report),
+            [
+                ("home west".to_string(), vec![20 * H], 0),
+                ("home east".to_string(), vec![13 * H], 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn different_objectives_are_named_by_their_regions() {
+        let mut report = report_with_ages();
+        report.regions.push("north".into());
+        report.replication_rpo_ms = vec![Some(24 * H), Some(12 * H), Some(24 * H)];
+        let labels: Vec<(u64, String)> = data_age(&report)
+            .unwrap()
+            .rpos
+            .into_iter()
+            .map(|r| (r.at_ms, r.label))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (12 * H, "RPO east 12h".to_string()),
+                (24 * H, "RPO west, north 24h".to_string()),
+            ]
+        );
+    }
+}

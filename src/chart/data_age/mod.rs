@@ -334,29 +334,4 @@ impl Chart for DataAgeInput {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shares_round_half_up_and_never_hide_a_user() {
-        assert_eq!(share_text(973, 2_000), "49 %");
-        assert_eq!(share_text(1, 200), "1 %");
-        assert_eq!(share_text(1, 1_000), "< 1 %");
-        assert_eq!(share_text(999, 1_000), "> 99 %");
-        assert_eq!(share_text(0, 1_000), "0 %");
-        assert_eq!(share_text(5, 5), "100 %");
-        assert_eq!(share_text(0, 0), "0 %");
-    }
-
-    #[test]
-    fn the_age_axis_ticks_whole_hours_past_the_oldest_data_and_the_rpo() {
-        let (ts, step) = age_scale(24 * HOUR_MS, (100, 1_400));
-        assert_eq!(step % HOUR_MS, 0);
-        assert!(ts.end_ms > 24 * HOUR_MS && ts.end_ms % step == 0);
-        let (ts, step) = age_scale(10 * 60_000, (100, 1_400));
-        assert_eq!((step, ts.end_ms), (HOUR_MS, 2 * HOUR_MS));
-        // An objective at a whole step is not drawn on the plot's edge.
-        let (ts, step) = age_scale(24 * HOUR_MS - 6_000, (100, 1_400));
-        assert!(ts.end_ms >= 24 * HOUR_MS + step / 2, "{}", ts.end_ms);
-    }
-}
+mod tests;
