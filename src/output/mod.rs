@@ -139,7 +139,7 @@ const RUN_CHARTS: [(&str, &str); 4] = [
     ),
     (
         "data-age",
-        "How old the replicated data was that redirected users found on their standby WorkSpace: the share of them within a given age, against the recovery point objective (ages past it shaded).",
+        "How old the replicated data was that redirected users found on their standby WorkSpace: the share of them within a given age, against the recovery point objective of the Regions they arrived in.",
     ),
     (
         "users",

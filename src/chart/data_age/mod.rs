@@ -97,11 +97,15 @@ fn subtitle(sorted: &[u64], over_rpo: u64, without_data: u64) -> String {
         // To the second: rounded to the minute, data just under a 24 h objective would
         // read as 24h.
         parts.push(format!("max {}", format_duration_whole_seconds(max)));
-        parts.push(format!(
-            "{} ({}) older than the RPO",
-            thousands(over_rpo),
-            share_text(over_rpo, n)
-        ));
+        parts.push(if over_rpo == 0 {
+            "none older than the RPO".to_string()
+        } else {
+            format!(
+                "{} ({}) older than the RPO",
+                thousands(over_rpo),
+                share_text(over_rpo, n)
+            )
+        });
     }
     if without_data > 0 {
         parts.push(format!(

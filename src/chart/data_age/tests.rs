@@ -69,6 +69,8 @@ fn the_svg_states_the_figures_the_lines_and_the_users_left_out() {
         svg.contains(&over_rpo_fill()),
         "ages past the RPO are shaded"
     );
+    let svg = svg_of(&sample(vec![13 * H, 14 * H], 0, 0));
+    assert!(svg.contains("max 14h 00m 00s · none older than the RPO"));
     let svg = svg_of(&sample(vec![20 * H], 1, 0));
     assert!(svg.contains("1 redirected user arrived"));
     assert!(svg.contains("p50 = p95 = 20h") && !svg.contains("without"));

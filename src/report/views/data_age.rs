@@ -84,11 +84,11 @@ fn rpo_lines(report: &Report, over_rpo: u64, users: u64) -> Vec<RpoLine> {
         .map(|(at_ms, names)| RpoLine {
             at_ms,
             label: if single {
-                format!(
-                    "RPO {} · {} over it",
-                    format_hours_minutes(at_ms),
-                    share_text(over_rpo, users)
-                )
+                let share = match over_rpo {
+                    0 => "none".to_string(),
+                    _ => share_text(over_rpo, users),
+                };
+                format!("RPO {} · {share} over it", format_hours_minutes(at_ms))
             } else {
                 format!("RPO {} {}", names.join(", "), format_hours_minutes(at_ms))
             },
@@ -137,6 +137,11 @@ mod tests {
         // One home Region and one group: the curve of all users says it all.
         assert!(input.cohorts.is_empty());
         assert!(input.title.contains("(seed 42): hand-built"));
+        let mut report = report_with_ages();
+        report.control.users_over_rpo = 0;
+        report.summary = summary::summarize(42, &report.users, &report.control, &|_| false);
+        let input = data_age(&report).unwrap();
+        assert_eq!(input.rpos[0].label, "RPO 18h · none over it");
     }
 
     #[test]
