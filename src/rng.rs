@@ -88,11 +88,13 @@ impl Streams {
 }
 
 /// Uniform draw in `[0, 1)` with 53 random bits (platform-independent).
+#[inline]
 pub fn unit(rng: &mut EntityRng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Uniform integer in `[lo, hi]` (inclusive); `lo` when `hi <= lo`.
+#[inline]
 pub fn uniform_ms(rng: &mut EntityRng, lo: u64, hi: u64) -> u64 {
     if hi <= lo {
         return lo;
@@ -101,6 +103,7 @@ pub fn uniform_ms(rng: &mut EntityRng, lo: u64, hi: u64) -> u64 {
 }
 
 /// True with probability `p`.
+#[inline]
 pub fn chance(rng: &mut EntityRng, p: f64) -> bool {
     if p <= 0.0 {
         false
@@ -120,6 +123,7 @@ pub fn standard_normal(rng: &mut EntityRng) -> f64 {
 }
 
 /// Index drawn from cumulative weights (`cumulative` ascending, last = total).
+#[inline]
 pub fn pick_cumulative(rng: &mut EntityRng, cumulative: &[f64]) -> usize {
     let total = *cumulative.last().expect("non-empty weights");
     let x = unit(rng) * total;
