@@ -65,6 +65,7 @@ impl Streams {
         }
     }
 
+    #[inline]
     fn stream_id(kind: EntityKind, index: u64) -> u64 {
         debug_assert!(index < 1 << 56);
         ((kind as u64) << 56) | index
@@ -77,11 +78,31 @@ impl Streams {
 
     /// Reopens entity `(kind, index)`'s stream where `pos` left it. Cheap: no block is
     /// computed until the first draw.
+    #[inline]
     pub fn open(&self, kind: EntityKind, index: u64, pos: StreamPos) -> EntityRng {
         EntityRng::new(self.key, Self::stream_id(kind, index), u64::from(pos.0))
     }
 
+    /// [`Streams::open`], taking the words of `block` if it is the block of this stream that
+    /// the next word is in ([`EntityRng::with_block`]).
+    #[inline]
+    pub fn open_with(
+        &self,
+        kind: EntityKind,
+        index: u64,
+        pos: StreamPos,
+        block: &Block,
+    ) -> EntityRng {
+        EntityRng::with_block(
+            self.key,
+            Self::stream_id(kind, index),
+            u64::from(pos.0),
+            block,
+        )
+    }
+
     /// Where `rng` now stands, to be stored until the next [`Streams::open`].
+    #[inline]
     pub fn close(rng: &EntityRng) -> StreamPos {
         StreamPos(u32::try_from(rng.word_pos()).expect("an entity drew over 4e9 words"))
     }

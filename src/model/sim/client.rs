@@ -10,14 +10,15 @@ use super::*;
 impl<R: Recorder> Sim<'_, R> {
     // ----- users ---------------------------------------------------------------------------
 
-    pub(super) fn user_rng(&self, u: usize) -> EntityRng {
+    /// The number of user `u`'s stream (by group and index in group) and where it stands.
+    fn user_stream(&self, u: usize) -> (u64, StreamPos) {
         let user = &self.users[u];
         let idx = self.scenario.groups[..user.group as usize]
             .iter()
             .map(|g| u64::from(g.count))
             .sum::<u64>();
         let stream_index = (u64::from(user.group) << 32) | (self.global_user(u) - idx);
-        self.streams.open(EntityKind::User, stream_index, user.rng)
+        (stream_index, user.rng)
     }
 
     /// True with probability `p`, drawn from the user's stream. Certain outcomes (p = 0 or 1,
@@ -45,14 +46,15 @@ impl<R: Recorder> Sim<'_, R> {
     /// block of words the last draw computed is kept per user and reused, as a user usually
     /// takes a few of a block's 16 words each time it draws; the words are the same.
     pub(super) fn draw<T>(&mut self, u: usize, f: impl FnOnce(&mut EntityRng) -> T) -> T {
-        let mut r = self.user_rng(u);
-        if let Some(block) = self.user_blocks.get(u) {
-            r.reuse(block);
-        }
+        let (index, pos) = self.user_stream(u);
+        let mut r = match self.user_blocks.get(u) {
+            Some(block) => self.streams.open_with(EntityKind::User, index, pos, block),
+            None => self.streams.open(EntityKind::User, index, pos),
+        };
         let out = f(&mut r);
         self.users[u].rng = Streams::close(&r);
         if let Some(block) = self.user_blocks.get_mut(u) {
-            *block = r.held();
+            r.keep_in(block);
         }
         out
     }
