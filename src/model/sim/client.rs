@@ -7,6 +7,23 @@
 
 use super::*;
 
+/// The entry of `Sim::tally` that counts users in each [`ClientState`] (by its number; the
+/// entries are the fields of [`StateCounts`] in order). Connected users are counted per
+/// Region instead.
+pub(super) const TALLY: [usize; 9] = {
+    let mut t = [0; 9];
+    t[ClientState::Offline as usize] = 2;
+    t[ClientState::LoggingIn as usize] = 1;
+    t[ClientState::Launching as usize] = 1;
+    t[ClientState::Queued as usize] = 3;
+    t[ClientState::Connected as usize] = usize::MAX;
+    t[ClientState::Disconnected as usize] = 0;
+    t[ClientState::Waiting as usize] = 0;
+    t[ClientState::Done as usize] = 2;
+    t[ClientState::Misdirected as usize] = 4;
+    t
+};
+
 impl<R: Recorder> Sim<'_, R> {
     // ----- users ---------------------------------------------------------------------------
 
@@ -60,14 +77,24 @@ impl<R: Recorder> Sim<'_, R> {
     }
 
     /// The count a user in state `s` (in `region`) is counted in.
+    #[inline(always)]
     fn count_of(&mut self, s: ClientState, region: u8) -> &mut u32 {
-        match s {
-            ClientState::Connected => &mut self.connected[region as usize],
-            ClientState::Disconnected | ClientState::Waiting => &mut self.counts.disconnected,
-            ClientState::LoggingIn | ClientState::Launching => &mut self.counts.logging_in,
-            ClientState::Offline | ClientState::Done => &mut self.counts.offline,
-            ClientState::Queued => &mut self.counts.queued,
-            ClientState::Misdirected => &mut self.counts.misdirected,
+        if s == ClientState::Connected {
+            &mut self.connected[region as usize]
+        } else {
+            &mut self.tally[TALLY[s as usize]]
+        }
+    }
+
+    /// Users not connected, by state.
+    pub(super) fn counts(&self) -> StateCounts {
+        let [disconnected, logging_in, offline, queued, misdirected] = self.tally;
+        StateCounts {
+            disconnected,
+            logging_in,
+            offline,
+            queued,
+            misdirected,
         }
     }
 
