@@ -152,6 +152,12 @@ impl RngCore for EntityRng {
 
     #[inline]
     fn next_u64(&mut self) -> u64 {
+        // Both words in the block held: one check instead of two.
+        let i = (self.pos % BLOCK_WORDS) as usize;
+        if i + 1 < BLOCK_WORDS as usize && self.pos / BLOCK_WORDS == self.buf_block {
+            self.pos += 2;
+            return (u64::from(self.buf[i + 1]) << 32) | u64::from(self.buf[i]);
+        }
         let lo = u64::from(self.next_word());
         let hi = u64::from(self.next_word());
         (hi << 32) | lo
