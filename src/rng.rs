@@ -65,6 +65,7 @@ impl Streams {
         }
     }
 
+    #[inline]
     fn stream_id(kind: EntityKind, index: u64) -> u64 {
         debug_assert!(index < 1 << 56);
         ((kind as u64) << 56) | index
@@ -77,22 +78,44 @@ impl Streams {
 
     /// Reopens entity `(kind, index)`'s stream where `pos` left it. Cheap: no block is
     /// computed until the first draw.
+    #[inline]
     pub fn open(&self, kind: EntityKind, index: u64, pos: StreamPos) -> EntityRng {
         EntityRng::new(self.key, Self::stream_id(kind, index), u64::from(pos.0))
     }
 
+    /// [`Streams::open`], taking the words of `block` if it is the block of this stream that
+    /// the next word is in ([`EntityRng::with_block`]).
+    #[inline]
+    pub fn open_with(
+        &self,
+        kind: EntityKind,
+        index: u64,
+        pos: StreamPos,
+        block: &Block,
+    ) -> EntityRng {
+        EntityRng::with_block(
+            self.key,
+            Self::stream_id(kind, index),
+            u64::from(pos.0),
+            block,
+        )
+    }
+
     /// Where `rng` now stands, to be stored until the next [`Streams::open`].
+    #[inline]
     pub fn close(rng: &EntityRng) -> StreamPos {
         StreamPos(u32::try_from(rng.word_pos()).expect("an entity drew over 4e9 words"))
     }
 }
 
 /// Uniform draw in `[0, 1)` with 53 random bits (platform-independent).
+#[inline]
 pub fn unit(rng: &mut EntityRng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Uniform integer in `[lo, hi]` (inclusive); `lo` when `hi <= lo`.
+#[inline]
 pub fn uniform_ms(rng: &mut EntityRng, lo: u64, hi: u64) -> u64 {
     if hi <= lo {
         return lo;
@@ -101,6 +124,7 @@ pub fn uniform_ms(rng: &mut EntityRng, lo: u64, hi: u64) -> u64 {
 }
 
 /// True with probability `p`.
+#[inline]
 pub fn chance(rng: &mut EntityRng, p: f64) -> bool {
     if p <= 0.0 {
         false
@@ -120,6 +144,7 @@ pub fn standard_normal(rng: &mut EntityRng) -> f64 {
 }
 
 /// Index drawn from cumulative weights (`cumulative` ascending, last = total).
+#[inline]
 pub fn pick_cumulative(rng: &mut EntityRng, cumulative: &[f64]) -> usize {
     let total = *cumulative.last().expect("non-empty weights");
     let x = unit(rng) * total;

@@ -39,16 +39,16 @@ impl<E> Scheduler<E> {
     ///
     /// Panics if `at_ms` is before the current time: simulated time never goes backwards, so
     /// such an event is a model bug.
+    #[inline]
     pub fn at(&mut self, at_ms: u64, event: E) {
-        assert!(
-            at_ms >= self.now_ms,
-            "event scheduled in the past: {at_ms} ms < now {} ms",
-            self.now_ms
-        );
+        if at_ms < self.now_ms {
+            in_the_past(at_ms, self.now_ms);
+        }
         self.queue.push(at_ms, event);
     }
 
     /// Schedules `event` `after_ms` from now.
+    #[inline]
     pub fn after(&mut self, after_ms: u64, event: E) {
         self.queue.push(self.now_ms.saturating_add(after_ms), event);
     }
@@ -60,6 +60,7 @@ impl<E> Scheduler<E> {
 
     /// [`next_until`](Self::next_until), showing `near` the events that will be due within
     /// [`queue::NEAR_MS`] (see [`EventQueue::pop_with`]).
+    #[inline]
     pub fn next_until_with(&mut self, end_ms: u64, near: impl FnMut(&E)) -> Option<(u64, E)> {
         let (t, e) = self.queue.pop_until(end_ms, near)?;
         debug_assert!(t >= self.now_ms, "time went backwards");
@@ -82,6 +83,13 @@ impl<E> Scheduler<E> {
     pub fn pending(&self) -> usize {
         self.queue.len()
     }
+}
+
+/// The panic of [`Scheduler::at`], out of the way of its inlined code.
+#[cold]
+#[inline(never)]
+fn in_the_past(at_ms: u64, now_ms: u64) -> ! {
+    panic!("event scheduled in the past: {at_ms} ms < now {now_ms} ms")
 }
 
 impl<E> Default for Scheduler<E> {

@@ -35,6 +35,7 @@ pub struct EntityRng {
 
 impl EntityRng {
     /// Stream `stream` under `key`, at word `pos`. Computes nothing until a word is drawn.
+    #[inline]
     pub fn new(key: [u32; 8], stream: u64, pos: u64) -> Self {
         EntityRng {
             key,
@@ -45,7 +46,32 @@ impl EntityRng {
         }
     }
 
+    /// [`EntityRng::new`] followed by [`EntityRng::reuse`] of `block`, without clearing a
+    /// buffer that `block` then fills.
+    #[inline]
+    pub fn with_block(key: [u32; 8], stream: u64, pos: u64, block: &Block) -> Self {
+        let usable = block.stream == stream && block.number == pos / BLOCK_WORDS;
+        EntityRng {
+            key,
+            stream,
+            pos,
+            buf_block: if usable { block.number } else { u64::MAX },
+            buf: block.words,
+        }
+    }
+
+    /// Stores the block this generator holds into `block` (as [`EntityRng::held`] would),
+    /// unless `block` holds it already: a generator made [`with_block`](Self::with_block)
+    /// that computed nothing leaves it alone.
+    #[inline]
+    pub fn keep_in(&self, block: &mut Block) {
+        if block.number != self.buf_block || block.stream != self.stream {
+            *block = self.held();
+        }
+    }
+
     /// Words consumed so far (`ChaCha8Rng::get_word_pos`).
+    #[inline]
     pub fn word_pos(&self) -> u64 {
         self.pos
     }
@@ -126,6 +152,12 @@ impl RngCore for EntityRng {
 
     #[inline]
     fn next_u64(&mut self) -> u64 {
+        // Both words in the block held: one check instead of two.
+        let i = (self.pos % BLOCK_WORDS) as usize;
+        if i + 1 < BLOCK_WORDS as usize && self.pos / BLOCK_WORDS == self.buf_block {
+            self.pos += 2;
+            return (u64::from(self.buf[i + 1]) << 32) | u64::from(self.buf[i]);
+        }
         let lo = u64::from(self.next_word());
         let hi = u64::from(self.next_word());
         (hi << 32) | lo
@@ -224,9 +256,24 @@ mod tests {
                     }
                     assert_eq!(u128::from(ours.word_pos()), theirs.get_word_pos());
                 }
+                // A generator made with a block, used or not, keeps it or stores its own.
+                let k = key_words(&key);
+                let mut kept = ours.held();
+                let mut with = EntityRng::with_block(k, stream, ours.word_pos(), &kept);
+                let mut foreign = EntityRng::with_block(k, stream ^ 1, ours.word_pos(), &kept);
+                let mut theirs_with = theirs.clone();
+                let mut theirs_foreign = reference(&key, stream ^ 1, ours.word_pos());
+                for _ in 0..20 {
+                    assert_eq!(with.next_u32(), theirs_with.next_u32());
+                    assert_eq!(foreign.next_u32(), theirs_foreign.next_u32());
+                }
+                with.keep_in(&mut kept);
+                assert_eq!(
+                    (kept.number, kept.words),
+                    (with.held().number, with.held().words)
+                );
                 // A generator reopened at the same place with the held block carries on
                 // with the same words.
-                let k = key_words(&key);
                 let mut again = EntityRng::new(k, stream, ours.word_pos());
                 again.reuse(&ours.held());
                 let mut other = EntityRng::new(k, stream ^ 1, ours.word_pos());

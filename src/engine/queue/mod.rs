@@ -27,6 +27,16 @@
 //!   events are redistributed, in stored order, to lower levels relative to
 //!   the new `now`. Everything below was empty, so equal times keep their
 //!   insertion order without a sequence number.
+//! - A cascaded slot of level 1 or 2 (a 64 ms or 4 s window) holding a few
+//!   events (at most [`RUN_MAX`]) is not spilled: its events are sorted by
+//!   time, stably, into a *run* that pops from its end, and events pushed
+//!   into the run's window while it lasts are inserted into it in order. The
+//!   wheel holds nothing earlier than the window's end meanwhile, so the run
+//!   is every event due before it. Spilled, most of those events would be
+//!   cascaded once more from level 1 before they popped; on the bundled
+//!   scenario at 2,000 users, where a 4 s slot holds a few dozen events, runs
+//!   cut the queue's instructions by a third. A run that would outgrow
+//!   [`RUN_CAP`] goes back into the wheel.
 //!
 //! Against the binary radix heap this replaced (one bucket per bit), an event
 //! moves at most once per level instead of once per bit: the model's delays
@@ -75,6 +85,17 @@ pub const NEAR_MS: u64 = 1 << DIGIT;
 /// One value per slot of each coarse level.
 type Wheel<T> = [[T; SLOTS]; COARSE];
 
+/// A cascaded slot of level [`RUN_LEVELS`] or below holding at most this many events
+/// becomes a sorted run instead of being spilled into the levels below.
+const RUN_MAX: usize = 48;
+
+/// Levels whose slots may become runs: their windows (64 ms, 4 s) are short, so few events
+/// are pushed into a run while it lasts.
+const RUN_LEVELS: usize = 2;
+
+/// A run that would grow beyond this many events goes back into the wheel.
+const RUN_CAP: usize = 64;
+
 /// A due-queue buffer with more room than this (and than the pending events) is freed once
 /// drained rather than kept.
 const EXACT_KEEP: usize = 1 << 12;
@@ -116,6 +137,11 @@ pub struct EventQueue<E> {
     full: Box<Wheel<Full<E>>>,
     /// Empty chunks for the coarse slots.
     pool: Pool<(u64, E)>,
+    /// The events of a cascaded slot, in reverse pop order (the next at the end): every
+    /// pending event earlier than `run_end`. Empty when no run is in progress.
+    run: Vec<(u64, E)>,
+    /// End (exclusive) of the window of the run in progress; 0 when there is none.
+    run_end: u64,
     /// Time of the most recently popped event (0 before the first pop).
     now: u64,
     /// Number of pending events.
@@ -143,6 +169,8 @@ impl<E> EventQueue<E> {
             })),
             full: Box::new(std::array::from_fn(|_| std::array::from_fn(|_| Vec::new()))),
             pool: Pool::with_capacity(n),
+            run: Vec::new(),
+            run_end: 0,
             now: 0,
             len: 0,
         }
@@ -165,7 +193,37 @@ impl<E> EventQueue<E> {
             self.now
         );
         self.len += 1;
-        self.place(time_ms, event);
+        if time_ms < self.run_end {
+            self.run_insert(time_ms, event);
+        } else {
+            self.place(time_ms, event);
+        }
+    }
+
+    /// Files an event due within the run in progress into the run, behind those due at or
+    /// before it; a run that is full goes back into the wheel first.
+    #[inline(never)]
+    fn run_insert(&mut self, time_ms: u64, event: E) {
+        if self.run.len() >= RUN_CAP {
+            self.end_run();
+            self.place(time_ms, event);
+        } else {
+            let i = self.run.partition_point(|e| e.0 > time_ms);
+            self.run.insert(i, (time_ms, event));
+        }
+    }
+
+    /// Files the run's events into the wheel, in pop order (the levels below the run's are
+    /// empty, so equal times keep their order), and ends the run.
+    #[cold]
+    #[inline(never)]
+    fn end_run(&mut self) {
+        let mut run = std::mem::take(&mut self.run);
+        self.run_end = 0;
+        for (time_ms, event) in run.drain(..).rev() {
+            self.place(time_ms, event);
+        }
+        self.run = run;
     }
 
     /// Files an event (at or after `now`) on the level of the highest digit
@@ -211,6 +269,14 @@ impl<E> EventQueue<E> {
     /// with an end time needs no [`peek_time`](Self::peek_time) before each pop.
     #[inline]
     pub fn pop_until(&mut self, end_ms: u64, near: impl FnMut(&E)) -> Option<(u64, E)> {
+        if let Some(&(time_ms, _)) = self.run.last() {
+            if time_ms > end_ms {
+                return None;
+            }
+            self.now = time_ms;
+            self.len -= 1;
+            return Some((time_ms, self.run_pop()));
+        }
         let due = if self.now <= end_ms {
             self.exact[(self.now & MASK) as usize].pop_front()
         } else {
@@ -223,6 +289,16 @@ impl<E> EventQueue<E> {
         };
         self.len -= 1;
         Some((self.now, event))
+    }
+
+    /// The next event of the run in progress, ending the run with its last.
+    #[inline(always)]
+    fn run_pop(&mut self) -> E {
+        let (_, event) = self.run.pop().expect("a run in progress");
+        if self.run.is_empty() {
+            self.run_end = 0;
+        }
+        event
     }
 
     /// Moves `now` to the earliest pending time and pops the first event due
@@ -274,10 +350,40 @@ impl<E> EventQueue<E> {
         }
         let (min, single) = self.slots[k - 1][s].open(&self.full[k - 1][s]);
         self.now = min;
-        if single.is_none() {
-            self.spill_slot(k, s, near);
+        if single.is_some() {
+            return single;
         }
-        single
+        let shift = k as u32 * DIGIT;
+        let end = ((u128::from(min >> shift) + 1) << shift).min(u128::from(u64::MAX));
+        let small = k <= RUN_LEVELS
+            && self.full[k - 1][s].is_empty()
+            && self.slots[k - 1][s].tail_len() <= RUN_MAX;
+        if small && end < u128::from(u64::MAX) {
+            self.start_run(k, s, end as u64, near);
+            return Some(self.run_pop());
+        }
+        self.spill_slot(k, s, near);
+        None
+    }
+
+    /// Makes the events of slot `s` of level `k` (being cascaded, a few, in one chunk) the run
+    /// in progress, up to the end of the slot's window, `end`: sorted by time, equal times in
+    /// their stored order. Cheaper than spilling them into the levels below, from where most
+    /// would be cascaded once more.
+    #[inline(never)]
+    fn start_run(&mut self, k: usize, s: usize, end: u64, mut near: impl FnMut(&E)) {
+        let mut tail = self.slots[k - 1][s].take_tail();
+        debug_assert!(self.run.is_empty());
+        self.run.append(&mut tail);
+        self.slots[k - 1][s].restore_tail(tail);
+        self.run.sort_by_key(|e| e.0);
+        self.run.reverse();
+        if k == 1 {
+            for (_, event) in &self.run {
+                near(event);
+            }
+        }
+        self.run_end = end;
     }
 
     /// Re-files the events of slot `s` of level `k` (being cascaded) into the
@@ -316,6 +422,9 @@ impl<E> EventQueue<E> {
     #[inline]
     #[must_use]
     pub fn peek_time(&self) -> Option<u64> {
+        if let Some(&(time_ms, _)) = self.run.last() {
+            return Some(time_ms);
+        }
         let s = (self.now & MASK) as usize;
         if !self.exact[s].is_empty() {
             Some(self.now)
@@ -376,6 +485,8 @@ impl<E: Clone> Clone for EventQueue<E> {
                 })
             })),
             pool: Pool::with_capacity(0),
+            run: self.run.clone(),
+            run_end: self.run_end,
             now: self.now,
             len: self.len,
         }

@@ -172,7 +172,7 @@ impl<E> Slot<E> {
     }
 
     /// Entries in the tail.
-    #[cfg(test)]
+    #[inline]
     pub(super) fn tail_len(&self) -> usize {
         self.tail.len()
     }

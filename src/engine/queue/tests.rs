@@ -631,3 +631,78 @@ proptest! {
         pop_both(&mut q, &mut r, usize::MAX);
     }
 }
+
+#[test]
+fn a_small_cascaded_slot_runs_sorted_takes_pushes_into_its_window_and_overflows_back() {
+    let mut q = EventQueue::new();
+    let mut r = Reference::default();
+    // A dozen events, ties included, in one 4 s slot of level 2, pushed out of order.
+    for t in [
+        8_000, 5_000, 7_000, 5_000, 8_191, 6_000, 5_000, 7_000, 4_096, 6_500, 8_000, 5_001,
+    ] {
+        push_both(&mut q, &mut r, t);
+    }
+    pop_both(&mut q, &mut r, 1);
+    assert!(!q.run.is_empty(), "the slot became a run");
+    assert_eq!(q.run_end, 2 * 4_096);
+    // Pushes inside the window (ties with the run's events, at `now`) and beyond it.
+    for t in [5_000, 8_000, 8_191, 8_192, 6_000, 20_000] {
+        push_both(&mut q, &mut r, t);
+    }
+    pop_both(&mut q, &mut r, 4);
+    // Enough pushes into the window to overflow the run: it goes back into the wheel.
+    let now = q.now();
+    for i in 0..RUN_CAP as u64 {
+        push_both(&mut q, &mut r, now + i % 7 * 100);
+    }
+    assert!(q.run.is_empty() && q.run_end == 0, "the run ended");
+    pop_both(&mut q, &mut r, usize::MAX);
+    assert!(q.is_empty());
+}
+
+#[test]
+fn no_run_for_a_window_that_ends_past_the_end_of_time() {
+    let mut q = EventQueue::new();
+    let mut r = Reference::default();
+    let base = u64::MAX - 100;
+    push_both(&mut q, &mut r, base);
+    pop_both(&mut q, &mut r, 1);
+    for d in [100, 3, 100, 50, 3] {
+        push_both(&mut q, &mut r, base + d);
+    }
+    pop_both(&mut q, &mut r, usize::MAX);
+    assert_eq!(q.now(), u64::MAX);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Dense pushes a few seconds ahead, as user events are: most cascaded slots become runs,
+    /// many pushes land inside a run's window, some runs overflow.
+    #[test]
+    fn runs_match_reference(
+        ops in prop::collection::vec(
+            prop_oneof![
+                3 => (0u64..5_000).prop_map(Some),
+                1 => (0u64..300).prop_map(Some),
+                1 => (0u64..300_000).prop_map(Some),
+                4 => Just(None),
+            ],
+            0..600,
+        ),
+    ) {
+        let mut q = EventQueue::new();
+        let mut r = Reference::default();
+        for op in ops {
+            match op {
+                Some(d) => {
+                    let t = q.now() + d;
+                    push_both(&mut q, &mut r, t);
+                }
+                None => pop_both(&mut q, &mut r, 1),
+            }
+        }
+        pop_both(&mut q, &mut r, usize::MAX);
+        prop_assert!(q.is_empty());
+    }
+}

@@ -7,17 +7,35 @@
 
 use super::*;
 
+/// The entry of `Sim::tally` that counts users in each [`ClientState`] (by its number; the
+/// entries are the fields of [`StateCounts`] in order). Connected users are counted per
+/// Region instead.
+pub(super) const TALLY: [usize; 9] = {
+    let mut t = [0; 9];
+    t[ClientState::Offline as usize] = 2;
+    t[ClientState::LoggingIn as usize] = 1;
+    t[ClientState::Launching as usize] = 1;
+    t[ClientState::Queued as usize] = 3;
+    t[ClientState::Connected as usize] = usize::MAX;
+    t[ClientState::Disconnected as usize] = 0;
+    t[ClientState::Waiting as usize] = 0;
+    t[ClientState::Done as usize] = 2;
+    t[ClientState::Misdirected as usize] = 4;
+    t
+};
+
 impl<R: Recorder> Sim<'_, R> {
     // ----- users ---------------------------------------------------------------------------
 
-    pub(super) fn user_rng(&self, u: usize) -> EntityRng {
+    /// The number of user `u`'s stream (by group and index in group) and where it stands.
+    fn user_stream(&self, u: usize) -> (u64, StreamPos) {
         let user = &self.users[u];
         let idx = self.scenario.groups[..user.group as usize]
             .iter()
             .map(|g| u64::from(g.count))
             .sum::<u64>();
         let stream_index = (u64::from(user.group) << 32) | (self.global_user(u) - idx);
-        self.streams.open(EntityKind::User, stream_index, user.rng)
+        (stream_index, user.rng)
     }
 
     /// True with probability `p`, drawn from the user's stream. Certain outcomes (p = 0 or 1,
@@ -45,27 +63,38 @@ impl<R: Recorder> Sim<'_, R> {
     /// block of words the last draw computed is kept per user and reused, as a user usually
     /// takes a few of a block's 16 words each time it draws; the words are the same.
     pub(super) fn draw<T>(&mut self, u: usize, f: impl FnOnce(&mut EntityRng) -> T) -> T {
-        let mut r = self.user_rng(u);
-        if let Some(block) = self.user_blocks.get(u) {
-            r.reuse(block);
-        }
+        let (index, pos) = self.user_stream(u);
+        let mut r = match self.user_blocks.get(u) {
+            Some(block) => self.streams.open_with(EntityKind::User, index, pos, block),
+            None => self.streams.open(EntityKind::User, index, pos),
+        };
         let out = f(&mut r);
         self.users[u].rng = Streams::close(&r);
         if let Some(block) = self.user_blocks.get_mut(u) {
-            *block = r.held();
+            r.keep_in(block);
         }
         out
     }
 
     /// The count a user in state `s` (in `region`) is counted in.
+    #[inline(always)]
     fn count_of(&mut self, s: ClientState, region: u8) -> &mut u32 {
-        match s {
-            ClientState::Connected => &mut self.connected[region as usize],
-            ClientState::Disconnected | ClientState::Waiting => &mut self.counts.disconnected,
-            ClientState::LoggingIn | ClientState::Launching => &mut self.counts.logging_in,
-            ClientState::Offline | ClientState::Done => &mut self.counts.offline,
-            ClientState::Queued => &mut self.counts.queued,
-            ClientState::Misdirected => &mut self.counts.misdirected,
+        if s == ClientState::Connected {
+            &mut self.connected[region as usize]
+        } else {
+            &mut self.tally[TALLY[s as usize]]
+        }
+    }
+
+    /// Users not connected, by state.
+    pub(super) fn counts(&self) -> StateCounts {
+        let [disconnected, logging_in, offline, queued, misdirected] = self.tally;
+        StateCounts {
+            disconnected,
+            logging_in,
+            offline,
+            queued,
+            misdirected,
         }
     }
 

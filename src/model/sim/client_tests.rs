@@ -281,3 +281,44 @@ fn clients_resolve_at_each_login_by_default() {
         crate::scenario::ClientResolves::EachLogin
     );
 }
+
+/// Each state not connected is counted in the field of `StateCounts` that documents it.
+#[test]
+fn every_state_is_tallied_in_its_documented_count() {
+    use super::client::TALLY;
+    use crate::model::client::ClientState as S;
+    let field = |s: S| {
+        let mut tally = [0u32; 5];
+        tally[TALLY[s as usize]] += 1;
+        let [disconnected, logging_in, offline, queued, misdirected] = tally;
+        crate::model::observe::StateCounts {
+            disconnected,
+            logging_in,
+            offline,
+            queued,
+            misdirected,
+        }
+    };
+    let one = crate::model::observe::StateCounts::default;
+    let cases = [
+        (S::Offline, "offline"),
+        (S::Done, "offline"),
+        (S::LoggingIn, "logging_in"),
+        (S::Launching, "logging_in"),
+        (S::Queued, "queued"),
+        (S::Disconnected, "disconnected"),
+        (S::Waiting, "disconnected"),
+        (S::Misdirected, "misdirected"),
+    ];
+    for (s, name) in cases {
+        let mut expected = one();
+        match name {
+            "offline" => expected.offline = 1,
+            "logging_in" => expected.logging_in = 1,
+            "queued" => expected.queued = 1,
+            "disconnected" => expected.disconnected = 1,
+            _ => expected.misdirected = 1,
+        }
+        assert_eq!(field(s), expected, "{s:?}");
+    }
+}

@@ -273,8 +273,9 @@ pub(super) struct Sim<'m, R: Recorder> {
     shortcuts: bool,
     /// Users connected, per Region.
     connected: Vec<u32>,
-    /// Users not connected, by state.
-    counts: StateCounts,
+    /// Users not connected, by state: the fields of [`StateCounts`] in an array
+    /// (`client::TALLY` names each state's), so that a state change counts without a branch.
+    tally: [u32; 5],
     control: ControlFacts,
     primary_region: u8,
     primary_check: Option<usize>,
@@ -413,7 +414,7 @@ impl<R: Recorder> Sim<'_, R> {
 
     /// Samples the population. The counts of users by state add up to every user.
     pub(super) fn sample(&mut self, now: u64) {
-        let counts = self.counts;
+        let counts = self.counts();
         let total = self.connected.iter().sum::<u32>() + counts.not_connected() + counts.offline;
         assert_eq!(
             total as usize,

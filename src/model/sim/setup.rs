@@ -2,6 +2,7 @@
 //! resolver instances, metrics, alarms, and the users `users.rs` draws), the initial
 //! observations and first events, and the per-user records at the end.
 
+use super::client::TALLY;
 use super::cloudwatch::CANARY_INTERVAL_MS;
 use super::trace::{cover_users, CohortKey};
 use super::users::{extend_all, UserFactory};
@@ -92,7 +93,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             #[cfg(test)]
             shortcuts: true,
             connected: vec![0; scenario.regions.len()],
-            counts: StateCounts::default(),
+            tally: [0; 5],
             control: ControlFacts::default(),
             primary_region,
             primary_check,
@@ -171,7 +172,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             }
         }
         let duration_ms = self.scenario.duration_ms;
-        self.counts.offline += self.users.len() as u32;
+        self.tally[TALLY[ClientState::Offline as usize]] += self.users.len() as u32;
         for (u, user) in self.users.iter().enumerate() {
             // Before the first login, `login_started_ms` holds the start of the working day.
             if user.login_started_ms < duration_ms {
