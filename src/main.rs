@@ -11,6 +11,10 @@ use cli::Failure;
 use failsim::scenario;
 use std::process::ExitCode;
 
+/// The system allocator, with a small run's large arrays on huge pages (`platform::Arena`).
+#[global_allocator]
+static ALLOCATOR: failsim::platform::Arena = failsim::platform::Arena::new();
+
 fn main() -> ExitCode {
     cli::install_panic_hook();
     let cli = Cli::parse();

@@ -29,6 +29,32 @@ pub fn advise_huge_pages<T>(v: &Vec<T>) {
     let _ = v;
 }
 
+mod arena;
+pub use arena::Arena;
+
+/// Advises the kernel to back `len` bytes from `start`, inside one allocation of the
+/// caller's, with transparent huge pages (Linux; elsewhere nothing). Only the whole huge pages
+/// inside the range are advised. A hint: it changes no memory contents, and a failure is
+/// harmless.
+fn advise_huge_region(start: usize, len: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let aligned = start.div_ceil(HUGE) * HUGE;
+        let end = start + len;
+        if end >= aligned + HUGE {
+            let span = (end - aligned) / HUGE * HUGE;
+            // SAFETY: madvise on whole pages inside the caller's allocation; it changes no
+            // contents, and a failure is ignored.
+            unsafe {
+                libc::madvise(aligned as *mut libc::c_void, span, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (start, len);
+}
+
 /// A zeroed byte buffer laid on transparent huge pages where Linux has them: the region is
 /// 2 MiB aligned and advised `MADV_HUGEPAGE` before it is first written, so a 3.8 MB chart
 /// image costs two page faults instead of some 940 (in a virtual machine each fault is
