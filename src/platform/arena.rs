@@ -94,6 +94,14 @@ impl Arena {
         true
     }
 
+    /// Bytes of the region handed out so far (0 before the first block, or without a region).
+    pub fn region_used(&self) -> usize {
+        if self.state.load(Ordering::Acquire) != READY {
+            return 0;
+        }
+        self.next.load(Ordering::Acquire) - self.start.load(Ordering::Relaxed)
+    }
+
     /// Whether `ptr` lies in the region.
     fn owns(&self, ptr: *mut u8) -> bool {
         let p = ptr as usize;
@@ -266,9 +274,17 @@ mod tests {
                 "all in the region"
             );
         }
-        for (p, size, align, _) in blocks.into_iter().rev() {
+        let used = arena.region_used();
+        for (k, (p, size, align, _)) in blocks.into_iter().rev().enumerate() {
             // SAFETY: allocated above with this layout, freed once.
             unsafe { arena.dealloc(p, layout(size, align)) };
+            if k == 0 && cfg!(target_os = "linux") {
+                assert_eq!(
+                    arena.region_used(),
+                    used - size,
+                    "the last block taken back"
+                );
+            }
         }
     }
 
