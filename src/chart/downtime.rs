@@ -10,12 +10,12 @@ use super::kit::{
     MARGIN, WIDTH,
 };
 use super::layout::{
-    draw_heading, draw_legend, draw_line_labels, draw_message, legend_width, place_line_labels,
-    LegendEntry, LineLabel, Swatch, MARKER_ROW_HEIGHT,
+    draw_legend, draw_line_labels, place_line_labels, LegendEntry, LineLabel, ShareFrame, Swatch,
+    MARKER_ROW_HEIGHT,
 };
 use super::palette::{
     CDF_LINE, CENSORED_COLOUR, EXPECT_BOUND, GRID, INK, MUTED, PERCENTILE_COLOUR,
-    SWEEP_LINE_COLOURS, WHITE,
+    SWEEP_LINE_COLOURS,
 };
 use super::scale::{proportional_px, time_step, CountScale, TimeScale};
 use super::Chart;
@@ -336,8 +336,7 @@ impl Chart for DowntimeInput {
     }
 
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Drawn {
-        let (width, height) = (WIDTH as i32, HEIGHT as i32);
-        canvas.fill_rect((0, 0), (width, height), WHITE.to_rgba())?;
+        let width = WIDTH as i32;
         let mut sorted = self.downtimes_ms.clone();
         sorted.sort_unstable();
         let n = sorted.len() as u64;
@@ -348,21 +347,12 @@ impl Chart for DowntimeInput {
                 thousands(self.censored)
             ));
         }
-        let heading_bottom = draw_heading(canvas, &self.title, &sub, width)?;
-        let bottom = height - 84;
-        let left = MARGIN + 30 + text_width("100 %", LABEL_SIZE) + 14;
         let legend = self.legend();
-        let legend_w = legend_width(&legend);
-        let right = width - MARGIN - 40 - if legend_w > 0 { legend_w + 24 } else { 0 };
-
+        let frame = ShareFrame::draw(canvas, (&self.title, &sub), &legend, (width, HEIGHT as i32))?;
+        let (left, right, bottom) = (frame.left, frame.right, frame.bottom);
+        let (heading_bottom, legend_w) = (frame.heading_bottom, frame.legend_width);
         let Some(&max) = sorted.last() else {
-            let top = heading_bottom + 16;
-            canvas.outline_rect((left, top), (right, bottom), GRID.to_rgba(), 1)?;
-            return draw_message(
-                canvas,
-                "no user was affected",
-                ((left + right) / 2, (top + bottom) / 2),
-            );
+            return frame.empty(canvas, "no user was affected");
         };
         let target_max = self.targets.iter().map(|t| t.at_ms).max().unwrap_or(0);
         let (ts, step) = downtime_scale(max.max(target_max), (left, right));

@@ -402,6 +402,62 @@ pub(super) fn draw_time_axis<DB: DrawingBackend>(
 }
 
 /// A message in the middle of an empty plot.
+/// Where a share-of-users chart (downtime, data age) draws: below its heading, with room on
+/// the left for the share axis's labels and on the right for its legend when it has one.
+pub(super) struct ShareFrame {
+    /// Bottom of the title and subtitle.
+    pub heading_bottom: i32,
+    /// The plot's left, right and bottom edges (its top depends on the label rows above it).
+    pub left: i32,
+    pub right: i32,
+    pub bottom: i32,
+    /// Width of the legend, 0 without one.
+    pub legend_width: i32,
+}
+
+impl ShareFrame {
+    /// Clears the `(width, height)` canvas, draws the heading and lays the plot out.
+    pub(super) fn draw<DB: DrawingBackend>(
+        canvas: &Canvas<'_, DB>,
+        (title, subtitle): (&str, &str),
+        legend: &[LegendEntry],
+        (width, height): (i32, i32),
+    ) -> Result<ShareFrame, String> {
+        canvas.fill_rect((0, 0), (width, height), WHITE.to_rgba())?;
+        let heading_bottom = draw_heading(canvas, title, subtitle, width)?;
+        let legend_width = legend_width(legend);
+        let room = if legend_width > 0 {
+            legend_width + 24
+        } else {
+            0
+        };
+        Ok(ShareFrame {
+            heading_bottom,
+            left: MARGIN + 30 + text_width("100 %", LABEL_SIZE) + 14,
+            right: width - MARGIN - 40 - room,
+            bottom: height - 84,
+            legend_width,
+        })
+    }
+
+    /// With nobody to show: the plot's outline, and `message` in its middle.
+    pub(super) fn empty<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        message: &str,
+    ) -> Drawn {
+        let top = self.heading_bottom + 16;
+        canvas.outline_rect(
+            (self.left, top),
+            (self.right, self.bottom),
+            GRID.to_rgba(),
+            1,
+        )?;
+        let middle = ((self.left + self.right) / 2, (top + self.bottom) / 2);
+        draw_message(canvas, message, middle)
+    }
+}
+
 pub(super) fn draw_message<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
     message: &str,
