@@ -28,7 +28,7 @@
 //!   the new `now`. Everything below was empty, so equal times keep their
 //!   insertion order without a sequence number.
 //! - A cascaded slot of level 1 or 2 (a 64 ms or 4 s window) holding a few
-//!   events (at most [`RUN_MAX`]) is not spilled: its events are sorted by
+//!   events (at most `RUN_MAX`) is not spilled: its events are sorted by
 //!   time, stably, into a *run* that pops from its end, and events pushed
 //!   into the run's window while it lasts are inserted into it in order. The
 //!   wheel holds nothing earlier than the window's end meanwhile, so the run
@@ -36,7 +36,7 @@
 //!   cascaded once more from level 1 before they popped; on the bundled
 //!   scenario at 2,000 users, where a 4 s slot holds a few dozen events, runs
 //!   cut the queue's instructions by a third. A run that would outgrow
-//!   [`RUN_CAP`] goes back into the wheel.
+//!   `RUN_CAP` goes back into the wheel.
 //!
 //! Against the binary radix heap this replaced (one bucket per bit), an event
 //! moves at most once per level instead of once per bit: the model's delays
