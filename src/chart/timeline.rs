@@ -210,8 +210,13 @@ impl TimelineInput {
     }
 
     /// The colour of each band, and the legend: bands top-down (as stacked), then fault
-    /// windows and marker kinds.
-    fn colours_and_legend(&self) -> (Vec<RGBColor>, Vec<LegendEntry>) {
+    /// windows and marker kinds; only what the window `[start_ms, end_ms]` (drawn from
+    /// `samples`) shows has an entry.
+    fn colours_and_legend(
+        &self,
+        samples: &[usize],
+        (start_ms, end_ms): (u64, u64),
+    ) -> (Vec<RGBColor>, Vec<LegendEntry>) {
         let mut regions = RegionColours::default();
         let mut spare = 0;
         let colours: Vec<RGBColor> = self
@@ -219,21 +224,23 @@ impl TimelineInput {
             .iter()
             .map(|b| band_colour(&b.label, &mut regions, &mut spare))
             .collect();
-        // A band that never holds a user (a Region nobody reached) has no legend entry; it
-        // keeps its colour, so each Region's colour is the same here and in the swimlanes.
+        // A band that holds no user in the window (a Region nobody reached, users offline
+        // only before the incident) has no legend entry; it keeps its colour, so each
+        // Region's colour is the same here, in other windows and in the swimlanes.
         let mut legend: Vec<LegendEntry> = self
             .bands
             .iter()
             .zip(&colours)
             .rev()
-            .filter(|(b, _)| b.values.iter().any(|&v| v > 0))
+            .filter(|(b, _)| samples.iter().any(|&i| b.values[i] > 0))
             .map(|(b, &c)| LegendEntry {
                 swatch: Swatch::Fill(c),
                 label: b.label.clone(),
                 gap_before: false,
             })
             .collect();
-        if !self.faults.is_empty() {
+        let in_window = |from: u64, to: u64| from <= end_ms && to >= start_ms;
+        if self.faults.iter().any(|f| in_window(f.start_ms, f.end_ms)) {
             legend.push(LegendEntry {
                 swatch: Swatch::Hatch,
                 label: "fault window".to_string(),
@@ -242,7 +249,11 @@ impl TimelineInput {
         }
         let mut first_kind = true;
         for kind in MarkerKind::ALL {
-            if self.markers.iter().any(|m| m.kind == kind) {
+            if self
+                .markers
+                .iter()
+                .any(|m| m.kind == kind && in_window(m.at_ms, m.at_ms))
+            {
                 legend.push(LegendEntry {
                     swatch: Swatch::Dash(kind.colour(), kind.dash()),
                     label: kind.legend_label().to_string(),
@@ -312,7 +323,7 @@ impl TimelineInput {
             .max()
             .unwrap_or(0)
             .max(1);
-        let (colours, mut legend) = self.colours_and_legend();
+        let (colours, mut legend) = self.colours_and_legend(&samples, (self.start_ms, end_ms));
 
         // Horizontal layout: y-axis title and tick labels, plot, legend.
         let count_step = count_step(max_total, 8);
@@ -518,9 +529,59 @@ mod tests {
             duration_ms: 1000,
             start_ms: 0,
         };
-        let (colours, legend) = input.colours_and_legend();
+        let (colours, legend) = input.colours_and_legend(&[0, 1], (0, 1000));
         assert_eq!(colours, REGION_COLOURS[..3].to_vec());
         let labels: Vec<&str> = legend.iter().map(|e| e.label.as_str()).collect();
         assert_eq!(labels, ["connected eu-west-1", "connected us-west-2"]);
+    }
+
+    #[test]
+    fn the_legend_names_only_what_the_window_shows() {
+        let band = |label: &str, values: Vec<u32>| StackedSeries {
+            label: label.to_string(),
+            values,
+        };
+        let marker = |at_ms: u64, kind: MarkerKind| Marker {
+            at_ms,
+            kind,
+            label: "m".into(),
+        };
+        let input = TimelineInput {
+            clock: None,
+            title: String::new(),
+            subtitle: String::new(),
+            times_ms: vec![0, 1000, 2000, 3000, 4000],
+            bands: vec![
+                band("connected us-west-2", vec![5, 5, 5, 5, 5]),
+                band("connected us-east-1", vec![0, 0, 0, 0, 4]),
+                band("offline", vec![3, 0, 0, 0, 0]),
+            ],
+            faults: vec![FaultWindow {
+                start_ms: 3500,
+                end_ms: 3800,
+                label: "late fault".into(),
+            }],
+            markers: vec![
+                marker(500, MarkerKind::Action),
+                marker(2000, MarkerKind::HealthCheck),
+            ],
+            duration_ms: 3000,
+            start_ms: 1000,
+        };
+        let samples = input.windowed(input.usable_samples(), 1000, 3000);
+        assert_eq!(samples, [1, 2, 3], "the window's samples, edges included");
+        let (colours, legend) = input.colours_and_legend(&samples, (1000, 3000));
+        assert_eq!(colours.len(), 3, "every band keeps its colour");
+        let labels: Vec<&str> = legend.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "connected us-west-2",
+                MarkerKind::HealthCheck.legend_label()
+            ],
+            "users offline, connected east, a fault and an action only outside the window"
+        );
+        let (_, whole) = input.colours_and_legend(&input.usable_samples(), (0, 4000));
+        assert_eq!(whole.len(), 6, "the whole run shows everything: {whole:?}");
     }
 }
