@@ -156,7 +156,7 @@ fn percentile_labels(sorted: &[u64], ts: TimeScale) -> (Vec<(u64, u64)>, Vec<Lin
 }
 
 /// Gridlines, ticks and labels of the share axis, every 20 %.
-pub(super) fn draw_share_ticks<DB: DrawingBackend>(
+fn draw_share_ticks<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
     ts: TimeScale,
     ys: CountScale,
@@ -177,25 +177,28 @@ pub(super) fn draw_share_ticks<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Gridlines, ticks and labels of the downtime axis, `step` apart: whole minutes, or
-/// `m:ss` when the step is shorter than a minute.
-fn draw_downtime_ticks<DB: DrawingBackend>(
+/// The axes of a share-of-users chart over a duration: the share ticks and gridlines, a
+/// tick every `step` from 0 labelled by `label`, the axis lines, and the two titles
+/// `(x, y)`. The downtime and data-age charts draw theirs with it.
+pub(super) fn draw_share_axes<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
-    ts: TimeScale,
-    ys: CountScale,
+    (ts, ys): (TimeScale, CountScale),
     step: u64,
+    label: impl Fn(u64) -> String,
+    (x_title, y_title): (&str, &str),
 ) -> Drawn {
+    let (left, right, top, bottom) = (ts.left, ts.right, ys.top, ys.bottom);
+    draw_share_ticks(canvas, ts, ys)?;
     let mut t = 0;
     while t <= ts.end_ms {
         let x = ts.x(t);
         if t > 0 {
-            canvas.line(vec![(x, ys.top), (x, ys.bottom)], GRID.to_rgba(), 1)?;
+            canvas.line(vec![(x, top), (x, bottom)], GRID.to_rgba(), 1)?;
         }
-        canvas.line(vec![(x, ys.bottom), (x, ys.bottom + 6)], INK.to_rgba(), 1)?;
-        let (label, _) = downtime_tick(t, ts.end_ms, step);
+        canvas.line(vec![(x, bottom), (x, bottom + 6)], INK.to_rgba(), 1)?;
         canvas.text(
-            &label,
-            (x, ys.bottom + 10),
+            &label(t),
+            (x, bottom + 10),
             TextLook::new(LABEL_SIZE, INK).align(Align::Center),
         )?;
         let Some(next) = t.checked_add(step) else {
@@ -203,7 +206,21 @@ fn draw_downtime_ticks<DB: DrawingBackend>(
         };
         t = next;
     }
-    Ok(())
+    canvas.line(vec![(left, top), (left, bottom)], INK.to_rgba(), 1)?;
+    canvas.line(vec![(left, bottom), (right, bottom)], INK.to_rgba(), 1)?;
+    canvas.text(
+        x_title,
+        ((left + right) / 2, bottom + 40),
+        TextLook::new(LABEL_SIZE, MUTED).align(Align::Center),
+    )?;
+    canvas.text(
+        y_title,
+        (MARGIN + 10, (top + bottom) / 2),
+        TextLook::new(LABEL_SIZE, MUTED)
+            .align(Align::Center)
+            .middle()
+            .upright(),
+    )
 }
 
 /// Both axes with their grids, ticks and titles.
@@ -213,24 +230,16 @@ pub(super) fn draw_axes<DB: DrawingBackend>(
     ys: CountScale,
     step: u64,
 ) -> Drawn {
-    let (left, right, top, bottom) = (ts.left, ts.right, ys.top, ys.bottom);
-    draw_share_ticks(canvas, ts, ys)?;
-    draw_downtime_ticks(canvas, ts, ys, step)?;
-    canvas.line(vec![(left, top), (left, bottom)], INK.to_rgba(), 1)?;
-    canvas.line(vec![(left, bottom), (right, bottom)], INK.to_rgba(), 1)?;
     let (_, unit) = downtime_tick(0, ts.end_ms, step);
-    canvas.text(
-        &format!("downtime per affected user ({unit})"),
-        ((left + right) / 2, bottom + 40),
-        TextLook::new(LABEL_SIZE, MUTED).align(Align::Center),
-    )?;
-    canvas.text(
-        "share of affected users",
-        (MARGIN + 10, (top + bottom) / 2),
-        TextLook::new(LABEL_SIZE, MUTED)
-            .align(Align::Center)
-            .middle()
-            .upright(),
+    draw_share_axes(
+        canvas,
+        (ts, ys),
+        step,
+        |t| downtime_tick(t, ts.end_ms, step).0,
+        (
+            &format!("downtime per affected user ({unit})"),
+            "share of affected users",
+        ),
     )
 }
 

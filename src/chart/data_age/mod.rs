@@ -7,17 +7,16 @@
 
 use plotters::prelude::{Color, DrawingBackend};
 
-use super::downtime::{cdf_points, draw_share_ticks, percentile_ms};
+use super::downtime::{cdf_points, draw_share_axes, percentile_ms};
 use super::kit::{
-    fit_text, text_width, thousands, Align, Canvas, Drawn, TextLook, HEIGHT, LABEL_SIZE, MARGIN,
-    WIDTH,
+    fit_text, text_width, thousands, Canvas, Drawn, HEIGHT, LABEL_SIZE, MARGIN, WIDTH,
 };
 use super::layout::{
     draw_legend, draw_line_labels, place_line_labels, LegendEntry, LineLabel, ShareFrame, Swatch,
     MARKER_ROW_HEIGHT,
 };
 use super::palette::{
-    CDF_LINE, EXPECT_BOUND, GRID, INK, MUTED, OVER_RPO_FILL, PERCENTILE_COLOUR, SWEEP_LINE_COLOURS,
+    CDF_LINE, EXPECT_BOUND, OVER_RPO_FILL, PERCENTILE_COLOUR, SWEEP_LINE_COLOURS,
 };
 use super::scale::{time_step, CountScale, TimeScale};
 use super::Chart;
@@ -142,39 +141,15 @@ fn draw_axes<DB: DrawingBackend>(
     ys: CountScale,
     step: u64,
 ) -> Drawn {
-    let (left, right, top, bottom) = (ts.left, ts.right, ys.top, ys.bottom);
-    draw_share_ticks(canvas, ts, ys)?;
-    let mut t = 0;
-    while t <= ts.end_ms {
-        let x = ts.x(t);
-        if t > 0 {
-            canvas.line(vec![(x, top), (x, bottom)], GRID.to_rgba(), 1)?;
-        }
-        canvas.line(vec![(x, bottom), (x, bottom + 6)], INK.to_rgba(), 1)?;
-        canvas.text(
-            &(t / HOUR_MS).to_string(),
-            (x, bottom + 10),
-            TextLook::new(LABEL_SIZE, INK).align(Align::Center),
-        )?;
-        let Some(next) = t.checked_add(step) else {
-            break;
-        };
-        t = next;
-    }
-    canvas.line(vec![(left, top), (left, bottom)], INK.to_rgba(), 1)?;
-    canvas.line(vec![(left, bottom), (right, bottom)], INK.to_rgba(), 1)?;
-    canvas.text(
-        "age of the replicated data when the user arrived (hours)",
-        ((left + right) / 2, bottom + 40),
-        TextLook::new(LABEL_SIZE, MUTED).align(Align::Center),
-    )?;
-    canvas.text(
-        "share of users on replicated data",
-        (MARGIN + 10, (top + bottom) / 2),
-        TextLook::new(LABEL_SIZE, MUTED)
-            .align(Align::Center)
-            .middle()
-            .upright(),
+    draw_share_axes(
+        canvas,
+        (ts, ys),
+        step,
+        |t| (t / HOUR_MS).to_string(),
+        (
+            "age of the replicated data when the user arrived (hours)",
+            "share of users on replicated data",
+        ),
     )
 }
 
