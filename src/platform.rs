@@ -169,6 +169,39 @@ pub fn release_prefix<T: Copy>(v: &mut [T], upto: usize) {
     let _ = (v, upto);
 }
 
+/// What Rust's runtime does before `main` on Unix that the `failsim` binary still needs
+/// when Linux enters it without that runtime (`#![no_main]`, see `src/main.rs`):
+/// - the standard descriptors 0, 1 and 2 are made valid, on `/dev/null` where one was
+///   closed, so that no file the run opens takes descriptor 1 and receives the story;
+/// - `SIGPIPE` is ignored, so a write to a closed pipe fails with `EPIPE` (reported, or
+///   quiet for `| head`) instead of killing the process.
+///
+/// The runtime's other step, a handler that names a stack overflow, is left out: an
+/// overflow still stops the process (`SIGSEGV`), without the message. Call it first thing.
+#[cfg(target_os = "linux")]
+pub fn start_process() {
+    for fd in 0..3 {
+        // SAFETY: fcntl(F_GETFD) only asks about a descriptor; open and signal take valid
+        // arguments (a NUL-terminated path, a signal and a disposition libc defines).
+        unsafe {
+            if libc::fcntl(fd, libc::F_GETFD) == -1
+                && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
+            {
+                let flags = if fd == 0 {
+                    libc::O_RDONLY
+                } else {
+                    libc::O_WRONLY
+                };
+                libc::open(c"/dev/null".as_ptr(), flags);
+            }
+        }
+    }
+    // SAFETY: see above.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+}
+
 /// Whether process `pid` is running: `Some` on Linux (from `/proc`), `None` (unknown)
 /// elsewhere. A crashed or killed run's temporary directory is removed only when its
 /// process is known to be gone.

@@ -38,6 +38,36 @@ fn a_closed_stdout_is_not_a_bug() {
     );
 }
 
+/// Started with its standard output closed (`failsim run ... >&-`), failsim must not let a
+/// file it opens take descriptor 1 and receive the story: every output file holds what it
+/// would hold with stdout open.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_descriptor_leaks_nothing_into_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_scenario(dir.path(), "small.toml", SMALL);
+    let (open, closed) = (dir.path().join("open"), dir.path().join("closed"));
+    run_ok(&s, &open, &["--no-charts"]);
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" run "$1" --no-charts --out "$2" >&-"#)
+        .arg(assert_cmd::cargo::cargo_bin("failsim"))
+        .arg(&s)
+        .arg(&closed)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let (a, b) = (files_of(&open), files_of(&closed));
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b));
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        if name != "run-manifest.toml" && name != "report.html" {
+            assert!(x == y, "{name} differs with stdout closed");
+        }
+    }
+}
+
 #[test]
 fn reproduce_is_complete_and_shell_quoted_on_stderr_and_in_junit() {
     let dir = tempfile::tempdir().unwrap();
