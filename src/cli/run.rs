@@ -99,7 +99,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     };
     if !args.ignore_memory_estimate {
         let cost = failsim::model::budget::estimate(&model);
-        let available = failsim::platform::available_memory_bytes();
+        let available = failsim::platform::available_memory_bytes;
         if let Some(why) = failsim::model::budget::memory_refusal(&cost, available) {
             return Err(Failure::Usage(format!("error: {}: {why}", source.label)));
         }
@@ -131,10 +131,14 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         seed,
         trace_users: args.trace_users,
     };
-    let threads = args.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |n| n as usize,
-    );
+    // All cores by default; a run that could use no second thread does not count them.
+    let threads = match args.threads {
+        Some(n) => n as usize,
+        None if failsim::model::could_use_threads(&model) => {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        }
+        None => 1,
+    };
     let (outcome, threading) =
         simulate_into_threads(&model, &options, threads, &mut recorder).map_err(Failure::error)?;
     let mut report = Report::new(&model, outcome, recorder.inner);

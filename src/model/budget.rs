@@ -196,9 +196,22 @@ pub(crate) fn refusal(estimate: &Estimate) -> Option<Problem> {
     })
 }
 
-/// Why a run estimated at `estimate` bytes cannot fit in `available` bytes, if it cannot.
-pub fn memory_refusal(estimate: &Estimate, available: Option<u64>) -> Option<String> {
-    let available = available?;
+/// Estimates at or under this many bytes are not compared with the memory available: any
+/// machine that runs failsim has that much, and asking the system (`/proc/meminfo` on
+/// Linux) costs a small run about 10 µs.
+pub const UNCHECKED_MEMORY_BYTES: u64 = 256 << 20;
+
+/// Why a run estimated at `estimate` bytes cannot fit in the memory `available()` says is
+/// available (None: unknown), if it cannot; `available` is asked only for estimates over
+/// [`UNCHECKED_MEMORY_BYTES`].
+pub fn memory_refusal(
+    estimate: &Estimate,
+    available: impl FnOnce() -> Option<u64>,
+) -> Option<String> {
+    if estimate.memory_bytes <= UNCHECKED_MEMORY_BYTES {
+        return None;
+    }
+    let available = available()?;
     if estimate.memory_bytes <= available {
         return None;
     }
@@ -301,13 +314,35 @@ mod tests {
         scenario.groups[0].count = 100_000_000;
         let e = estimate(&scenario);
         assert!(e.memory_bytes > 24 << 30, "{e:?}");
-        let m = memory_refusal(&e, Some(24 << 30)).unwrap();
+        let m = memory_refusal(&e, || Some(24 << 30)).unwrap();
         assert!(
             m.contains("GiB of memory") && m.contains("24.0 GiB is available"),
             "{m}"
         );
-        assert_eq!(memory_refusal(&e, None), None, "unknown memory: no refusal");
-        assert_eq!(memory_refusal(&e, Some(64 << 30)), None);
+        assert_eq!(
+            memory_refusal(&e, || None),
+            None,
+            "unknown memory: no refusal"
+        );
+        assert_eq!(memory_refusal(&e, || Some(64 << 30)), None);
+    }
+
+    #[test]
+    fn small_runs_do_not_ask_for_the_memory_available() {
+        let small = estimate(&bundled(&[]).unwrap());
+        assert!(small.memory_bytes <= UNCHECKED_MEMORY_BYTES, "{small:?}");
+        let asked = std::cell::Cell::new(false);
+        let ask = || {
+            asked.set(true);
+            Some(0)
+        };
+        assert_eq!(memory_refusal(&small, ask), None);
+        assert!(!asked.get(), "a small run asked");
+        let mut scenario = bundled(&[]).unwrap();
+        scenario.groups[0].count = 1_000_000;
+        let large = estimate(&scenario);
+        assert!(memory_refusal(&large, || Some(large.memory_bytes - 1)).is_some());
+        assert_eq!(memory_refusal(&large, || Some(large.memory_bytes)), None);
     }
 
     #[test]

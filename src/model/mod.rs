@@ -64,6 +64,13 @@ pub fn simulate_into<R: Recorder>(
     sim::simulate_threads(scenario, options, 1, recorder).0
 }
 
+/// Whether a run of `scenario` could use more than one thread: to simulate its users in
+/// partitions, or to build many of them side by side. When it could not, the number of cores
+/// need not be asked (reading a cgroup's CPU quota takes a small run some 25 µs).
+pub fn could_use_threads(scenario: &Scenario) -> bool {
+    sim::could_use_threads(scenario)
+}
+
 /// [`simulate_into`] on `threads` threads (a pool of its own): the outcome and what reaches
 /// `recorder` are byte for byte the same for any `threads`. Users are split into partitions
 /// by resolver instance when nothing else couples them; [`Threading`] says how the run went

@@ -73,7 +73,7 @@ mod tests;
 mod trace;
 mod users;
 
-pub(crate) use partition::{needs_threads, simulate_threads};
+pub(crate) use partition::{could_use_threads, needs_threads, simulate_threads};
 pub use partition::{Coupling, Threading};
 pub(crate) use setup::control_tick_ms;
 

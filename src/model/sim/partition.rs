@@ -201,10 +201,14 @@ fn resolver_instances(scenario: &Scenario) -> (Vec<u32>, u32) {
 /// thread, so `--threads 1` means one), or to simulate partitions. A small run that cannot be
 /// split starts no thread pool at all, which would cost it more than its set-up.
 pub(crate) fn needs_threads(scenario: &Scenario, threads: usize) -> bool {
+    threads >= 2 && could_use_threads(scenario) || scenario.user_count() >= PARALLEL_SETUP_USERS
+}
+
+/// Whether a run of `scenario` could use a second thread if it had one ([`needs_threads`]
+/// with any number of threads).
+pub(crate) fn could_use_threads(scenario: &Scenario) -> bool {
     scenario.user_count() >= PARALLEL_SETUP_USERS
-        || (threads >= 2
-            && scenario_coupling(scenario).is_none()
-            && resolver_instances(scenario).1 >= 2)
+        || (scenario_coupling(scenario).is_none() && resolver_instances(scenario).1 >= 2)
 }
 
 fn plan(scenario: &Scenario, options: &RunOptions, threads: usize) -> Result<Plan, Coupling> {
@@ -269,11 +273,15 @@ pub(crate) fn simulate_threads<R: Recorder>(
         sim.run();
         (sim.finish(options.seed), Threading::Single { reason })
     };
-    if threads <= 1 {
-        return serial(recorder, None);
-    }
+    // What keeps any run of the scenario on one thread is said even with one thread allowed.
     if let Some(c) = scenario_coupling(scenario) {
         return serial(recorder, Some(c));
+    }
+    if resolver_instances(scenario).1 < 2 {
+        return serial(recorder, Some(Coupling::OneResolver));
+    }
+    if threads <= 1 {
+        return serial(recorder, None);
     }
     let plan = match plan(scenario, options, threads) {
         Ok(p) => p,
