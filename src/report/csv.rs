@@ -1,10 +1,14 @@
 //! CSV views of a [`Report`] (README, Output files): `summary.csv`, `users.csv`, `timeline.csv`,
 //! `series.csv`. Header row first, integer milliseconds, empty field = did not happen, rows
-//! in a deterministic order. Files are written through buffered writers; `users.csv` formats
-//! integers straight into a reused row buffer, since it can have a million rows.
+//! in a deterministic order. Files are written through buffered writers; `users.csv` and
+//! `series.csv`, the large ones, are built by `rows::Rows` (numbers formatted straight into one
+//! buffer, handed to the writer in large pieces).
+
+mod rows;
 
 use super::timeline::status_label;
 use super::{Report, Summary};
+use rows::Rows;
 use std::io::{self, Write};
 
 /// `summary.csv`: `metric,value`.
@@ -98,38 +102,35 @@ pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
         .iter()
         .map(|r| InstanceCell::new(r))
         .collect();
-    let mut num = itoa::Buffer::new();
-    let mut row: Vec<u8> = Vec::with_capacity(256);
+    let mut row = Rows::new(w);
     for (i, u) in report.users.iter().enumerate() {
-        row.clear();
-        let mut int = |row: &mut Vec<u8>, v: u64| row.extend_from_slice(num.format(v).as_bytes());
-        int(&mut row, i as u64);
-        row.push(b',');
-        row.extend_from_slice(&groups[u.group as usize]);
-        row.push(b',');
-        row.extend_from_slice(&regions[u.home as usize]);
-        row.extend_from_slice(if u.fqdn { b",fqdn," } else { b",region_code," });
-        row.extend_from_slice(&versions[u.group as usize][u.client_version as usize]);
-        row.push(b',');
+        row.num(i as u64);
+        row.byte(b',');
+        row.bytes(&groups[u.group as usize]);
+        row.byte(b',');
+        row.bytes(&regions[u.home as usize]);
+        row.bytes(if u.fqdn { b",fqdn," } else { b",region_code," });
+        row.bytes(&versions[u.group as usize][u.client_version as usize]);
+        row.byte(b',');
         if report.resolver_is_population[u.resolver as usize] {
             let cell = &instances[u.resolver as usize];
-            row.extend_from_slice(&cell.prefix);
-            int(&mut row, u64::from(u.resolver_instance));
+            row.bytes(&cell.prefix);
+            row.num(u64::from(u.resolver_instance));
             if cell.quoted {
-                row.push(b'"');
+                row.byte(b'"');
             }
         } else {
-            row.extend_from_slice(&resolvers[u.resolver as usize]);
+            row.bytes(&resolvers[u.resolver as usize]);
         }
         for v in [u.first_disconnect_ms, u.reconnect_ms] {
-            row.push(b',');
+            row.byte(b',');
             if let Some(v) = v {
-                int(&mut row, v);
+                row.num(v);
             }
         }
-        row.push(b',');
+        row.byte(b',');
         if let Some(r) = u.reconnect_region {
-            row.extend_from_slice(&regions[r as usize]);
+            row.bytes(&regions[r as usize]);
         }
         for v in [
             u.downtime_ms,
@@ -137,25 +138,24 @@ pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
             u64::from(u.login_failures),
             u64::from(u.restarts),
         ] {
-            row.push(b',');
-            int(&mut row, v);
+            row.byte(b',');
+            row.num(v);
         }
-        row.extend_from_slice(if u.redirected { b",true," } else { b",false," });
+        row.bytes(if u.redirected { b",true," } else { b",false," });
         if let Some(v) = u.failback_ms {
-            int(&mut row, v);
+            row.num(v);
         }
-        row.push(b',');
-        int(&mut row, u.non_home_ms);
-        row.extend_from_slice(if u.misdirected { b",true," } else { b",false," });
-        int(&mut row, u.launch_wait_ms);
-        row.push(b',');
+        row.byte(b',');
+        row.num(u.non_home_ms);
+        row.bytes(if u.misdirected { b",true," } else { b",false," });
+        row.num(u.launch_wait_ms);
+        row.byte(b',');
         if let Some(v) = u.data_age_ms {
-            int(&mut row, v);
+            row.num(v);
         }
-        row.push(b'\n');
-        w.write_all(&row)?;
+        row.end_row()?;
     }
-    w.flush()
+    row.finish()
 }
 
 /// `timeline.csv`: `time_ms,kind,subject,value`.
@@ -197,12 +197,10 @@ pub fn write_series<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
     let header: Vec<Vec<u8>> = header.iter().map(|h| escaped(h)).collect();
     w.write_all(&header.join(&b',')[..])?;
     w.write_all(b"\n")?;
-    let mut num = itoa::Buffer::new();
-    let mut row: Vec<u8> = Vec::with_capacity(128);
+    let mut row = Rows::new(w);
     let mut answer_cell: Option<(&crate::model::dns::DnsAnswer, Vec<u8>)> = None;
     for r in &report.series {
-        row.clear();
-        row.extend_from_slice(num.format(r.time_ms).as_bytes());
+        row.num(r.time_ms);
         let counts = r.connected.iter().copied().chain([
             r.disconnected,
             r.logging_in,
@@ -211,21 +209,20 @@ pub fn write_series<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
             r.misdirected,
         ]);
         for n in counts {
-            row.push(b',');
-            row.extend_from_slice(num.format(n).as_bytes());
+            row.byte(b',');
+            row.num(u64::from(n));
         }
-        row.push(b',');
-        row.extend_from_slice(r.primary_check_healthy.map_or("", status_label).as_bytes());
-        row.push(b',');
+        row.byte(b',');
+        row.bytes(r.primary_check_healthy.map_or("", status_label).as_bytes());
+        row.byte(b',');
         match &answer_cell {
             Some((answer, _)) if **answer == r.answer => {}
             _ => answer_cell = Some((&r.answer, escaped(&report.answer_label(&r.answer)))),
         }
-        row.extend_from_slice(answer_cell.as_ref().map_or(&[][..], |(_, cell)| cell));
-        row.push(b'\n');
-        w.write_all(&row)?;
+        row.bytes(answer_cell.as_ref().map_or(&[][..], |(_, cell)| cell));
+        row.end_row()?;
     }
-    w.flush()
+    row.finish()
 }
 
 #[cfg(test)]
