@@ -194,6 +194,14 @@ pub struct Cohort {
     pub value: String,
 }
 
+impl Cohort {
+    /// Whether this is `redirect=off_vpn`: the users off the VPN of a private hosted zone,
+    /// left out of every other cohort's figures.
+    pub fn is_off_vpn(&self) -> bool {
+        self.dimension == Dimension::Redirect && self.value == "off_vpn"
+    }
+}
+
 impl std::fmt::Display for Cohort {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}={}", self.dimension.name(), self.value)

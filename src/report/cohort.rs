@@ -225,8 +225,7 @@ impl Membership {
     /// Whether `user`, a member of `cohort`, is left out of its downtime figures: the
     /// off-VPN users of a private zone are, except from their own cohort.
     fn excluded(&self, cohort: &Cohort, user: &UserRecord) -> bool {
-        let theirs = cohort.dimension == Dimension::Redirect && cohort.value == "off_vpn";
-        !theirs && self.unrelated(user)
+        !cohort.is_off_vpn() && self.unrelated(user)
     }
 
     /// The value of `metric` in a run: from `summary` for every user, else computed over
@@ -274,11 +273,17 @@ impl CohortRow {
 /// dimension is filled in one pass over the users, with room made for its members first.
 /// Asking every cohort about every user compared names `2 × cohorts × users` times, and
 /// listing members cost memory.
+///
+/// `everyone` is the summary of all the users as [`summarize`](super::summary::summarize)
+/// gives it with [`Membership::unrelated`], before costs: a cohort that holds every user
+/// (the one group, the one resolver, ...) has that summary, which is not computed again. The
+/// cohort of the users off the VPN is the exception: its users count in its figures.
 pub fn rows(
     membership: &Membership,
     seed: u64,
     users: &[UserRecord],
     control: &ControlFacts,
+    everyone: &Summary,
 ) -> Vec<CohortRow> {
     let cohorts = membership.cohorts();
     let mut summaries: Vec<Option<Summary>> = vec![None; cohorts.len()];
@@ -315,6 +320,11 @@ pub fn rows(
             if let Some(n) = sizes.get_mut(k as usize) {
                 *n += 1;
             }
+        }
+        let whole = sizes.iter().position(|&n| n == users.len() && n > 0);
+        if let Some(k) = whole.filter(|&k| !cohorts[values[k].1].is_off_vpn()) {
+            summaries[values[k].1] = Some(everyone.clone());
+            continue;
         }
         let mut tallies: Vec<Tally> = sizes.iter().map(|&n| Tally::with_capacity(n)).collect();
         for (u, &k) in users.iter().zip(&index) {
@@ -357,6 +367,59 @@ pub const CSV_METRICS: [Metric; 9] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every row of `cohorts.csv` has the summary of its users computed directly
+    /// ([`Membership::summary`]), whether `rows` tallied the cohort or took the run's
+    /// summary for it; every cohort with users has a row. The scenarios have one or two
+    /// groups, resolvers and client versions, and users off the VPN of a private zone (all
+    /// of them, in one run, so that the off-VPN cohort holds every user).
+    #[test]
+    fn every_row_is_the_summary_of_its_users() {
+        let runs: [(&str, &[&str]); 5] = [
+            ("workspaces-failover.toml", &["users.staff.count=300"]),
+            ("dns-partition.toml", &[]),
+            ("private-zone-vpn.toml", &["users.staff.count=300"]),
+            (
+                "private-zone-vpn.toml",
+                &["users.staff.count=50", "users.staff.on_vpn=0"],
+            ),
+            ("internet-resolvers.toml", &["users.staff.count=300"]),
+        ];
+        let mut took_the_runs = 0;
+        for (name, sets) in runs {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scenarios")
+                .join(name);
+            let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+            let scenario = crate::scenario::load(&path, &sets).expect("bundled scenario");
+            let options = crate::model::RunOptions {
+                seed: 5,
+                trace_users: 0,
+            };
+            let report = crate::model::simulate(&scenario, &options);
+            let m = &report.membership;
+            let (users, control) = (&report.users, &report.control);
+            let mut expected = 0;
+            for cohort in m.cohorts() {
+                if !users.iter().any(|u| m.contains(&cohort, u)) {
+                    continue;
+                }
+                expected += 1;
+                let row = report.cohorts.iter().find(|r| r.cohort == cohort);
+                let row = row.unwrap_or_else(|| panic!("{name} {sets:?}: no row for {cohort}"));
+                let direct = m.summary(5, &cohort, users, control);
+                assert_eq!(row.summary, direct, "{name} {sets:?}: {cohort}");
+                if users.iter().all(|u| m.contains(&cohort, u)) && !cohort.is_off_vpn() {
+                    took_the_runs += 1;
+                }
+            }
+            assert_eq!(report.cohorts.len(), expected, "{name} {sets:?}");
+        }
+        assert!(
+            took_the_runs >= 10,
+            "{took_the_runs} cohorts held every user"
+        );
+    }
 
     /// The number a user's cohort is looked up by stands for the same value as the name
     /// `value` gives, for every dimension and every kind of user.

@@ -122,7 +122,7 @@ impl Report {
         } = outcome;
         let membership = Membership::of(scenario);
         let summary = summary::summarize(seed, &users, &control, &|u| membership.unrelated(u));
-        let cohorts = cohort::rows(&membership, seed, &users, &control);
+        let cohorts = cohort::rows(&membership, seed, &users, &control, &summary);
         let cost = crate::cost::figures(scenario, &users);
         let summary = summary.with_cost(&cost);
         let mut timeline = recorded.timeline;
@@ -406,6 +406,7 @@ pub(crate) mod fixture {
             regions: vec!["west".into(), "east".into()],
             private_zone: false,
         };
+        let summary = summary::summarize(42, &users, &control, &|_| false);
         Report {
             overrides: Vec::new(),
             scenario: "hand-built".into(),
@@ -425,8 +426,8 @@ pub(crate) mod fixture {
             fqdn: "desktop.example.com".into(),
             dns_locations: vec![],
             private_zone: false,
-            summary: summary::summarize(42, &users, &control, &|_| false),
-            cohorts: cohort::rows(&membership, 42, &users, &control),
+            cohorts: cohort::rows(&membership, 42, &users, &control, &summary),
+            summary,
             membership,
             cost: crate::cost::CostFigures::default(),
             users,
