@@ -142,10 +142,23 @@ impl<W: Write> Rows<W> {
     }
 }
 
-/// The number of decimal digits of `v` (1 for 0).
+/// The number of decimal digits of `v` (1 for 0): the bit length gives the count or one
+/// less (log10 2 ≈ 1233 / 4096), and one comparison with a power of ten decides.
 #[inline(always)]
 fn decimal_digits(v: u64) -> usize {
-    v.checked_ilog10().map_or(1, |d| d as usize + 1)
+    const POW10: [u64; 20] = {
+        let mut p = [1u64; 20];
+        let mut i = 1;
+        while i < 20 {
+            p[i] = p[i - 1] * 10;
+            i += 1;
+        }
+        p
+    };
+    let v = v | 1; // 0 has one digit, like 1
+    let bits = 64 - v.leading_zeros() as usize;
+    let below = (bits * 1233) >> 12;
+    below + usize::from(v >= POW10[below])
 }
 
 #[cfg(test)]
@@ -183,6 +196,22 @@ mod tests {
         });
         let want: String = values.iter().map(|v| format!("{v},")).collect();
         assert_eq!(String::from_utf8(got).unwrap(), want);
+    }
+
+    #[test]
+    fn digits_are_counted_around_every_power_of_ten() {
+        let mut p = 1u64;
+        for digits in 1..=20 {
+            assert_eq!(decimal_digits(p), digits, "{p}");
+            assert_eq!(
+                decimal_digits(p.saturating_mul(10) - 1),
+                digits,
+                "{p} * 10 - 1"
+            );
+            p = p.saturating_mul(10);
+        }
+        assert_eq!(decimal_digits(0), 1);
+        assert_eq!(decimal_digits(u64::MAX), 20);
     }
 
     #[test]
