@@ -63,9 +63,23 @@ pub fn write_file(
 ) -> Result<String, OutputError> {
     let path = dir.join(name);
     let file = fs::File::create(&path).map_err(io_err(&path))?;
-    let mut w = BufWriter::with_capacity(1 << 16, file);
+    let mut w = BufWriter::new(file);
     write(&mut w).map_err(io_err(&path))?;
     w.flush().map_err(io_err(&path))?;
+    Ok(name.to_string())
+}
+
+/// Writes one file straight to the file, for a writer that gathers large pieces itself
+/// (`users.csv` and `series.csv` are built 64 KiB at a time): a buffered writer in front
+/// would only add a buffer.
+pub fn write_unbuffered(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut fs::File) -> io::Result<()>,
+) -> Result<String, OutputError> {
+    let path = dir.join(name);
+    let mut file = fs::File::create(&path).map_err(io_err(&path))?;
+    write(&mut file).map_err(io_err(&path))?;
     Ok(name.to_string())
 }
 
@@ -100,13 +114,15 @@ pub fn write_csvs(
     Ok(vec![
         write_file(dir, "summary.csv", |w| csv_out::write_summary(report, w))?,
         match users {
-            UsersFormat::Csv => write_file(dir, users_name, |w| csv_out::write_users(report, w))?,
+            UsersFormat::Csv => {
+                write_unbuffered(dir, users_name, |w| csv_out::write_users(report, w))?
+            }
             UsersFormat::Parquet => write_file(dir, users_name, |w| {
                 crate::report::users_parquet::write_users(report, w)
             })?,
         },
         write_file(dir, "timeline.csv", |w| csv_out::write_timeline(report, w))?,
-        write_file(dir, "series.csv", |w| csv_out::write_series(report, w))?,
+        write_unbuffered(dir, "series.csv", |w| csv_out::write_series(report, w))?,
         write_file(dir, "cohorts.csv", |w| csv_out::write_cohorts(report, w))?,
     ])
 }

@@ -87,8 +87,10 @@ impl InstanceCell {
 
 /// `users.csv`: one row per user, ordered by user number. It can have a million rows, so
 /// names are escaped once and numbers are formatted straight into the buffer.
-pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
-    w.write_all(b"user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected,launch_wait_ms,data_age_ms\n")?;
+pub fn write_users<W: Write>(report: &Report, w: W) -> io::Result<()> {
+    let mut row = Rows::new(w);
+    row.bytes(b"user,group,home_region,registration,client_version,resolver,first_disconnect_ms,reconnect_ms,reconnect_region,downtime_ms,interruptions,login_failures,restarts,redirected,failback_ms,non_home_ms,misdirected,launch_wait_ms,data_age_ms");
+    row.end_row()?;
     let groups: Vec<Vec<u8>> = report.groups.iter().map(|g| escaped(g)).collect();
     let regions: Vec<Vec<u8>> = report.regions.iter().map(|r| escaped(r)).collect();
     let versions: Vec<Vec<Vec<u8>>> = report
@@ -102,7 +104,6 @@ pub fn write_users<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
         .iter()
         .map(|r| InstanceCell::new(r))
         .collect();
-    let mut row = Rows::new(w);
     for (i, u) in report.users.iter().enumerate() {
         row.num(i as u64);
         row.byte(b',');
@@ -179,7 +180,7 @@ pub fn write_timeline<W: Write>(report: &Report, w: W) -> io::Result<()> {
 /// users not in `disconnected`). A row per `series_step` (2,161 in a 6-hour run at 10 s):
 /// numbers go straight into a reused row buffer, and the answer's cell is escaped again only
 /// when the answer changes.
-pub fn write_series<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
+pub fn write_series<W: Write>(report: &Report, w: W) -> io::Result<()> {
     let mut header = vec!["time_ms".to_string()];
     header.extend(report.regions.iter().map(|r| format!("connected_{r}")));
     header.extend(
@@ -195,9 +196,9 @@ pub fn write_series<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
         .map(String::from),
     );
     let header: Vec<Vec<u8>> = header.iter().map(|h| escaped(h)).collect();
-    w.write_all(&header.join(&b',')[..])?;
-    w.write_all(b"\n")?;
     let mut row = Rows::new(w);
+    row.bytes(&header.join(&b',')[..]);
+    row.end_row()?;
     let mut answer_cell: Option<(&crate::model::dns::DnsAnswer, Vec<u8>)> = None;
     for r in &report.series {
         row.num(r.time_ms);

@@ -76,9 +76,10 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
 /// Like [`read_text`], from any reader (standard input); `file` names it in diagnostics.
 pub fn read_text_from(reader: impl std::io::Read, file: &str) -> Result<String, LoadError> {
     use std::io::Read;
-    // Room for a typical scenario up front, so that it is read in one call rather than in
-    // reads of 32, 64, 128... bytes as an empty buffer grows.
-    let mut bytes = Vec::with_capacity(1 << 16);
+    // Room for a typical scenario (the bundled ones are 1-9 KB) up front, so that it is read
+    // in one or two calls rather than in reads of 32, 64, 128... bytes as an empty buffer
+    // grows; a larger file doubles it as it goes.
+    let mut bytes = Vec::with_capacity(16 << 10);
     reader
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
