@@ -1,7 +1,8 @@
 //! The one home of platform-specific code. failsim builds and gives identical results on
 //! Linux, macOS and Windows; what differs here is only performance hints, each a no-op
-//! elsewhere, and whether a process is still running (for removing a crashed run's
-//! temporary directory), unknown elsewhere. `scripts/check-platform-deps.sh` (run by `.ci/run`) checks that a crate
+//! elsewhere, whether a process is still running (for removing a crashed run's temporary
+//! directory), unknown elsewhere, and, on Linux, what the binary does at start in place of
+//! Rust's own start-up (`start_process`). `scripts/check-platform-deps.sh` (run by `.ci/run`) checks that a crate
 //! declared for some platforms only (`libc`) is used nowhere but here.
 
 /// Asks the kernel to back a large array with transparent huge pages (Linux, where THP is
