@@ -8,7 +8,8 @@
 //! overflow message) and sets up a signal stack, a tenth of a millisecond of a 4 ms run.
 //! `platform::start_process` does the rest of what it did; stdout is flushed at the end.
 
-#![cfg_attr(target_os = "linux", no_main)]
+// Not in the unit tests' build, whose `main` is the test harness.
+#![cfg_attr(all(target_os = "linux", not(test)), no_main)]
 
 mod cli;
 
@@ -21,7 +22,7 @@ use failsim::scenario;
 #[global_allocator]
 static ALLOCATOR: failsim::platform::Arena = failsim::platform::Arena::new();
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(test)))]
 #[no_mangle]
 extern "C" fn main(
     _argc: std::ffi::c_int,
@@ -35,7 +36,7 @@ extern "C" fn main(
     code.into()
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(any(not(target_os = "linux"), test))]
 fn main() -> std::process::ExitCode {
     std::process::ExitCode::from(run())
 }
