@@ -66,14 +66,111 @@ pub struct CohortCurve {
 }
 
 /// Nearest-rank percentile of sorted values: the smallest value with at least
-/// `permille / 1000` of the values at or below it.
+/// `permille / 1000` of the values at or below it (the tests' reference; the charts use
+/// [`percentile_lines`]).
+#[cfg(test)]
 pub(super) fn percentile_ms(sorted: &[u64], permille: u64) -> Option<u64> {
+    percentile_point(sorted, permille).map(|(_, value)| value)
+}
+
+/// The nearest-rank `permille` percentile of sorted values with its rank (1-based): where
+/// its line meets the CDF.
+fn percentile_point(sorted: &[u64], permille: u64) -> Option<(u64, u64)> {
     if sorted.is_empty() {
         return None;
     }
     let n = sorted.len() as u64;
     let rank = (permille * n).div_ceil(1_000).clamp(1, n);
-    Some(sorted[(rank - 1) as usize])
+    Some((rank, sorted[(rank - 1) as usize]))
+}
+
+/// The `permilles` percentiles of sorted values as `(rank, value)`, for the dots where their
+/// lines meet the CDF, and the lines' labels, each value written by `format`; equal
+/// percentiles share one label: `p95 = p99 = 48m 13s`. The downtime and data-age charts
+/// mark theirs with it.
+pub(super) fn percentile_lines(
+    sorted: &[u64],
+    permilles: &[u64],
+    ts: TimeScale,
+    format: impl Fn(u64) -> String,
+) -> (Vec<(u64, u64)>, Vec<LineLabel>) {
+    let percentiles: Vec<(u64, u64, u64)> = permilles
+        .iter()
+        .filter_map(|&permille| {
+            percentile_point(sorted, permille).map(|(rank, value)| (permille, rank, value))
+        })
+        .collect();
+    let mut labels: Vec<LineLabel> = Vec::new();
+    let mut k = 0;
+    while k < percentiles.len() {
+        let value = percentiles[k].2;
+        let mut names = Vec::new();
+        while k < percentiles.len() && percentiles[k].2 == value {
+            names.push(format!("p{}", percentiles[k].0 / 10));
+            k += 1;
+        }
+        let text = format!("{} = {}", names.join(" = "), format(value));
+        labels.push(LineLabel::new(ts.x(value), text, PERCENTILE_COLOUR, (8, 5)));
+    }
+    let points = percentiles.iter().map(|&(_, rank, v)| (rank, v)).collect();
+    (points, labels)
+}
+
+/// A cohort curve's colour: its slot in a fixed list, the first colour being left to the
+/// curve of all users.
+fn cohort_colour(slot: usize) -> plotters::style::RGBColor {
+    SWEEP_LINE_COLOURS[(slot + 1) % SWEEP_LINE_COLOURS.len()]
+}
+
+/// The legend of a share chart's cohort curves: the curve of all `total` users labelled
+/// `all`, then each cohort `(label, users, slot)`; empty unless at least two cohorts have
+/// users. The downtime and data-age charts build theirs with it.
+pub(super) fn cohort_legend(
+    all: &str,
+    total: usize,
+    cohorts: &[(&str, usize, usize)],
+) -> Vec<LegendEntry> {
+    if cohorts.iter().filter(|c| c.1 > 0).count() < 2 {
+        return Vec::new();
+    }
+    let mut entries = vec![LegendEntry {
+        swatch: Swatch::Fill(CDF_LINE),
+        label: format!("{all} ({})", thousands(total as u64)),
+        gap_before: false,
+    }];
+    for (i, &(label, users, slot)) in cohorts.iter().enumerate() {
+        entries.push(LegendEntry {
+            swatch: Swatch::Fill(cohort_colour(slot)),
+            label: format!("{label} ({})", thousands(users as u64)),
+            gap_before: i == 0,
+        });
+    }
+    entries
+}
+
+/// The cohort curves `(values, slot)` between `top` and `bottom`, each scaled to its own
+/// users.
+pub(super) fn draw_cohort_curves<'a, DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    ts: TimeScale,
+    (top, bottom): (i32, i32),
+    curves: impl Iterator<Item = (&'a [u64], usize)>,
+) -> Drawn {
+    for (values, slot) in curves {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable();
+        let cs = CountScale {
+            top,
+            bottom,
+            max: sorted.len() as u64,
+        };
+        canvas.line(
+            cdf_points(&sorted, ts, cs),
+            cohort_colour(slot).to_rgba(),
+            2,
+        )?;
+    }
+    Ok(())
 }
 
 /// `n affected users · mean … · max …` over sorted downtimes.
@@ -127,32 +224,6 @@ pub(super) fn downtime_scale(max_ms: u64, (left, right): (i32, i32)) -> (TimeSca
         end_ms,
     };
     (ts, step)
-}
-
-/// The p50, p95 and p99 of sorted downtimes as `(permille, value)`, and their labels;
-/// equal percentiles share one label: `p95 = p99 = 48m 13s`.
-fn percentile_labels(sorted: &[u64], ts: TimeScale) -> (Vec<(u64, u64)>, Vec<LineLabel>) {
-    let percentiles: Vec<(u64, u64)> = [500u64, 950, 990]
-        .iter()
-        .filter_map(|&permille| percentile_ms(sorted, permille).map(|v| (permille, v)))
-        .collect();
-    let mut labels: Vec<LineLabel> = Vec::new();
-    let mut k = 0;
-    while k < percentiles.len() {
-        let value = percentiles[k].1;
-        let mut names = Vec::new();
-        while k < percentiles.len() && percentiles[k].1 == value {
-            names.push(format!("p{}", percentiles[k].0 / 10));
-            k += 1;
-        }
-        let text = format!(
-            "{} = {}",
-            names.join(" = "),
-            format_duration_whole_seconds(value)
-        );
-        labels.push(LineLabel::new(ts.x(value), text, PERCENTILE_COLOUR, (8, 5)));
-    }
-    (percentiles, labels)
 }
 
 /// Gridlines, ticks and labels of the share axis, every 20 %.
@@ -276,32 +347,14 @@ pub(super) fn cdf_points(sorted: &[u64], ts: TimeScale, ys: CountScale) -> Vec<(
 }
 
 impl DowntimeInput {
-    /// The legend of the cohort curves; empty with fewer than two cohorts.
+    /// The legend of the cohort curves; empty with fewer than two cohorts with users.
     fn legend(&self) -> Vec<LegendEntry> {
-        let with_users: Vec<&CohortCurve> = self
+        let cohorts: Vec<(&str, usize, usize)> = self
             .cohorts
             .iter()
-            .filter(|c| !c.downtimes_ms.is_empty())
+            .map(|c| (c.label.as_str(), c.downtimes_ms.len(), c.slot))
             .collect();
-        if with_users.len() < 2 {
-            return Vec::new();
-        }
-        let mut entries = vec![LegendEntry {
-            swatch: Swatch::Fill(CDF_LINE),
-            label: format!(
-                "all affected ({})",
-                thousands(self.downtimes_ms.len() as u64)
-            ),
-            gap_before: false,
-        }];
-        for (i, c) in self.cohorts.iter().enumerate() {
-            entries.push(LegendEntry {
-                swatch: Swatch::Fill(SWEEP_LINE_COLOURS[(c.slot + 1) % SWEEP_LINE_COLOURS.len()]),
-                label: format!("{} ({})", c.label, thousands(c.downtimes_ms.len() as u64)),
-                gap_before: i == 0,
-            });
-        }
-        entries
+        cohort_legend("all affected", self.downtimes_ms.len(), &cohorts)
     }
 }
 
@@ -367,7 +420,8 @@ impl Chart for DowntimeInput {
         let (ts, step) = downtime_scale(max.max(target_max), (left, right));
 
         // Percentiles and targets: labelled in rows above the plot, like timeline markers.
-        let (percentiles, mut labels) = percentile_labels(&sorted, ts);
+        let (percentiles, mut labels) =
+            percentile_lines(&sorted, &[500, 950, 990], ts, format_duration_whole_seconds);
         labels.extend(self.targets.iter().map(|t| {
             LineLabel::new(
                 ts.x(t.at_ms),
@@ -388,17 +442,8 @@ impl Chart for DowntimeInput {
 
         draw_axes(canvas, ts, ys, step)?;
         if legend_w > 0 {
-            for curve in &self.cohorts {
-                let mut cohort = curve.downtimes_ms.clone();
-                cohort.sort_unstable();
-                let cs = CountScale {
-                    top,
-                    bottom,
-                    max: cohort.len() as u64,
-                };
-                let colour = SWEEP_LINE_COLOURS[(curve.slot + 1) % SWEEP_LINE_COLOURS.len()];
-                canvas.line(cdf_points(&cohort, ts, cs), colour.to_rgba(), 2)?;
-            }
+            let curves = self.cohorts.iter().map(|c| (&c.downtimes_ms[..], c.slot));
+            draw_cohort_curves(canvas, ts, (top, bottom), curves)?;
             draw_legend(canvas, &legend, (right + 24, top))?;
         }
         canvas.line(cdf_points(&sorted, ts, ys), CDF_LINE.to_rgba(), 3)?;
@@ -406,8 +451,7 @@ impl Chart for DowntimeInput {
 
         // Percentile lines over the curve, with a dot where each meets it.
         draw_line_labels(canvas, &labels, rows_bottom, (top, bottom))?;
-        for &(permille, value) in &percentiles {
-            let rank = (permille * n).div_ceil(1_000).clamp(1, n);
+        for &(rank, value) in &percentiles {
             canvas.dot((ts.x(value), ys.y(rank)), 6, PERCENTILE_COLOUR.to_rgba())?;
         }
         Ok(())

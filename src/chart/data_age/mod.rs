@@ -7,17 +7,17 @@
 
 use plotters::prelude::{Color, DrawingBackend};
 
-use super::downtime::{cdf_points, draw_share_axes, percentile_ms};
+use super::downtime::{
+    cdf_points, cohort_legend, draw_cohort_curves, draw_share_axes, percentile_lines,
+};
 use super::kit::{
     fit_text, text_width, thousands, Canvas, Drawn, HEIGHT, LABEL_SIZE, MARGIN, WIDTH,
 };
 use super::layout::{
-    draw_legend, draw_line_labels, place_line_labels, LegendEntry, LineLabel, ShareFrame, Swatch,
+    draw_legend, draw_line_labels, place_line_labels, LegendEntry, LineLabel, ShareFrame,
     MARKER_ROW_HEIGHT,
 };
-use super::palette::{
-    CDF_LINE, EXPECT_BOUND, OVER_RPO_FILL, PERCENTILE_COLOUR, SWEEP_LINE_COLOURS,
-};
+use super::palette::{CDF_LINE, EXPECT_BOUND, OVER_RPO_FILL, PERCENTILE_COLOUR};
 use super::scale::{time_step, CountScale, TimeScale};
 use super::Chart;
 use crate::time::{format_duration_whole_seconds, format_hours_minutes};
@@ -160,27 +160,7 @@ fn line_labels(
     rpos: &[RpoLine],
     ts: TimeScale,
 ) -> (Vec<(u64, u64)>, Vec<LineLabel>) {
-    let n = sorted.len() as u64;
-    let (p50, p95) = (percentile_ms(sorted, 500), percentile_ms(sorted, 950));
-    let marks: Vec<(u64, u64)> = [(500u64, p50), (950, p95)]
-        .iter()
-        .filter_map(|&(permille, v)| v.map(|v| ((permille * n).div_ceil(1_000).clamp(1, n), v)))
-        .collect();
-    let mut texts = Vec::new();
-    match (p50, p95) {
-        (Some(a), Some(b)) if a == b => {
-            texts.push((a, format!("p50 = p95 = {}", format_hours_minutes(a))))
-        }
-        (Some(a), Some(b)) => {
-            texts.push((a, format!("p50 = {}", format_hours_minutes(a))));
-            texts.push((b, format!("p95 = {}", format_hours_minutes(b))));
-        }
-        _ => {}
-    }
-    let mut labels: Vec<LineLabel> = texts
-        .into_iter()
-        .map(|(v, text)| LineLabel::new(ts.x(v), text, PERCENTILE_COLOUR, (8, 5)))
-        .collect();
+    let (marks, mut labels) = percentile_lines(sorted, &[500, 950], ts, format_hours_minutes);
     labels.extend(rpos.iter().map(|r| {
         LineLabel::new(
             ts.x(r.at_ms),
@@ -196,55 +176,13 @@ fn line_labels(
 impl DataAgeInput {
     /// The legend of the cohort curves; empty with fewer than two cohorts with users.
     fn legend(&self) -> Vec<LegendEntry> {
-        if self
+        let cohorts: Vec<(&str, usize, usize)> = self
             .cohorts
             .iter()
-            .filter(|c| !c.ages_ms.is_empty())
-            .count()
-            < 2
-        {
-            return Vec::new();
-        }
-        let mut entries = vec![LegendEntry {
-            swatch: Swatch::Fill(CDF_LINE),
-            label: format!("all ({})", thousands(self.ages_ms.len() as u64)),
-            gap_before: false,
-        }];
-        for (i, c) in self.cohorts.iter().enumerate() {
-            entries.push(LegendEntry {
-                swatch: Swatch::Fill(cohort_colour(c.slot)),
-                label: format!("{} ({})", c.label, thousands(c.ages_ms.len() as u64)),
-                gap_before: i == 0,
-            });
-        }
-        entries
+            .map(|c| (c.label.as_str(), c.ages_ms.len(), c.slot))
+            .collect();
+        cohort_legend("all", self.ages_ms.len(), &cohorts)
     }
-
-    /// The cohort curves, each scaled to its own users.
-    fn draw_cohorts<DB: DrawingBackend>(
-        &self,
-        canvas: &Canvas<'_, DB>,
-        ts: TimeScale,
-        (top, bottom): (i32, i32),
-    ) -> Drawn {
-        for curve in &self.cohorts {
-            let mut ages = curve.ages_ms.clone();
-            ages.sort_unstable();
-            let cs = CountScale {
-                top,
-                bottom,
-                max: ages.len() as u64,
-            };
-            let colour = cohort_colour(curve.slot);
-            canvas.line(cdf_points(&ages, ts, cs), colour.to_rgba(), 2)?;
-        }
-        Ok(())
-    }
-}
-
-/// A cohort's curve colour; the first colour is left to the curve of all users.
-fn cohort_colour(slot: usize) -> plotters::style::RGBColor {
-    SWEEP_LINE_COLOURS[(slot + 1) % SWEEP_LINE_COLOURS.len()]
 }
 
 impl Chart for DataAgeInput {
@@ -284,7 +222,8 @@ impl Chart for DataAgeInput {
         }
         draw_axes(canvas, ts, ys, step)?;
         if legend_w > 0 {
-            self.draw_cohorts(canvas, ts, (top, bottom))?;
+            let curves = self.cohorts.iter().map(|c| (&c.ages_ms[..], c.slot));
+            draw_cohort_curves(canvas, ts, (top, bottom), curves)?;
             draw_legend(canvas, &legend, (right + 24, top))?;
         }
         canvas.line(cdf_points(&sorted, ts, ys), CDF_LINE.to_rgba(), 3)?;
