@@ -9,10 +9,7 @@ use super::kit::{
     fit_text, simplify, text_width, thousands, Align, Canvas, Drawn, TextLook, HEIGHT, LABEL_SIZE,
     MARGIN, WIDTH,
 };
-use super::layout::{
-    draw_legend, draw_line_labels, place_line_labels, LegendEntry, LineLabel, ShareFrame, Swatch,
-    MARKER_ROW_HEIGHT,
-};
+use super::layout::{draw_legend, draw_line_labels, LegendEntry, LineLabel, ShareFrame, Swatch};
 use super::palette::{
     CDF_LINE, CENSORED_COLOUR, EXPECT_BOUND, GRID, INK, MUTED, PERCENTILE_COLOUR,
     SWEEP_LINE_COLOURS,
@@ -412,7 +409,7 @@ impl Chart for DowntimeInput {
         let legend = self.legend();
         let frame = ShareFrame::draw(canvas, (&self.title, &sub), &legend, (width, HEIGHT as i32))?;
         let (left, right, bottom) = (frame.left, frame.right, frame.bottom);
-        let (heading_bottom, legend_w) = (frame.heading_bottom, frame.legend_width);
+        let legend_w = frame.legend_width;
         let Some(&max) = sorted.last() else {
             return frame.empty(canvas, "no user was affected");
         };
@@ -431,14 +428,8 @@ impl Chart for DowntimeInput {
             )
         }));
         labels.sort_by_key(|l| l.x);
-        let rows = place_line_labels(&mut labels, (MARGIN, width - MARGIN), 3);
-        let rows_bottom = heading_bottom + rows as i32 * MARKER_ROW_HEIGHT;
-        let top = rows_bottom + 16;
-        let ys = CountScale {
-            top,
-            bottom,
-            max: n,
-        };
+        let (rows_bottom, ys) = frame.place_labels(&mut labels, width, n);
+        let top = ys.top;
 
         draw_axes(canvas, ts, ys, step)?;
         if legend_w > 0 {

@@ -12,7 +12,7 @@ use super::kit::{
 use super::palette::{
     FAULT_EDGE, FAULT_FILL, GRID, INK, MUTED, OFFLINE_COLOUR, OFFLINE_SWATCH_EDGE, WHITE,
 };
-use super::scale::{time_step, TimeScale};
+use super::scale::{time_step, CountScale, TimeScale};
 use crate::time::{format_clock, format_clock_minutes};
 
 /// Height of one row of marker labels above a plot.
@@ -401,7 +401,6 @@ pub(super) fn draw_time_axis<DB: DrawingBackend>(
     )
 }
 
-/// A message in the middle of an empty plot.
 /// Where a share-of-users chart (downtime, data age) draws: below its heading, with room on
 /// the left for the share axis's labels and on the right for its legend when it has one.
 pub(super) struct ShareFrame {
@@ -440,6 +439,25 @@ impl ShareFrame {
         })
     }
 
+    /// Places the vertical lines' `labels` (sorted by `x`) in at most three rows above the
+    /// plot, across the `width` of the chart; returns the bottom of the rows and the share
+    /// scale of `users` on the plot below them.
+    pub(super) fn place_labels(
+        &self,
+        labels: &mut [LineLabel],
+        width: i32,
+        users: u64,
+    ) -> (i32, CountScale) {
+        let rows = place_line_labels(labels, (MARGIN, width - MARGIN), 3);
+        let rows_bottom = self.heading_bottom + rows as i32 * MARKER_ROW_HEIGHT;
+        let ys = CountScale {
+            top: rows_bottom + 16,
+            bottom: self.bottom,
+            max: users,
+        };
+        (rows_bottom, ys)
+    }
+
     /// With nobody to show: the plot's outline, and `message` in its middle.
     pub(super) fn empty<DB: DrawingBackend>(
         &self,
@@ -458,6 +476,7 @@ impl ShareFrame {
     }
 }
 
+/// A message in the middle of an empty plot.
 pub(super) fn draw_message<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
     message: &str,

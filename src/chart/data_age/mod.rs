@@ -10,13 +10,8 @@ use plotters::prelude::{Color, DrawingBackend};
 use super::downtime::{
     cdf_points, cohort_legend, draw_cohort_curves, draw_share_axes, percentile_lines,
 };
-use super::kit::{
-    fit_text, text_width, thousands, Canvas, Drawn, HEIGHT, LABEL_SIZE, MARGIN, WIDTH,
-};
-use super::layout::{
-    draw_legend, draw_line_labels, place_line_labels, LegendEntry, LineLabel, ShareFrame,
-    MARKER_ROW_HEIGHT,
-};
+use super::kit::{fit_text, text_width, thousands, Canvas, Drawn, HEIGHT, LABEL_SIZE, WIDTH};
+use super::layout::{draw_legend, draw_line_labels, LegendEntry, LineLabel, ShareFrame};
 use super::palette::{CDF_LINE, EXPECT_BOUND, OVER_RPO_FILL, PERCENTILE_COLOUR};
 use super::scale::{time_step, CountScale, TimeScale};
 use super::Chart;
@@ -199,21 +194,15 @@ impl Chart for DataAgeInput {
         let legend = self.legend();
         let frame = ShareFrame::draw(canvas, (&self.title, &sub), &legend, (width, HEIGHT as i32))?;
         let (left, right, bottom) = (frame.left, frame.right, frame.bottom);
-        let (heading_bottom, legend_w) = (frame.heading_bottom, frame.legend_width);
+        let legend_w = frame.legend_width;
         let Some(&max) = sorted.last() else {
             return frame.empty(canvas, "no redirected user arrived on replicated data");
         };
         let rpo_max = self.rpos.iter().map(|r| r.at_ms).max().unwrap_or(0);
         let (ts, step) = age_scale(max.max(rpo_max), (left, right));
         let (marks, mut labels) = line_labels(&sorted, &self.rpos, ts);
-        let rows = place_line_labels(&mut labels, (MARGIN, width - MARGIN), 3);
-        let rows_bottom = heading_bottom + rows as i32 * MARKER_ROW_HEIGHT;
-        let top = rows_bottom + 16;
-        let ys = CountScale {
-            top,
-            bottom,
-            max: n,
-        };
+        let (rows_bottom, ys) = frame.place_labels(&mut labels, width, n);
+        let top = ys.top;
 
         // With one objective, the ages past it are shaded: those users lost more than it.
         if let [rpo] = self.rpos.as_slice() {
