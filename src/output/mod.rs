@@ -61,12 +61,11 @@ pub fn write_file(
     name: &str,
     write: impl FnOnce(&mut BufWriter<fs::File>) -> io::Result<()>,
 ) -> Result<String, OutputError> {
-    let path = dir.join(name);
-    let file = fs::File::create(&path).map_err(io_err(&path))?;
-    let mut w = BufWriter::new(file);
-    write(&mut w).map_err(io_err(&path))?;
-    w.flush().map_err(io_err(&path))?;
-    Ok(name.to_string())
+    write_unbuffered(dir, name, |file| {
+        let mut w = BufWriter::new(file);
+        write(&mut w)?;
+        w.flush()
+    })
 }
 
 /// Writes one file straight to the file, for a writer that gathers large pieces itself
@@ -75,11 +74,11 @@ pub fn write_file(
 pub fn write_unbuffered(
     dir: &Path,
     name: &str,
-    write: impl FnOnce(&mut fs::File) -> io::Result<()>,
+    write: impl FnOnce(fs::File) -> io::Result<()>,
 ) -> Result<String, OutputError> {
     let path = dir.join(name);
-    let mut file = fs::File::create(&path).map_err(io_err(&path))?;
-    write(&mut file).map_err(io_err(&path))?;
+    let file = fs::File::create(&path).map_err(io_err(&path))?;
+    write(file).map_err(io_err(&path))?;
     Ok(name.to_string())
 }
 
