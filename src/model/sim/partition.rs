@@ -213,9 +213,8 @@ pub(crate) fn could_use_threads(scenario: &Scenario) -> bool {
 
 fn plan(scenario: &Scenario, options: &RunOptions, threads: usize) -> Result<Plan, Coupling> {
     let (resolver_base, instances) = resolver_instances(scenario);
-    if instances < 2 {
-        return Err(Coupling::OneResolver);
-    }
+    // `simulate_threads` has already kept a one-resolver scenario on one thread.
+    debug_assert!(instances >= 2);
     let streams = Streams::new(options.seed);
     let factory = UserFactory::new(scenario, &streams, &resolver_base, 0);
     let total = scenario.user_count();
